@@ -1,0 +1,28 @@
+# Every build and test goes through here so that each gets the duckdb_arrow
+# tag (duckdb-go's Arrow interface compiles only with it).
+export GOFLAGS := $(GOFLAGS) -tags=duckdb_arrow
+GO ?= go
+BIN := bin/trendlab
+
+.PHONY: build demo test deps bench fuzz clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/trendlab
+
+# The main job end to end on generated data.
+demo: build
+	./$(BIN) demo --dir demo
+
+# Everything the tests need that is not Go (Chromium, ECharts), then every test.
+test: deps
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+deps:
+	bash .ci/deps
+
+bench: build
+	./$(BIN) bench
+
+clean:
+	rm -rf bin demo

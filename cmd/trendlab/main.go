@@ -1,0 +1,64 @@
+// Command trendlab is the investigators' workbench: import platform exports
+// into a DuckDB workspace, investigate a hashtag, run saved SQL, label samples
+// in the terminal UI and write HTML reports. main only wires flags to the
+// packages; see the README for a tour.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes, stable for scripts.
+const (
+	exitOK       = 0
+	exitFailure  = 1 // the command failed (bad input, failed check)
+	exitUsage    = 2 // the command line was wrong
+	exitLocked   = 3 // the workspace is held by another process
+	exitCanceled = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(os.Stderr, "trendlab:", err)
+	return exitCode(ctx, err)
+}
+
+func exitCode(ctx context.Context, err error) int {
+	var usage usageError
+	switch {
+	case errors.As(err, &usage):
+		return exitUsage
+	case errors.Is(err, errLockedSentinel()):
+		return exitLocked
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return exitCanceled
+	default:
+		return exitFailure
+	}
+}
+
+// usageError marks a mistake in the command line.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}

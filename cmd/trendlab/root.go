@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trendlab/trendlab/datasets"
+)
+
+// app holds what every command shares: the global flags.
+type app struct {
+	workspace   string
+	readOnly    bool
+	memoryLimit string
+}
+
+// commands lists the constructors of the subcommands; each command's file
+// adds itself in an init function, so files stay independent.
+var commands []func(*app) *cobra.Command
+
+func newRootCmd() *cobra.Command {
+	a := &app{}
+	root := &cobra.Command{
+		Use:   "trendlab",
+		Short: "Investigate hashtag trends in a platform's content and moderation exports",
+		Long: `trendlab loads a platform's content and moderation-event exports into a
+DuckDB workspace, measures how a hashtag and its variants violate policy
+against a baseline, finds spikes and related tags, draws reproducible review
+samples, runs saved SQL and writes HTML investigation reports.
+
+Start with:  trendlab demo`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       datasets.Version,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	def := os.Getenv("TRENDLAB_WORKSPACE")
+	if def == "" {
+		def = datasets.DefaultPath
+	}
+	pf.StringVarP(&a.workspace, "workspace", "w", def, "workspace file (env TRENDLAB_WORKSPACE)")
+	pf.BoolVar(&a.readOnly, "read-only", false, "open the workspace read-only")
+	pf.StringVar(&a.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 2GB (default: DuckDB's, 80% of RAM)")
+	for _, c := range commands {
+		root.AddCommand(c(a))
+	}
+	return root
+}
+
+// open opens the workspace as the global flags say; forceRead opens it
+// read-only whatever --read-only says (for commands that only read).
+func (a *app) open(ctx context.Context, forceRead bool) (*datasets.Workspace, error) {
+	return datasets.Open(ctx, a.workspace, datasets.Options{
+		ReadOnly:    a.readOnly || forceRead,
+		MemoryLimit: a.memoryLimit,
+	})
+}
+
+func errLockedSentinel() error { return datasets.ErrLocked }

@@ -1,0 +1,219 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+)
+
+// SchemaVersion is the version of the workspace schema this build writes.
+const SchemaVersion = 1
+
+// migrations[i] takes a workspace from schema version i to i+1. Append only:
+// a released migration never changes.
+var migrations = []string{
+	// 0 -> 1: the first schema.
+	`
+CREATE TABLE trendlab_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+CREATE SEQUENCE import_id_seq START 1;
+CREATE TABLE imports (
+	import_id     INTEGER PRIMARY KEY,
+	kind          VARCHAR NOT NULL,      -- 'videos' or 'events'
+	file          VARCHAR NOT NULL,      -- path as given, made absolute
+	size_bytes    BIGINT NOT NULL,
+	sha256        VARCHAR NOT NULL,
+	format        VARCHAR NOT NULL,      -- csv, jsonl, parquet
+	compression   VARCHAR NOT NULL,      -- none, gzip, zstd
+	mapping       VARCHAR,               -- mapping file text, if any
+	rows_read     BIGINT NOT NULL,
+	rows_loaded   BIGINT NOT NULL,
+	rows_rejected BIGINT NOT NULL,
+	started_at    TIMESTAMP NOT NULL,
+	duration_ms   BIGINT NOT NULL,
+	trendlab_version VARCHAR NOT NULL
+);
+
+-- Content export. Times are UTC. extra holds source columns that the
+-- contract (or the mapping) does not name, as a JSON object of text.
+CREATE TABLE videos (
+	video_id        VARCHAR NOT NULL,
+	author_id       VARCHAR NOT NULL,
+	created_at      TIMESTAMP NOT NULL,
+	caption         VARCHAR,
+	hashtags        VARCHAR[],
+	region          VARCHAR,
+	language        VARCHAR,
+	author_age_band VARCHAR,
+	view_count      BIGINT,
+	like_count      BIGINT,
+	share_count     BIGINT,
+	comment_count   BIGINT,
+	duration_s      DOUBLE,
+	extra           JSON,
+	import_id       INTEGER NOT NULL,
+	source_line     BIGINT NOT NULL
+);
+
+-- One row per hashtag occurrence: raw as written, tag normalised
+-- (NFKC, case-folded, leading '#' and trailing punctuation removed).
+CREATE TABLE video_tags (
+	video_id VARCHAR NOT NULL,
+	position INTEGER NOT NULL,
+	tag_raw  VARCHAR NOT NULL,
+	tag      VARCHAR NOT NULL,
+	from_caption BOOLEAN NOT NULL
+);
+
+CREATE TABLE moderation_events (
+	event_id     VARCHAR NOT NULL,
+	video_id     VARCHAR NOT NULL,
+	event_time   TIMESTAMP NOT NULL,
+	event_type   VARCHAR NOT NULL,
+	source       VARCHAR NOT NULL,
+	policy       VARCHAR NOT NULL,
+	policy_title VARCHAR,
+	decision     VARCHAR,
+	action       VARCHAR,
+	extra        JSON,
+	import_id    INTEGER NOT NULL,
+	source_line  BIGINT NOT NULL
+);
+
+-- A row the import could not load: kept with its reason, never dropped.
+CREATE TABLE rejects (
+	import_id INTEGER NOT NULL,
+	file      VARCHAR NOT NULL,
+	line      BIGINT,            -- 1-based; the header is line 1 in CSV
+	column_name VARCHAR,
+	reason    VARCHAR NOT NULL,
+	raw       VARCHAR            -- the row as read (CSV line or JSON object)
+);
+
+-- Per video and policy, the outcome by the data contract's definitions.
+-- Rebuilt at the end of every import (RefreshOutcomes), inside its transaction.
+CREATE TABLE video_outcomes (
+	video_id     VARCHAR NOT NULL,
+	policy       VARCHAR NOT NULL,
+	created_at   TIMESTAMP NOT NULL,
+	violating    BOOLEAN NOT NULL,
+	removed_at   TIMESTAMP,
+	proactive    BOOLEAN,          -- NULL unless removed
+	within_24h   BOOLEAN,          -- NULL unless removed
+	time_to_action_s DOUBLE,       -- NULL unless removed
+	escalated    BOOLEAN NOT NULL,
+	reinstated   BOOLEAN NOT NULL,
+	reported     BOOLEAN NOT NULL, -- a user report for this policy
+	flagged      BOOLEAN NOT NULL, -- an automated flag for this policy
+	reviewed     BOOLEAN NOT NULL,
+	appealed     BOOLEAN NOT NULL
+);
+
+-- Events whose video is not in the content export.
+CREATE VIEW orphan_events AS
+	SELECT e.* FROM moderation_events e
+	WHERE NOT EXISTS (SELECT 1 FROM videos v WHERE v.video_id = e.video_id);
+
+-- Tag sets: a seed tag and the variants an investigator accepted or rejected.
+CREATE TABLE tag_sets (
+	name        VARCHAR PRIMARY KEY,
+	seed_tag    VARCHAR NOT NULL,
+	include_caption_mentions BOOLEAN NOT NULL DEFAULT false,
+	created_at  TIMESTAMP NOT NULL,
+	updated_at  TIMESTAMP NOT NULL
+);
+CREATE TABLE tag_set_variants (
+	tag_set  VARCHAR NOT NULL,
+	tag      VARCHAR NOT NULL,       -- normalised
+	status   VARCHAR NOT NULL,       -- 'accepted' or 'rejected'
+	reason   VARCHAR NOT NULL,       -- why it matched the seed
+	score    DOUBLE NOT NULL,
+	videos   BIGINT NOT NULL,        -- count when decided
+	decided_at TIMESTAMP NOT NULL,
+	PRIMARY KEY (tag_set, tag)
+);
+
+-- Samples are reproducible: frame + seed + method give the same members.
+CREATE SEQUENCE sample_id_seq START 1;
+CREATE TABLE samples (
+	sample_id   INTEGER PRIMARY KEY,
+	name        VARCHAR NOT NULL UNIQUE,
+	definition  JSON NOT NULL,       -- frame, method, strata, allocation
+	seed        BIGINT NOT NULL,
+	size        BIGINT NOT NULL,
+	frame_size  BIGINT NOT NULL,
+	created_at  TIMESTAMP NOT NULL,
+	created_by  VARCHAR NOT NULL
+);
+CREATE TABLE sample_members (
+	sample_id INTEGER NOT NULL,
+	position  INTEGER NOT NULL,      -- review order
+	video_id  VARCHAR NOT NULL,
+	stratum   VARCHAR NOT NULL,
+	weight    DOUBLE NOT NULL,       -- stratum frame size / stratum sample size
+	PRIMARY KEY (sample_id, video_id)
+);
+-- Append-only audit trail; a reviewer's current label is their latest row.
+CREATE TABLE labels (
+	sample_id  INTEGER NOT NULL,
+	video_id   VARCHAR NOT NULL,
+	reviewer   VARCHAR NOT NULL,
+	label      VARCHAR NOT NULL,
+	note       VARCHAR,
+	reason     VARCHAR,
+	labelled_at TIMESTAMP NOT NULL
+);
+CREATE VIEW current_labels AS
+	SELECT * EXCLUDE (rn) FROM (
+		SELECT *, row_number() OVER (PARTITION BY sample_id, video_id, reviewer
+		                             ORDER BY labelled_at DESC) AS rn
+		FROM labels) WHERE rn = 1;
+`,
+}
+
+// migrate brings the workspace schema up to SchemaVersion. It refuses a
+// workspace written by a newer trendlab rather than guess at its layout.
+func migrate(ctx context.Context, db *sql.DB) error {
+	version, err := schemaVersion(ctx, db)
+	if err != nil {
+		return err
+	}
+	if version > SchemaVersion {
+		return fmt.Errorf("workspace schema version %d is newer than this trendlab understands (%d): upgrade trendlab", version, SchemaVersion)
+	}
+	for v := version; v < SchemaVersion; v++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrating workspace schema %d -> %d: %w", v, v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx,
+			`INSERT OR REPLACE INTO trendlab_meta VALUES ('schema_version', ?)`, strconv.Itoa(v+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// schemaVersion reads the version, 0 for a new, empty database.
+func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
+	var n int
+	err := db.QueryRowContext(ctx,
+		`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'trendlab_meta' AND schema_name = 'main'`).Scan(&n)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	var s string
+	if err := db.QueryRowContext(ctx, `SELECT value FROM trendlab_meta WHERE key = 'schema_version'`).Scan(&s); err != nil {
+		return 0, fmt.Errorf("reading workspace schema version: %w", err)
+	}
+	return strconv.Atoi(s)
+}

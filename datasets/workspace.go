@@ -1,0 +1,149 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// DefaultPath is the workspace used when neither --workspace nor
+// TRENDLAB_WORKSPACE names one.
+const DefaultPath = "trendlab.duckdb"
+
+// Version is the trendlab version written into import provenance and reports.
+// The build may override it with -ldflags "-X .../datasets.Version=...".
+var Version = "0.1.0-dev"
+
+// ErrLocked means another process holds the workspace open for writing.
+var ErrLocked = errors.New("workspace is locked by another process")
+
+// ErrNoWorkspace means a read-only open found no workspace file.
+var ErrNoWorkspace = errors.New("no workspace")
+
+// Options say how to open a workspace.
+type Options struct {
+	// ReadOnly opens without taking the write lock; the schema is not migrated.
+	ReadOnly bool
+	// MemoryLimit is DuckDB's memory_limit, e.g. "2GB"; empty keeps DuckDB's default.
+	MemoryLimit string
+	// Threads caps DuckDB's worker threads; 0 keeps DuckDB's default.
+	Threads int
+}
+
+// Workspace is an open workspace file. DB is safe for concurrent use; every
+// connection in its pool has TimeZone set to UTC.
+type Workspace struct {
+	DB        *sql.DB
+	Path      string
+	ReadOnly  bool
+	connector *duckdb.Connector
+}
+
+// Open opens (and, unless read-only, creates and migrates) the workspace at path.
+func Open(ctx context.Context, path string, opts Options) (*Workspace, error) {
+	if path == "" {
+		path = DefaultPath
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if opts.ReadOnly {
+		if _, err := os.Stat(abs); err != nil {
+			return nil, fmt.Errorf("%w at %s: run `trendlab import` or `trendlab demo` first, or pass --workspace", ErrNoWorkspace, abs)
+		}
+	}
+	q := url.Values{}
+	if opts.ReadOnly {
+		q.Set("access_mode", "READ_ONLY")
+	}
+	if opts.MemoryLimit != "" {
+		q.Set("memory_limit", opts.MemoryLimit)
+	}
+	if opts.Threads > 0 {
+		q.Set("threads", fmt.Sprint(opts.Threads))
+	}
+	dsn := abs
+	if len(q) > 0 {
+		dsn += "?" + q.Encode()
+	}
+	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
+		_, err := execer.ExecContext(context.Background(), "SET TimeZone = 'UTC'", nil)
+		return err
+	})
+	if err != nil {
+		return nil, describeOpenError(abs, err)
+	}
+	db := sql.OpenDB(connector)
+	ws := &Workspace{DB: db, Path: abs, ReadOnly: opts.ReadOnly, connector: connector}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, describeOpenError(abs, err)
+	}
+	if opts.ReadOnly {
+		v, err := schemaVersion(ctx, db)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		if v != SchemaVersion {
+			db.Close()
+			return nil, fmt.Errorf("workspace %s has schema version %d, this trendlab reads %d: open it once without --read-only to migrate it", abs, v, SchemaVersion)
+		}
+		return ws, nil
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("workspace %s: %w", abs, err)
+	}
+	return ws, nil
+}
+
+// OpenMemory opens a fresh in-memory workspace with the schema, for tests.
+func OpenMemory(ctx context.Context) (*Workspace, error) {
+	connector, err := duckdb.NewConnector("", func(execer driver.ExecerContext) error {
+		_, err := execer.ExecContext(context.Background(), "SET TimeZone = 'UTC'", nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(connector)
+	// An in-memory database lives per connector, shared across the pool.
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Workspace{DB: db, Path: ":memory:", connector: connector}, nil
+}
+
+// Connector exposes the DuckDB connector, for features outside database/sql
+// (the Arrow interface, the appender, interrupting a running query).
+func (w *Workspace) Connector() *duckdb.Connector { return w.connector }
+
+// Close closes the workspace and releases its lock.
+func (w *Workspace) Close() error { return w.DB.Close() }
+
+var lockPID = regexp.MustCompile(`PID (\d+)`)
+
+// describeOpenError turns DuckDB's lock conflict into advice a user can act on.
+func describeOpenError(path string, err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
+		who := "another process"
+		if m := lockPID.FindStringSubmatch(msg); m != nil {
+			who = "process " + m[1]
+		}
+		return fmt.Errorf("%w: %s is open in %s; wait for it to finish or close it (a running import or TUI), or work on a copy of the file", ErrLocked, path, who)
+	}
+	return fmt.Errorf("opening workspace %s: %w", path, err)
+}
