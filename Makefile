@@ -6,7 +6,8 @@ BIN := bin/trendlab
 
 .PHONY: build demo test deps bench fuzz clean
 
-build:
+# deps first: the binary embeds ECharts (notebooks/assets), copied there by .ci/deps.
+build: deps
 	$(GO) build -o $(BIN) ./cmd/trendlab
 
 # The main job end to end on generated data.
