@@ -1,0 +1,24 @@
+// Package analysis turns a workspace into numbers an investigator can
+// defend: the hashtag investigation (tag sets and their variants, violation
+// rates against a baseline, trends and spikes, related tags, removal metrics
+// and the moderation funnel) and reproducible review samples.
+//
+// Aggregation runs in DuckDB; only aggregates (counts per day, per policy,
+// per tag, quantiles) come into Go, where package stats does the inference.
+// The entry point of an investigation is Investigate:
+//
+//	inv, err := analysis.Investigate(ctx, ws, analysis.Request{Tag: "omegle"})
+//
+// It opens one connection, builds a temporary table of the tag set's video
+// ids in one pass over video_tags, and then answers every section with a few
+// grouped aggregates over video_outcomes and videos (see investigate.go for
+// the query plan). The result is an Investigation: plain values with stable
+// snake_case JSON names, documented field by field in JSON.md.
+//
+// Variants of a seed tag are found among the tags that occur in the data and
+// scored by how they resemble the seed (variants.go): case and width folding,
+// NFKC, leetspeak, confusable characters, edit distance relative to length,
+// and the seed as prefix or suffix of a compound. Look-alike words that are
+// not variants ("omega" for "omegle") score low and are rejected unless the
+// investigator accepts them.
+package analysis

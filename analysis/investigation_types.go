@@ -1,0 +1,470 @@
+package analysis
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+)
+
+// This file holds the result of an investigation: plain Go values with
+// stable, snake_case JSON field names. Front ends (the CLI, the TUI, the
+// notebooks) render these values; they never recompute them. JSON.md beside
+// this file documents every field of the JSON document.
+
+// DocumentVersion is the version of the Investigation JSON document. It
+// changes only when a field is removed or changes meaning; new fields may be
+// added without a change.
+const DocumentVersion = 1
+
+// Request says what to investigate. The zero value of every optional field
+// takes the documented default (see Request.withDefaults).
+type Request struct {
+	// Tag is the seed hashtag, with or without '#'; it is normalised like
+	// every hashtag (datasets.NormalizeTag).
+	Tag string `json:"tag"`
+	// Variants, when not empty, is the explicit list of tags in the set
+	// (the seed is always included); variant discovery still runs so the
+	// candidates are reported, but only these are accepted.
+	Variants []string `json:"variants,omitempty"`
+	// TagSet names a tag set saved in the workspace; its accepted variants
+	// are used (Tag may then be empty).
+	TagSet string `json:"tag_set,omitempty"`
+	// SaveAs saves the resulting tag set definition under this name
+	// (the workspace must be writable).
+	SaveAs string `json:"save_as,omitempty"`
+	// MinScore is the score at or above which a discovered variant is
+	// accepted without the investigator's decision. Default 0.6.
+	MinScore float64 `json:"min_score"`
+	// IncludeCaptions adds videos whose caption mentions the seed or an
+	// accepted variant as a word, even without the hashtag.
+	IncludeCaptions bool `json:"include_captions"`
+	// Policies restricts the policies reported; empty means every policy
+	// found in the workspace's outcomes.
+	Policies []string `json:"policies,omitempty"`
+	// Since and Until bound the period by video creation day, both days
+	// inclusive (UTC). Zero means the first / last day in the data.
+	Since time.Time `json:"since,omitzero"`
+	Until time.Time `json:"until,omitzero"`
+	// Baseline is "rest" (default: every other video in the period) or
+	// "tagset:NAME" (the videos of another saved tag set, minus this one's).
+	Baseline string `json:"baseline"`
+	// ChangeDate is the day for the before/after comparison; zero means the
+	// day of the most significant changepoint found in the tag set.
+	ChangeDate time.Time `json:"change_date,omitzero"`
+	// Confidence of every interval. Default 0.95.
+	Confidence float64 `json:"confidence"`
+	// Alpha is the significance level for tests (after adjustment). Default 0.05.
+	Alpha float64 `json:"alpha"`
+	// Power for the minimum detectable effect. Default 0.8.
+	Power float64 `json:"power"`
+	// Permutations for the changepoint p-values. Default 999.
+	Permutations int `json:"permutations"`
+	// Seed makes permutation p-values (and a sample) reproducible. Default 1.
+	Seed uint64 `json:"seed"`
+	// RelatedLimit caps the related tags listed. Default 20.
+	RelatedLimit int `json:"related_limit"`
+	// RelatedMinVideos is the least number of tag-set videos a tag must
+	// share with the set to be considered. Default 5.
+	RelatedMinVideos int64 `json:"related_min_videos"`
+	// RelatedMinSupport is the least share of tag-set videos a related tag
+	// must appear on. Default 0.01.
+	RelatedMinSupport float64 `json:"related_min_support"`
+
+	// Now stamps GeneratedAt; nil means time.Now. Tests fix it.
+	Now func() time.Time `json:"-"`
+}
+
+// Investigation is the whole answer to a Request.
+type Investigation struct {
+	DocumentVersion int       `json:"document_version"`
+	GeneratedAt     time.Time `json:"generated_at"`
+	Request         Request   `json:"request"`
+	// Provenance names the workspace state the numbers come from.
+	Provenance Provenance `json:"provenance"`
+	Period     Period     `json:"period"`
+	// Confidence of every interval in the document, e.g. 0.95.
+	Confidence float64 `json:"confidence"`
+	// IntervalMethod names the method of every proportion interval.
+	IntervalMethod string   `json:"interval_method"`
+	TagSet         TagSet   `json:"tag_set"`
+	Baseline       Baseline `json:"baseline"`
+	// Policies lists the policies reported, in the order of Rates.
+	Policies []string     `json:"policies"`
+	Rates    []PolicyRate `json:"rates"`
+	Trend    Trend        `json:"trend"`
+	Related  Related      `json:"related"`
+	Removal  []Removal    `json:"removal"`
+	Funnel   []Funnel     `json:"funnel"`
+	// Notes are warnings and explanations a reader should see (empty set,
+	// tiny counts, a variant accepted by the investigator's list).
+	Notes []string `json:"notes"`
+}
+
+// Provenance identifies the workspace and the imports behind the numbers.
+type Provenance struct {
+	Workspace       string `json:"workspace"`
+	SchemaVersion   int    `json:"schema_version"`
+	TrendlabVersion string `json:"trendlab_version"`
+	// Videos and Events are the row counts of the workspace tables.
+	Videos  int64          `json:"videos"`
+	Events  int64          `json:"events"`
+	Imports []ImportRecord `json:"imports"`
+}
+
+// ImportRecord is one row of the workspace's imports table.
+type ImportRecord struct {
+	ID              int64     `json:"id"`
+	Kind            string    `json:"kind"`
+	File            string    `json:"file"`
+	SizeBytes       int64     `json:"size_bytes"`
+	SHA256          string    `json:"sha256"`
+	Format          string    `json:"format"`
+	Compression     string    `json:"compression"`
+	RowsRead        int64     `json:"rows_read"`
+	RowsLoaded      int64     `json:"rows_loaded"`
+	RowsRejected    int64     `json:"rows_rejected"`
+	StartedAt       time.Time `json:"started_at"`
+	TrendlabVersion string    `json:"trendlab_version"`
+}
+
+// Period is the range of video creation days investigated, both inclusive.
+type Period struct {
+	Since string `json:"since"` // YYYY-MM-DD
+	Until string `json:"until"` // YYYY-MM-DD
+	Days  int    `json:"days"`
+}
+
+// TagSet is the set of videos under investigation and how it was defined.
+type TagSet struct {
+	// Name is the saved tag set's name, or empty when not saved.
+	Name string `json:"name,omitempty"`
+	Seed string `json:"seed"`
+	// Source says how the accepted variants were chosen: "score" (accepted
+	// at or above MinScore), "explicit" (--variants) or "saved" (a tag set
+	// saved in the workspace).
+	Source          string  `json:"source"`
+	MinScore        float64 `json:"min_score"`
+	IncludeCaptions bool    `json:"include_captions"`
+	// Accepted are the normalised tags whose videos form the set, seed first.
+	Accepted []string `json:"accepted"`
+	// Candidates are every look-alike tag found in the data, accepted or
+	// rejected, best score first.
+	Candidates []Variant `json:"candidates"`
+	// Videos in the set within the period (distinct).
+	Videos int64 `json:"videos"`
+	// CaptionOnlyVideos of those are in the set only through their caption.
+	CaptionOnlyVideos int64 `json:"caption_only_videos"`
+}
+
+// Variant is a tag in the data that resembles the seed.
+type Variant struct {
+	// Tag is the normalised tag (the form stored in video_tags.tag).
+	Tag string `json:"tag"`
+	// Videos carrying the tag (distinct, whole workspace).
+	Videos int64 `json:"videos"`
+	// RawForms are the spellings as written, most frequent first (at most 5).
+	RawForms []RawForm `json:"raw_forms"`
+	// Reasons it matched, e.g. "seed", "case fold", "width fold (NFKC)",
+	// "leetspeak", "confusable characters", "transposition",
+	// "edit distance 1 of 6", "compound: seed as prefix".
+	Reasons []string `json:"reasons"`
+	// Score in [0, 1]: how likely a spelling of the seed rather than another
+	// word. 1 for the seed itself.
+	Score float64 `json:"score"`
+	// Status is "accepted" or "rejected".
+	Status string `json:"status"`
+	// DecidedBy is "score", "explicit" (the request's list) or
+	// "investigator" (a decision saved in the tag set).
+	DecidedBy string `json:"decided_by"`
+	// Lookalike marks a tag that resembles the seed but is judged another
+	// word (score below MinScore), e.g. "omega" for "omegle".
+	Lookalike bool `json:"lookalike"`
+}
+
+// RawForm is one spelling of a tag as written, with its occurrence count.
+type RawForm struct {
+	Raw   string `json:"raw"`
+	Count int64  `json:"count"`
+}
+
+// Baseline is the comparison group.
+type Baseline struct {
+	// Kind is "rest" (every video in the period not in the tag set) or
+	// "tagset" (a saved tag set's videos not in this tag set).
+	Kind        string `json:"kind"`
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description"`
+	Videos      int64  `json:"videos"`
+}
+
+// Interval is a confidence interval.
+type Interval struct {
+	Lo float64 `json:"lo"`
+	Hi float64 `json:"hi"`
+}
+
+// Proportion is x of n with its point estimate and interval (Wilson score
+// unless the document says otherwise). P is 0 and CI [0, 1] when N is 0.
+type Proportion struct {
+	X  int64    `json:"x"`
+	N  int64    `json:"n"`
+	P  float64  `json:"p"`
+	CI Interval `json:"ci"`
+}
+
+// Num is a float64 that may be undefined (NaN or infinite, e.g. a risk
+// ratio with a zero denominator). It marshals to JSON null when undefined
+// and unmarshals null to NaN.
+type Num float64
+
+// Valid reports whether n is a finite number.
+func (n Num) Valid() bool { return !math.IsNaN(float64(n)) && !math.IsInf(float64(n), 0) }
+
+// MarshalJSON writes null for an undefined number.
+func (n Num) MarshalJSON() ([]byte, error) {
+	if !n.Valid() {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, float64(n), 'g', -1, 64), nil
+}
+
+// UnmarshalJSON reads null as NaN.
+func (n *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Num(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*n = Num(f)
+	return nil
+}
+
+// NumInterval is an interval whose ends may be undefined.
+type NumInterval struct {
+	Lo Num `json:"lo"`
+	Hi Num `json:"hi"`
+}
+
+// PolicyRate compares the violation rate of the tag set with the baseline
+// for one policy.
+type PolicyRate struct {
+	Policy   string     `json:"policy"`
+	TagSet   Proportion `json:"tag_set"`
+	Baseline Proportion `json:"baseline"`
+	Test     TestResult `json:"test"`
+	// RiskDifference is tag set minus baseline (Newcombe hybrid score interval).
+	RiskDifference Effect `json:"risk_difference"`
+	// RiskRatio is tag set over baseline (Katz log interval).
+	RiskRatio Effect `json:"risk_ratio"`
+	// MDE is the smallest tag-set rate above the baseline's that this many
+	// videos would detect with the requested power.
+	MDE MDE `json:"mde"`
+	// Significant: the adjusted p-value is below alpha.
+	Significant bool `json:"significant"`
+	// Finding is "higher", "lower" or "no detectable difference".
+	Finding string `json:"finding"`
+}
+
+// TestResult is a hypothesis test and why it was chosen.
+type TestResult struct {
+	Method string `json:"method"`
+	// Reason says why this test, e.g. "smallest expected count 2.4 < 5".
+	Reason      string  `json:"reason"`
+	Alternative string  `json:"alternative"` // "two-sided"
+	Statistic   Num     `json:"statistic"`   // null where the test has none (Fisher)
+	PValue      float64 `json:"p_value"`
+	// PAdjusted is adjusted across the policies by AdjustMethod.
+	PAdjusted    float64 `json:"p_adjusted"`
+	AdjustMethod string  `json:"adjust_method"`
+}
+
+// Effect is an effect size with its interval and method.
+type Effect struct {
+	Estimate Num         `json:"estimate"`
+	CI       NumInterval `json:"ci"`
+	Method   string      `json:"method"`
+}
+
+// MDE is the minimum detectable effect of a two-sided test at Alpha with
+// Power, for the groups' sizes and the baseline rate.
+type MDE struct {
+	BaselineRate float64 `json:"baseline_rate"`
+	// TagSetRate is the smallest detectable tag-set rate (above baseline).
+	TagSetRate Num     `json:"tag_set_rate"`
+	Difference Num     `json:"difference"` // TagSetRate - BaselineRate
+	Ratio      Num     `json:"ratio"`      // TagSetRate / BaselineRate
+	CohensH    Num     `json:"cohens_h"`
+	Alpha      float64 `json:"alpha"`
+	Power      float64 `json:"power"`
+}
+
+// Trend is the daily picture: volume, per-policy rates, changepoints and
+// control-chart alerts, and a before/after comparison.
+type Trend struct {
+	// Volume is the number of videos per day, tag set and baseline.
+	Volume   []DayVolume   `json:"volume"`
+	Policies []PolicyTrend `json:"policies"`
+	// Spikes lists the significant changepoints (adjusted p < alpha) that
+	// raise a rate, tag set first, most significant first.
+	Spikes []Spike `json:"spikes"`
+	// ChangeDate is the day of the before/after comparison ("" if none).
+	ChangeDate string `json:"change_date"`
+	// ChangeDateSource is "request", "changepoint" or "" (none).
+	ChangeDateSource string `json:"change_date_source"`
+}
+
+// DayVolume is one day's number of videos.
+type DayVolume struct {
+	Day      string `json:"day"` // YYYY-MM-DD
+	TagSet   int64  `json:"tag_set"`
+	Baseline int64  `json:"baseline"`
+}
+
+// PolicyTrend is one policy's daily series and what was found in it.
+type PolicyTrend struct {
+	Policy string    `json:"policy"`
+	Daily  []DayRate `json:"daily"`
+	// TagSetChange and BaselineChange are the single most likely change in
+	// the daily violation rate (binomial likelihood-ratio scan).
+	TagSetChange   Change `json:"tag_set_change"`
+	BaselineChange Change `json:"baseline_change"`
+	// EWMAAlerts and CUSUMAlerts are the tag set's out-of-control days.
+	EWMAAlerts  []string `json:"ewma_alerts"`
+	CUSUMAlerts []string `json:"cusum_alerts"`
+	// BeforeAfter compares the tag set's rate before and after the change
+	// date (nil when there is none).
+	BeforeAfter *BeforeAfter `json:"before_after,omitempty"`
+}
+
+// DayRate is one day's violating videos of the tag set and the baseline.
+type DayRate struct {
+	Day       string `json:"day"`
+	TagSetX   int64  `json:"tag_set_x"`
+	TagSetN   int64  `json:"tag_set_n"`
+	BaselineX int64  `json:"baseline_x"`
+	BaselineN int64  `json:"baseline_n"`
+}
+
+// Change is the result of a one-change scan of a daily series.
+type Change struct {
+	// Day is the first day of the "after" segment ("" when the series is
+	// too short or empty).
+	Day    string  `json:"day"`
+	Before float64 `json:"before"` // rate before
+	After  float64 `json:"after"`  // rate after
+	LogLR  float64 `json:"log_lr"`
+	PValue float64 `json:"p_value"`
+	// PAdjusted is Holm-adjusted across the policies of the same group.
+	PAdjusted    float64 `json:"p_adjusted"`
+	Significant  bool    `json:"significant"`
+	Method       string  `json:"method"`
+	Permutations int     `json:"permutations"`
+}
+
+// Spike is a significant rise in a daily violation rate.
+type Spike struct {
+	Group     string  `json:"group"` // "tag_set" or "baseline"
+	Policy    string  `json:"policy"`
+	Day       string  `json:"day"`
+	Before    float64 `json:"before"`
+	After     float64 `json:"after"`
+	PAdjusted float64 `json:"p_adjusted"`
+}
+
+// BeforeAfter compares violating videos per video before and after a day
+// (Poisson rate-ratio test, exact conditional).
+type BeforeAfter struct {
+	Day       string     `json:"day"` // first day of "after"
+	Before    Proportion `json:"before"`
+	After     Proportion `json:"after"`
+	RateRatio Num        `json:"rate_ratio"` // after / before
+	Test      TestResult `json:"test"`
+}
+
+// Related lists tags that co-occur with the tag set more than chance.
+type Related struct {
+	// MinVideos and MinSupport are the thresholds a tag had to pass.
+	MinVideos  int64   `json:"min_videos"`
+	MinSupport float64 `json:"min_support"`
+	// Tested is the number of tags that passed the thresholds and were tested.
+	Tested       int    `json:"tested"`
+	TestMethod   string `json:"test_method"`
+	AdjustMethod string `json:"adjust_method"`
+	// Tags, ranked: significant first, then by NPMI, then by count.
+	Tags []RelatedTag `json:"tags"`
+}
+
+// RelatedTag is one co-occurring tag. Counts are distinct videos in the period.
+type RelatedTag struct {
+	Tag       string `json:"tag"`
+	Together  int64  `json:"together"`   // tag-set videos with the tag
+	TagVideos int64  `json:"tag_videos"` // all videos with the tag
+	// Support is Together / tag-set videos.
+	Support     float64 `json:"support"`
+	Lift        Num     `json:"lift"`
+	NPMI        Num     `json:"npmi"`
+	PValue      float64 `json:"p_value"`
+	QValue      float64 `json:"q_value"` // Benjamini-Hochberg
+	Significant bool    `json:"significant"`
+}
+
+// Removal holds the removal metrics for one policy.
+type Removal struct {
+	Policy  string       `json:"policy"`
+	TagSet  RemovalStats `json:"tag_set"`
+	Overall RemovalStats `json:"overall"` // every video in the period
+}
+
+// RemovalStats are removal metrics by the data contract's definitions.
+type RemovalStats struct {
+	Removals int64 `json:"removals"`
+	// Proactive is proactive removals / removals.
+	Proactive Proportion `json:"proactive"`
+	// Within24h is removals within 24 h of creation / removals.
+	Within24h Proportion `json:"within_24h"`
+	// TimeToAction quantiles in seconds (null without removals).
+	TimeToAction Quantiles `json:"time_to_action_s"`
+}
+
+// Quantiles of a duration in seconds.
+type Quantiles struct {
+	P50    Num    `json:"p50"`
+	P90    Num    `json:"p90"`
+	P99    Num    `json:"p99"`
+	Method string `json:"method"`
+}
+
+// Funnel is the moderation funnel of one policy.
+type Funnel struct {
+	Policy   string       `json:"policy"`
+	TagSet   FunnelCounts `json:"tag_set"`
+	Baseline FunnelCounts `json:"baseline"`
+}
+
+// FunnelCounts are the videos reaching each moderation step, and each
+// step's conversion from the step before it.
+type FunnelCounts struct {
+	Videos     int64 `json:"videos"`
+	Reported   int64 `json:"reported"`
+	Flagged    int64 `json:"flagged"`
+	Reviewed   int64 `json:"reviewed"`
+	Violating  int64 `json:"violating"`
+	Removed    int64 `json:"removed"`
+	Escalated  int64 `json:"escalated"`
+	Appealed   int64 `json:"appealed"`
+	Reinstated int64 `json:"reinstated"`
+	// Steps are conditional rates: of the videos at From, the share that
+	// also reached To (x counts videos at both steps).
+	Steps []FunnelStep `json:"steps"`
+}
+
+// FunnelStep is one conversion of the funnel.
+type FunnelStep struct {
+	From string     `json:"from"`
+	To   string     `json:"to"`
+	Rate Proportion `json:"rate"`
+}
