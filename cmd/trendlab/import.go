@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trendlab/trendlab/datasets"
+)
+
+func init() { commands = append(commands, newImportCmd) }
+
+func newImportCmd(a *app) *cobra.Command {
+	var req datasets.ImportRequest
+	var mappingPath string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "import --videos FILE... --events FILE...",
+		Short: "Import content and moderation-event exports into the workspace",
+		Long: `Import reads content exports (--videos) and moderation-event exports (--events)
+as CSV, JSON Lines or Parquet, optionally gzip- or zstd-compressed, given as
+files or quoted globs. Rows are validated by the data contract; a row that
+fails is kept in the rejects table with its file, line, column and reason,
+and counted in the summary (--strict fails the import instead). The import is
+one transaction: interrupted, it leaves the workspace as it was. A file the
+workspace already holds (same SHA-256) is skipped.`,
+		Example: `  trendlab import --videos videos.csv.gz --events 'events/*.parquet'
+  trendlab import --videos export.jsonl --mapping platform.yaml --strict
+  trendlab sql "SELECT line, column_name, reason FROM rejects LIMIT 20"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(req.Videos) == 0 && len(req.Events) == 0 {
+				return usagef("give --videos and/or --events files to import")
+			}
+			if mappingPath != "" {
+				m, err := datasets.LoadMapping(mappingPath)
+				if err != nil {
+					return err
+				}
+				req.Mapping = m
+			}
+			ws, err := a.open(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			if isTerminal(os.Stderr) && !asJSON {
+				pl := newPhaseLine(os.Stderr)
+				req.Progress = importProgress(pl)
+				defer pl.stop()
+			}
+			sum, err := datasets.Import(cmd.Context(), ws, req)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(sum)
+			}
+			printImportSummary(cmd.OutOrStdout(), ws.Path, sum)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&req.Videos, "videos", nil, "content export files or globs (repeat or comma-separate)")
+	f.StringSliceVar(&req.Events, "events", nil, "moderation-event export files or globs")
+	f.StringVar(&req.Format, "format", "", "csv, jsonl or parquet (default: from each file's extension)")
+	f.StringVar(&mappingPath, "mapping", "", "YAML column mapping for exports in another shape")
+	f.BoolVar(&req.Strict, "strict", false, "fail the whole import if any row is rejected")
+	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	return cmd
+}
+
+func printImportSummary(w io.Writer, path string, s *datasets.ImportSummary) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FILE\tKIND\tFORMAT\tREAD\tLOADED\tREJECTED\tTIME")
+	for _, f := range s.Files {
+		if f.Skipped != "" {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t-\t-\tskipped: %s\n", f.File, f.Kind, f.Format, f.Skipped)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", f.File, f.Kind, formatName(f), f.RowsRead, f.RowsLoaded, f.RowsRejected, f.Duration.Round(time.Millisecond))
+	}
+	tw.Flush()
+	for _, f := range s.Files {
+		for _, r := range f.Reasons {
+			fmt.Fprintf(w, "  rejected in %s: %d rows on %s, e.g. %s\n", f.File, r.Rows, r.Column, r.Example)
+		}
+		if len(f.UnmappedCols) > 0 {
+			fmt.Fprintf(w, "  %s: columns %v kept in the extra JSON column\n", f.File, f.UnmappedCols)
+		}
+		if f.TagsFrom == "caption" {
+			fmt.Fprintf(w, "  %s: no hashtags column; hashtags taken from captions\n", f.File)
+		}
+	}
+	if s.EmptyTags > 0 {
+		fmt.Fprintf(w, "  %d hashtag tokens normalise to nothing (e.g. a lone #); they stay as written in videos.hashtags\n", s.EmptyTags)
+	}
+	if s.VideosLoaded+s.EventsLoaded+s.Rejected == 0 {
+		fmt.Fprintf(w, "Nothing new: the workspace %s is unchanged.\n", path)
+		return
+	}
+	fmt.Fprintf(w, "Imported %d videos and %d events into %s in %s; %d rows rejected.\n",
+		s.VideosLoaded, s.EventsLoaded, path, s.Duration.Round(time.Millisecond), s.Rejected)
+	fmt.Fprintf(w, "Workspace now: %d videos, %d events (%d orphan events: their video is not in the content export), %d rejects.\n",
+		s.Workspace.Videos, s.Workspace.Events, s.Workspace.OrphanEvents, s.Workspace.Rejects)
+	if s.Rejected > 0 {
+		fmt.Fprintln(w, `See them with: trendlab sql "SELECT file, line, column_name, reason FROM rejects ORDER BY import_id, line LIMIT 50"`)
+	}
+}
+
+func formatName(f datasets.FileSummary) string {
+	if f.Compression != "none" {
+		return f.Format + "+" + f.Compression
+	}
+	return f.Format
+}

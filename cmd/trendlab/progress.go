@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/trendlab/trendlab/datasets"
+)
+
+// isTerminal reports whether f is a terminal (a character device).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// phaseLine shows the current phase of long work on one terminal line,
+// with elapsed time, redrawn a few times a second.
+type phaseLine struct {
+	w     io.Writer
+	mu    sync.Mutex
+	text  string
+	start time.Time
+	phase time.Time
+	done  chan struct{}
+	wg    sync.WaitGroup
+}
+
+func newPhaseLine(w io.Writer) *phaseLine {
+	p := &phaseLine{w: w, start: time.Now(), phase: time.Now(), done: make(chan struct{})}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.done:
+				return
+			case <-t.C:
+				p.draw()
+			}
+		}
+	}()
+	return p
+}
+
+func (p *phaseLine) set(text string) {
+	p.mu.Lock()
+	p.text, p.phase = text, time.Now()
+	p.mu.Unlock()
+	p.draw()
+}
+
+func (p *phaseLine) draw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "\r\033[K%s  %s (total %s)", p.text,
+		time.Since(p.phase).Round(100*time.Millisecond), time.Since(p.start).Round(time.Second))
+}
+
+func (p *phaseLine) stop() {
+	close(p.done)
+	p.wg.Wait()
+	fmt.Fprint(p.w, "\r\033[K")
+}
+
+// importProgress adapts datasets.Progress to a phase line.
+func importProgress(p *phaseLine) func(datasets.Progress) {
+	return func(pr datasets.Progress) {
+		if pr.File == "" {
+			p.set(fmt.Sprintf("import: %s", pr.Phase))
+			return
+		}
+		p.set(fmt.Sprintf("[%d/%d] %s (%s): %s", pr.Index, pr.Files, filepath.Base(pr.File), humanBytes(pr.SizeBytes), pr.Phase))
+	}
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,229 @@
+package datasets
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// FileError is a problem with an input file as a whole, with the position
+// where it was found (Line and Column are 0 when they do not apply).
+type FileError struct {
+	File   string
+	Line   int64
+	Column int
+	Msg    string
+	Err    error
+}
+
+func (e *FileError) Error() string {
+	pos := e.File
+	if e.Line > 0 {
+		pos += fmt.Sprintf(":%d", e.Line)
+		if e.Column > 0 {
+			pos += fmt.Sprintf(":%d", e.Column)
+		}
+	}
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", pos, e.Msg, e.Err)
+	}
+	return pos + ": " + e.Msg
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// inputFile is one export file about to be imported.
+type inputFile struct {
+	path        string // absolute
+	format      string // csv, jsonl, parquet
+	compression string // none, gzip, zstd
+	size        int64
+	sha256      string
+}
+
+// expandFiles resolves the arguments (files or globs) to files, in order,
+// without duplicates. A pattern that matches nothing is an error: a typo must
+// not import less than the user meant.
+func expandFiles(args []string, format string) ([]inputFile, error) {
+	var out []inputFile
+	seen := map[string]bool{}
+	for _, arg := range args {
+		matches, err := filepath.Glob(arg)
+		if err != nil {
+			return nil, fmt.Errorf("bad file pattern %q: %w", arg, err)
+		}
+		if len(matches) == 0 {
+			if _, err := os.Stat(arg); err != nil {
+				return nil, fmt.Errorf("%s: no such file (check the path, or quote a glob so the shell leaves it to trendlab)", arg)
+			}
+			matches = []string{arg}
+		}
+		sort.Strings(matches)
+		for _, m := range matches {
+			abs, err := filepath.Abs(m)
+			if err != nil {
+				return nil, err
+			}
+			if seen[abs] {
+				continue
+			}
+			seen[abs] = true
+			st, err := os.Stat(abs)
+			if err != nil {
+				return nil, err
+			}
+			if st.IsDir() {
+				return nil, fmt.Errorf("%s is a folder: give the files in it, e.g. %q", m, filepath.Join(m, "*.csv"))
+			}
+			f, err := detectFormat(abs, format)
+			if err != nil {
+				return nil, err
+			}
+			f.size = st.Size()
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// detectFormat reads the format and compression from the file name, unless
+// format is given.
+func detectFormat(path, format string) (inputFile, error) {
+	f := inputFile{path: path, compression: "none"}
+	name := strings.ToLower(filepath.Base(path))
+	switch {
+	case strings.HasSuffix(name, ".gz"):
+		f.compression, name = "gzip", strings.TrimSuffix(name, ".gz")
+	case strings.HasSuffix(name, ".zst"):
+		f.compression, name = "zstd", strings.TrimSuffix(name, ".zst")
+	}
+	switch ext := filepath.Ext(name); {
+	case format != "":
+		f.format = format
+	case ext == ".csv":
+		f.format = "csv"
+	case ext == ".jsonl" || ext == ".ndjson" || ext == ".json":
+		f.format = "jsonl"
+	case ext == ".parquet" || ext == ".pq":
+		f.format = "parquet"
+	default:
+		return f, fmt.Errorf("%s: cannot tell the format from the extension %q: name it .csv, .jsonl or .parquet (optionally .gz or .zst), or pass --format", path, ext)
+	}
+	switch f.format {
+	case "csv", "jsonl":
+	case "parquet":
+		if f.compression != "none" {
+			return f, fmt.Errorf("%s: a Parquet file is compressed inside; do not gzip or zstd it whole", path)
+		}
+	default:
+		return f, fmt.Errorf("--format %q: expected csv, jsonl or parquet", f.format)
+	}
+	return f, nil
+}
+
+// hashAndVerify computes the file's SHA-256 and, for a compressed file,
+// decompresses it to the end so that a truncated or corrupt stream fails
+// here, with the line where it broke, rather than half way through DuckDB.
+func hashAndVerify(f *inputFile) error {
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	if f.compression == "none" {
+		if _, err := io.Copy(h, fh); err != nil {
+			return &FileError{File: f.path, Msg: "reading", Err: err}
+		}
+		f.sha256 = hex.EncodeToString(h.Sum(nil))
+		return nil
+	}
+	r, err := decompressor(f.compression, io.TeeReader(fh, h))
+	if err != nil {
+		return &FileError{File: f.path, Line: 1, Msg: "not a valid " + f.compression + " file", Err: err}
+	}
+	lines := int64(1)
+	buf := make([]byte, 256<<10)
+	for {
+		n, err := r.Read(buf)
+		lines += int64(bytes.Count(buf[:n], []byte{'\n'}))
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return &FileError{File: f.path, Line: lines, Msg: fmt.Sprintf("the %s stream is truncated or corrupt after line %d; the file is incomplete: export or download it again", f.compression, lines), Err: err}
+		}
+	}
+	if closer, ok := r.(io.Closer); ok {
+		closer.Close()
+	}
+	f.sha256 = hex.EncodeToString(h.Sum(nil))
+	return nil
+}
+
+func decompressor(compression string, r io.Reader) (io.Reader, error) {
+	switch compression {
+	case "gzip":
+		return gzip.NewReader(r)
+	case "zstd":
+		d, err := zstd.NewReader(r)
+		if err != nil {
+			return nil, err
+		}
+		return d.IOReadCloser(), nil
+	default:
+		return r, nil
+	}
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// readCSVHeader reads the header row of a CSV export.
+func readCSVHeader(f inputFile) ([]string, error) {
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	r, err := decompressor(f.compression, fh)
+	if err != nil {
+		return nil, &FileError{File: f.path, Line: 1, Msg: "not a valid " + f.compression + " file", Err: err}
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &FileError{File: f.path, Line: 1, Column: 1, Msg: "the file is empty: expected a header row naming the columns"}
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, &FileError{File: f.path, Line: int64(pe.Line), Column: pe.Column, Msg: "cannot read the header row", Err: pe.Err}
+		}
+		return nil, &FileError{File: f.path, Line: 1, Msg: "cannot read the header row", Err: err}
+	}
+	seen := map[string]int{}
+	for i, h := range header {
+		if prev, ok := seen[h]; ok {
+			return nil, &FileError{File: f.path, Line: 1, Column: i + 1, Msg: fmt.Sprintf("column %q appears twice (columns %d and %d): rename one", h, prev+1, i+1)}
+		}
+		seen[h] = i
+	}
+	return header, nil
+}

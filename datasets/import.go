@@ -1,0 +1,380 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ImportRequest says what to import.
+type ImportRequest struct {
+	Videos, Events []string // files or globs, in order
+	Format         string   // "" reads the format from each file's extension
+	Mapping        *Mapping // nil: the exports have the contract's shape
+	Strict         bool     // fail the whole import on any rejected row
+	// Progress, if set, is told each phase as it starts.
+	Progress func(Progress)
+}
+
+// Progress reports the phase an import is in.
+type Progress struct {
+	File      string // "" for phases over the whole import
+	Index     int    // 1-based index of the file, of Files
+	Files     int
+	Phase     string // hashing, reading, validating, loading, tags, outcomes, committing
+	SizeBytes int64
+}
+
+// FileSummary is what happened to one file.
+type FileSummary struct {
+	ImportID     int64         `json:"import_id,omitempty"`
+	Kind         string        `json:"kind"` // videos or events
+	File         string        `json:"file"`
+	Format       string        `json:"format"`
+	Compression  string        `json:"compression"`
+	SizeBytes    int64         `json:"size_bytes"`
+	SHA256       string        `json:"sha256"`
+	RowsRead     int64         `json:"rows_read"`
+	RowsLoaded   int64         `json:"rows_loaded"`
+	RowsRejected int64         `json:"rows_rejected"`
+	Skipped      string        `json:"skipped,omitempty"` // why nothing was imported, e.g. already imported
+	Duration     time.Duration `json:"duration_ns"`
+	Reasons      []ReasonCount `json:"top_reject_reasons,omitempty"`
+	UnmappedCols []string      `json:"kept_in_extra,omitempty"` // source columns kept in the extra JSON column
+	TagsFrom     string        `json:"hashtags_from,omitempty"` // videos: "hashtags column" or "caption"
+}
+
+// ReasonCount counts rejects by the column that failed.
+type ReasonCount struct {
+	Column  string `json:"column"`
+	Example string `json:"example"`
+	Rows    int64  `json:"rows"`
+}
+
+// ImportSummary is the outcome of an import.
+type ImportSummary struct {
+	Files        []FileSummary `json:"files"`
+	VideosLoaded int64         `json:"videos_loaded"`
+	EventsLoaded int64         `json:"events_loaded"`
+	Rejected     int64         `json:"rows_rejected"`
+	EmptyTags    int64         `json:"empty_hashtag_tokens"` // tokens such as "#" that normalise to nothing
+	Workspace    Counts        `json:"workspace"`
+	Duration     time.Duration `json:"duration_ns"`
+}
+
+// Counts are the workspace totals after an import.
+type Counts struct {
+	Videos       int64 `json:"videos"`
+	Events       int64 `json:"events"`
+	OrphanEvents int64 `json:"orphan_events"`
+	Rejects      int64 `json:"rejects"`
+}
+
+// ErrRejected is returned by a strict import that found rows it would reject.
+var ErrRejected = errors.New("rows were rejected")
+
+// Import loads export files into the workspace in one transaction: either
+// every file is imported, or (on error, cancellation or a killed process)
+// none is. A file whose SHA-256 the workspace already holds is skipped.
+func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSummary, error) {
+	start := time.Now()
+	if ws.ReadOnly {
+		return nil, errors.New("the workspace is open read-only: import without --read-only")
+	}
+	if len(req.Videos) == 0 && len(req.Events) == 0 {
+		return nil, errors.New("nothing to import: give --videos and/or --events files")
+	}
+	type job struct {
+		t table
+		f inputFile
+	}
+	var jobs []job
+	for _, part := range []struct {
+		t    table
+		args []string
+	}{{videosTable, req.Videos}, {eventsTable, req.Events}} {
+		files, err := expandFiles(part.args, req.Format)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			jobs = append(jobs, job{part.t, f})
+		}
+	}
+	progress := func(p Progress) {
+		if req.Progress != nil {
+			p.Files = len(jobs)
+			req.Progress(p)
+		}
+	}
+
+	sum := &ImportSummary{}
+	tx, err := ws.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var videoImports []int64
+	captionTags := map[int64]bool{}
+	for i, j := range jobs {
+		progress(Progress{File: j.f.path, Index: i + 1, Phase: "hashing", SizeBytes: j.f.size})
+		if err := hashAndVerify(&j.f); err != nil {
+			return nil, err
+		}
+		fs := FileSummary{Kind: j.t.kind, File: j.f.path, Format: j.f.format, Compression: j.f.compression, SizeBytes: j.f.size, SHA256: j.f.sha256}
+		var prevID int64
+		var prevAt time.Time
+		err := tx.QueryRowContext(ctx, `SELECT import_id, started_at FROM imports WHERE sha256 = ? AND kind = ? ORDER BY import_id LIMIT 1`, j.f.sha256, j.t.kind).Scan(&prevID, &prevAt)
+		if err == nil {
+			fs.Skipped = fmt.Sprintf("already imported (import %d, %s): same SHA-256", prevID, prevAt.Format(time.RFC3339))
+			sum.Files = append(sum.Files, fs)
+			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		if err := importFile(ctx, tx, j.t, j.f, req.Mapping.forTable(j.t), &fs, func(phase string) {
+			progress(Progress{File: j.f.path, Index: i + 1, Phase: phase, SizeBytes: j.f.size})
+		}); err != nil {
+			return nil, err
+		}
+		if req.Mapping != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE imports SET mapping = ? WHERE import_id = ?`, req.Mapping.Text, fs.ImportID); err != nil {
+				return nil, err
+			}
+		}
+		if j.t.kind == "videos" {
+			videoImports = append(videoImports, fs.ImportID)
+			captionTags[fs.ImportID] = fs.TagsFrom == "caption"
+			sum.VideosLoaded += fs.RowsLoaded
+		} else {
+			sum.EventsLoaded += fs.RowsLoaded
+		}
+		sum.Rejected += fs.RowsRejected
+		sum.Files = append(sum.Files, fs)
+	}
+	if sum.VideosLoaded+sum.EventsLoaded+sum.Rejected == 0 {
+		return sum, tx.Rollback() // nothing new: leave the workspace untouched
+	}
+	if req.Strict && sum.Rejected > 0 {
+		return sum, fmt.Errorf("%w: %d rows failed validation and --strict is set, so nothing was imported; %s", ErrRejected, sum.Rejected, firstRejects(sum))
+	}
+	progress(Progress{Phase: "tags"})
+	for _, id := range videoImports {
+		empty, err := loadTags(ctx, tx, id, captionTags[id])
+		if err != nil {
+			return nil, fmt.Errorf("normalising hashtags: %w", err)
+		}
+		sum.EmptyTags += empty
+	}
+	progress(Progress{Phase: "outcomes"})
+	if err := RefreshOutcomes(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM videos), (SELECT count(*) FROM moderation_events),
+		(SELECT count(*) FROM orphan_events), (SELECT count(*) FROM rejects)`).Scan(
+		&sum.Workspace.Videos, &sum.Workspace.Events, &sum.Workspace.OrphanEvents, &sum.Workspace.Rejects); err != nil {
+		return nil, err
+	}
+	progress(Progress{Phase: "committing"})
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("committing the import: %w", err)
+	}
+	sum.Duration = time.Since(start)
+	return sum, nil
+}
+
+func firstRejects(sum *ImportSummary) string {
+	var parts []string
+	for _, f := range sum.Files {
+		for _, r := range f.Reasons {
+			parts = append(parts, fmt.Sprintf("%s: %d rows, e.g. %s", f.File, r.Rows, r.Example))
+			if len(parts) == 3 {
+				return strings.Join(parts, "; ")
+			}
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// importFile stages, validates and loads one file inside tx.
+func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[string]ColumnMapping, fs *FileSummary, phase func(string)) error {
+	start := time.Now()
+	phase("reading")
+	src, err := stage(ctx, tx, f)
+	if err != nil {
+		return err
+	}
+	p, err := buildPlan(t, src, m)
+	if err != nil {
+		return err
+	}
+	for _, n := range src.names {
+		if !planUses(t, m, n) {
+			fs.UnmappedCols = append(fs.UnmappedCols, n)
+		}
+	}
+	if t.kind == "videos" {
+		fs.TagsFrom = "hashtags column"
+		if p.tagsFromCaption {
+			fs.TagsFrom = "caption"
+		}
+	}
+	phase("validating")
+	if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE tl_checked AS "+p.checkedSQL(t, src)); err != nil {
+		return &FileError{File: f.path, Msg: "validating", Err: err}
+	}
+	id := "v_" + t.id
+	// Ids must be unique within the workspace: the first line with an id
+	// keeps it, later lines and ids already in the workspace are rejected.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TABLE tl_dups AS
+		SELECT %[1]s AS id, min(tl_line) AS first_line FROM tl_checked WHERE %[1]s IS NOT NULL
+		GROUP BY 1 HAVING count(*) > 1`, id)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE tl_checked SET
+		tl_reason = coalesce(tl_reason || '; ', '') || '%[2]s: ' || left(tl_dups.id, 80) || ' repeats line ' || tl_dups.first_line,
+		tl_column = coalesce(tl_column, '%[2]s')
+		FROM tl_dups WHERE tl_checked.%[1]s = tl_dups.id AND tl_checked.tl_line > tl_dups.first_line`, id, t.id)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE tl_checked SET
+		tl_reason = coalesce(tl_reason || '; ', '') || '%[2]s: ' || left(%[1]s, 80) || ' is already in the workspace (import ' || w.import_id || ', line ' || w.source_line || ')',
+		tl_column = coalesce(tl_column, '%[2]s')
+		FROM %[3]s w WHERE tl_checked.%[1]s = w.%[2]s`, id, t.id, t.name)); err != nil {
+		return err
+	}
+
+	var importID int64
+	if err := tx.QueryRowContext(ctx, `SELECT nextval('import_id_seq')`).Scan(&importID); err != nil {
+		return err
+	}
+	fs.ImportID = importID
+	phase("loading")
+	var cols, vals []string
+	for _, c := range t.columns {
+		cols = append(cols, c.name)
+		vals = append(vals, "v_"+c.name)
+	}
+	res, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s (%s, extra, import_id, source_line)
+		SELECT %s, v_extra, ?, tl_line FROM tl_checked WHERE tl_reason IS NULL ORDER BY tl_line`,
+		t.name, strings.Join(cols, ", "), strings.Join(vals, ", ")), importID)
+	if err != nil {
+		return &FileError{File: f.path, Msg: "loading", Err: err}
+	}
+	fs.RowsLoaded, _ = res.RowsAffected()
+	res, err = tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO rejects
+		SELECT ?, ?, c.tl_line, c.tl_column, c.tl_reason, %s
+		FROM tl_checked c JOIN tl_stage ON tl_stage.rowid = c.tl_rowid
+		WHERE c.tl_reason IS NOT NULL ORDER BY c.tl_line`, src.raw), importID, f.path)
+	if err != nil {
+		return fmt.Errorf("%s: keeping rejected rows: %w", f.path, err)
+	}
+	checkedRejects, _ := res.RowsAffected()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO rejects SELECT ?, ?, line, column_name, reason, raw FROM tl_reader_rejects`, importID, f.path); err != nil {
+		return err
+	}
+	fs.RowsRejected = checkedRejects + src.structural
+	fs.RowsRead = fs.RowsLoaded + fs.RowsRejected
+	if fs.RowsRejected > 0 {
+		rows, err := tx.QueryContext(ctx, `SELECT coalesce(column_name, '(row)'), min(reason), count(*) FROM rejects
+			WHERE import_id = ? GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 5`, importID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var r ReasonCount
+			if err := rows.Scan(&r.Column, &r.Example, &r.Rows); err != nil {
+				rows.Close()
+				return err
+			}
+			fs.Reasons = append(fs.Reasons, r)
+		}
+		rows.Close()
+	}
+	fs.Duration = time.Since(start)
+	_, err = tx.ExecContext(ctx, `INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
+		importID, t.kind, f.path, f.size, f.sha256, f.format, f.compression,
+		fs.RowsRead, fs.RowsLoaded, fs.RowsRejected, start.UTC(), fs.Duration.Milliseconds(), Version)
+	return err
+}
+
+// planUses reports whether source column name feeds a canonical column.
+func planUses(t table, m map[string]ColumnMapping, name string) bool {
+	for _, c := range t.columns {
+		if cm, ok := m[c.name]; ok {
+			if cm.Const == nil && cm.From == name {
+				return true
+			}
+			continue
+		}
+		if c.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// loadTags fills video_tags for the videos of one import: each hashtag token
+// as written and normalised. It returns how many tokens normalised to
+// nothing (such as a lone "#"); they stay, as written, in videos.hashtags.
+func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool) (int64, error) {
+	list := "hashtags"
+	if fromCaption {
+		list = `regexp_extract_all(caption, '#[^\s#]+')`
+	}
+	for _, q := range []string{"DROP TABLE IF EXISTS tl_tags", "DROP TABLE IF EXISTS tl_tagnorm"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TABLE tl_tags AS
+		SELECT video_id, unnest(%[1]s) AS tag_raw, generate_subscripts(%[1]s, 1) AS position
+		FROM videos WHERE import_id = ?`, list), importID); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE tl_tagnorm (tag_raw VARCHAR, tag VARCHAR)`); err != nil {
+		return 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT tag_raw FROM tl_tags`)
+	if err != nil {
+		return 0, err
+	}
+	var raws []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		raws = append(raws, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	const batch = 1000
+	for i := 0; i < len(raws); i += batch {
+		part := raws[i:min(i+batch, len(raws))]
+		args := make([]any, 0, 2*len(part))
+		for _, r := range part {
+			args = append(args, r, NormalizeTag(r))
+		}
+		q := "INSERT INTO tl_tagnorm VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)), ", ")
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO video_tags
+		SELECT t.video_id, t.position, t.tag_raw, n.tag, ?
+		FROM tl_tags t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> ''
+		ORDER BY t.video_id, t.position`, fromCaption); err != nil {
+		return 0, err
+	}
+	var empty int64
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM tl_tags JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag = ''`).Scan(&empty)
+	return empty, err
+}

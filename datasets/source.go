@@ -1,0 +1,213 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// source is an export file staged in the temp table tl_stage, with how to
+// read each of its columns from there.
+type source struct {
+	file   inputFile
+	names  []string          // source columns, in file order
+	exprs  map[string]string // source column -> SQL expression over tl_stage
+	types  map[string]string // source column -> DuckDB type of that expression
+	line   string            // SQL expression: the row's line in the file
+	index  string            // SQL expression: the row's 0-based index in tl_stage
+	raw    string            // SQL expression: the row as written (for rejects)
+	jsonOK string            // JSONL: SQL condition that the line is a JSON object
+	// structural counts rows DuckDB's reader rejected (bad quoting, wrong
+	// number of fields, invalid UTF-8); they are already in tl_rejects.
+	structural int64
+}
+
+const maxLineSize = 64 << 20 // a record may hold a caption of many megabytes
+
+// stage reads the file into tl_stage, each value as text for CSV and JSONL
+// and as typed by the file for Parquet. Rows the reader itself rejects are
+// collected, with line and reason, in tl_reader_rejects.
+func stage(ctx context.Context, tx *sql.Tx, f inputFile) (*source, error) {
+	for _, q := range []string{
+		"DROP TABLE IF EXISTS tl_stage", "DROP TABLE IF EXISTS tl_rej_errors",
+		"DROP TABLE IF EXISTS tl_rej_scans", "DROP TABLE IF EXISTS tl_reader_rejects",
+		"DROP TABLE IF EXISTS tl_checked", "DROP TABLE IF EXISTS tl_dups",
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	s := &source{file: f, exprs: map[string]string{}, types: map[string]string{}}
+	readerOpts := fmt.Sprintf(`auto_detect=false, compression=%s, max_line_size=%d, buffer_size=%d,
+		store_rejects=true, rejects_table='tl_rej_errors', rejects_scan='tl_rej_scans'`,
+		quoteLiteral(map[string]string{"none": "none", "gzip": "gzip", "zstd": "zstd"}[f.compression]), maxLineSize, 2*maxLineSize)
+	var err error
+	switch f.format {
+	case "csv":
+		err = s.stageCSV(ctx, tx, readerOpts)
+	case "jsonl":
+		err = s.stageJSONL(ctx, tx, readerOpts)
+	case "parquet":
+		err = s.stageParquet(ctx, tx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Row ids of a table made inside a transaction start at a large offset;
+	// the row's index in the file is its rowid less the first one.
+	var base sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT min(rowid) FROM tl_stage`).Scan(&base); err != nil {
+		return nil, err
+	}
+	s.index = fmt.Sprintf("(tl_stage.rowid - %d)", base.Int64)
+	if s.file.format == "csv" {
+		s.line = s.index + " + 2" // the header is line 1
+	} else if s.file.format == "jsonl" {
+		s.line = s.index + " + 1"
+	}
+	if err := s.collectReaderRejects(ctx, tx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *source) stageCSV(ctx context.Context, tx *sql.Tx, readerOpts string) error {
+	header, err := readCSVHeader(s.file)
+	if err != nil {
+		return err
+	}
+	cols := make([]string, len(header))
+	raws := make([]string, len(header))
+	for i, h := range header {
+		c := fmt.Sprintf("c%d", i)
+		cols[i] = fmt.Sprintf("%s: 'VARCHAR'", quoteLiteral(c))
+		raws[i] = fmt.Sprintf(`CASE WHEN regexp_matches(%[1]s, '[",\r\n]') THEN '"' || replace(%[1]s, '"', '""') || '"' ELSE coalesce(%[1]s, '') END`, c)
+		s.names = append(s.names, h)
+		s.exprs[h] = c
+		s.types[h] = "VARCHAR"
+	}
+	q := fmt.Sprintf(`CREATE TEMP TABLE tl_stage AS SELECT * FROM read_csv(%s, header=true, delim=',', quote='"', escape='"',
+		columns={%s}, %s)`, quoteLiteral(s.file.path), strings.Join(cols, ", "), readerOpts)
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return &FileError{File: s.file.path, Msg: "cannot read as CSV", Err: err}
+	}
+	s.raw = "concat_ws(',', " + strings.Join(raws, ", ") + ")"
+	return nil
+}
+
+func (s *source) stageJSONL(ctx context.Context, tx *sql.Tx, readerOpts string) error {
+	// Each line is read whole as text, so that a malformed line becomes a
+	// reject with its line number instead of failing the file.
+	q := fmt.Sprintf(`CREATE TEMP TABLE tl_stage AS
+		SELECT line, CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END AS tl_ok
+		FROM read_csv(%s, header=false, delim='\x01', quote='', escape='', columns={'line': 'VARCHAR'}, %s)`,
+		quoteLiteral(s.file.path), readerOpts)
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return &FileError{File: s.file.path, Msg: "cannot read as JSON Lines", Err: err}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT k FROM (SELECT DISTINCT unnest(json_keys(line)) AS k FROM tl_stage WHERE tl_ok) ORDER BY k`)
+	if err != nil {
+		return &FileError{File: s.file.path, Msg: "reading the keys of the JSON objects", Err: err}
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return err
+		}
+		s.names = append(s.names, k)
+		s.exprs[k] = fmt.Sprintf("CASE WHEN tl_ok THEN line->>%s END", quoteLiteral(jsonPathKey(k)))
+		s.types[k] = "VARCHAR"
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	s.raw = "line"
+	s.jsonOK = "tl_ok"
+	return nil
+}
+
+func (s *source) stageParquet(ctx context.Context, tx *sql.Tx) error {
+	q := fmt.Sprintf(`CREATE TEMP TABLE tl_stage AS SELECT * FROM read_parquet(%s, file_row_number=true)`, quoteLiteral(s.file.path))
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return &FileError{File: s.file.path, Msg: "cannot read as Parquet", Err: err}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'tl_stage' AND temporary ORDER BY column_index`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return err
+		}
+		if name == "file_row_number" {
+			continue
+		}
+		s.names = append(s.names, name)
+		s.exprs[name] = "tl_stage." + quoteIdent(name)
+		s.types[name] = typ
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	s.raw = "CAST(to_json(tl_stage) AS VARCHAR)"
+	s.line = "tl_stage.file_row_number + 1"
+	return nil
+}
+
+// collectReaderRejects moves what DuckDB's reader rejected into
+// tl_reader_rejects and, since those rows are missing from tl_stage, makes the
+// line expression skip over them so later lines stay right.
+func (s *source) collectReaderRejects(ctx context.Context, tx *sql.Tx) error {
+	if s.file.format == "parquet" {
+		_, err := tx.ExecContext(ctx, `CREATE TEMP TABLE tl_reader_rejects (line BIGINT, column_name VARCHAR, reason VARCHAR, raw VARCHAR)`)
+		return err
+	}
+	// Column names in DuckDB's rejects are ours (c0, c1, ...): map them back.
+	colCase := "NULL"
+	if s.file.format == "csv" {
+		var b strings.Builder
+		b.WriteString("CASE e.column_name")
+		for i, h := range s.names {
+			fmt.Fprintf(&b, " WHEN 'c%d' THEN %s", i, quoteLiteral(h))
+		}
+		b.WriteString(" END")
+		colCase = b.String()
+	}
+	q := fmt.Sprintf(`CREATE TEMP TABLE tl_reader_rejects AS
+		SELECT e.line, %s AS column_name,
+		       e.error_type || ': ' || e.error_message AS reason, e.csv_line AS raw
+		FROM tl_rej_errors e ORDER BY e.line`, colCase)
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return err
+	}
+	// One rejected record can carry several errors; count records.
+	if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT line) FROM tl_reader_rejects`).Scan(&s.structural); err != nil {
+		return err
+	}
+	if s.structural == 0 {
+		return nil
+	}
+	// The k-th accepted record (0-based) is record k + |{i : d_i <= k}|,
+	// where d_i = k_i - i counts the accepted records before rejected record k_i.
+	first := int64(2) // record 0 is on line 2 (CSV: after the header)
+	if s.file.format == "jsonl" {
+		first = 1
+	}
+	q = fmt.Sprintf(`CREATE TEMP TABLE tl_rejfix AS
+		SELECT (line - %d) - (row_number() OVER (ORDER BY line) - 1) AS d
+		FROM (SELECT DISTINCT line FROM tl_reader_rejects)`, first)
+	if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS tl_rejfix"); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return err
+	}
+	s.line = fmt.Sprintf("(%[1]s + %[2]d + (SELECT count(*) FROM tl_rejfix WHERE d <= %[1]s))", s.index, first)
+	return nil
+}
+
+func (s *source) has(name string) bool { _, ok := s.exprs[name]; return ok }
