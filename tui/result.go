@@ -1,0 +1,381 @@
+package tui
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/big"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// column describes one column of a result.
+type column struct {
+	Name, Type string
+}
+
+// cell is one value ready to draw: Line is single-line, sanitised text for
+// the grid; Full keeps line breaks (still sanitised) for the detail view and
+// copying.
+type cell struct {
+	Line, Full string
+	Null       bool
+}
+
+// resultMode says how pages of a result are read.
+type resultMode int
+
+const (
+	// modeKeyset reads a temporary table materialised once, by rowid
+	// ranges: every page costs the same wherever it is.
+	modeKeyset resultMode = iota
+	// modeOffset reads a workspace table or view in place with
+	// LIMIT/OFFSET, so browsing a large table needs no copy.
+	modeOffset
+	// modeMemory holds the (small) rows of a statement that cannot be
+	// materialised, such as EXPLAIN or PRAGMA.
+	modeMemory
+)
+
+// resultSet is a result the grid can page through without holding it.
+type resultSet struct {
+	ID      int64
+	Title   string // what produced it, for the status line
+	Mode    resultMode
+	Source  string // temp table (keyset) or quoted relation (offset)
+	Where   string // optional filter of an offset result, with WhereArgs
+	Args    []any
+	Cols    []column
+	Total   int64
+	Elapsed time.Duration
+	Message string // for statements without rows: what happened
+	mem     [][]cell
+	// SortCol is the column the result is ordered by, -1 for none.
+	SortCol  int
+	SortDesc bool
+}
+
+// pageSize is the number of rows fetched at a time.
+const pageSize = 256
+
+// memoryRowCap bounds the rows kept of a statement run without
+// materialisation.
+const memoryRowCap = 10000
+
+// materialize runs a SELECT-like statement into a new temporary table and
+// describes it. The caller holds the session connection.
+func materialize(ctx context.Context, conn *sql.Conn, id int64, title, query string, args ...any) (*resultSet, error) {
+	start := time.Now()
+	table := fmt.Sprintf("_trendlab_result_%d", id)
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+table+" AS "+query, args...); err != nil {
+		return nil, err
+	}
+	rs := &resultSet{ID: id, Title: title, Mode: modeKeyset, Source: table, SortCol: -1}
+	if err := describe(ctx, conn, rs); err != nil {
+		return nil, err
+	}
+	rs.Elapsed = time.Since(start)
+	return rs, nil
+}
+
+// browse opens a table or view in place (offset mode), optionally filtered.
+func browse(ctx context.Context, conn *sql.Conn, id int64, title, relation, where string, args ...any) (*resultSet, error) {
+	start := time.Now()
+	rs := &resultSet{ID: id, Title: title, Mode: modeOffset, Source: relation, Where: where, Args: args, SortCol: -1}
+	if err := describe(ctx, conn, rs); err != nil {
+		return nil, err
+	}
+	rs.Elapsed = time.Since(start)
+	return rs, nil
+}
+
+// from is the FROM clause (with filter) of a paged result.
+func (rs *resultSet) from() string {
+	if rs.Where != "" {
+		return rs.Source + " WHERE " + rs.Where
+	}
+	return rs.Source
+}
+
+func describe(ctx context.Context, conn *sql.Conn, rs *resultSet) error {
+	rows, err := conn.QueryContext(ctx, "SELECT * FROM "+rs.from()+" LIMIT 0", rs.Args...)
+	if err != nil {
+		return err
+	}
+	types, err := rows.ColumnTypes()
+	rows.Close()
+	if err != nil {
+		return err
+	}
+	rs.Cols = rs.Cols[:0]
+	for _, t := range types {
+		rs.Cols = append(rs.Cols, column{Name: SanitizeLine(t.Name()), Type: t.DatabaseTypeName()})
+	}
+	return conn.QueryRowContext(ctx, "SELECT count(*) FROM "+rs.from(), rs.Args...).Scan(&rs.Total)
+}
+
+// runDirect runs a statement that is not SELECT-like and keeps up to
+// memoryRowCap rows of whatever it returns.
+func runDirect(ctx context.Context, conn *sql.Conn, id int64, query string) (*resultSet, error) {
+	start := time.Now()
+	rows, err := conn.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	rs := &resultSet{ID: id, Title: oneLine(query, 60), Mode: modeMemory, SortCol: -1}
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range types {
+		rs.Cols = append(rs.Cols, column{Name: SanitizeLine(t.Name()), Type: t.DatabaseTypeName()})
+	}
+	vals := make([]any, len(types))
+	ptrs := make([]any, len(types))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var total int64
+	for rows.Next() {
+		total++
+		if len(rs.mem) >= memoryRowCap {
+			continue
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		row := make([]cell, len(vals))
+		for i, v := range vals {
+			row[i] = makeCell(formatValue(v), v == nil)
+		}
+		rs.mem = append(rs.mem, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rs.Total = int64(len(rs.mem))
+	switch {
+	case len(rs.Cols) == 1 && rs.Cols[0].Name == "Count" && len(rs.mem) == 1:
+		rs.Message = rs.mem[0][0].Line + " rows changed"
+	case len(rs.Cols) == 0:
+		rs.Message = "done"
+	case total > int64(len(rs.mem)):
+		rs.Message = fmt.Sprintf("showing the first %d of %d rows: run it as a SELECT to page through all", len(rs.mem), total)
+	}
+	rs.Elapsed = time.Since(start)
+	return rs, nil
+}
+
+// fetchPage reads page p (pageSize rows) of a result as text.
+func fetchPage(ctx context.Context, conn *sql.Conn, rs *resultSet, p int) ([][]cell, error) {
+	lo := int64(p) * pageSize
+	if rs.Mode == modeMemory {
+		hi := min(lo+pageSize, int64(len(rs.mem)))
+		if lo >= hi {
+			return nil, nil
+		}
+		return rs.mem[lo:hi], nil
+	}
+	var q string
+	args := append([]any(nil), rs.Args...)
+	if rs.Mode == modeKeyset {
+		q = "SELECT COLUMNS(*)::VARCHAR FROM " + rs.Source + " WHERE rowid >= ? AND rowid < ? ORDER BY rowid"
+		args = append(args, lo, lo+pageSize)
+	} else {
+		q = "SELECT COLUMNS(*)::VARCHAR FROM " + rs.from() + " LIMIT ? OFFSET ?"
+		args = append(args, pageSize, lo)
+	}
+	rows, err := conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	n := len(rs.Cols)
+	vals := make([]sql.NullString, n)
+	ptrs := make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var out [][]cell
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		row := make([]cell, n)
+		for i, v := range vals {
+			row[i] = makeCell(v.String, !v.Valid)
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+func makeCell(s string, null bool) cell {
+	if null {
+		return cell{Line: "NULL", Full: "NULL", Null: true}
+	}
+	full := Sanitize(s)
+	return cell{Line: SanitizeLine(full), Full: full}
+}
+
+// sortResult orders a result by column c, making a new temporary table
+// (rowid keeps the previous order among ties). A memory result sorts in place.
+func sortResult(ctx context.Context, conn *sql.Conn, rs *resultSet, id int64, c int, desc bool) (*resultSet, error) {
+	start := time.Now()
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	if rs.Mode == modeMemory {
+		out := *rs
+		out.ID = id
+		out.mem = append([][]cell(nil), rs.mem...)
+		sort.SliceStable(out.mem, func(i, j int) bool {
+			return lessCell(out.mem[i][c], out.mem[j][c], desc)
+		})
+		out.SortCol, out.SortDesc = c, desc
+		return &out, nil
+	}
+	table := fmt.Sprintf("_trendlab_result_%d", id)
+	order := quoteIdent(rs.Cols[c].Name) + " " + dir + " NULLS LAST"
+	var q string
+	if rs.Mode == modeKeyset {
+		q = "CREATE TEMP TABLE " + table + " AS SELECT * FROM " + rs.Source + " ORDER BY " + order + ", rowid"
+	} else {
+		q = "CREATE TEMP TABLE " + table + " AS SELECT * FROM " + rs.from() + " ORDER BY " + order
+	}
+	if _, err := conn.ExecContext(ctx, q, rs.Args...); err != nil {
+		return nil, err
+	}
+	out := &resultSet{ID: id, Title: rs.Title, Mode: modeKeyset, Source: table, SortCol: c, SortDesc: desc}
+	if err := describe(ctx, conn, out); err != nil {
+		return nil, err
+	}
+	out.Elapsed = time.Since(start)
+	return out, nil
+}
+
+func lessCell(a, b cell, desc bool) bool {
+	if a.Null != b.Null {
+		return b.Null // NULLS LAST either way
+	}
+	fa, ea := strconv.ParseFloat(a.Full, 64)
+	fb, eb := strconv.ParseFloat(b.Full, 64)
+	if ea == nil && eb == nil {
+		if desc {
+			return fa > fb
+		}
+		return fa < fb
+	}
+	if desc {
+		return a.Full > b.Full
+	}
+	return a.Full < b.Full
+}
+
+// dropResult removes a result's temporary table.
+func dropResult(ctx context.Context, conn *sql.Conn, rs *resultSet) error {
+	if rs == nil || rs.Mode != modeKeyset {
+		return nil
+	}
+	_, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+rs.Source)
+	return err
+}
+
+// exportFormat picks the COPY format from a file's extension.
+func exportFormat(path string) (string, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return "FORMAT csv, HEADER true", nil
+	case ".json":
+		return "FORMAT json, ARRAY true", nil
+	case ".jsonl", ".ndjson":
+		return "FORMAT json", nil
+	case ".parquet":
+		return "FORMAT parquet", nil
+	}
+	return "", fmt.Errorf("export to %q: name a file ending in .csv, .json, .jsonl or .parquet", path)
+}
+
+// exportResult writes the whole result, in its current order, to a file.
+func exportResult(ctx context.Context, conn *sql.Conn, rs *resultSet, path string) (int64, error) {
+	format, err := exportFormat(path)
+	if err != nil {
+		return 0, err
+	}
+	if rs.Mode == modeMemory {
+		return 0, fmt.Errorf("this statement's rows are not materialised: run it as a SELECT (or CREATE TABLE ... AS) to export them")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return 0, err
+	}
+	var q string
+	if rs.Mode == modeKeyset {
+		q = "SELECT * FROM " + rs.Source + " ORDER BY rowid"
+	} else {
+		q = "SELECT * FROM " + rs.from()
+	}
+	var n int64
+	res, err := conn.ExecContext(ctx, "COPY ("+q+") TO "+quoteLiteral(abs)+" ("+format+")", rs.Args...)
+	if err != nil {
+		return 0, fmt.Errorf("exporting to %s: %w", abs, err)
+	}
+	n, _ = res.RowsAffected()
+	return n, nil
+}
+
+// formatValue renders a scanned value as text.
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return x
+	case []byte:
+		return fmt.Sprintf("\\x%x", x)
+	case time.Time:
+		if x.Nanosecond() == 0 {
+			return x.UTC().Format("2006-01-02 15:04:05")
+		}
+		return x.UTC().Format("2006-01-02 15:04:05.999999")
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'g', -1, 32)
+	case *big.Int:
+		return x.String()
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = formatValue(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + ": " + formatValue(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return fmt.Sprint(v)
+}
+
+// oneLine shortens text to one sanitised line of at most n runes.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(SanitizeLine(s)), " ")
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

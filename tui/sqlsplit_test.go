@@ -1,0 +1,122 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSplitStatements(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"one", "SELECT 1", []string{"SELECT 1"}},
+		{"two", "SELECT 1; SELECT 2;", []string{"SELECT 1", "SELECT 2"}},
+		{"semicolon in string", "SELECT 'a;b'; SELECT 2", []string{"SELECT 'a;b'", "SELECT 2"}},
+		{"escaped quote", "SELECT 'it''s;'; SELECT 2", []string{"SELECT 'it''s;'", "SELECT 2"}},
+		{"quoted identifier", `SELECT "a;b" FROM t; SELECT 2`, []string{`SELECT "a;b" FROM t`, "SELECT 2"}},
+		{"line comment", "SELECT 1 -- no; split\n; SELECT 2", []string{"SELECT 1 -- no; split", "SELECT 2"}},
+		{"block comment", "SELECT /* ; */ 1; SELECT 2", []string{"SELECT /* ; */ 1", "SELECT 2"}},
+		{"dollar quote", "SELECT $$a;b$$; SELECT $x$c;d$x$", []string{"SELECT $$a;b$$", "SELECT $x$c;d$x$"}},
+		{"positional param is not a tag", "SELECT $1; SELECT 2", []string{"SELECT $1", "SELECT 2"}},
+		{"comment only dropped", "SELECT 1; -- done\n", []string{"SELECT 1"}},
+		{"empty statements dropped", ";;SELECT 1;;", []string{"SELECT 1"}},
+		{"unterminated string", "SELECT 'abc; SELECT 2", []string{"SELECT 'abc; SELECT 2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, s := range splitStatements(tt.in) {
+				got = append(got, s.Text)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("splitStatements(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStatementAt(t *testing.T) {
+	text := "SELECT 1;\nSELECT 2; \n\nSELECT 3"
+	tests := []struct {
+		pos  int
+		want string
+	}{
+		{0, "SELECT 1"},
+		{5, "SELECT 1"},
+		{9, "SELECT 1"},  // right after the semicolon
+		{10, "SELECT 2"}, // start of the next line
+		{19, "SELECT 2"}, // after "SELECT 2; "
+		{21, "SELECT 3"}, // the blank line before SELECT 3
+		{len(text), "SELECT 3"},
+		{1000, "SELECT 3"},
+	}
+	for _, tt := range tests {
+		got, ok := statementAt(text, tt.pos)
+		if !ok || got.Text != tt.want {
+			t.Errorf("statementAt(pos %d) = %q, %v; want %q", tt.pos, got.Text, ok, tt.want)
+		}
+	}
+	if _, ok := statementAt("  -- nothing\n", 3); ok {
+		t.Error("statementAt found a statement in a comment")
+	}
+}
+
+func TestIsQueryStatement(t *testing.T) {
+	for sql, want := range map[string]bool{
+		"SELECT 1":                        true,
+		"  with x as (select 1) from x":   true,
+		"FROM videos":                     true,
+		"-- c\nselect 1":                  true,
+		"/* c */ DESCRIBE videos":         true,
+		"(SELECT 1) UNION (SELECT 2)":     true,
+		"SUMMARIZE videos":                true,
+		"CREATE TABLE x AS SELECT 1":      false,
+		"INSERT INTO x VALUES (1)":        false,
+		"SET threads = 2":                 false,
+		"EXPLAIN SELECT 1":                false,
+		"PRAGMA database_size":            false,
+		"COPY videos TO 'x.csv'":          false,
+		"-- only a comment":               false,
+	} {
+		if got := isQueryStatement(sql); got != want {
+			t.Errorf("isQueryStatement(%q) = %v, want %v", sql, got, want)
+		}
+	}
+}
+
+func FuzzSplitStatements(f *testing.F) {
+	for _, s := range []string{"SELECT 1; SELECT 2", "'a;''b'", "$t$;$t$", "/* ; */", "--;\n;", `"";`} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, text string, pos int) {
+		stmts := splitStatements(text)
+		prevEnd := 0
+		for _, s := range stmts {
+			if s.Start < prevEnd || s.End < s.Start || s.End > len(text) {
+				t.Fatalf("bad span %d..%d after %d in %q", s.Start, s.End, prevEnd, text)
+			}
+			if !strings.Contains(text[s.Start:s.End], s.Text) {
+				t.Fatalf("statement %q not within its span %q", s.Text, text[s.Start:s.End])
+			}
+			if !hasCode(s.Text) {
+				t.Fatalf("empty statement %q kept", s.Text)
+			}
+			prevEnd = s.End
+		}
+		s, ok := statementAt(text, pos)
+		if ok != (len(stmts) > 0) {
+			t.Fatalf("statementAt ok=%v with %d statements", ok, len(stmts))
+		}
+		if ok {
+			found := false
+			for _, x := range stmts {
+				found = found || x == s
+			}
+			if !found {
+				t.Fatalf("statementAt returned %+v, not one of the statements", s)
+			}
+		}
+	})
+}
