@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trendlab/trendlab/datasets/synth"
+)
+
+func init() { commands = append(commands, newSynthCmd) }
+
+// synthProgressFrom is the number of videos from which synth shows progress
+// on a terminal.
+const synthProgressFrom = 500_000
+
+func newSynthCmd(a *app) *cobra.Command {
+	var cfg synth.Config
+	var start string
+	cmd := &cobra.Command{
+		Use:   "synth --videos N --out DIR",
+		Short: "Write a deterministic synthetic content and moderation export, with a manifest of planted truths",
+		Long: `synth writes a synthetic platform: DIR/videos.<ext> (the content export),
+DIR/moderation_events.<ext> (the moderation events) and DIR/manifest.json,
+which records what was planted and the counts realised in the data.
+
+Planted: thousands of tags with Zipf-like popularity; the tag family
+"omegle" with spelling variants (case, fullwidth, leetspeak, transposition,
+compounds, a Greek omicron) and decoys that merely look alike; tags that
+co-occur with the family; per-policy base violation rates with the family
+raised for minor_safety and bullying_harassment and equal for hate_speech;
+one tag whose dangerous_acts violation rate jumps on one day; realistic event
+flows (reports, flags, reviews, enforcement, escalations, appeals,
+reinstatements) and a few orphan events. All text is invented and benign.
+
+The same flags always give byte-identical files. Memory stays bounded
+whatever --videos is: rows are generated and written one at a time.`,
+		Example: `  trendlab synth --videos 200000 --out demo
+  trendlab synth --videos 10000000 --seed 7 --format parquet --out big
+  trendlab synth --videos 20000 --format csv --compress zstd --out small
+  trendlab import --videos demo/videos.csv --events demo/moderation_events.csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cfg.Dir == "" {
+				return usagef("--out DIR is required: the directory to write the files into")
+			}
+			if start != "" {
+				t, err := time.Parse(time.DateOnly, start)
+				if err != nil {
+					return usagef("--start %q: want a date like 2026-06-01", start)
+				}
+				cfg.Start = t
+			}
+			if cfg.Videos < 1 {
+				return usagef("--videos must be at least 1 (got %d)", cfg.Videos)
+			}
+			switch cfg.Format {
+			case synth.FormatCSV, synth.FormatJSONL, synth.FormatParquet:
+			default:
+				return usagef("--format %q: expected csv, jsonl or parquet", cfg.Format)
+			}
+			if cfg.Days != 0 && (cfg.Days < 2 || cfg.Days > 3660) {
+				return usagef("--days must be between 2 and 3660 (got %d)", cfg.Days)
+			}
+			if isTerminal(os.Stderr) && cfg.Videos >= synthProgressFrom {
+				pl := newPhaseLine(os.Stderr)
+				defer pl.stop()
+				cfg.Progress = func(done, total int) {
+					pl.set(fmt.Sprintf("synth: %d of %d videos (%d%%)", done, total, done*100/total))
+				}
+			}
+			began := time.Now()
+			m, err := synth.Generate(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			took := time.Since(began)
+			out := cmd.OutOrStdout()
+			for _, f := range []string{m.Files.Videos, m.Files.Events, m.Files.Manifest} {
+				size := int64(-1)
+				if st, err := os.Stat(f); err == nil {
+					size = st.Size()
+				}
+				fmt.Fprintf(out, "wrote %s (%s)\n", f, humanBytes(size))
+			}
+			fmt.Fprintf(out, "in %s (%.0f videos/s)\n\n", took.Round(time.Millisecond), float64(m.Videos)/took.Seconds())
+			if err := m.WriteSummary(out); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "\nnext: trendlab import --videos %s --events %s\n", m.Files.Videos, m.Files.Events)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&cfg.Videos, "videos", 200_000, "number of videos")
+	f.Uint64Var(&cfg.Seed, "seed", 1, "seed of the random stream (same seed, same files)")
+	f.StringVar(&cfg.Dir, "out", "", "output directory (created if missing)")
+	f.StringVar(&cfg.Format, "format", synth.FormatCSV, "csv, jsonl or parquet")
+	f.StringVar(&cfg.Compression, "compress", "", "csv/jsonl: none, gzip or zstd (whole file); parquet: none, snappy (default), gzip or zstd (inside the file)")
+	f.IntVar(&cfg.Days, "days", synth.DefaultDays, "length of the period in days")
+	f.StringVar(&start, "start", "", "first day of the period, YYYY-MM-DD (default "+synth.DefaultStart.Format(time.DateOnly)+")")
+	return cmd
+}
