@@ -1,0 +1,475 @@
+package analysis
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/trendlab/trendlab/analysis/stats"
+	"github.com/trendlab/trendlab/datasets"
+)
+
+// createTestSample saves a sample on the fixture workspace.
+func createTestSample(t *testing.T, ws *datasets.Workspace, name string, def SampleDefinition) (*Sample, []SampleMember) {
+	t.Helper()
+	s, err := CreateSample(t.Context(), ws, name, "tester", def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := SampleMembers(t.Context(), ws, s.ID, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, ms
+}
+
+func mustLabel(t *testing.T, ws *datasets.Workspace, sampleID int64, videoID, reviewer, label string) LabelRecord {
+	t.Helper()
+	r, err := Label(t.Context(), ws, sampleID, videoID, reviewer, label, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestLabelAuditTrail(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	s, ms := createTestSample(t, ws, "audit", SampleDefinition{Size: 10, Seed: 1})
+	v1, v3 := ms[0].VideoID, ms[2].VideoID
+
+	if _, err := Label(ctx, ws, s.ID, v1, "ana", LabelViolating, "looks like grooming", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Label(ctx, ws, s.ID, v1, "ana", LabelNotViolating, "", "misread the caption"); err != nil {
+		t.Fatal(err)
+	}
+	// Labels given faster than the clock ticks still keep their order.
+	for _, l := range []string{LabelUnsure, LabelEscalate, LabelViolating} {
+		mustLabel(t, ws, s.ID, v3, "ana", l)
+	}
+	mustLabel(t, ws, s.ID, v3, "bob", LabelNotViolating)
+
+	hist, err := LabelHistory(ctx, ws, s.ID, v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 2 || hist[0].Label != LabelViolating || hist[0].Note != "looks like grooming" ||
+		hist[1].Label != LabelNotViolating || hist[1].Reason != "misread the caption" || !hist[1].LabelledAt.After(hist[0].LabelledAt) {
+		t.Errorf("history of %s: %+v", v1, hist)
+	}
+	hist3, err := LabelHistory(ctx, ws, s.ID, v3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var anaLabels []string
+	for _, h := range hist3 {
+		if h.Reviewer == "ana" {
+			anaLabels = append(anaLabels, h.Label)
+		}
+	}
+	if want := []string{LabelUnsure, LabelEscalate, LabelViolating}; !reflect.DeepEqual(anaLabels, want) || len(hist3) != 4 {
+		t.Errorf("history of %s: %+v, want ana's %v and bob's one", v3, hist3, want)
+	}
+	cur, err := CurrentLabels(ctx, ws, s.ID, "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cur) != 2 || cur[v1].Label != LabelNotViolating || cur[v3].Label != LabelViolating {
+		t.Errorf("ana's current labels: %+v", cur)
+	}
+
+	// Resume and progress.
+	next, ok, err := NextUnlabelled(ctx, ws, s.ID, "ana")
+	if err != nil || !ok || next != 2 {
+		t.Errorf("ana resumes at %d, %v, %v; want 2", next, ok, err)
+	}
+	next, ok, err = NextUnlabelled(ctx, ws, s.ID, "carol")
+	if err != nil || !ok || next != 1 {
+		t.Errorf("carol starts at %d, %v, %v; want 1", next, ok, err)
+	}
+	p, err := SampleProgress(ctx, ws, s.ID, "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Size != 10 || p.Labelled != 2 || p.Fraction() != 0.2 || !reflect.DeepEqual(p.Reviewers, map[string]int64{"ana": 2, "bob": 1}) {
+		t.Errorf("ana's progress %+v", p)
+	}
+	for _, m := range ms {
+		mustLabel(t, ws, s.ID, m.VideoID, "bob", LabelUnsure)
+	}
+	if _, ok, err := NextUnlabelled(ctx, ws, s.ID, "bob"); ok || err != nil {
+		t.Errorf("bob labelled everything, yet NextUnlabelled says ok=%v (%v)", ok, err)
+	}
+	p, err = SampleProgress(ctx, ws, s.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Labelled != 10 {
+		t.Errorf("progress by anyone: %+v", p)
+	}
+
+	// Mistakes are refused and leave no row.
+	bad := []struct {
+		name, video, reviewer, label, want string
+	}{
+		{"label not in the set", v1, "ana", "spam", "not in the label set"},
+		{"not a member", "v999", "ana", LabelViolating, "not a member"},
+		{"no reviewer", v1, " ", LabelViolating, "needs a reviewer"},
+	}
+	for _, b := range bad {
+		if _, err := Label(ctx, ws, s.ID, b.video, b.reviewer, b.label, "", ""); err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("%s: error %v, want %q", b.name, err, b.want)
+		}
+	}
+	if _, err := Label(ctx, ws, 999, v1, "ana", LabelViolating, "", ""); err == nil {
+		t.Error("label on a missing sample accepted")
+	}
+	var rows int
+	if err := ws.DB.QueryRowContext(ctx, `SELECT count(*) FROM labels`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 6+10 {
+		t.Errorf("labels has %d rows, want 16", rows)
+	}
+}
+
+// TestLabelSurvivesReopen checks that a label is on disk when Label returns.
+func TestLabelSurvivesReopen(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "ws.duckdb")
+	ws, err := datasets.Open(ctx, path, datasets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.DB.ExecContext(ctx, `INSERT INTO videos (video_id, author_id, created_at, import_id, source_line)
+		VALUES ('a', 'x', TIMESTAMP '2026-01-01', 1, 2), ('b', 'x', TIMESTAMP '2026-01-02', 1, 3)`); err != nil {
+		t.Fatal(err)
+	}
+	s, err := CreateSample(ctx, ws, "two", "tester", SampleDefinition{Size: 2, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustLabel(t, ws, s.ID, "b", "ana", LabelEscalate)
+	if err := ws.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := datasets.Open(ctx, path, datasets.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	hist, err := LabelHistory(ctx, ro, s.ID, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 1 || hist[0].Label != LabelEscalate {
+		t.Fatalf("after reopening: %+v", hist)
+	}
+}
+
+func findShare(t *testing.T, est *SampleEstimates, label string) LabelShare {
+	t.Helper()
+	for _, s := range est.Shares {
+		if s.Label == label {
+			return s
+		}
+	}
+	t.Fatalf("no share for %q in %+v", label, est.Shares)
+	return LabelShare{}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= sampleTol }
+
+func TestEstimateSimple(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	// 20 members of the 60 videos; the first 10 in review order labelled.
+	s, ms := createTestSample(t, ws, "simple", SampleDefinition{Size: 20, Seed: 1})
+	labels := []string{LabelViolating, LabelViolating, LabelViolating, LabelViolating, LabelEscalate,
+		LabelNotViolating, LabelNotViolating, LabelNotViolating, LabelNotViolating, LabelUnsure}
+	for i, l := range labels {
+		mustLabel(t, ws, s.ID, ms[i].VideoID, "ana", l)
+	}
+	est, err := EstimateSample(ctx, ws, s.ID, "ana", 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if est.Size != 20 || est.Labelled != 10 || est.FrameSize != 60 || est.Strata != 1 || est.StrataCovered != 1 || est.CoveredFrame != 60 {
+		t.Errorf("counts %+v", est)
+	}
+	// Hand-computed (Python 3): x = 4 of n = 10 from N = 60, z = 1.959963984540054,
+	// f = (N-n)/(N-1); SE = sqrt(p(1-p)/n f); Wilson with z^2 f:
+	// center (x + z²f/2)/(n + z²f), half-width z sqrt(f) sqrt(x(n-x)/n + z²f/4)/(n + z²f).
+	v := findShare(t, est, LabelViolating)
+	if v.Count != 4 || v.Labelled != 10 || !near(v.Estimate.P, 0.4) || !near(v.Estimate.SE, 0.1426148065624585) ||
+		!near(v.Estimate.CI.Lo, 0.1805392075807896) || !near(v.Estimate.CI.Hi, 0.6685797251828445) {
+		t.Errorf("violating share %+v", v)
+	}
+	// escalate counts as violating: 5 of 10.
+	if a := est.Violating; a.Count != 5 || !near(a.Estimate.P, 0.5) || !near(a.Estimate.SE, 0.1455556274348955) ||
+		!near(a.Estimate.CI.Lo, 0.25221245803200165) || !near(a.Estimate.CI.Hi, 0.7477875419679983) {
+		t.Errorf("violating (any) %+v", a)
+	}
+	for label, want := range map[string]int64{LabelEscalate: 1, LabelNotViolating: 4, LabelUnsure: 1} {
+		if got := findShare(t, est, label); got.Count != want || !near(got.Estimate.P, float64(want)/10) {
+			t.Errorf("%s: %+v, want %d of 10", label, got, want)
+		}
+	}
+	// Escalation from the moderation events: i%9 == 0 in the fixture, over all 20 members.
+	var escalated int64
+	for _, m := range ms {
+		i, err := strconv.Atoi(strings.TrimPrefix(m.VideoID, "v"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%9 == 0 {
+			escalated++
+		}
+	}
+	e := est.EscalatedEvents
+	if e.Escalated != escalated || e.Sampled != 20 || !near(e.Share, float64(escalated)/20) || !near(e.Estimate.P, e.Share) {
+		t.Errorf("escalation from events %+v, want %d of 20", e, escalated)
+	}
+	if want := stats.WilsonFPC(escalated, 20, 60, 0.95); e.Estimate.CI != want {
+		t.Errorf("escalation interval %v, want WilsonFPC %v", e.Estimate.CI, want)
+	}
+	if _, err := json.Marshal(est); err != nil {
+		t.Errorf("estimates do not marshal: %v", err)
+	}
+}
+
+func TestEstimateStratified(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	// By region: US, BR, DE 3 of 18 each, unknown 1 of 6 (see TestSampleStratified).
+	s, ms := createTestSample(t, ws, "regions", SampleDefinition{Strata: StrataRegion, Size: 10, Seed: 5})
+	plan := map[string][]string{
+		"US":           {LabelViolating, LabelNotViolating, LabelNotViolating},
+		"BR":           {LabelEscalate, LabelViolating, LabelNotViolating},
+		"DE":           {LabelNotViolating, LabelNotViolating, LabelNotViolating},
+		StratumUnknown: {LabelViolating},
+	}
+	// Before any label: nothing to estimate, and it still marshals.
+	est, err := EstimateSample(ctx, ws, s.ID, "", 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(est.Violating.Estimate.P) || est.StrataCovered != 0 {
+		t.Errorf("no labels yet: %+v", est.Violating)
+	}
+	if _, err := json.Marshal(est); err != nil {
+		t.Errorf("estimates without labels do not marshal: %v", err)
+	}
+	used := map[string]int{}
+	for _, m := range ms {
+		l := plan[m.Stratum][used[m.Stratum]]
+		used[m.Stratum]++
+		mustLabel(t, ws, s.ID, m.VideoID, "ana", l)
+	}
+	est, err = EstimateSample(ctx, ws, s.ID, "", 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hand-computed: W = (.3, .3, .3, .1) for BR, DE, US, unknown;
+	// violating (any) p_h = 2/3, 0, 1/3, 1: P = .2 + 0 + .1 + .1 = 0.4.
+	// SE² = Σ W²(1-f)p(1-p)/(n-1), the n = 1 stratum with p(1-p) = 1/4:
+	// .09·(5/6)·(2/9)/2 ·2 + .01·(5/6)·.25 = 0.01875, SE = 0.13693063937629152.
+	a := est.Violating
+	if a.Count != 4 || a.Labelled != 10 || !near(a.Estimate.P, 0.4) || !near(a.Estimate.SE, 0.13693063937629152) {
+		t.Errorf("violating (any) %+v", a)
+	}
+	want := stats.StratifiedProportion([]stats.Stratum{{N: 18, N_sampled: 3, X: 2}, {N: 18, N_sampled: 3, X: 0},
+		{N: 18, N_sampled: 3, X: 1}, {N: 6, N_sampled: 1, X: 1}}, 0.95)
+	if a.Estimate.CI != want.CI {
+		t.Errorf("interval %v, want %v", a.Estimate.CI, want.CI)
+	}
+	// Escalate alone: only in BR, 1 of 3: P = .3/3 = 0.1.
+	if e := findShare(t, est, LabelEscalate); e.Count != 1 || !near(e.Estimate.P, 0.1) {
+		t.Errorf("escalate %+v", e)
+	}
+	// The shares of all labels add up to 1.
+	var total float64
+	for _, sh := range est.Shares {
+		total += sh.Estimate.P
+	}
+	if !near(total, 1) {
+		t.Errorf("label shares sum to %g", total)
+	}
+}
+
+func TestEstimateReviewerChoice(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	s, ms := createTestSample(t, ws, "two-reviewers", SampleDefinition{Size: 4, Seed: 2})
+	v := ms[0].VideoID
+	mustLabel(t, ws, s.ID, v, "ana", LabelViolating)
+	mustLabel(t, ws, s.ID, v, "bob", LabelNotViolating) // later: the latest word
+	for reviewer, want := range map[string]string{"ana": LabelViolating, "bob": LabelNotViolating, "": LabelNotViolating} {
+		est, err := EstimateSample(ctx, ws, s.ID, reviewer, 0.95)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if est.Labelled != 1 || findShare(t, est, want).Count != 1 {
+			t.Errorf("reviewer %q: %+v, want one %s", reviewer, est.Shares, want)
+		}
+	}
+	if _, err := EstimateSample(ctx, ws, s.ID, "", 1.5); err == nil {
+		t.Error("confidence 1.5 accepted")
+	}
+}
+
+func TestSampleAgreement(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	s, ms := createTestSample(t, ws, "kappa", SampleDefinition{Size: 52, Seed: 3})
+	// Wikipedia, "Cohen's kappa", worked example: of 50 items, both yes 20,
+	// A yes B no 5, A no B yes 10, both no 15; po = 0.7, pe = 0.5, κ = 0.4.
+	// SE by Fleiss, Cohen & Everitt (1969), computed by hand in Python 3:
+	// 0.12699606293110033.
+	cells := []struct {
+		a, b string
+		n    int
+	}{
+		{LabelViolating, LabelViolating, 20}, {LabelViolating, LabelNotViolating, 5},
+		{LabelNotViolating, LabelViolating, 10}, {LabelNotViolating, LabelNotViolating, 15},
+	}
+	i := 0
+	for _, c := range cells {
+		for range c.n {
+			mustLabel(t, ws, s.ID, ms[i].VideoID, "ana", c.a)
+			mustLabel(t, ws, s.ID, ms[i].VideoID, "bob", c.b)
+			i++
+		}
+	}
+	// Items only one of them labelled do not count.
+	mustLabel(t, ws, s.ID, ms[50].VideoID, "ana", LabelViolating)
+	mustLabel(t, ws, s.ID, ms[51].VideoID, "bob", LabelViolating)
+	ag, err := SampleAgreement(ctx, ws, s.ID, "ana", "bob", 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ag.Items != 50 || ag.Agreed != 35 || !near(ag.Observed, 0.7) || !near(ag.Kappa, 0.4) || !near(ag.SE, 0.12699606293110033) {
+		t.Errorf("agreement %+v", ag)
+	}
+	z := 1.959963984540054
+	if !near(ag.CI.Lo, 0.4-z*ag.SE) || !near(ag.CI.Hi, 0.4+z*ag.SE) {
+		t.Errorf("interval %v", ag.CI)
+	}
+	if ag.Table[LabelViolating][LabelNotViolating] != 5 || ag.Table[LabelNotViolating][LabelViolating] != 10 {
+		t.Errorf("table %v", ag.Table)
+	}
+	if _, err := SampleAgreement(ctx, ws, s.ID, "ana", "ana", 0.95); err == nil {
+		t.Error("agreement of a reviewer with herself accepted")
+	}
+	if _, err := SampleAgreement(ctx, ws, s.ID, "ana", "carol", 0.95); err == nil || !strings.Contains(err.Error(), "in common") {
+		t.Errorf("no common items: %v", err)
+	}
+	// Undefined kappa (both always say the same single label) marshals as null.
+	s2, ms2 := createTestSample(t, ws, "same", SampleDefinition{Size: 2, Seed: 3})
+	for _, m := range ms2 {
+		mustLabel(t, ws, s2.ID, m.VideoID, "ana", LabelUnsure)
+		mustLabel(t, ws, s2.ID, m.VideoID, "bob", LabelUnsure)
+	}
+	ag, err = SampleAgreement(ctx, ws, s2.ID, "ana", "bob", 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(ag)
+	if err != nil || !strings.Contains(string(b), `"kappa":null`) || !strings.Contains(string(b), `"observed":1`) {
+		t.Errorf("marshal %s, %v", b, err)
+	}
+}
+
+func TestExportSampleCSV(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	s, ms := createTestSample(t, ws, "export", SampleDefinition{Size: 3, Seed: 4})
+	mustLabel(t, ws, s.ID, ms[0].VideoID, "ana", LabelViolating)
+	if _, err := Label(ctx, ws, s.ID, ms[0].VideoID, "ana", LabelEscalate, "a, \"quoted\"\nnote", "changed"); err != nil {
+		t.Fatal(err)
+	}
+	mustLabel(t, ws, s.ID, ms[0].VideoID, "bob", LabelUnsure)
+	var buf bytes.Buffer
+	if err := ExportSampleCSV(ctx, ws, s.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"position", "video_id", "stratum", "weight", "reviewer", "label", "note", "reason"},
+		{"1", ms[0].VideoID, StratumAll, "20", "ana", LabelEscalate, "a, \"quoted\"\nnote", "changed"},
+		{"1", ms[0].VideoID, StratumAll, "20", "bob", LabelUnsure, "", ""},
+		{"2", ms[1].VideoID, StratumAll, "20", "", "", "", ""},
+		{"3", ms[2].VideoID, StratumAll, "20", "", "", "", ""},
+	}
+	if len(recs) != len(want) {
+		t.Fatalf("got %d records, want %d:\n%q", len(recs), len(want), recs)
+	}
+	for i := range want {
+		if got := recs[i][:8]; !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("record %d = %q, want %q", i, got, want[i])
+		}
+	}
+	if recs[1][8] == "" || recs[3][8] != "" {
+		t.Errorf("labelled_at column: %q, %q", recs[1][8], recs[3][8])
+	}
+}
+
+func TestParseLabelSet(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []LabelDef
+		err  string
+	}{
+		{"escalate:e!,violating:v!,not_violating:n,unsure:u", DefaultLabelSet(), ""},
+		{" spam : s , ham:h ", []LabelDef{{Name: "spam", Key: "s", Title: "spam"}, {Name: "ham", Key: "h", Title: "ham"}}, ""},
+		{"a:x", nil, "at least two"},
+		{"a:x,b", nil, "expected name:key"},
+		{"a:x,b:x", nil, "two labels"},
+		{"a:x,a:y", nil, "appears twice"},
+		{"A:x,b:y", nil, "lower-case"},
+		{"a:xy,b:y", nil, "one character"},
+		{"a:?,b:y", nil, "not ? or space"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseLabelSet(tt.in)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzParseLabelSet(f *testing.F) {
+	f.Add("escalate:e!,violating:v!,not_violating:n,unsure:u")
+	f.Add("a:x,b:y")
+	f.Add(",:,!")
+	f.Fuzz(func(t *testing.T, s string) {
+		set, err := ParseLabelSet(s)
+		if err != nil {
+			return
+		}
+		if err := ValidateLabelSet(set); err != nil {
+			t.Fatalf("ParseLabelSet(%q) returned an invalid set: %v", s, err)
+		}
+	})
+}
