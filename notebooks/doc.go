@@ -1,0 +1,59 @@
+// Package notebooks turns an investigation notebook into a self-contained
+// HTML report.
+//
+// A notebook is Markdown with YAML front matter and three kinds of fenced
+// block:
+//
+//	---
+//	title: "#omegle: minor safety"
+//	params:
+//	  - {name: tag, type: string, default: omegle}
+//	  - {name: since, type: date, default: "2026-01-01"}
+//	---
+//	Prose in Markdown.
+//
+//	```sql name=daily
+//	SELECT CAST(created_at AS DATE) AS day, count(*) AS videos
+//	FROM videos v JOIN video_tags t USING (video_id)
+//	WHERE t.tag = $tag AND v.created_at >= $since
+//	GROUP BY ALL ORDER BY day
+//	```
+//
+//	```chart
+//	type: line        # line | bar | stacked_bar | scatter | heatmap
+//	data: daily       # a sql block above
+//	x: day
+//	y: videos         # or a list; series: COLUMN splits one y by a column
+//	```
+//
+//	```investigate
+//	tag: $tag
+//	policies: [minor_safety, bullying_harassment]
+//	sample_size: 200
+//	seed: 7
+//	```
+//
+// Parse reads a notebook (errors name file, line and column); Render runs
+// it on a workspace and writes the report:
+//
+//	err := notebooks.Render(ctx, ws, "notebooks/omegle-investigation.md",
+//		notebooks.Options{Params: map[string]string{"tag": "omegle"}}, w)
+//
+// sql blocks are prepared first: each must be one SELECT, and its $name
+// parameters are bound from the notebook's parameters as SQL parameters,
+// never spliced into the text. investigate blocks call analysis.Investigate
+// and, with sample_size, draw a reproducible sample with
+// analysis.DrawSample; the report shows rates with interval bars, tests
+// with their MDE, the trend with its changepoints marked, related tags,
+// removal metrics, the funnel and the sample's escalation estimate.
+//
+// The report is one HTML file that makes no network request: ECharts (from
+// npm, at the version package-lock.json pins) is embedded in the binary
+// and inlined, go-echarts builds only the chart options (its templates would
+// load ECharts from a CDN), and a Content-Security-Policy forbids any fetch.
+// Everything from the data is escaped by html/template; author ids are
+// pseudonymised with a keyed HMAC and captions hidden unless asked for. The
+// report ends with a Methods section, in words, and a provenance appendix:
+// workspace, imports with SHA-256, samples and seeds, every SQL statement
+// with its parameters, trendlab and ECharts versions, and the time made.
+package notebooks

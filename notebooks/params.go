@@ -1,0 +1,160 @@
+package notebooks
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ConvertParam turns the text of a parameter value into the Go value bound
+// to SQL: string, int64, float64, bool, time.Time (date: midnight UTC;
+// timestamp: RFC 3339, UTC without offset) or []string (strings: comma
+// separated, spaces around items trimmed).
+func ConvertParam(p Param, raw string) (any, error) {
+	switch p.Type {
+	case "", "string":
+		return raw, nil
+	case "int":
+		n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a whole number", raw)
+		}
+		return n, nil
+	case "float":
+		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", raw)
+		}
+		return f, nil
+	case "bool":
+		b, err := strconv.ParseBool(strings.TrimSpace(raw))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not true or false", raw)
+		}
+		return b, nil
+	case "date":
+		t, err := time.Parse(time.DateOnly, strings.TrimSpace(raw))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a date (YYYY-MM-DD)", raw)
+		}
+		return t, nil
+	case "timestamp":
+		s := strings.TrimSpace(raw)
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", time.DateOnly} {
+			if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+				return t.UTC(), nil
+			}
+		}
+		return nil, fmt.Errorf("%q is not a timestamp (RFC 3339, e.g. 2026-02-01T00:00:00Z)", raw)
+	case "strings":
+		var out []string
+		for _, s := range strings.Split(raw, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		if out == nil {
+			out = []string{}
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unknown type %q (expected: %s)", p.Type, strings.Join(ParamTypes, ", "))
+}
+
+// Values are a notebook's parameter values, by name.
+type Values struct {
+	params []Param
+	text   map[string]string // as given or defaulted
+	value  map[string]any    // converted
+}
+
+// ResolveParams applies overrides (from --param name=value) to the
+// notebook's defaults. An override that names no parameter is an error that
+// lists the valid names.
+func ResolveParams(nb *Notebook, overrides map[string]string) (*Values, error) {
+	v := &Values{params: nb.Params, text: map[string]string{}, value: map[string]any{}}
+	for name := range overrides {
+		if !hasParam(nb.Params, name) {
+			return nil, fmt.Errorf("unknown parameter %q: this notebook has %s", name, paramList(nb.Params))
+		}
+	}
+	for _, p := range nb.Params {
+		raw, ok := overrides[p.Name]
+		if !ok {
+			raw = p.Default
+		}
+		val, err := ConvertParam(p, raw)
+		if err != nil {
+			return nil, fmt.Errorf("parameter %s (%s): %w", p.Name, p.Type, err)
+		}
+		v.text[p.Name] = raw
+		v.value[p.Name] = val
+	}
+	return v, nil
+}
+
+func paramList(ps []Param) string {
+	if len(ps) == 0 {
+		return "no parameters"
+	}
+	var names []string
+	for _, p := range ps {
+		names = append(names, fmt.Sprintf("%s (%s, default %q)", p.Name, p.Type, p.Default))
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// Text returns a parameter's value as text and whether it exists.
+func (v *Values) Text(name string) (string, bool) {
+	s, ok := v.text[name]
+	return s, ok
+}
+
+// Value returns a parameter's converted value.
+func (v *Values) Value(name string) (any, bool) {
+	x, ok := v.value[name]
+	return x, ok
+}
+
+// List returns the parameters in declaration order with their text values.
+func (v *Values) List() []ParamValue {
+	out := make([]ParamValue, 0, len(v.params))
+	for _, p := range v.params {
+		out = append(out, ParamValue{Name: p.Name, Type: p.Type, Value: v.text[p.Name]})
+	}
+	return out
+}
+
+// ParamValue is a parameter and its value, for the report.
+type ParamValue struct {
+	Name, Type, Value string
+}
+
+// expand replaces a "$name" reference with the parameter's text.
+func (v *Values) expand(s string) string {
+	if name, ok := paramRef(s); ok {
+		if t, ok := v.text[name]; ok {
+			return t
+		}
+	}
+	return s
+}
+
+// expandList expands each item; an item that names a "strings" parameter
+// becomes that parameter's items.
+func (v *Values) expandList(items []string) []string {
+	var out []string
+	for _, it := range items {
+		if name, ok := paramRef(it); ok {
+			if val, ok := v.value[name].([]string); ok {
+				out = append(out, val...)
+				continue
+			}
+		}
+		out = append(out, v.expand(it))
+	}
+	return out
+}

@@ -1,0 +1,176 @@
+package notebooks
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/trendlab/trendlab/datasets"
+)
+
+func sqlNamed(name string, v any) sql.NamedArg { return sql.Named(name, v) }
+
+// provenanceView is the report's appendix: enough to make it again.
+type provenanceView struct {
+	Workspace       string
+	SchemaVersion   int
+	TrendlabVersion string
+	Made            string
+	Notebook        Source
+	Library         *Library
+	Params          []ParamValue
+	Tables          *table
+	Imports         *table
+	Samples         *table
+	Drawn           []sampleRecord
+	Requests        []string
+	Statements      []statement
+}
+
+const importsSQL = `SELECT import_id, kind, file, size_bytes, sha256, format, compression,
+       rows_read, rows_loaded, rows_rejected, started_at, trendlab_version
+FROM imports ORDER BY import_id`
+
+const savedSamplesSQL = `SELECT name, seed, size, frame_size, created_at, created_by, CAST(definition AS VARCHAR)
+FROM samples ORDER BY sample_id`
+
+const countsSQL = `SELECT (SELECT count(*) FROM videos), (SELECT count(*) FROM moderation_events),
+       (SELECT count(*) FROM rejects), (SELECT count(*) FROM orphan_events)`
+
+func (r *renderer) provenance(ctx context.Context) (*provenanceView, error) {
+	p := &provenanceView{
+		Workspace:       r.ws.Path,
+		SchemaVersion:   datasets.SchemaVersion,
+		TrendlabVersion: datasets.Version,
+		Made:            r.now.Format(time.RFC3339),
+		Params:          r.vals.List(),
+		Drawn:           r.samples,
+	}
+	var videos, events, rejects, orphans int64
+	if err := r.ws.DB.QueryRowContext(ctx, countsSQL).Scan(&videos, &events, &rejects, &orphans); err != nil {
+		return nil, fmt.Errorf("provenance: counting rows: %w", err)
+	}
+	r.statements = append(r.statements, statement{Source: "provenance", SQL: countsSQL})
+	p.Tables = newTable("Workspace tables", "table", "rows")
+	p.Tables.add(text("videos"), num(count(videos)))
+	p.Tables.add(text("moderation_events"), num(count(events)))
+	p.Tables.add(text("rejects"), num(count(rejects)))
+	p.Tables.add(text("orphan_events (view)"), num(count(orphans)))
+
+	rows, err := r.ws.DB.QueryContext(ctx, importsSQL)
+	if err != nil {
+		return nil, fmt.Errorf("provenance: reading imports: %w", err)
+	}
+	p.Imports = newTable("Imports", "id", "kind", "file", "bytes", "SHA-256", "format", "rows read", "loaded", "rejected", "started (UTC)", "trendlab")
+	for rows.Next() {
+		var id, size, read, loaded, rejected int64
+		var kind, file, sum, format, comp, version string
+		var started time.Time
+		if err := rows.Scan(&id, &kind, &file, &size, &sum, &format, &comp, &read, &loaded, &rejected, &started, &version); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("provenance: reading imports: %w", err)
+		}
+		if comp != "" && comp != "none" {
+			format += "+" + comp
+		}
+		p.Imports.add(num(fmt.Sprint(id)), text(kind), text(file), num(count(size)), cell{Text: sum, Class: "hash"}, text(format),
+			num(count(read)), num(count(loaded)), num(count(rejected)), text(started.UTC().Format("2006-01-02 15:04:05")), text(version))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(p.Imports.Rows) == 0 {
+		p.Imports.Note = "The workspace has no imports."
+	}
+	r.statements = append(r.statements, statement{Source: "provenance", SQL: importsSQL})
+
+	rows, err = r.ws.DB.QueryContext(ctx, savedSamplesSQL)
+	if err != nil {
+		return nil, fmt.Errorf("provenance: reading samples: %w", err)
+	}
+	p.Samples = newTable("Samples saved in the workspace", "name", "seed", "size", "frame", "created (UTC)", "by", "definition")
+	for rows.Next() {
+		var name, by, def string
+		var seed, size, frame int64
+		var created time.Time
+		if err := rows.Scan(&name, &seed, &size, &frame, &created, &by, &def); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("provenance: reading samples: %w", err)
+		}
+		p.Samples.add(text(name), num(fmt.Sprint(seed)), num(count(size)), num(count(frame)), text(created.UTC().Format("2006-01-02 15:04:05")),
+			text(by), cell{Text: def, Class: "code"})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	r.statements = append(r.statements, statement{Source: "provenance", SQL: savedSamplesSQL})
+	for _, inv := range r.investigations {
+		p.Requests = append(p.Requests, inv.Request)
+	}
+	p.Statements = r.statements
+	return p, nil
+}
+
+// methodsView explains, in words, every method the report used.
+type methodsView struct {
+	Paragraphs []string
+}
+
+func (r *renderer) methods() *methodsView {
+	m := &methodsView{}
+	add := func(format string, args ...any) { m.Paragraphs = append(m.Paragraphs, fmt.Sprintf(format, args...)) }
+	if r.used.tables {
+		add("SQL blocks run as single SELECT statements against the workspace, with the notebook's parameters bound as SQL parameters (never spliced into the text). Their tables show at most the number of rows the block asks for (%d by default); charts draw from at most %s rows.", DefaultRows, count(int64(r.opts.MaxChartRows)))
+	}
+	for _, rec := range r.investigations {
+		inv := rec.Inv
+		add("The tag set is the videos created from %s to %s (UTC days, inclusive) whose normalised hashtags include #%s or an accepted variant (%s; chosen by %s). The baseline is %s.",
+			inv.Period.Since, inv.Period.Until, inv.TagSet.Seed, strings.Join(inv.TagSet.Accepted, ", "), inv.TagSet.Source, inv.Baseline.Description)
+		add("Every proportion (violation rates, proactive and 24-hour removal shares, funnel steps) is given as numerator / denominator with a %s %s interval. A video violates a policy when its latest review for the policy found a violation and it was not reinstated later (the data contract's definition).",
+			pct(inv.Confidence), inv.IntervalMethod)
+		tests, adjust := methodsOf(inv)
+		if len(tests) > 0 {
+			add("The tag set's rate is compared with the baseline's per policy by: %s. P-values are adjusted across the policies by %s and called significant below α = %s. The risk difference has a Newcombe hybrid score interval and the risk ratio a Katz log interval.",
+				strings.Join(tests, "; "), strings.Join(adjust, ", "), formatFloat(alphaOf(inv)))
+			add("The minimum detectable effect (MDE) is the smallest tag-set rate above the baseline's that a two-sided test at α = %s would detect with %s power for these group sizes (Cohen's h); a \"no detectable difference\" finding should be read with it.",
+				formatFloat(alphaOf(inv)), pct(mdePower(inv)))
+		}
+		for _, pt := range inv.Trend.Policies {
+			if pt.TagSetChange.Method != "" {
+				perm := ""
+				if pt.TagSetChange.Permutations > 0 {
+					perm = fmt.Sprintf(" with %d permutations", pt.TagSetChange.Permutations)
+				}
+				add("Changepoints: for each policy and group, the single most likely change in the daily violation rate is found by %s%s; p-values are adjusted across policies. Days out of control for the tag set are flagged by EWMA and CUSUM charts. A significant changepoint that raises the rate is reported as a spike.", pt.TagSetChange.Method, perm)
+				break
+			}
+		}
+		for _, pt := range inv.Trend.Policies {
+			if pt.BeforeAfter != nil {
+				add("Before and after %s: violating videos per video in the tag set are compared by %s.", inv.Trend.ChangeDate, pt.BeforeAfter.Test.Method)
+				break
+			}
+		}
+		if inv.Related.TestMethod != "" {
+			add("Related tags: tags on at least %d tag-set videos (support at least %s) are tested for co-occurrence by %s, q-values by %s; lift and normalised PMI measure the association.",
+				inv.Related.MinVideos, pct(inv.Related.MinSupport), inv.Related.TestMethod, inv.Related.AdjustMethod)
+		}
+		for _, rm := range inv.Removal {
+			if rm.TagSet.TimeToAction.Method != "" {
+				add("Removal: a removal is proactive when no user report (for any policy) came at or before it; time to action is from creation to the first removal, with quantiles by %s.", rm.TagSet.TimeToAction.Method)
+				break
+			}
+		}
+	}
+	if r.used.sample {
+		add("Samples are drawn reproducibly by ranking the frame's videos by %s and taking the first n; the same workspace, frame and seed give the same members. The escalation share of the frame is estimated by %s.",
+			"md5(seed || ':' || video_id)", r.used.methods["sample estimate"])
+	}
+	add("Privacy: author ids are replaced by keyed pseudonyms (HMAC-SHA256) and captions are hidden unless the report was made with --show-captions; both are recognised by column name.")
+	return m
+}
+

@@ -1,0 +1,520 @@
+package notebooks
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/trendlab/trendlab/datasets"
+)
+
+// Options say how to render a report.
+type Options struct {
+	// Params override the notebook's parameter defaults (--param k=v).
+	Params map[string]string
+	// ShowCaptions shows caption columns; by default they are hidden.
+	ShowCaptions bool
+	// PseudonymKey keys the HMAC that replaces author ids. Empty means a
+	// random key made for this report only (noted in the report).
+	PseudonymKey []byte
+	// PseudonymKeySource says where the key came from, for the report
+	// ("--pseudonym-key", "TRENDLAB_PSEUDONYM_KEY"); ignored without a key.
+	PseudonymKeySource string
+	// MaxChartRows caps the rows a sql block fetches for its charts
+	// (default 50,000); the table shows fewer (the block's rows=).
+	MaxChartRows int
+	// Now stamps the report; nil means time.Now. Tests fix it.
+	Now func() time.Time
+}
+
+const defaultMaxChartRows = 50000
+
+// Render reads the notebook at path, runs it on ws and writes the HTML
+// report to w. The workspace may be read-only; sql blocks must be single
+// SELECT statements.
+func Render(ctx context.Context, ws *datasets.Workspace, path string, opts Options, w io.Writer) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading notebook: %w", err)
+	}
+	nb, err := Parse(path, src)
+	if err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(path)
+	sum := sha256.Sum256(src)
+	return RenderNotebook(ctx, ws, nb, Source{Path: abs, SHA256: hex.EncodeToString(sum[:])}, opts, w)
+}
+
+// Source identifies the notebook file a report was made from.
+type Source struct {
+	Path   string
+	SHA256 string
+}
+
+// RenderNotebook runs a parsed notebook and writes its report.
+func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, src Source, opts Options, w io.Writer) error {
+	lib, err := ECharts()
+	if err != nil {
+		return err
+	}
+	vals, err := ResolveParams(nb, opts.Params)
+	if err != nil {
+		return err
+	}
+	r, err := newRenderer(ws, nb, vals, opts)
+	if err != nil {
+		return err
+	}
+	page := &page{
+		Title:       nb.Title,
+		Description: nb.Description,
+		Params:      vals.List(),
+		Library:     lib,
+		Source:      src,
+	}
+	for _, b := range nb.Blocks {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		it, err := r.block(ctx, b)
+		if err != nil {
+			return fmt.Errorf("%s:%d: %s block: %w", src.Path, b.Line, b.Kind, err)
+		}
+		page.Items = append(page.Items, it)
+	}
+	page.Methods = r.methods()
+	prov, err := r.provenance(ctx)
+	if err != nil {
+		return err
+	}
+	prov.Notebook = src
+	prov.Library = lib
+	page.Provenance = prov
+	page.Privacy = r.privacyNote()
+	page.Made = prov.Made
+	return reportTemplate.Execute(w, page)
+}
+
+// renderer carries the state of one report being made.
+type renderer struct {
+	ws      *datasets.Workspace
+	nb      *Notebook
+	vals    *Values
+	opts    Options
+	now     time.Time
+	key     []byte
+	results map[string]*result
+	charts  int
+	// statements run, in order, for the provenance appendix.
+	statements []statement
+	// what the methods section must explain.
+	used usage
+	// samples drawn by investigate blocks.
+	samples []sampleRecord
+	// investigations run.
+	investigations []investigationRecord
+}
+
+type usage struct {
+	tables, pseudonymised, hiddenCaptions bool
+	truncated                             bool
+	investigate                           bool
+	sample                                bool
+	methods                               map[string]string // method -> why / description
+}
+
+type statement struct {
+	Source string // "sql block daily", "provenance", ...
+	SQL    string
+	Params []ParamValue
+}
+
+func newRenderer(ws *datasets.Workspace, nb *Notebook, vals *Values, opts Options) (*renderer, error) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	if opts.MaxChartRows <= 0 {
+		opts.MaxChartRows = defaultMaxChartRows
+	}
+	key := opts.PseudonymKey
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("making a pseudonym key: %w", err)
+		}
+		opts.PseudonymKeySource = ""
+	}
+	return &renderer{
+		ws: ws, nb: nb, vals: vals, opts: opts, now: now().UTC(), key: key,
+		results: map[string]*result{},
+		used:    usage{methods: map[string]string{}},
+	}, nil
+}
+
+// item is one rendered part of the report, in notebook order.
+type item struct {
+	Kind        BlockKind
+	HTML        template.HTML // markdown, rendered safely
+	Table       *table
+	Chart       *chart
+	Investigate *investigateView
+}
+
+func (r *renderer) block(ctx context.Context, b Block) (item, error) {
+	switch b.Kind {
+	case KindMarkdown:
+		h, err := renderMarkdown(b.Text)
+		return item{Kind: b.Kind, HTML: h}, err
+	case KindSQL:
+		res, err := r.runSQL(ctx, "sql block "+b.SQL.Name, b.Text)
+		if err != nil {
+			return item{}, fmt.Errorf("%s: %w", b.SQL.Name, err)
+		}
+		r.results[b.SQL.Name] = res
+		if b.SQL.Hide {
+			return item{Kind: b.Kind}, nil
+		}
+		rows := b.SQL.Rows
+		if rows == 0 {
+			rows = DefaultRows
+		}
+		r.used.tables = true
+		t := res.table(b.SQL.Name, rows)
+		if t.Note != "" {
+			r.used.truncated = true
+		}
+		return item{Kind: b.Kind, Table: t}, nil
+	case KindChart:
+		res := r.results[b.Chart.Data]
+		if res == nil {
+			return item{}, fmt.Errorf("data %q: no sql block of that name ran above", b.Chart.Data)
+		}
+		c, err := r.chartFromResult(b.Chart, res)
+		if err != nil {
+			return item{}, err
+		}
+		return item{Kind: b.Kind, Chart: c}, nil
+	case KindInvestigate:
+		v, err := r.investigate(ctx, b.Investigate)
+		if err != nil {
+			return item{}, err
+		}
+		return item{Kind: b.Kind, Investigate: v}, nil
+	}
+	return item{}, fmt.Errorf("unknown block kind %q", b.Kind)
+}
+
+// result is what a sql block returned: at most MaxChartRows rows, values
+// already pseudonymised or redacted as the privacy options say.
+type result struct {
+	Name      string
+	Columns   []string
+	Types     []string
+	Rows      [][]any
+	More      bool // the query returned more rows than were kept
+	Redacted  map[int]string
+	SQL       string
+	ParamsUse []ParamValue
+}
+
+// runSQL prepares text to find its statement type and named parameters,
+// binds the notebook's values to them and fetches the rows.
+func (r *renderer) runSQL(ctx context.Context, source, text string) (*result, error) {
+	conn, err := r.ws.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	var names []string
+	err = conn.Raw(func(dc any) error {
+		pc, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return errors.New("the workspace driver cannot prepare statements")
+		}
+		st, err := pc.PrepareContext(ctx, text)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		ds, ok := st.(*duckdb.Stmt)
+		if !ok {
+			return errors.New("the workspace is not a DuckDB database")
+		}
+		t, err := ds.StatementType()
+		if err != nil {
+			return err
+		}
+		if t != duckdb.STATEMENT_TYPE_SELECT {
+			return errors.New("a sql block runs one SELECT statement (WITH ... SELECT is fine); it may not change the workspace")
+		}
+		for i := 1; i <= ds.NumInput(); i++ {
+			n, err := ds.ParamName(i)
+			if err != nil {
+				return err
+			}
+			names = append(names, n)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("preparing: %w", err)
+	}
+	var args []any
+	var used []ParamValue
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		if _, err := strconv.Atoi(n); err == nil || n == "" {
+			return nil, fmt.Errorf("positional parameter ($%s or ?): name the notebook parameter instead, e.g. $tag", n)
+		}
+		v, ok := r.vals.Value(n)
+		if !ok {
+			return nil, fmt.Errorf("$%s is not a parameter in the front matter (it has %s)", n, paramList(r.nb.Params))
+		}
+		args = append(args, sql.Named(n, v))
+		txt, _ := r.vals.Text(n)
+		used = append(used, ParamValue{Name: n, Type: r.paramType(n), Value: txt})
+	}
+	sort.Slice(used, func(i, j int) bool { return used[i].Name < used[j].Name })
+	r.statements = append(r.statements, statement{Source: source, SQL: text, Params: used})
+	rows, err := conn.QueryContext(ctx, text, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	cts, _ := rows.ColumnTypes()
+	res := &result{Columns: cols, SQL: text, ParamsUse: used, Redacted: map[int]string{}}
+	for _, ct := range cts {
+		res.Types = append(res.Types, ct.DatabaseTypeName())
+	}
+	transform := r.privacyTransforms(res)
+	for rows.Next() {
+		if len(res.Rows) >= r.opts.MaxChartRows {
+			res.More = true
+			break
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		for i, f := range transform {
+			if f != nil {
+				vals[i] = f(vals[i])
+			}
+		}
+		res.Rows = append(res.Rows, vals)
+	}
+	return res, rows.Err()
+}
+
+func (r *renderer) paramType(name string) string {
+	for _, p := range r.nb.Params {
+		if p.Name == name {
+			return p.Type
+		}
+	}
+	return ""
+}
+
+// table is a result shown as HTML.
+type table struct {
+	Name    string
+	Caption string
+	Columns []column
+	Rows    [][]cell
+	Note    string
+	SQL     string
+	Params  []ParamValue
+}
+
+type column struct {
+	Name    string
+	Numeric bool
+	Note    string // "pseudonymised", "hidden"
+}
+
+type cell struct {
+	Text  string
+	Class string // "num", "null", "redacted"
+	Title string // full text when shortened
+}
+
+func (res *result) table(name string, maxRows int) *table {
+	t := &table{Name: name, SQL: res.SQL, Params: res.ParamsUse}
+	for i, c := range res.Columns {
+		t.Columns = append(t.Columns, column{Name: c, Numeric: isNumericType(res.Types[i]), Note: res.Redacted[i]})
+	}
+	for i, row := range res.Rows {
+		if i >= maxRows {
+			break
+		}
+		cells := make([]cell, len(row))
+		for j, v := range row {
+			cells[j] = formatCell(v, t.Columns[j].Numeric)
+		}
+		t.Rows = append(t.Rows, cells)
+	}
+	switch {
+	case res.More:
+		t.Note = fmt.Sprintf("Showing the first %d rows of more than %d; add LIMIT or aggregate to see the rest.", len(t.Rows), len(res.Rows))
+	case len(res.Rows) > maxRows:
+		t.Note = fmt.Sprintf("Showing the first %d of %d rows (rows=%d on the block shows more).", maxRows, len(res.Rows), maxRows)
+	case len(res.Rows) == 0:
+		t.Note = "The query returned no rows."
+	}
+	return t
+}
+
+func isNumericType(t string) bool {
+	switch strings.ToUpper(t) {
+	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "REAL":
+		return true
+	}
+	return strings.HasPrefix(strings.ToUpper(t), "DECIMAL")
+}
+
+const maxCellRunes = 300
+
+func formatCell(v any, numeric bool) cell {
+	c := cell{}
+	if numeric {
+		c.Class = "num"
+	}
+	switch x := v.(type) {
+	case nil:
+		return cell{Text: "NULL", Class: "null"}
+	case redactedValue:
+		return cell{Text: string(x), Class: "redacted"}
+	}
+	c.Text = formatValue(v)
+	if rs := []rune(c.Text); len(rs) > maxCellRunes {
+		c.Title = c.Text
+		c.Text = string(rs[:maxCellRunes]) + "…"
+	}
+	return c
+}
+
+// formatValue writes a SQL value as report text.
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return x
+	case []byte:
+		return fmt.Sprintf("%x", x)
+	case time.Time:
+		x = x.UTC()
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format(time.DateOnly)
+		}
+		return x.Format("2006-01-02 15:04:05")
+	case float64:
+		return formatFloat(x)
+	case float32:
+		return formatFloat(float64(x))
+	case *big.Int:
+		return x.String()
+	case duckdb.Decimal:
+		f := x.Float64()
+		return formatFloat(f)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = formatValue(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case redactedValue:
+		return string(x)
+	}
+	return fmt.Sprint(v)
+}
+
+func formatFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 0):
+		if f > 0 {
+			return "∞"
+		}
+		return "−∞"
+	case f == math.Trunc(f) && math.Abs(f) < 1e15:
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	case math.Abs(f) >= 0.001 && math.Abs(f) < 1e6:
+		return strconv.FormatFloat(f, 'f', 4, 64)
+	}
+	return strconv.FormatFloat(f, 'g', 4, 64)
+}
+
+// toFloat reads a SQL value as a number for a chart.
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case int16:
+		return float64(x), true
+	case int8:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case uint32:
+		return float64(x), true
+	case uint16:
+		return float64(x), true
+	case uint8:
+		return float64(x), true
+	case float64:
+		return x, !math.IsNaN(x) && !math.IsInf(x, 0)
+	case float32:
+		return float64(x), true
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f, true
+	case duckdb.Decimal:
+		f := x.Float64()
+		return f, true
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	case time.Time:
+		return float64(x.UnixMilli()), true
+	}
+	return 0, false
+}
