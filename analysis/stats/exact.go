@@ -3,8 +3,6 @@ package stats
 import (
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // relErr is the relative tolerance used by R and scipy when collecting the
@@ -13,18 +11,16 @@ import (
 const relErr = 1 + 1e-7
 
 // BinomialTest is the exact binomial test of H0: p = p0 for x successes in
-// n trials. One-sided p-values are binomial tails computed through the
-// regularized incomplete beta function (gonum distuv.Beta):
-//
-//	P(X >= x) = I_p0(x, n-x+1),   P(X <= x) = I_{1-p0}(n-x, x+1)
-//
-// The two-sided p-value is the sum of P(X = k) over all k with
-// P(X = k) <= P(X = x)·(1+1e-7) (the "minimum likelihood" method of R's
-// binom.test and scipy.stats.binomtest), found by binary search on the
-// other side of the mode, so it costs O(log n) even for n = 10⁹.
+// n trials. One-sided p-values are the binomial tails P(X >= x) (Greater)
+// and P(X <= x) (Less). The two-sided p-value is the sum of P(X = k) over
+// all k with P(X = k) <= P(X = x)·(1+1e-7) (the "minimum likelihood"
+// method of R's binom.test and scipy.stats.binomtest); the boundary on the
+// other side of the mode is found by binary search. Probabilities use
+// Loader's saddle-point formula and tails are summed outward from their
+// start (see pmf.go), so n = 10⁹ is exact to about 1e-9 and fast.
 // Statistic is NaN (the exact test has no statistic; the estimate is x/n).
-// Reference: scipy.stats.binomtest. n = 0 gives PValue NaN.
-// It panics if p0 is not in [0, 1].
+// Reference: scipy.stats.binomtest and R binom.test. n = 0 gives PValue
+// NaN. It panics if p0 is not in [0, 1].
 func BinomialTest(x, n int64, p0 float64, alt Alternative) Test {
 	checkCount(x, n)
 	checkAlt(alt)
@@ -40,84 +36,67 @@ func BinomialTest(x, n int64, p0 float64, alt Alternative) Test {
 	return t
 }
 
-// binomLE returns P(X <= k) for X ~ Binomial(n, p).
-func binomLE(k, n int64, p float64) float64 {
-	switch {
-	case k < 0:
-		return 0
-	case k >= n:
-		return 1
-	case p <= 0:
-		return 1
-	case p >= 1:
-		return 0
-	}
-	return distuv.Beta{Alpha: float64(n - k), Beta: float64(k + 1)}.CDF(1 - p)
-}
-
-// binomGE returns P(X >= k) for X ~ Binomial(n, p).
-func binomGE(k, n int64, p float64) float64 {
-	switch {
-	case k <= 0:
-		return 1
-	case k > n:
-		return 0
-	case p <= 0:
-		return 0
-	case p >= 1:
-		return 1
-	}
-	return distuv.Beta{Alpha: float64(k), Beta: float64(n - k + 1)}.CDF(p)
-}
-
 func binomPValue(x, n int64, p0 float64, alt Alternative) float64 {
-	switch alt {
-	case Greater:
-		return clip01(binomGE(x, n, p0))
-	case Less:
-		return clip01(binomLE(x, n, p0))
-	}
 	if p0 == 0 || p0 == 1 {
-		// Degenerate null: the observed x either is the only possible
-		// outcome (p = 1) or impossible (p = 0).
-		if (p0 == 0 && x == 0) || (p0 == 1 && x == n) {
+		// Degenerate null: only one outcome is possible.
+		only := int64(0)
+		if p0 == 1 {
+			only = n
+		}
+		switch {
+		case x == only:
 			return 1
+		case alt == Greater:
+			return b2f(x <= only)
+		case alt == Less:
+			return b2f(x >= only)
 		}
 		return 0
 	}
-	b := distuv.Binomial{N: float64(n), P: p0}
-	logp := func(k int64) float64 { return b.LogProb(float64(k)) }
-	thr := logp(x) + math.Log(relErr)
-	mean := float64(n) * p0
+	b := newBinom(n, p0)
+	switch alt {
+	case Greater:
+		return clip01(b.ge(x))
+	case Less:
+		return clip01(b.le(x))
+	}
+	thr := b.logp(x) + math.Log(relErr)
+	mode := b.mode()
 	switch {
-	case float64(x) == mean:
-		return 1
-	case float64(x) < mean:
-		// Smallest j in [ceil(np), n] with P(j) <= threshold; the pmf
-		// decreases there.
-		lo, hi := int64(math.Ceil(mean)), n+1
+	case x < mode:
+		// Smallest j in [mode, n] with P(j) <= threshold (none: n+1).
+		lo, hi := mode, n+1
 		for lo < hi {
 			mid := lo + (hi-lo)/2
-			if logp(mid) <= thr {
+			if b.logp(mid) <= thr {
 				hi = mid
 			} else {
 				lo = mid + 1
 			}
 		}
-		return clip01(binomLE(x, n, p0) + binomGE(lo, n, p0))
-	default:
-		// Largest j in [0, floor(np)] with P(j) <= threshold.
-		lo, hi := int64(-1), int64(math.Floor(mean))
+		return clip01(b.le(x) + b.ge(lo))
+	case x > mode:
+		// Largest j in [0, mode] with P(j) <= threshold (none: -1).
+		lo, hi := int64(-1), mode
 		for lo < hi {
 			mid := hi - (hi-lo)/2
-			if logp(mid) <= thr {
+			if b.logp(mid) <= thr {
 				lo = mid
 			} else {
 				hi = mid - 1
 			}
 		}
-		return clip01(binomLE(lo, n, p0) + binomGE(x, n, p0))
+		return clip01(b.le(lo) + b.ge(x))
 	}
+	// x is the mode: every outcome is at most as likely.
+	return 1
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // FisherExact is Fisher's exact test for the 2x2 table [[a b][c d]],
@@ -126,16 +105,17 @@ func binomPValue(x, n int64, p0 float64, alt Alternative) float64 {
 //	P(X = k) = C(r1, k)·C(r2, c1-k) / C(n, c1)
 //
 // with r1 = a+b, r2 = c+d, c1 = a+c, n = a+b+c+d. Greater tests odds
-// ratio > 1 (group 1, the first row, has the higher share in column 1):
+// ratio > 1 (the first row has the higher share in the first column):
 // P(X >= a); Less: P(X <= a); TwoSided sums P(X = k) over all k with
 // P(X = k) <= P(X = a)·(1+1e-7), as R's fisher.test and
-// scipy.stats.fisher_exact do. Tails are summed outwards from the
-// starting point with the ratio recurrence
+// scipy.stats.fisher_exact do. P(X = k) is computed as R's dhyper does,
+// from three saddle-point binomial probabilities (Loader 2000), and tails
+// are summed outward with the ratio
 // P(k+1)/P(k) = (r1-k)(c1-k)/((k+1)(r2-c1+k+1)) until terms fall below
-// 1e-17 of the sum, so tables with counts near 10⁹ take milliseconds
-// (the starting probability comes from log-gamma; its relative accuracy
-// is about 1e-16·n). Statistic is NaN. Reference: scipy fisher_exact.
-// An empty row or column leaves one possible table: PValue 1.
+// 1e-17 of the sum, so tables with counts near 10⁹ are exact and take
+// milliseconds. Statistic is NaN. Reference: scipy fisher_exact and R
+// fisher.test (R alone for counts near 10⁹, where scipy 1.10 loses
+// digits). An empty row or column leaves one possible table: PValue 1.
 func FisherExact(a, b, c, d int64, alt Alternative) Test {
 	checkCells(a, b, c, d)
 	checkAlt(alt)
@@ -207,54 +187,31 @@ type hyper struct {
 	lo, hi     int64
 }
 
-func lchoose(n, k int64) float64 {
-	a, _ := math.Lgamma(float64(n) + 1)
-	b, _ := math.Lgamma(float64(k) + 1)
-	c, _ := math.Lgamma(float64(n-k) + 1)
-	return a - b - c
-}
-
-// logp returns log P(X = k), -Inf outside the support.
+// logp returns log P(X = k), -Inf outside the support (R's dhyper).
 func (h hyper) logp(k int64) float64 {
 	if k < h.lo || k > h.hi {
 		return math.Inf(-1)
 	}
-	return lchoose(h.r1, k) + lchoose(h.r2, h.c1-k) - lchoose(h.r1+h.r2, h.c1)
+	n := float64(h.r1 + h.r2)
+	p := float64(h.c1) / n
+	q := float64(h.r1+h.r2-h.c1) / n
+	return logDbinom(float64(k), float64(h.r1), p, q) +
+		logDbinom(float64(h.c1-k), float64(h.r2), p, q) -
+		logDbinom(float64(h.c1), n, p, q)
+}
+
+// ratio returns P(k+dir)/P(k).
+func (h hyper) ratio(k, dir int64) float64 {
+	if dir > 0 {
+		return float64(h.r1-k) * float64(h.c1-k) / (float64(k+1) * float64(h.r2-h.c1+k+1))
+	}
+	return float64(k) * float64(h.r2-h.c1+k) / (float64(h.r1-k+1) * float64(h.c1-k+1))
 }
 
 // tail returns Σ P(X = k) for k = start, start+dir, ... to the end of the
-// support. It must be called moving away from the mode, where the terms
-// decrease, so the sum can stop once terms are negligible. A start outside
-// the support gives 0.
-func (h hyper) tail(start int64, dir int64) float64 {
-	if start < h.lo || start > h.hi {
-		return 0
-	}
-	sum, term := 1.0, 1.0 // relative to P(X = start)
-	for k := start; ; {
-		var ratio float64
-		if dir > 0 {
-			if k >= h.hi {
-				break
-			}
-			// P(k+1)/P(k)
-			ratio = float64(h.r1-k) * float64(h.c1-k) / (float64(k+1) * float64(h.r2-h.c1+k+1))
-			k++
-		} else {
-			if k <= h.lo {
-				break
-			}
-			// P(k-1)/P(k)
-			ratio = float64(k) * float64(h.r2-h.c1+k) / (float64(h.r1-k+1) * float64(h.c1-k+1))
-			k--
-		}
-		term *= ratio
-		sum += term
-		if term < 1e-17*sum {
-			break
-		}
-	}
-	return math.Exp(h.logp(start) + math.Log(sum))
+// support, moving away from the mode.
+func (h hyper) tail(start, dir int64) float64 {
+	return tailSum(h.logp(start), start, dir, h.lo, h.hi, h.ratio)
 }
 
 // PoissonRateRatioExact is the exact conditional test of H0: equal rates
