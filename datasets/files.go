@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -133,9 +134,11 @@ func detectFormat(path, format string) (inputFile, error) {
 	return f, nil
 }
 
-// hashAndVerify computes the file's SHA-256 and, for a compressed file,
-// decompresses it to the end so that a truncated or corrupt stream fails
-// here, with the line where it broke, rather than half way through DuckDB.
+// hashAndVerify computes the file's SHA-256 and reads it to the end before
+// DuckDB does: a compressed stream that is truncated or corrupt fails here
+// with the line where it broke, and so does text that is not UTF-8 (DuckDB
+// 1.5's CSV reader fails with an internal error on invalid UTF-8, which would
+// take the whole workspace connection down).
 func hashAndVerify(f *inputFile) error {
 	fh, err := os.Open(f.path)
 	if err != nil {
@@ -143,34 +146,82 @@ func hashAndVerify(f *inputFile) error {
 	}
 	defer fh.Close()
 	h := sha256.New()
-	if f.compression == "none" {
-		if _, err := io.Copy(h, fh); err != nil {
+	var r io.Reader = io.TeeReader(fh, h)
+	if f.compression != "none" {
+		d, err := decompressor(f.compression, r)
+		if err != nil {
+			return &FileError{File: f.path, Line: 1, Msg: "not a valid " + f.compression + " file", Err: err}
+		}
+		if c, ok := d.(io.Closer); ok {
+			defer c.Close()
+		}
+		r = d
+	}
+	if f.format == "parquet" {
+		if _, err := io.Copy(io.Discard, r); err != nil {
 			return &FileError{File: f.path, Msg: "reading", Err: err}
 		}
-		f.sha256 = hex.EncodeToString(h.Sum(nil))
-		return nil
-	}
-	r, err := decompressor(f.compression, io.TeeReader(fh, h))
-	if err != nil {
-		return &FileError{File: f.path, Line: 1, Msg: "not a valid " + f.compression + " file", Err: err}
-	}
-	lines := int64(1)
-	buf := make([]byte, 256<<10)
-	for {
-		n, err := r.Read(buf)
-		lines += int64(bytes.Count(buf[:n], []byte{'\n'}))
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return &FileError{File: f.path, Line: lines, Msg: fmt.Sprintf("the %s stream is truncated or corrupt after line %d; the file is incomplete: export or download it again", f.compression, lines), Err: err}
-		}
-	}
-	if closer, ok := r.(io.Closer); ok {
-		closer.Close()
+	} else if err := checkText(f, r); err != nil {
+		return err
 	}
 	f.sha256 = hex.EncodeToString(h.Sum(nil))
 	return nil
+}
+
+// checkText reads text to the end, checking that it is UTF-8 and counting
+// lines so that an error can say where.
+func checkText(f *inputFile, r io.Reader) error {
+	buf := make([]byte, 1<<20)
+	line, col := int64(1), 1 // position of buf[0]
+	carry := 0
+	for {
+		n, err := r.Read(buf[carry:])
+		data := buf[:carry+n]
+		end := len(data)
+		if err == nil {
+			// Keep an incomplete rune at the end for the next read.
+			for k := 1; k <= utf8.UTFMax-1 && k <= end; k++ {
+				if utf8.RuneStart(data[end-k]) {
+					if !utf8.FullRune(data[end-k:]) {
+						end -= k
+					}
+					break
+				}
+			}
+		}
+		chunk := data[:end]
+		if !utf8.Valid(chunk) {
+			for i := 0; i < len(chunk); {
+				rn, size := utf8.DecodeRune(chunk[i:])
+				if rn == utf8.RuneError && size == 1 {
+					return &FileError{File: f.path, Line: line, Column: col, Msg: fmt.Sprintf("byte 0x%02X is not UTF-8: export the file as UTF-8 (or convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8)", chunk[i])}
+				}
+				if rn == '\n' {
+					line, col = line+1, 1
+				} else {
+					col++
+				}
+				i += size
+			}
+		}
+		if nl := bytes.LastIndexByte(chunk, '\n'); nl >= 0 {
+			line += int64(bytes.Count(chunk, []byte{'\n'}))
+			col = utf8.RuneCount(chunk[nl+1:]) + 1
+		} else {
+			col += utf8.RuneCount(chunk)
+		}
+		carry = copy(buf, data[end:])
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			what := "reading"
+			if f.compression != "none" {
+				what = fmt.Sprintf("the %s stream is truncated or corrupt after line %d; the file is incomplete: export or download it again", f.compression, line)
+			}
+			return &FileError{File: f.path, Line: line, Msg: what, Err: err}
+		}
+	}
 }
 
 func decompressor(compression string, r io.Reader) (io.Reader, error) {
@@ -190,40 +241,46 @@ func decompressor(compression string, r io.Reader) (io.Reader, error) {
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// readCSVHeader reads the header row of a CSV export.
-func readCSVHeader(f inputFile) ([]string, error) {
+// readCSVHeader reads the header row of a CSV export, and whether its lines
+// end in CRLF.
+func readCSVHeader(f inputFile) (header []string, crlf bool, err error) {
 	fh, err := os.Open(f.path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer fh.Close()
 	r, err := decompressor(f.compression, fh)
 	if err != nil {
-		return nil, &FileError{File: f.path, Line: 1, Msg: "not a valid " + f.compression + " file", Err: err}
+		return nil, false, &FileError{File: f.path, Line: 1, Msg: "not a valid " + f.compression + " file", Err: err}
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
 		br.Discard(3)
 	}
+	if b, _ := br.Peek(64 << 10); len(b) > 0 {
+		if nl := bytes.IndexByte(b, '\n'); nl > 0 && b[nl-1] == '\r' {
+			crlf = true
+		}
+	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
+	header, err = cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, &FileError{File: f.path, Line: 1, Column: 1, Msg: "the file is empty: expected a header row naming the columns"}
+		return nil, false, &FileError{File: f.path, Line: 1, Column: 1, Msg: "the file is empty: expected a header row naming the columns"}
 	}
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, &FileError{File: f.path, Line: int64(pe.Line), Column: pe.Column, Msg: "cannot read the header row", Err: pe.Err}
+			return nil, false, &FileError{File: f.path, Line: int64(pe.Line), Column: pe.Column, Msg: "cannot read the header row", Err: pe.Err}
 		}
-		return nil, &FileError{File: f.path, Line: 1, Msg: "cannot read the header row", Err: err}
+		return nil, false, &FileError{File: f.path, Line: 1, Msg: "cannot read the header row", Err: err}
 	}
 	seen := map[string]int{}
 	for i, h := range header {
 		if prev, ok := seen[h]; ok {
-			return nil, &FileError{File: f.path, Line: 1, Column: i + 1, Msg: fmt.Sprintf("column %q appears twice (columns %d and %d): rename one", h, prev+1, i+1)}
+			return nil, false, &FileError{File: f.path, Line: 1, Column: i + 1, Msg: fmt.Sprintf("column %q appears twice (columns %d and %d): rename one", h, prev+1, i+1)}
 		}
 		seen[h] = i
 	}
-	return header, nil
+	return header, crlf, nil
 }

@@ -156,8 +156,8 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 		sum.Rejected += fs.RowsRejected
 		sum.Files = append(sum.Files, fs)
 	}
-	if sum.VideosLoaded+sum.EventsLoaded+sum.Rejected == 0 {
-		return sum, tx.Rollback() // nothing new: leave the workspace untouched
+	if !anyImported(sum) {
+		return sum, tx.Rollback() // every file was there already: leave the workspace untouched
 	}
 	if req.Strict && sum.Rejected > 0 {
 		return sum, fmt.Errorf("%w: %d rows failed validation and --strict is set, so nothing was imported; %s", ErrRejected, sum.Rejected, firstRejects(sum))
@@ -185,6 +185,15 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 	}
 	sum.Duration = time.Since(start)
 	return sum, nil
+}
+
+func anyImported(sum *ImportSummary) bool {
+	for _, f := range sum.Files {
+		if f.Skipped == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func firstRejects(sum *ImportSummary) string {

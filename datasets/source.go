@@ -73,9 +73,13 @@ func stage(ctx context.Context, tx *sql.Tx, f inputFile) (*source, error) {
 }
 
 func (s *source) stageCSV(ctx context.Context, tx *sql.Tx, readerOpts string) error {
-	header, err := readCSVHeader(s.file)
+	header, crlf, err := readCSVHeader(s.file)
 	if err != nil {
 		return err
+	}
+	newLine := `'\n'`
+	if crlf {
+		newLine = `'\r\n'`
 	}
 	cols := make([]string, len(header))
 	raws := make([]string, len(header))
@@ -87,8 +91,8 @@ func (s *source) stageCSV(ctx context.Context, tx *sql.Tx, readerOpts string) er
 		s.exprs[h] = c
 		s.types[h] = "VARCHAR"
 	}
-	q := fmt.Sprintf(`CREATE TEMP TABLE tl_stage AS SELECT * FROM read_csv(%s, header=true, delim=',', quote='"', escape='"',
-		columns={%s}, %s)`, quoteLiteral(s.file.path), strings.Join(cols, ", "), readerOpts)
+	q := fmt.Sprintf(`CREATE TEMP TABLE tl_stage AS SELECT * FROM read_csv(%s, header=true, delim=',', quote='"', escape='"', new_line=%s,
+		columns={%s}, %s)`, quoteLiteral(s.file.path), newLine, strings.Join(cols, ", "), readerOpts)
 	if _, err := tx.ExecContext(ctx, q); err != nil {
 		return &FileError{File: s.file.path, Msg: "cannot read as CSV", Err: err}
 	}

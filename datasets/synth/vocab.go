@@ -28,7 +28,7 @@ const (
 // baseRates is the per-policy probability that an ordinary video violates.
 var baseRates = [...]float64{
 	polMinorSafety:      0.006,
-	polBullying:         0.015,
+	polBullying:         0.025,
 	polHateSpeech:       0.008,
 	3:                   0.012, // adult_nudity
 	polViolentExtremism: 0.003,
