@@ -1,0 +1,227 @@
+package queries
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Stats say what an export wrote.
+type Stats struct {
+	Rows    int64
+	Columns int
+}
+
+// Export runs the statement on a read-only transaction of db and writes its
+// result to w in the given format. Table, CSV and JSON stream rows through
+// database/sql; Arrow and Parquet stream DuckDB's Arrow record batches, one
+// at a time, so no result is ever held whole in Go memory.
+func Export(ctx context.Context, db *sql.DB, st Statement, f Format, w io.Writer, opts TableOptions) (Stats, error) {
+	var stats Stats
+	err := readOnly(ctx, db, st, func(conn *sql.Conn) error {
+		var err error
+		switch f {
+		case FormatArrow, FormatParquet:
+			err = withArrow(ctx, conn, st, func(rr array.RecordReader) error {
+				if f == FormatArrow {
+					stats, err = WriteArrow(w, rr)
+				} else {
+					stats, err = WriteParquet(w, rr)
+				}
+				return err
+			})
+		case FormatTable, FormatCSV, FormatJSON:
+			var rows *sql.Rows
+			rows, err = conn.QueryContext(ctx, st.SQL, st.ArgValues()...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			switch f {
+			case FormatTable:
+				stats, err = WriteTable(w, rows, opts)
+			case FormatCSV:
+				stats, err = WriteCSV(w, rows)
+			default:
+				stats, err = WriteJSON(w, rows)
+			}
+		default:
+			err = fmt.Errorf("unknown format %q: use one of %s", f, strings.Join(formatNames(), ", "))
+		}
+		return err
+	})
+	return stats, err
+}
+
+// Table is a result held in memory, for front ends that show a few rows
+// (the TUI). Fetch fills it.
+type Table struct {
+	Columns []Column
+	Rows    [][]any
+	// Truncated is true when the result had more rows than the limit.
+	Truncated bool
+}
+
+// Column names a result column and its DuckDB type, e.g. "TIMESTAMP".
+type Column struct {
+	Name string
+	Type string
+}
+
+// Text renders a value of the column as Export's CSV does ("" for NULL).
+func (c Column) Text(v any) string { return textValue(v, c.Type) }
+
+// Fetch runs the statement read-only and keeps at most limit rows.
+func Fetch(ctx context.Context, db *sql.DB, st Statement, limit int) (*Table, error) {
+	t := &Table{}
+	err := readOnly(ctx, db, st, func(conn *sql.Conn) error {
+		rows, err := conn.QueryContext(ctx, st.SQL, st.ArgValues()...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		t.Columns, err = columnsOf(rows)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if len(t.Rows) == limit {
+				t.Truncated = true
+				break
+			}
+			vals, err := scanRow(rows, len(t.Columns))
+			if err != nil {
+				return err
+			}
+			t.Rows = append(t.Rows, vals)
+		}
+		return rows.Err()
+	})
+	return t, err
+}
+
+// Prepare checks the statement against the workspace without running it:
+// it must be one statement, and a saved query must be a SELECT whose $name
+// parameters are exactly the declared ones.
+func Prepare(ctx context.Context, db *sql.DB, st Statement) error {
+	return readOnly(ctx, db, st, func(*sql.Conn) error { return nil })
+}
+
+// readOnly runs fn on one connection inside a READ ONLY transaction, after
+// checking the statement, and rolls back whatever happens: even a saved
+// query that tried to write could not change the workspace.
+func readOnly(ctx context.Context, db *sql.DB, st Statement, fn func(*sql.Conn) error) (err error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION READ ONLY"); err != nil {
+		return fmt.Errorf("starting a read-only transaction: %w", err)
+	}
+	defer func() {
+		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+			// Do not hand a connection in an unknown state back to the pool.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+			if err == nil {
+				err = fmt.Errorf("ending the read-only transaction: %w", rbErr)
+			}
+		}
+	}()
+	if err := conn.Raw(func(dc any) error { return validate(dc, st) }); err != nil {
+		return err
+	}
+	return fn(conn)
+}
+
+// validate prepares the statement on the raw DuckDB connection. The
+// non-context Prepare refuses text holding several statements instead of
+// executing all but the last, as QueryContext would.
+func validate(dc any, st Statement) error {
+	c, ok := dc.(*duckdb.Conn)
+	if !ok {
+		return fmt.Errorf("queries: not a DuckDB connection (%T)", dc)
+	}
+	what := "the SQL"
+	if st.Name != "" {
+		what = "query " + st.Name
+	}
+	ds, err := c.Prepare(st.SQL)
+	if err != nil {
+		var dErr *duckdb.Error
+		if errors.As(err, &dErr) {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return fmt.Errorf("%s must be exactly one SQL statement (no ';' between statements): %w", what, err)
+	}
+	s := ds.(*duckdb.Stmt)
+	defer s.Close()
+	used := map[string]bool{}
+	for i := 1; i <= s.NumInput(); i++ {
+		name, err := s.ParamName(i)
+		if err != nil {
+			return err
+		}
+		if name == "" || strings.Trim(name, "0123456789") == "" {
+			if st.Saved() {
+				return fmt.Errorf("%s uses a positional parameter (? or $%s): saved queries name their parameters ($name) and declare them in the header", what, name)
+			}
+			return fmt.Errorf("ad-hoc SQL takes no parameters (found ? or $%s): write the values in the SQL, or save it as a query with a header to use $name parameters", name)
+		}
+		if !st.Saved() {
+			return fmt.Errorf("ad-hoc SQL takes no parameters (found $%s): save it as a query with a header to use $name parameters", name)
+		}
+		if !st.declared[name] {
+			return fmt.Errorf("%s uses $%s, which its header does not declare: add \"-- param: %s TYPE ...\"", what, name, name)
+		}
+		used[name] = true
+	}
+	if !st.Saved() {
+		return nil
+	}
+	var unused []string
+	for name := range st.declared {
+		if !used[name] {
+			unused = append(unused, name)
+		}
+	}
+	if len(unused) > 0 {
+		sort.Strings(unused)
+		return fmt.Errorf("%s declares parameter %s but its SQL never uses it: use $%s or remove the declaration", what, strings.Join(unused, ", "), unused[0])
+	}
+	typ, err := s.StatementType()
+	if err != nil {
+		return err
+	}
+	if typ != duckdb.STATEMENT_TYPE_SELECT {
+		return fmt.Errorf("%s is not a SELECT: saved queries only read", what)
+	}
+	return nil
+}
+
+// withArrow runs the statement through duckdb-go's Arrow interface on conn.
+func withArrow(ctx context.Context, conn *sql.Conn, st Statement, fn func(array.RecordReader) error) error {
+	return conn.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		rr, err := ar.QueryContext(ctx, st.SQL, st.ArgValues()...)
+		if err != nil {
+			return err
+		}
+		defer rr.Release()
+		if err := fn(rr); err != nil {
+			return err
+		}
+		return rr.Err()
+	})
+}

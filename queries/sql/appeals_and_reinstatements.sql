@@ -1,0 +1,57 @@
+-- name: appeals_and_reinstatements
+-- description: Per policy, removed videos, how many were appealed and
+--   reinstated (each with a share and 95% Wilson interval), and the median
+--   hours from removal to reinstatement.
+-- param: tag_set string default "" "name of a saved tag set; with tags empty too, all videos"
+-- param: tags list<tag> default "" "hashtags, comma-separated, added to the tag set's"
+-- param: since date default null "first removal day (UTC); default all"
+-- param: until date default null "last removal day (UTC), inclusive; default all"
+
+WITH set_tags AS (
+    SELECT unnest($tags::VARCHAR[]) AS tag
+    UNION SELECT seed_tag FROM tag_sets WHERE name = $tag_set
+    UNION SELECT tag FROM tag_set_variants WHERE tag_set = $tag_set AND status = 'accepted'
+),
+set_videos AS (
+    SELECT DISTINCT video_id FROM video_tags WHERE tag IN (SELECT tag FROM set_tags)
+),
+removed AS (
+    SELECT o.video_id, o.policy, o.removed_at, o.appealed, o.reinstated
+    FROM video_outcomes o
+    WHERE o.removed_at IS NOT NULL
+      AND ($since::DATE IS NULL OR o.removed_at >= $since::DATE)
+      AND ($until::DATE IS NULL OR o.removed_at < $until::DATE + 1)
+      AND (NOT EXISTS (SELECT 1 FROM set_tags) OR o.video_id IN (SELECT video_id FROM set_videos))
+),
+reinstated_at AS (
+    SELECT e.video_id, e.policy, min(e.event_time) AS at
+    FROM moderation_events e
+    WHERE e.event_type = 'reinstatement'
+    GROUP BY ALL
+),
+per AS (
+    SELECT r.policy,
+           count(*) AS n,
+           count(*) FILTER (WHERE r.appealed) AS k_app,
+           count(*) FILTER (WHERE r.reinstated) AS k_rei,
+           quantile_cont(epoch(i.at - r.removed_at), 0.5) FILTER (WHERE i.at >= r.removed_at) / 3600 AS p50_h
+    FROM removed r
+    LEFT JOIN reinstated_at i USING (video_id, policy)
+    GROUP BY r.policy
+),
+r AS (
+    SELECT *, k_app / n AS p1, k_rei / n AS p2, 1.959963984540054 AS z FROM per
+)
+SELECT policy,
+       n AS removed,
+       k_app AS appealed,
+       round(p1, 6) AS appealed_share,
+       round((p1 + z*z/(2*n) - z*sqrt(p1*(1-p1)/n + z*z/(4*n*n))) / (1 + z*z/n), 6) AS appealed_ci_low,
+       round((p1 + z*z/(2*n) + z*sqrt(p1*(1-p1)/n + z*z/(4*n*n))) / (1 + z*z/n), 6) AS appealed_ci_high,
+       k_rei AS reinstated,
+       round(p2, 6) AS reinstated_share,
+       round((p2 + z*z/(2*n) - z*sqrt(p2*(1-p2)/n + z*z/(4*n*n))) / (1 + z*z/n), 6) AS reinstated_ci_low,
+       round((p2 + z*z/(2*n) + z*sqrt(p2*(1-p2)/n + z*z/(4*n*n))) / (1 + z*z/n), 6) AS reinstated_ci_high,
+       round(p50_h, 3) AS hours_to_reinstatement_p50
+FROM r
+ORDER BY policy

@@ -1,0 +1,47 @@
+-- name: removal_latency
+-- description: Distribution of time to action (upload to first removal) per
+--   policy, in buckets, with each bucket's share and the cumulative share.
+--   Removals timed before the upload are kept in their own bucket.
+-- param: tag_set string default "" "name of a saved tag set; with tags empty too, all videos"
+-- param: tags list<tag> default "" "hashtags, comma-separated, added to the tag set's"
+-- param: policy string default "" "only this policy; empty for every policy"
+
+WITH set_tags AS (
+    SELECT unnest($tags::VARCHAR[]) AS tag
+    UNION SELECT seed_tag FROM tag_sets WHERE name = $tag_set
+    UNION SELECT tag FROM tag_set_variants WHERE tag_set = $tag_set AND status = 'accepted'
+),
+set_videos AS (
+    SELECT DISTINCT video_id FROM video_tags WHERE tag IN (SELECT tag FROM set_tags)
+),
+scope AS (
+    SELECT o.policy, o.time_to_action_s AS s
+    FROM video_outcomes o
+    WHERE o.removed_at IS NOT NULL
+      AND ($policy = '' OR o.policy = $policy)
+      AND (NOT EXISTS (SELECT 1 FROM set_tags) OR o.video_id IN (SELECT video_id FROM set_videos))
+),
+bucketed AS (
+    SELECT policy,
+           CASE WHEN s < 0 THEN 0
+                WHEN s < 3600 THEN 1
+                WHEN s < 6 * 3600 THEN 2
+                WHEN s <= 24 * 3600 THEN 3
+                WHEN s <= 3 * 86400 THEN 4
+                WHEN s <= 7 * 86400 THEN 5
+                ELSE 6 END AS bucket_order
+    FROM scope
+),
+counts AS (
+    SELECT policy, bucket_order, count(*) AS removals
+    FROM bucketed
+    GROUP BY ALL
+)
+SELECT policy,
+       ['before upload', 'under 1 h', '1-6 h', '6-24 h', '1-3 days', '3-7 days', 'over 7 days'][bucket_order + 1] AS bucket,
+       removals,
+       round(removals / sum(removals) OVER (PARTITION BY policy), 6) AS share,
+       round(sum(removals) OVER (PARTITION BY policy ORDER BY bucket_order)
+             / sum(removals) OVER (PARTITION BY policy), 6) AS cumulative_share
+FROM counts
+ORDER BY policy, bucket_order

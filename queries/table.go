@@ -1,0 +1,225 @@
+package queries
+
+import (
+	"bufio"
+	"database/sql"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// TableOptions shape the table format.
+type TableOptions struct {
+	// Width is the terminal width in columns; 0 means no limit. Columns
+	// shrink (widest first) until a row fits.
+	Width int
+	// MaxCell caps a cell's width; longer text ends in "…". 0 means 40.
+	MaxCell int
+}
+
+// cellWidth measures display width the same way whatever the locale says
+// (ambiguous-width characters are narrow), so output is reproducible.
+var cellWidth = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: true}
+
+// tableSampleRows is how many rows set the column widths; later rows are
+// streamed and cut to those widths, so a long result is never held whole.
+const tableSampleRows = 1000
+
+// minColumn is the narrowest a column shrinks to.
+const minColumn = 4
+
+// WriteTable writes the rows as an aligned table: a header, a rule, one line
+// per row, and a count. Text is sanitised for the terminal (Sanitize), NULL
+// shows as "NULL", numbers are right-aligned.
+func WriteTable(w io.Writer, rows *sql.Rows, opts TableOptions) (Stats, error) {
+	if opts.MaxCell <= 0 {
+		opts.MaxCell = 40
+	}
+	cols, err := columnsOf(rows)
+	if err != nil {
+		return Stats{}, err
+	}
+	stats := Stats{Columns: len(cols)}
+	header := make([]string, len(cols))
+	right := make([]bool, len(cols))
+	widths := make([]int, len(cols))
+	for i, c := range cols {
+		header[i] = Sanitize(c.Name)
+		right[i] = numericType(c.Type)
+		widths[i] = min(cellWidth.StringWidth(header[i]), opts.MaxCell)
+	}
+	cellText := func(v any, i int) string {
+		if v == nil {
+			return "NULL"
+		}
+		return Sanitize(textValue(v, cols[i].Type))
+	}
+	var sample [][]string
+	for len(sample) < tableSampleRows && rows.Next() {
+		vals, err := scanRow(rows, len(cols))
+		if err != nil {
+			return stats, err
+		}
+		line := make([]string, len(cols))
+		for i, v := range vals {
+			line[i] = cellText(v, i)
+			widths[i] = max(widths[i], min(cellWidth.StringWidth(line[i]), opts.MaxCell))
+		}
+		sample = append(sample, line)
+	}
+	if err := rows.Err(); err != nil {
+		return stats, err
+	}
+	fitWidths(widths, opts.Width)
+
+	bw := bufio.NewWriter(w)
+	writeLine := func(cells []string, align bool) {
+		for i, c := range cells {
+			if i > 0 {
+				bw.WriteString("  ")
+			}
+			c = cellWidth.Truncate(c, widths[i], "…")
+			pad := widths[i] - cellWidth.StringWidth(c)
+			last := i == len(cells)-1
+			if align && right[i] {
+				bw.WriteString(strings.Repeat(" ", pad))
+				bw.WriteString(c)
+			} else {
+				bw.WriteString(c)
+				if !last {
+					bw.WriteString(strings.Repeat(" ", pad))
+				}
+			}
+		}
+		bw.WriteString("\n")
+	}
+	writeLine(header, true)
+	rule := make([]string, len(cols))
+	for i := range rule {
+		rule[i] = strings.Repeat("─", widths[i])
+	}
+	writeLine(rule, false)
+	for _, line := range sample {
+		writeLine(line, true)
+		stats.Rows++
+	}
+	line := make([]string, len(cols))
+	for rows.Next() {
+		vals, err := scanRow(rows, len(cols))
+		if err != nil {
+			return stats, err
+		}
+		for i, v := range vals {
+			line[i] = cellText(v, i)
+		}
+		writeLine(line, true)
+		stats.Rows++
+	}
+	if err := rows.Err(); err != nil {
+		return stats, err
+	}
+	noun := "rows"
+	if stats.Rows == 1 {
+		noun = "row"
+	}
+	fmt.Fprintf(bw, "(%d %s)\n", stats.Rows, noun)
+	return stats, bw.Flush()
+}
+
+// fitWidths shrinks the widest columns until the line (with two spaces
+// between columns) fits in width, never below minColumn.
+func fitWidths(widths []int, width int) {
+	if width <= 0 {
+		return
+	}
+	total := func() int {
+		t := 2 * (len(widths) - 1)
+		for _, w := range widths {
+			t += w
+		}
+		return t
+	}
+	for total() > width {
+		widest := 0
+		for i, w := range widths {
+			if w > widths[widest] {
+				widest = i
+			}
+		}
+		if widths[widest] <= minColumn {
+			return
+		}
+		widths[widest]--
+	}
+}
+
+func numericType(t string) bool {
+	switch {
+	case strings.HasPrefix(t, "DECIMAL"):
+		return true
+	}
+	switch t {
+	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+		"UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE":
+		return true
+	}
+	return false
+}
+
+// Sanitize makes untrusted text safe to print on a terminal: control
+// characters (C0, DEL, C1 and so every escape sequence's introducer), line
+// and paragraph separators, bidirectional overrides and isolates, and
+// invisible format characters become visible escapes such as \n, \x1b or
+// \u202e; invalid UTF-8 bytes become \xff. The zero-width joiner stays, as
+// emoji sequences need it. Printable text, emoji and combining marks pass
+// through unchanged.
+func Sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || unsafeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x80 && unsafeRune(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r < 0xa0:
+		return true
+	case r == 0x200d: // zero-width joiner: part of emoji sequences
+		return false
+	case r == 0x2028, r == 0x2029:
+		return true
+	}
+	return unicode.Is(unicode.Cf, r)
+}
