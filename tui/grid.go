@@ -43,7 +43,7 @@ const maxColWidth = 40
 
 var gridKeys = struct {
 	Up, Down, Left, Right, PgUp, PgDown, Top, Bottom, Home, End key.Binding
-	Sort, Detail, Copy, CopyRow, Export, Close                 key.Binding
+	Sort, Detail, Copy, CopyRow, Export, Close                  key.Binding
 }{
 	Up:      bind("↑/k", "up", "up", "k"),
 	Down:    bind("↓/j", "down", "down", "j"),
@@ -102,10 +102,19 @@ type gridModel struct {
 }
 
 func newGrid(sess *session) gridModel {
-	in := textinput.New()
-	in.Prompt = "export to: "
-	in.Placeholder = "result.csv (.csv .json .jsonl .parquet)"
+	in := newInput("export to: ", "result.csv (.csv .json .jsonl .parquet)")
 	return gridModel{sess: sess, pages: map[int][][]cell{}, loading: map[int]bool{}, input: in}
+}
+
+// newInput makes a one-line text field with a steady cursor.
+func newInput(prompt, placeholder string) textinput.Model {
+	in := textinput.New()
+	in.Prompt = prompt
+	in.Placeholder = placeholder
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
+	return in
 }
 
 // typing reports whether keys go to a text field.

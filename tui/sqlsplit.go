@@ -15,7 +15,7 @@ type statement struct {
 }
 
 // splitStatements splits SQL text at the semicolons that end statements,
-// skipping those inside quoted strings ('...', with '' as an escaped quote),
+// skipping those inside quoted strings ('...', with ” as an escaped quote),
 // quoted identifiers ("..."), dollar-quoted strings ($tag$...$tag$), line
 // comments (-- ...) and block comments (/* ... */). Statements holding only
 // whitespace and comments are dropped. Unterminated quotes or comments run

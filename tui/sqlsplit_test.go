@@ -65,20 +65,20 @@ func TestStatementAt(t *testing.T) {
 
 func TestIsQueryStatement(t *testing.T) {
 	for sql, want := range map[string]bool{
-		"SELECT 1":                        true,
-		"  with x as (select 1) from x":   true,
-		"FROM videos":                     true,
-		"-- c\nselect 1":                  true,
-		"/* c */ DESCRIBE videos":         true,
-		"(SELECT 1) UNION (SELECT 2)":     true,
-		"SUMMARIZE videos":                true,
-		"CREATE TABLE x AS SELECT 1":      false,
-		"INSERT INTO x VALUES (1)":        false,
-		"SET threads = 2":                 false,
-		"EXPLAIN SELECT 1":                false,
-		"PRAGMA database_size":            false,
-		"COPY videos TO 'x.csv'":          false,
-		"-- only a comment":               false,
+		"SELECT 1":                      true,
+		"  with x as (select 1) from x": true,
+		"FROM videos":                   true,
+		"-- c\nselect 1":                true,
+		"/* c */ DESCRIBE videos":       true,
+		"(SELECT 1) UNION (SELECT 2)":   true,
+		"SUMMARIZE videos":              true,
+		"CREATE TABLE x AS SELECT 1":    false,
+		"INSERT INTO x VALUES (1)":      false,
+		"SET threads = 2":               false,
+		"EXPLAIN SELECT 1":              false,
+		"PRAGMA database_size":          false,
+		"COPY videos TO 'x.csv'":        false,
+		"-- only a comment":             false,
 	} {
 		if got := isQueryStatement(sql); got != want {
 			t.Errorf("isQueryStatement(%q) = %v, want %v", sql, got, want)

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trendlab/trendlab/tui"
+)
+
+func init() { commands = append(commands, newTUICmd) }
+
+// tuiFlags are the TUI's settings from the command line.
+type tuiFlags struct {
+	reviewer   string
+	labels     string
+	pauseEvery int
+	noColor    bool
+	background string
+	queries    []string
+	history    string
+}
+
+// defaultTUIFlags are used when bare `trendlab` opens the TUI.
+func defaultTUIFlags() tuiFlags {
+	return tuiFlags{pauseEvery: 25, background: "auto"}
+}
+
+func newTUICmd(a *app) *cobra.Command {
+	f := defaultTUIFlags()
+	cmd := &cobra.Command{
+		Use:   "tui",
+		Short: "Open the terminal UI: catalog, SQL console, results, tags, sample review, reports",
+		Long: `tui opens the workspace in the terminal UI.
+
+Screens (press the number, or alt+number while typing): 1 Catalog of tables,
+views and imports with column summaries; 2 SQL console (ctrl+r runs the
+statement under the cursor, ctrl+x runs all, ctrl+c cancels); 3 Results grid
+(paged, sortable, exportable). Press ? on any screen for its keys.
+
+Colours follow the terminal background; NO_COLOR (or --no-color) turns them off.
+The SQL history is kept in the user config folder (trendlab/history).`,
+		Example: `  trendlab tui
+  trendlab tui --reviewer ana --labels e=escalate,v=violating,n=not_violating,u=unsure
+  NO_COLOR=1 trendlab tui --workspace case.duckdb`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTUIWith(cmd.Context(), a, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.reviewer, "reviewer", "", "your name, stored with each label (default $USER)")
+	fl.StringVar(&f.labels, "labels", "", "sample-review label set as key=name pairs, e.g. e=escalate,v=violating,n=not_violating,u=unsure")
+	fl.IntVar(&f.pauseEvery, "pause-every", f.pauseEvery, "remind the reviewer to pause after this many items (0: never)")
+	fl.BoolVar(&f.noColor, "no-color", false, "draw without colour (also when NO_COLOR is set)")
+	fl.StringVar(&f.background, "background", f.background, "colours for a dark or light terminal: auto, dark or light")
+	fl.StringSliceVar(&f.queries, "queries", nil, "extra folder of saved queries (*.sql); repeatable")
+	fl.StringVar(&f.history, "history", "", "SQL console history file (default: user config folder trendlab/history)")
+	return cmd
+}
+
+// runTUI opens the TUI with default settings; bare `trendlab` calls it.
+func runTUI(ctx context.Context, a *app) error {
+	return runTUIWith(ctx, a, defaultTUIFlags())
+}
+
+func runTUIWith(ctx context.Context, a *app, f tuiFlags) error {
+	cfg := tui.Config{
+		Reviewer:    f.reviewer,
+		PauseEvery:  f.pauseEvery,
+		NoColor:     f.noColor || os.Getenv("NO_COLOR") != "",
+		QueryDirs:   f.queries,
+		HistoryFile: f.history,
+	}
+	switch strings.ToLower(f.background) {
+	case "auto", "":
+		cfg.Background = tui.BackgroundAuto
+	case "dark":
+		cfg.Background = tui.BackgroundDark
+	case "light":
+		cfg.Background = tui.BackgroundLight
+	default:
+		return usagef("--background %q: use auto, dark or light", f.background)
+	}
+	if f.labels != "" {
+		labels, err := tui.ParseLabels(f.labels)
+		if err != nil {
+			return usagef("--labels: %v", err)
+		}
+		cfg.Labels = labels
+	}
+	if f.pauseEvery < 0 {
+		return usagef("--pause-every %d: use 0 (never) or a positive number", f.pauseEvery)
+	}
+	ws, err := a.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	cfg.Workspace = ws
+	return tui.Run(ctx, cfg)
+}

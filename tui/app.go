@@ -1,0 +1,416 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// screenID names a screen; its number is the key that opens it.
+type screenID int
+
+const (
+	screenCatalog screenID = iota
+	screenConsole
+	screenResults
+	numScreens
+)
+
+var screenNames = [...]string{"Catalog", "SQL", "Results"}
+
+// Model is the root of the TUI. It owns the window size, the theme and the
+// global keys, and passes every other message to the screen in front.
+type Model struct {
+	cfg  Config
+	sess *session
+	th   theme
+
+	width, height int
+	screen        screenID
+	showHelp      bool
+	help          help.Model
+	err           string
+	quitting      bool
+
+	catalog catalogModel
+	console consoleModel
+	grid    gridModel
+}
+
+// New builds the TUI's model on an open workspace. Close it with Close when
+// the program ends.
+func New(ctx context.Context, cfg Config) (*Model, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	sess, err := newSession(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	histPath := cfg.HistoryFile
+	if histPath == "" {
+		if histPath, err = HistoryPath(); err != nil {
+			histPath = ""
+		}
+	}
+	hist, herr := loadHistory(histPath)
+	dark := cfg.Background != BackgroundLight
+	m := &Model{
+		cfg: cfg, sess: sess, th: newTheme(dark, cfg.NoColor),
+		help:    help.New(),
+		catalog: newCatalog(sess),
+		console: newConsole(sess, hist, dark),
+		grid:    newGrid(sess),
+		width:   80, height: 24,
+	}
+	if herr != nil {
+		m.err = herr.Error()
+	}
+	m.help.Styles = help.DefaultStyles(dark)
+	m.layout()
+	return m, nil
+}
+
+// Close releases the TUI's connection and its temporary results.
+func (m *Model) Close() error { return m.sess.close() }
+
+// Run opens the TUI on the terminal and returns when the user quits.
+func Run(ctx context.Context, cfg Config, opts ...tea.ProgramOption) error {
+	m, err := New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	opts = append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)
+	_, err = tea.NewProgram(m, opts...).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.catalog.Init()}
+	if m.cfg.Background == BackgroundAuto && !m.cfg.NoColor {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	return tea.Batch(cmds...)
+}
+
+// bodyHeight is the height between the tab bar and the key bar.
+func (m *Model) bodyHeight() int { return max(3, m.height-2) }
+
+// layout gives each screen its size; the grid's depends on where it shows.
+func (m *Model) layout() {
+	h := m.bodyHeight()
+	m.catalog.setSize(m.width, h)
+	m.console.setSize(m.width, h)
+	m.help.SetWidth(m.width)
+	if m.screen == screenConsole {
+		m.grid.setSize(m.width, m.console.gridHeight())
+	} else {
+		m.grid.setSize(m.width, h-1) // under the result's title line
+	}
+}
+
+// typing reports whether the screen in front takes text, so plain keys are
+// not global shortcuts.
+func (m *Model) typing() bool {
+	switch m.screen {
+	case screenConsole:
+		return m.console.typing() || m.grid.typing()
+	case screenResults:
+		return m.grid.typing()
+	}
+	return false
+}
+
+func (m *Model) setScreen(s screenID) tea.Cmd {
+	m.screen = (s + numScreens) % numScreens
+	m.showHelp = false
+	m.layout()
+	return m.grid.ensurePages()
+}
+
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, m.grid.ensurePages()
+	case tea.BackgroundColorMsg:
+		dark := msg.IsDark()
+		m.th = newTheme(dark, m.cfg.NoColor)
+		m.help.Styles = help.DefaultStyles(dark)
+		st := textarea.DefaultStyles(dark)
+		st.Cursor.Blink = false
+		m.console.editor.SetStyles(st)
+		return m, nil
+	case openResultMsg:
+		return m, m.openResult(msg)
+	case resultMsg:
+		if msg.req != m.grid.req {
+			if msg.rs != nil {
+				stale, sess := msg.rs, m.sess
+				return m, func() tea.Msg {
+					sess.withConn(func(c *sqlConn) error { return dropResult(context.Background(), c, stale) })
+					return nil
+				}
+			}
+			return m, nil
+		}
+		m.grid.req = 0
+		if msg.err != nil {
+			m.grid.err = Sanitize(msg.err.Error())
+			return m, nil
+		}
+		return m, m.grid.setResult(msg.rs)
+	case pageMsg, exportedMsg:
+		var cmd tea.Cmd
+		m.grid, cmd = m.grid.Update(msg)
+		return m, cmd
+	case queryDoneMsg:
+		var cmd tea.Cmd
+		m.console, cmd = m.console.Update(msg, &m.grid)
+		m.layout()
+		return m, cmd
+	case catalogMsg, relCountMsg, summaryMsg, importsMsg:
+		var cmd tea.Cmd
+		m.catalog, cmd = m.catalog.Update(msg)
+		return m, cmd
+	case tea.KeyPressMsg:
+		if cmd, done := m.globalKey(msg); done {
+			return m, cmd
+		}
+	case tea.MouseClickMsg:
+		if msg.Y == 0 {
+			return m, m.clickTab(msg.X)
+		}
+		msg.Y--
+		return m, m.toScreen(msg)
+	case tea.MouseWheelMsg:
+		msg.Y--
+		return m, m.toScreen(msg)
+	}
+	return m, m.toScreen(msg)
+}
+
+// globalKey handles the keys that work everywhere; done is false when the
+// key belongs to the screen.
+func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	s := msg.String()
+	if s == "ctrl+c" {
+		if m.console.cancelRun() {
+			return nil, true
+		}
+		m.quitting = true
+		return tea.Quit, true
+	}
+	if strings.HasPrefix(s, "alt+") && len(s) == 5 && s[4] >= '1' && s[4] <= '9' {
+		if n := screenID(s[4] - '1'); n < numScreens {
+			return m.setScreen(n), true
+		}
+	}
+	if m.typing() {
+		return nil, false
+	}
+	if m.showHelp {
+		if s == "esc" || s == "?" || s == "q" {
+			m.showHelp = false
+		}
+		return nil, true
+	}
+	switch {
+	case key.Matches(msg, globalKeys.Help):
+		m.showHelp = true
+		return nil, true
+	case key.Matches(msg, globalKeys.Quit):
+		m.quitting = true
+		return tea.Quit, true
+	case key.Matches(msg, globalKeys.Next):
+		return m.setScreen(m.screen + 1), true
+	case key.Matches(msg, globalKeys.Prev):
+		return m.setScreen(m.screen - 1), true
+	}
+	if len(s) == 1 && s[0] >= '1' && s[0] <= '9' {
+		if n := screenID(s[0] - '1'); n < numScreens {
+			return m.setScreen(n), true
+		}
+	}
+	return nil, false
+}
+
+// toScreen passes a message to the screen in front.
+func (m *Model) toScreen(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch m.screen {
+	case screenCatalog:
+		m.catalog, cmd = m.catalog.Update(msg)
+	case screenConsole:
+		m.console, cmd = m.console.Update(msg, &m.grid)
+		m.layout()
+	case screenResults:
+		if c, ok := msg.(tea.MouseClickMsg); ok {
+			c.Y-- // the title line
+			msg = c
+		}
+		m.grid, cmd = m.grid.Update(msg)
+	}
+	// Spinner ticks of a running console query must keep flowing whatever
+	// screen is in front.
+	if m.screen != screenConsole && m.console.running {
+		if _, ok := msg.(spinner.TickMsg); ok {
+			var c2 tea.Cmd
+			m.console, c2 = m.console.Update(msg, &m.grid)
+			return tea.Batch(cmd, c2)
+		}
+	}
+	return cmd
+}
+
+func (m *Model) openResult(o openResultMsg) tea.Cmd {
+	req := m.sess.newID()
+	m.grid.req = req
+	m.grid.err = ""
+	m.grid.status = "opening " + o.title + "…"
+	cmd := m.setScreen(screenResults)
+	sess := m.sess
+	return tea.Batch(cmd, func() tea.Msg {
+		var rs *resultSet
+		err := sess.withConn(func(c *sqlConn) error {
+			var err error
+			rs, err = browse(context.Background(), c, req, o.title, o.relation, o.where, o.args...)
+			return err
+		})
+		return resultMsg{req: req, rs: rs, err: err}
+	})
+}
+
+// tabLabel is the text of screen s's tab.
+func tabLabel(s screenID) string { return fmt.Sprintf("%d %s", int(s)+1, screenNames[s]) }
+
+func (m *Model) clickTab(x int) tea.Cmd {
+	pos := 0
+	for s := range numScreens {
+		w := ansi.StringWidth(tabLabel(s)) + 2
+		if x >= pos && x < pos+w {
+			return m.setScreen(s)
+		}
+		pos += w
+	}
+	return nil
+}
+
+func (m *Model) keyMap() keyMap {
+	var k keyMap
+	switch m.screen {
+	case screenCatalog:
+		k = catalogKeyMap()
+	case screenConsole:
+		k = consoleKeyMap(m.console.editing)
+	case screenResults:
+		k = gridKeyMap()
+	}
+	if !m.typing() {
+		k.short = append(k.short, globalKeys.Help, globalKeys.Quit)
+	}
+	k.full = append(k.full, []key.Binding{globalKeys.Help, globalKeys.Next, globalKeys.Prev, globalKeys.Cancel, globalKeys.Quit,
+		bind("1-9 / alt+1-9", "go to screen", "")})
+	return k
+}
+
+func (m *Model) View() tea.View {
+	var b strings.Builder
+	// tab bar
+	var tabs []string
+	for s := range numScreens {
+		if s == m.screen {
+			tabs = append(tabs, m.th.TabActive.Render(tabLabel(s)))
+		} else {
+			tabs = append(tabs, m.th.TabInactive.Render(tabLabel(s)))
+		}
+	}
+	bar := strings.Join(tabs, "")
+	ws := m.th.Faint.Render(SanitizeLine(baseName(m.cfg.Workspace.Path)))
+	if gap := m.width - ansi.StringWidth(bar) - ansi.StringWidth(ws); gap > 0 {
+		bar += strings.Repeat(" ", gap) + ws
+	}
+	b.WriteString(ansi.Truncate(bar, m.width, ""))
+	b.WriteByte('\n')
+
+	var body string
+	if m.showHelp {
+		body = m.helpView()
+	} else {
+		switch m.screen {
+		case screenCatalog:
+			body = m.catalog.View(m.th)
+		case screenConsole:
+			body = m.console.View(m.th, m.grid)
+		case screenResults:
+			body = m.resultsView()
+		}
+	}
+	b.WriteString(fitLines(body, m.width, m.bodyHeight()))
+	b.WriteByte('\n')
+	keybar := m.help.ShortHelpView(m.keyMap().ShortHelp())
+	if m.err != "" {
+		keybar = m.th.Error.Render(oneLine(m.err, m.width))
+	}
+	b.WriteString(ansi.Truncate(keybar, m.width, "…"))
+
+	v := tea.NewView(b.String())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "trendlab · " + SanitizeLine(baseName(m.cfg.Workspace.Path))
+	return v
+}
+
+func (m *Model) resultsView() string {
+	if m.grid.rs == nil && m.grid.req != 0 {
+		return m.th.Faint.Render(m.grid.status)
+	}
+	title := ""
+	if m.grid.rs != nil {
+		title = m.th.Title.Render(oneLine(m.grid.rs.Title, m.width))
+	}
+	if m.grid.req != 0 {
+		title = m.th.Faint.Render(m.grid.status)
+	}
+	return title + "\n" + m.grid.View(m.th)
+}
+
+func (m *Model) helpView() string {
+	k := m.keyMap()
+	full := m.help.FullHelpView(k.FullHelp())
+	title := m.th.Title.Render("Keys · " + screenNames[m.screen])
+	box := m.th.Border.Render(title + "\n\n" + full + "\n\n" + m.th.Faint.Render("esc, ? or q closes this help"))
+	return lipgloss.Place(m.width, m.bodyHeight(), lipgloss.Center, lipgloss.Center, box)
+}
+
+// fitLines makes s exactly h lines of at most w cells, so a screen never
+// pushes the key bar off or leaves stale lines behind.
+func fitLines(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,656 @@
+package tui
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// relation is a table or view of the workspace.
+type relation struct {
+	Schema, Name, Kind string // Kind: "table" or "view"
+	Rows               int64
+	RowsKnown          bool
+	Cols               []column
+}
+
+// qualified is the relation's quoted name for SQL.
+func (r relation) qualified() string { return quoteIdent(r.Schema) + "." + quoteIdent(r.Name) }
+
+// colSummary describes one column's values.
+type colSummary struct {
+	Rel, Col, Type         string
+	Count, Nulls, Distinct int64
+	Min, Max               string
+	Quantiles              []string // at quantileLevels
+	QuantileErr            string
+	Freq                   []freqRow
+}
+
+var quantileLevels = []string{"5%", "25%", "50%", "75%", "95%"}
+
+// freqRow is one value of a frequency table.
+type freqRow struct {
+	Value string // cast to text, sanitised for one line
+	Raw   string // cast to text, as stored (for the drill-down filter)
+	Null  bool
+	N     int64
+}
+
+// importRow is one import's provenance.
+type importRow struct {
+	ID                                        int64
+	Kind, File, Format, Compression, SHA, Ver string
+	Mapping                                   sql.NullString
+	Size, Read, Loaded, Rejected, DurationMS  int64
+	Started                                   time.Time
+}
+
+type (
+	catalogMsg struct {
+		rels []relation
+		err  error
+	}
+	relCountMsg struct {
+		name string
+		n    int64
+		err  error
+	}
+	summaryMsg struct {
+		req int64
+		s   colSummary
+		err error
+	}
+	importsMsg struct {
+		rows []importRow
+		err  error
+	}
+	// openResultMsg asks the root to open a table or view (filtered) in
+	// the results grid.
+	openResultMsg struct {
+		title, relation, where string
+		args                   []any
+	}
+)
+
+var catalogKeys = struct {
+	Up, Down, Left, Right, Enter, Browse, Imports, Refresh key.Binding
+}{
+	Up:      bind("↑/k", "up", "up", "k"),
+	Down:    bind("↓/j", "down", "down", "j"),
+	Left:    bind("←/h", "previous pane", "left", "h"),
+	Right:   bind("→/l", "next pane", "right", "l"),
+	Enter:   bind("enter", "open: columns → summary → rows with value", "enter"),
+	Browse:  bind("b", "browse rows in the grid", "b"),
+	Imports: bind("i", "imports and rejects ⇄ tables", "i"),
+	Refresh: bind("r", "refresh", "r"),
+}
+
+func catalogKeyMap() keyMap {
+	k := catalogKeys
+	return keyMap{
+		short: []key.Binding{k.Down, k.Right, k.Enter, k.Browse, k.Imports},
+		full:  [][]key.Binding{{k.Up, k.Down, k.Left, k.Right}, {k.Enter, k.Browse, k.Imports, k.Refresh}},
+	}
+}
+
+// catalogModel is the Catalog screen: relations, their columns, a column's
+// summary and frequency table; and the imports with their rejects.
+type catalogModel struct {
+	sess    *session
+	rels    []relation
+	loaded  bool
+	err     string
+	pane    int // 0 relations, 1 columns, 2 frequency table
+	relL    listState
+	colL    listState
+	freqL   listState
+	summary *colSummary
+	sumReq  int64
+	sumBusy bool
+
+	imports  bool
+	impRows  []importRow
+	impL     listState
+	impErr   string
+	counting string
+
+	width, height int
+}
+
+func newCatalog(sess *session) catalogModel { return catalogModel{sess: sess} }
+
+func (m catalogModel) Init() tea.Cmd { return m.load() }
+
+func (m catalogModel) load() tea.Cmd {
+	db := m.sess.db
+	return func() tea.Msg {
+		rels, err := loadCatalog(context.Background(), db)
+		return catalogMsg{rels: rels, err: err}
+	}
+}
+
+// loadCatalog lists the workspace's tables and views with their columns and
+// the tables' exact row counts (cheap in DuckDB); a view is counted when it
+// is selected, as that runs its query.
+func loadCatalog(ctx context.Context, db *sql.DB) ([]relation, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT schema_name, table_name, 'table' FROM duckdb_tables()
+		WHERE NOT internal AND database_name = current_database()
+		UNION ALL
+		SELECT schema_name, view_name, 'view' FROM duckdb_views()
+		WHERE NOT internal AND database_name = current_database()
+		ORDER BY 3, 1, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("listing tables: %w", err)
+	}
+	var rels []relation
+	index := map[string]int{}
+	for rows.Next() {
+		var r relation
+		if err := rows.Scan(&r.Schema, &r.Name, &r.Kind); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[r.Schema+"."+r.Name] = len(rels)
+		rels = append(rels, r)
+	}
+	rows.Close()
+	cols, err := db.QueryContext(ctx, `
+		SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns()
+		WHERE NOT internal AND database_name = current_database()
+		ORDER BY schema_name, table_name, column_index`)
+	if err != nil {
+		return nil, fmt.Errorf("listing columns: %w", err)
+	}
+	for cols.Next() {
+		var s, t string
+		var c column
+		if err := cols.Scan(&s, &t, &c.Name, &c.Type); err != nil {
+			cols.Close()
+			return nil, err
+		}
+		if i, ok := index[s+"."+t]; ok {
+			rels[i].Cols = append(rels[i].Cols, c)
+		}
+	}
+	cols.Close()
+	for i := range rels {
+		if rels[i].Kind != "table" {
+			continue
+		}
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+rels[i].qualified()).Scan(&rels[i].Rows); err != nil {
+			return nil, fmt.Errorf("counting %s: %w", rels[i].Name, err)
+		}
+		rels[i].RowsKnown = true
+	}
+	return rels, nil
+}
+
+// summarize computes a column's summary and top-50 frequency table.
+func summarize(ctx context.Context, db *sql.DB, rel relation, col column) (colSummary, error) {
+	s := colSummary{Rel: rel.Name, Col: col.Name, Type: col.Type}
+	c := quoteIdent(col.Name)
+	from := rel.qualified()
+	var mn, mx sql.NullString
+	err := db.QueryRowContext(ctx, fmt.Sprintf(
+		`SELECT count(*), count(*) - count(%[1]s), count(DISTINCT %[1]s), min(%[1]s)::VARCHAR, max(%[1]s)::VARCHAR FROM %[2]s`,
+		c, from)).Scan(&s.Count, &s.Nulls, &s.Distinct, &mn, &mx)
+	if err != nil {
+		return s, fmt.Errorf("summarising %s.%s: %w", rel.Name, col.Name, err)
+	}
+	s.Min, s.Max = SanitizeLine(mn.String), SanitizeLine(mx.String)
+	qrows, qerr := db.QueryContext(ctx, fmt.Sprintf(
+		`SELECT UNNEST(quantile_disc(%s, [0.05, 0.25, 0.5, 0.75, 0.95])::VARCHAR[]) FROM %s`, c, from))
+	if qerr == nil {
+		for qrows.Next() {
+			var v sql.NullString
+			if qerr = qrows.Scan(&v); qerr != nil {
+				break
+			}
+			s.Quantiles = append(s.Quantiles, SanitizeLine(v.String))
+		}
+		if qerr == nil {
+			qerr = qrows.Err()
+		}
+		qrows.Close()
+	}
+	if qerr != nil {
+		s.QuantileErr = "no quantiles for this type"
+		s.Quantiles = nil
+	}
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(
+		`SELECT %[1]s::VARCHAR AS v, count(*) AS n FROM %[2]s GROUP BY v ORDER BY n DESC, v NULLS FIRST LIMIT 50`, c, from))
+	if err != nil {
+		return s, fmt.Errorf("counting values of %s.%s: %w", rel.Name, col.Name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v sql.NullString
+		var f freqRow
+		if err := rows.Scan(&v, &f.N); err != nil {
+			return s, err
+		}
+		f.Null, f.Raw, f.Value = !v.Valid, v.String, SanitizeLine(v.String)
+		if f.Null {
+			f.Value = "NULL"
+		}
+		s.Freq = append(s.Freq, f)
+	}
+	return s, rows.Err()
+}
+
+func loadImports(ctx context.Context, db *sql.DB) ([]importRow, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT import_id, kind, file, format, compression, sha256, trendlab_version, mapping,
+		       size_bytes, rows_read, rows_loaded, rows_rejected, duration_ms, started_at
+		FROM imports ORDER BY import_id`)
+	if err != nil {
+		return nil, fmt.Errorf("listing imports: %w", err)
+	}
+	defer rows.Close()
+	var out []importRow
+	for rows.Next() {
+		var r importRow
+		if err := rows.Scan(&r.ID, &r.Kind, &r.File, &r.Format, &r.Compression, &r.SHA, &r.Ver, &r.Mapping,
+			&r.Size, &r.Read, &r.Loaded, &r.Rejected, &r.DurationMS, &r.Started); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (m catalogModel) listHeight() int { return max(1, m.height-1) }
+
+func (m *catalogModel) setSize(w, h int) { m.width, m.height = w, h }
+
+func (m catalogModel) selectedRel() (relation, bool) {
+	if m.relL.cursor < len(m.rels) {
+		return m.rels[m.relL.cursor], true
+	}
+	return relation{}, false
+}
+
+func (m catalogModel) Update(msg tea.Msg) (catalogModel, tea.Cmd) {
+	h := m.listHeight() - 1
+	switch msg := msg.(type) {
+	case catalogMsg:
+		if msg.err != nil {
+			m.err = Sanitize(msg.err.Error())
+			return m, nil
+		}
+		m.rels, m.loaded, m.err = msg.rels, true, ""
+		m.relL.move(0, len(m.rels), h)
+		return m, m.countSelected()
+	case relCountMsg:
+		m.counting = ""
+		for i := range m.rels {
+			if m.rels[i].Name == msg.name && msg.err == nil {
+				m.rels[i].Rows, m.rels[i].RowsKnown = msg.n, true
+			}
+		}
+		if msg.err != nil {
+			m.err = Sanitize(msg.err.Error())
+		}
+		return m, nil
+	case summaryMsg:
+		if msg.req != m.sumReq {
+			return m, nil
+		}
+		m.sumBusy = false
+		if msg.err != nil {
+			m.err = Sanitize(msg.err.Error())
+			return m, nil
+		}
+		s := msg.s
+		m.summary, m.err = &s, ""
+		m.freqL = listState{}
+		return m, nil
+	case importsMsg:
+		if msg.err != nil {
+			m.impErr = Sanitize(msg.err.Error())
+			return m, nil
+		}
+		m.impRows, m.impErr = msg.rows, ""
+		m.impL.move(0, len(m.impRows), h)
+		return m, nil
+	case tea.MouseClickMsg:
+		if m.imports {
+			m.impL.cursor = m.impL.top + msg.Y - 1
+			m.impL.move(0, len(m.impRows), h)
+			return m, nil
+		}
+		relW, colW := m.paneWidths()
+		switch {
+		case msg.X < relW:
+			m.pane = 0
+			m.relL.cursor = m.relL.top + msg.Y - 1
+			m.relL.move(0, len(m.rels), h)
+			m.colL = listState{}
+			return m, m.countSelected()
+		case msg.X < relW+colW+3:
+			m.pane = 1
+			m.colL.cursor = m.colL.top + msg.Y - 1
+			if r, ok := m.selectedRel(); ok {
+				m.colL.move(0, len(r.Cols), h)
+			}
+		default:
+			if m.summary != nil {
+				m.pane = 2
+				m.freqL.cursor = m.freqL.top + msg.Y - m.freqTop()
+				m.freqL.move(0, len(m.summary.Freq), m.freqHeight())
+			}
+		}
+		return m, nil
+	case tea.MouseWheelMsg:
+		d := 0
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			d = -1
+		case tea.MouseWheelDown:
+			d = 1
+		}
+		return m.moveCursor(d)
+	case tea.KeyPressMsg:
+		return m.updateKey(msg)
+	}
+	return m, nil
+}
+
+func (m catalogModel) moveCursor(d int) (catalogModel, tea.Cmd) {
+	h := m.listHeight() - 1
+	if m.imports {
+		m.impL.move(d, len(m.impRows), h)
+		return m, nil
+	}
+	switch m.pane {
+	case 0:
+		before := m.relL.cursor
+		m.relL.move(d, len(m.rels), h)
+		if m.relL.cursor != before {
+			m.colL = listState{}
+			return m, m.countSelected()
+		}
+	case 1:
+		if r, ok := m.selectedRel(); ok {
+			m.colL.move(d, len(r.Cols), h)
+		}
+	case 2:
+		if m.summary != nil {
+			m.freqL.move(d, len(m.summary.Freq), m.freqHeight())
+		}
+	}
+	return m, nil
+}
+
+func (m catalogModel) updateKey(msg tea.KeyPressMsg) (catalogModel, tea.Cmd) {
+	k := catalogKeys
+	switch {
+	case key.Matches(msg, k.Up):
+		return m.moveCursor(-1)
+	case key.Matches(msg, k.Down):
+		return m.moveCursor(1)
+	case key.Matches(msg, k.Refresh):
+		m.summary = nil
+		if m.imports {
+			return m, m.loadImports()
+		}
+		return m, m.load()
+	case key.Matches(msg, k.Imports):
+		m.imports = !m.imports
+		if m.imports {
+			return m, m.loadImports()
+		}
+		return m, nil
+	}
+	if m.imports {
+		if key.Matches(msg, k.Enter) && m.impL.cursor < len(m.impRows) {
+			r := m.impRows[m.impL.cursor]
+			return m, openResult(fmt.Sprintf("rejects of import %d", r.ID), "main.rejects", "import_id = ?", r.ID)
+		}
+		if key.Matches(msg, k.Browse) {
+			return m, openResult("imports", "main.imports", "")
+		}
+		return m, nil
+	}
+	rel, ok := m.selectedRel()
+	if !ok {
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Left):
+		m.pane = max(0, m.pane-1)
+	case key.Matches(msg, k.Right):
+		if m.pane == 0 {
+			m.pane = 1
+		} else if m.pane == 1 && m.summary != nil {
+			m.pane = 2
+		}
+	case key.Matches(msg, k.Browse):
+		return m, openResult(rel.Name, rel.qualified(), "")
+	case key.Matches(msg, k.Enter):
+		switch m.pane {
+		case 0:
+			m.pane = 1
+		case 1:
+			if m.colL.cursor < len(rel.Cols) {
+				m.pane = 2
+				return m, m.summarize(rel, rel.Cols[m.colL.cursor])
+			}
+		case 2:
+			if m.summary != nil && m.freqL.cursor < len(m.summary.Freq) {
+				f := m.summary.Freq[m.freqL.cursor]
+				c := quoteIdent(m.summary.Col)
+				if f.Null {
+					return m, openResult(fmt.Sprintf("%s where %s is NULL", rel.Name, m.summary.Col), rel.qualified(), c+" IS NULL")
+				}
+				return m, openResult(fmt.Sprintf("%s where %s = %s", rel.Name, m.summary.Col, oneLine(f.Value, 40)),
+					rel.qualified(), c+"::VARCHAR = ?", f.Raw)
+			}
+		}
+	}
+	return m, nil
+}
+
+func openResult(title, relation, where string, args ...any) tea.Cmd {
+	return func() tea.Msg { return openResultMsg{title: title, relation: relation, where: where, args: args} }
+}
+
+func (m *catalogModel) summarize(rel relation, col column) tea.Cmd {
+	m.sumReq = m.sess.newID()
+	m.sumBusy = true
+	req, db := m.sumReq, m.sess.db
+	return func() tea.Msg {
+		s, err := summarize(context.Background(), db, rel, col)
+		return summaryMsg{req: req, s: s, err: err}
+	}
+}
+
+func (m *catalogModel) countSelected() tea.Cmd {
+	rel, ok := m.selectedRel()
+	if !ok || rel.RowsKnown {
+		return nil
+	}
+	m.counting = rel.Name
+	db := m.sess.db
+	return func() tea.Msg {
+		var n int64
+		err := db.QueryRowContext(context.Background(), "SELECT count(*) FROM "+rel.qualified()).Scan(&n)
+		return relCountMsg{name: rel.Name, n: n, err: err}
+	}
+}
+
+func (m catalogModel) loadImports() tea.Cmd {
+	db := m.sess.db
+	return func() tea.Msg {
+		rows, err := loadImports(context.Background(), db)
+		return importsMsg{rows: rows, err: err}
+	}
+}
+
+func (m catalogModel) paneWidths() (int, int) {
+	relW := max(20, min(34, m.width/4))
+	colW := max(20, min(40, m.width/4))
+	return relW, colW
+}
+
+// freqTop is the line (within the screen) where the frequency table starts.
+func (m catalogModel) freqTop() int { return 9 }
+
+func (m catalogModel) freqHeight() int { return max(1, m.height-m.freqTop()-1) }
+
+func (m catalogModel) View(th theme) string {
+	if m.imports {
+		return m.importsView(th)
+	}
+	if !m.loaded {
+		if m.err != "" {
+			return th.Error.Render(m.err)
+		}
+		return th.Faint.Render("reading the catalog…")
+	}
+	relW, colW := m.paneWidths()
+	sumW := max(10, m.width-relW-colW-6)
+	h := m.listHeight() - 1
+
+	items := make([]string, len(m.rels))
+	for i, r := range m.rels {
+		count := "?"
+		if r.RowsKnown {
+			count = groupDigits(r.Rows)
+		} else if m.counting == r.Name {
+			count = "…"
+		}
+		kind := ""
+		if r.Kind == "view" {
+			kind = "·v"
+		}
+		name := r.Name + kind
+		items[i] = pad(name, relW-len(count)-1) + " " + count
+	}
+	relBlock := append([]string{th.Title.Render(pad("Tables and views", relW))}, renderList(th, items, m.relL, relW, h, m.pane == 0)...)
+
+	var colBlock []string
+	rel, _ := m.selectedRel()
+	colItems := make([]string, len(rel.Cols))
+	for i, c := range rel.Cols {
+		colItems[i] = pad(c.Name, colW-min(14, len(c.Type))-1) + " " + th.Faint.Render(pad(c.Type, min(14, len(c.Type))))
+	}
+	colBlock = append([]string{th.Title.Render(pad("Columns of "+rel.Name, colW))}, renderList(th, colItems, m.colL, colW, h, m.pane == 1)...)
+
+	sumBlock := m.summaryBlock(th, sumW)
+	out := joinColumns(" │ ", relBlock, colBlock, sumBlock)
+	status := th.Faint.Render("enter opens · b browses rows · i imports and rejects")
+	if m.err != "" {
+		status = th.Error.Render(oneLine(m.err, m.width))
+	}
+	return out + "\n" + status
+}
+
+func (m catalogModel) summaryBlock(th theme, w int) []string {
+	lines := []string{th.Title.Render(pad("Summary", w))}
+	switch {
+	case m.sumBusy:
+		return append(lines, "summarising…")
+	case m.summary == nil:
+		return append(lines, th.Faint.Render("enter on a column"), th.Faint.Render("summarises it"))
+	}
+	s := m.summary
+	kv := func(k, v string) string { return pad(th.Key.Render(pad(k, 9))+" "+v, w) }
+	lines = append(lines,
+		kv("column", s.Rel+"."+s.Col+" "+th.Faint.Render(s.Type)),
+		kv("rows", groupDigits(s.Count)),
+		kv("nulls", fmt.Sprintf("%s (%s)", groupDigits(s.Nulls), pct(s.Nulls, s.Count))),
+		kv("distinct", groupDigits(s.Distinct)),
+		kv("min", s.Min),
+		kv("max", s.Max),
+	)
+	if s.QuantileErr != "" {
+		lines = append(lines, kv("quantiles", th.Faint.Render(s.QuantileErr)))
+	} else {
+		parts := make([]string, len(s.Quantiles))
+		for i, q := range s.Quantiles {
+			parts[i] = quantileLevels[i] + " " + q
+		}
+		lines = append(lines, kv("quantiles", strings.Join(parts, " · ")))
+	}
+	lines = append(lines, th.Header.Render(pad(fmt.Sprintf("Top values (%d)", len(s.Freq)), w)))
+	items := make([]string, len(s.Freq))
+	nw := 0
+	for _, f := range s.Freq {
+		nw = max(nw, len(groupDigits(f.N)))
+	}
+	barW := max(0, min(20, w-nw-40))
+	top := int64(1)
+	if len(s.Freq) > 0 {
+		top = max(1, s.Freq[0].N)
+	}
+	for i, f := range s.Freq {
+		bar := strings.Repeat("█", int(int64(barW)*f.N/top))
+		items[i] = padLeft(groupDigits(f.N), nw) + " " + pad(pct(f.N, s.Count), 6) + " " + pad(bar, barW) + " " + f.Value
+	}
+	return append(lines, renderList(th, items, m.freqL, w, m.freqHeight(), m.pane == 2)...)
+}
+
+func (m catalogModel) importsView(th theme) string {
+	h := m.listHeight() - 1
+	listW := max(30, min(60, m.width/2))
+	detW := max(10, m.width-listW-3)
+	items := make([]string, len(m.impRows))
+	for i, r := range m.impRows {
+		rej := ""
+		if r.Rejected > 0 {
+			rej = fmt.Sprintf(" %s rejected", groupDigits(r.Rejected))
+		}
+		items[i] = fmt.Sprintf("#%d %-6s %s%s", r.ID, r.Kind, SanitizeLine(baseName(r.File)), rej)
+	}
+	left := append([]string{th.Title.Render(pad("Imports", listW))}, renderList(th, items, m.impL, listW, h, true)...)
+	right := []string{th.Title.Render(pad("Provenance", detW))}
+	switch {
+	case m.impErr != "":
+		right = append(right, th.Error.Render(m.impErr))
+	case len(m.impRows) == 0:
+		right = append(right, th.Faint.Render("no imports yet: run `trendlab import`"))
+	default:
+		r := m.impRows[m.impL.cursor]
+		kv := func(k, v string) string { return pad(th.Key.Render(pad(k, 11))+" "+v, detW) }
+		right = append(right,
+			kv("file", SanitizeLine(r.File)),
+			kv("kind", r.Kind),
+			kv("format", r.Format+" ("+r.Compression+")"),
+			kv("size", groupDigits(r.Size)+" bytes"),
+			kv("sha256", r.SHA),
+			kv("rows read", groupDigits(r.Read)),
+			kv("loaded", groupDigits(r.Loaded)),
+			kv("rejected", groupDigits(r.Rejected)),
+			kv("started", r.Started.UTC().Format("2006-01-02 15:04:05 UTC")),
+			kv("took", formatDuration(time.Duration(r.DurationMS)*time.Millisecond)),
+			kv("trendlab", r.Ver),
+		)
+		if r.Mapping.Valid {
+			right = append(right, kv("mapping", oneLine(r.Mapping.String, detW-13)))
+		}
+		right = append(right, "", th.Faint.Render("enter shows this import's rejects · b browses all imports"))
+	}
+	return joinColumns(" │ ", left, right)
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+func pct(n, d int64) string {
+	if d == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(d))
+}
