@@ -127,8 +127,12 @@ type generator struct {
 	familyNorms                   []string
 	variantNorm                   []int8
 
-	v       video
-	counts  counts
+	v      video
+	counts counts
+
+	familySeen    int64    // family videos drawn so far
+	familyPlanted [8]int64 // their planted violations per policy
+
 	evs     []event
 	orphans []event
 	m       *Manifest
@@ -351,6 +355,14 @@ func (g *generator) drawTags() {
 	}
 }
 
+// familyDriftWindow is W in the family's drift-corrected draws: a family
+// video violates policy p with probability rate + (rate*k - count)/W, where
+// k family videos drawn so far hold count violations of p. The realised
+// count then stays within a few videos of rate*k, so the raised policies
+// stand out at 20,000 videos whatever the seed, while which videos violate
+// is still random.
+const familyDriftWindow = 8
+
 func (g *generator) drawViolations() {
 	v := &g.v
 	for p := range policies {
@@ -359,6 +371,8 @@ func (g *generator) drawViolations() {
 			if m, ok := familyMultipliers[p]; ok {
 				rate *= m
 			}
+			deficit := rate*float64(g.familySeen) - float64(g.familyPlanted[p])
+			rate = min(1, max(0, rate+deficit/familyDriftWindow))
 		}
 		if p == spikePolicy && v.spiked {
 			rate = spikeRateBefore
@@ -367,6 +381,12 @@ func (g *generator) drawViolations() {
 			}
 		}
 		v.planted[p] = g.r.Float64() < rate
+		if v.family && v.planted[p] {
+			g.familyPlanted[p]++
+		}
+	}
+	if v.family {
+		g.familySeen++
 	}
 }
 
