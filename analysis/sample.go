@@ -78,9 +78,16 @@ const priorClamp = 0.01
 // together mean "any tag of the set or any of Tags".
 type SampleFrame struct {
 	// TagSet names a saved tag set: videos with its seed tag or one of its
-	// accepted variants (and, if the tag set says so, whose caption mentions
-	// one of those tags, case-insensitively).
+	// accepted variants (and, if the tag set includes caption mentions,
+	// videos whose caption mentions one of them as a word, as in the
+	// investigation).
 	TagSet string `json:"tag_set,omitempty"`
+	// TagSetTags and CaptionMentions are the tag set as it was when the
+	// sample was drawn (its seed and accepted variants, and whether caption
+	// mentions count). A draw fills them in; a redraw uses them, not the tag
+	// set as it may have been edited since.
+	TagSetTags      []string `json:"tag_set_tags,omitempty"`
+	CaptionMentions bool     `json:"caption_mentions,omitempty"`
 	// Tags are normalised hashtags (see datasets.NormalizeTag); a video with
 	// any of them is in the frame.
 	Tags []string `json:"tags,omitempty"`
@@ -306,32 +313,13 @@ func buildFrame(f SampleFrame, strata string) frameQuery {
 		}
 	}
 
-	if f.TagSet != "" || len(f.Tags) > 0 {
-		// The tags the frame matches: the tag set's seed and accepted
-		// variants, and the explicit tags.
-		var parts []string
-		var tagArgs []any
-		if f.TagSet != "" {
-			parts = append(parts,
-				`SELECT seed_tag AS tag FROM tag_sets WHERE name = ?`,
-				`SELECT tag FROM tag_set_variants WHERE tag_set = ? AND status = 'accepted'`)
-			tagArgs = append(tagArgs, f.TagSet, f.TagSet)
-		}
-		if len(f.Tags) > 0 {
-			parts = append(parts, `SELECT unnest([`+placeholders(len(f.Tags))+`]::VARCHAR[]) AS tag`)
-			for _, t := range f.Tags {
-				tagArgs = append(tagArgs, t)
-			}
-		}
-		tagSQL := strings.Join(parts, " UNION ")
-		cond := `v.video_id IN (SELECT video_id FROM video_tags WHERE tag IN (` + tagSQL + `))`
-		args = append(args, tagArgs...)
-		if f.TagSet != "" {
-			// Caption mentions, where the tag set includes them.
-			cond = `(` + cond + ` OR (EXISTS (SELECT 1 FROM tag_sets WHERE name = ? AND include_caption_mentions)
-				AND EXISTS (SELECT 1 FROM (` + tagSQL + `) mt WHERE contains(lower(v.caption), mt.tag))))`
-			args = append(args, f.TagSet)
-			args = append(args, tagArgs...)
+	if len(f.TagSetTags) > 0 || len(f.Tags) > 0 {
+		tags := append(append([]string{}, f.TagSetTags...), f.Tags...)
+		cond := `v.video_id IN (SELECT video_id FROM video_tags WHERE tag IN (` + placeholders(len(tags)) + `))`
+		addStrings(tags)
+		if f.CaptionMentions && len(f.TagSetTags) > 0 {
+			cond = `(` + cond + ` OR coalesce(regexp_matches(v.caption, ?), false))`
+			args = append(args, captionPattern(f.TagSetTags))
 		}
 		where = append(where, cond)
 	}
@@ -412,19 +400,25 @@ type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// checkFrameRefs fails early, with advice, when the frame names a tag set
-// that does not exist.
-func checkFrameRefs(ctx context.Context, q queryer, f SampleFrame) error {
+// resolveFrame snapshots the frame's tag set (its accepted tags and
+// whether caption mentions count) into the frame, unless a snapshot is
+// there already.
+func resolveFrame(ctx context.Context, q queryer, f *SampleFrame) error {
 	if f.TagSet == "" {
+		if len(f.TagSetTags) > 0 {
+			return errors.New("the frame lists tag set tags but names no tag set")
+		}
 		return nil
 	}
-	var n int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM tag_sets WHERE name = ?`, f.TagSet).Scan(&n); err != nil {
-		return fmt.Errorf("looking up tag set %q: %w", f.TagSet, err)
+	if len(f.TagSetTags) > 0 {
+		return nil
 	}
-	if n == 0 {
-		return fmt.Errorf("no tag set named %q: save one from the tag explorer or `trendlab investigate`, or give --tag instead", f.TagSet)
+	ts, err := loadTagSet(ctx, q, f.TagSet)
+	if err != nil {
+		return err
 	}
+	f.TagSetTags = ts.Accepted()
+	f.CaptionMentions = ts.IncludeCaptions
 	return nil
 }
 
@@ -482,7 +476,7 @@ func PlanSampleSize(ctx context.Context, ws *datasets.Workspace, frame SampleFra
 	if err := checkPlanInputs(margin, conf, p); err != nil {
 		return SamplePlan{}, err
 	}
-	if err := checkFrameRefs(ctx, ws.DB, frame); err != nil {
+	if err := resolveFrame(ctx, ws.DB, &frame); err != nil {
 		return SamplePlan{}, err
 	}
 	fq := buildFrame(frame, "")
@@ -511,14 +505,16 @@ func planFor(frameSize int64, margin, conf, p float64) SamplePlan {
 // The returned definition has Size (if planned), Priors (if Neyman) and
 // Allocated filled in; drawing it again gives the same members.
 func DrawSample(ctx context.Context, ws *datasets.Workspace, def SampleDefinition) (*Draw, error) {
-	return drawSample(ctx, ws.DB, def)
+	return drawSample(ctx, ws.DB, def, true)
 }
 
-func drawSample(ctx context.Context, q queryer, def SampleDefinition) (*Draw, error) {
+// drawSample completes the definition and, if withMembers, selects the
+// members.
+func drawSample(ctx context.Context, q queryer, def SampleDefinition, withMembers bool) (*Draw, error) {
 	if err := def.normalise(); err != nil {
 		return nil, err
 	}
-	if err := checkFrameRefs(ctx, q, def.Frame); err != nil {
+	if err := resolveFrame(ctx, q, &def.Frame); err != nil {
 		return nil, err
 	}
 	strata, err := countFrame(ctx, q, def)
@@ -550,11 +546,13 @@ func drawSample(ctx context.Context, q queryer, def SampleDefinition) (*Draw, er
 			def.Priors[a.Stratum] = a.Prior
 		}
 	}
-	members, err := selectMembers(ctx, q, def)
-	if err != nil {
-		return nil, err
+	d := &Draw{Definition: def, FrameSize: frameSize}
+	if withMembers {
+		if d.Members, err = selectMembers(ctx, q, def); err != nil {
+			return nil, err
+		}
 	}
-	return &Draw{Definition: def, FrameSize: frameSize, Members: members}, nil
+	return d, nil
 }
 
 // allocate splits size over the strata; it fills in Neyman priors.
@@ -776,7 +774,7 @@ func CreateSample(ctx context.Context, ws *datasets.Workspace, name, createdBy s
 	if exists > 0 {
 		return nil, fmt.Errorf("a sample named %q already exists: choose another name", name)
 	}
-	draw, err := drawSample(ctx, tx, def)
+	draw, err := drawSample(ctx, tx, def, false)
 	if err != nil {
 		return nil, err
 	}
@@ -789,25 +787,38 @@ func CreateSample(ctx context.Context, ws *datasets.Workspace, name, createdBy s
 	err = tx.QueryRowContext(ctx, `INSERT INTO samples
 		(sample_id, name, definition, seed, size, frame_size, created_at, created_by)
 		VALUES (nextval('sample_id_seq'), ?, ?, ?, ?, ?, ?, ?) RETURNING sample_id`,
-		name, string(defJSON), draw.Definition.Seed, int64(len(draw.Members)), draw.FrameSize, now, createdBy).Scan(&id)
+		name, string(defJSON), draw.Definition.Seed, draw.Definition.allocatedSize(), draw.FrameSize, now, createdBy).Scan(&id)
 	if err != nil {
 		return nil, fmt.Errorf("saving sample %q: %w", name, err)
 	}
-	// The members go in with the same selection query, in DuckDB.
+	// The members go in straight from the selection query, in DuckDB.
 	sel, args := selectionSQL(draw.Definition)
 	res, err := tx.ExecContext(ctx, `INSERT INTO sample_members (sample_id, position, video_id, stratum, weight)
 		SELECT ?, position, video_id, stratum, weight FROM (`+sel+`)`, append([]any{id}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("saving the members of sample %q: %w", name, err)
 	}
-	if n, err := res.RowsAffected(); err == nil && n != int64(len(draw.Members)) {
-		return nil, fmt.Errorf("saving sample %q: drew %d members but saved %d; nothing was saved", name, len(draw.Members), n)
+	saved, err := res.RowsAffected()
+	if err != nil {
+		return nil, fmt.Errorf("saving the members of sample %q: %w", name, err)
+	}
+	if want := draw.Definition.allocatedSize(); saved != want {
+		return nil, fmt.Errorf("saving sample %q: %d members allocated but %d selected (did the data change during the draw?); nothing was saved", name, want, saved)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("saving sample %q: %w", name, err)
 	}
 	return &Sample{ID: id, Name: name, Definition: draw.Definition, Seed: draw.Definition.Seed,
-		Size: int64(len(draw.Members)), FrameSize: draw.FrameSize, CreatedAt: now, CreatedBy: createdBy}, nil
+		Size: saved, FrameSize: draw.FrameSize, CreatedAt: now, CreatedBy: createdBy}, nil
+}
+
+// allocatedSize is the number of members the allocation asks for.
+func (d SampleDefinition) allocatedSize() int64 {
+	var n int64
+	for _, a := range d.Allocated {
+		n += a.SampleSize
+	}
+	return n
 }
 
 const sampleColumns = `sample_id, name, definition::VARCHAR, seed, size, frame_size, created_at, created_by`

@@ -29,6 +29,7 @@ type sampleVideo struct {
 	tags     []string
 	outcomes []sampleOutcome
 	escal    bool // an escalation event with action escalated_lert
+	caption  string
 }
 
 type sampleOutcome struct {
@@ -45,6 +46,7 @@ var sampleT0 = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC) // a Monday, ISO week
 //	minor_safety violating: i%3 == 0; bullying_harassment violating: i%4 == 0
 //	hate_speech outcome, not violating: i%5 == 0
 //	escalated_lert: i%9 == 0
+//	caption mentions "#OMEGLE": i%10 == 7 (of those, v017 and v047 have only the tag "cats")
 func sampleVideos() []sampleVideo {
 	regions := []string{"US", "BR", "DE"}
 	var out []sampleVideo
@@ -75,6 +77,10 @@ func sampleVideos() []sampleVideo {
 			v.outcomes = append(v.outcomes, sampleOutcome{"hate_speech", false})
 		}
 		v.escal = i%9 == 0
+		v.caption = "caption of " + v.id
+		if i%10 == 7 {
+			v.caption += " with #OMEGLE friends"
+		}
 		out = append(out, v)
 	}
 	return out
@@ -106,7 +112,7 @@ func openSampleWorkspace(t *testing.T, perm []int) *datasets.Workspace {
 	for line, i := range perm {
 		v := videos[i]
 		exec(`INSERT INTO videos (video_id, author_id, created_at, caption, region, import_id, source_line)
-			VALUES (?, ?, ?, ?, ?, 1, ?)`, v.id, "a"+v.id, v.created, "caption of "+v.id, v.region, line+2)
+			VALUES (?, ?, ?, ?, ?, 1, ?)`, v.id, "a"+v.id, v.created, v.caption, v.region, line+2)
 		for p, tag := range v.tags {
 			exec(`INSERT INTO video_tags VALUES (?, ?, ?, ?, false)`, v.id, p, "#"+tag, tag)
 		}
@@ -477,7 +483,7 @@ func TestSampleDefinitionErrors(t *testing.T) {
 		{"unknown allocation", SampleDefinition{Strata: StrataWeek, Allocation: "optimal", Size: 5}, "unknown allocation"},
 		{"no size, no margin", SampleDefinition{}, "cannot be planned"},
 		{"more strata than members", SampleDefinition{Strata: StrataWeek, Size: 3}, "smaller than the 5 strata"},
-		{"missing tag set", SampleDefinition{Frame: SampleFrame{TagSet: "nope"}, Size: 3}, `no tag set named "nope"`},
+		{"missing tag set", SampleDefinition{Frame: SampleFrame{TagSet: "nope"}, Size: 3}, `no such tag set "nope"`},
 		{"empty frame", SampleDefinition{Frame: SampleFrame{Tags: []string{"absent"}}, Size: 3}, "empty"},
 		{"empty period", SampleDefinition{Frame: SampleFrame{Since: timePtr(sampleT0), Until: timePtr(sampleT0)}, Size: 3}, "period is empty"},
 		{"bad label set", SampleDefinition{Size: 3, Labels: []LabelDef{{Name: "a", Key: "x"}, {Name: "b", Key: "x"}}}, "two labels"},
@@ -598,7 +604,7 @@ func TestCreateSample(t *testing.T) {
 			want++
 		}
 		events += want
-		if d.SampleMember != m || d.Caption != "caption of "+m.VideoID || !d.CreatedAt.Equal(v.created) ||
+		if d.SampleMember != m || d.Caption != v.caption || !d.CreatedAt.Equal(v.created) ||
 			!reflect.DeepEqual(d.Tags, []string{"#" + v.tags[0]}) || len(d.Events) != want {
 			t.Errorf("member detail %+v, want tags #%v and %d events", d, v.tags, want)
 		}
@@ -634,5 +640,51 @@ func BenchmarkDrawSample(b *testing.B) {
 		if _, err := DrawSample(ctx, ws, def); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestSampleTagSetSnapshot checks that a sample keeps the tag set as it was
+// drawn, and that caption mentions count when the tag set says so.
+func TestSampleTagSetSnapshot(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	def := SampleDefinition{Frame: SampleFrame{TagSet: "omegle"}, Size: 10, Seed: 8}
+	s, err := CreateSample(ctx, ws, "before-edit", "ana", def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Definition.Frame.TagSetTags; !reflect.DeepEqual(got, []string{"omegle", "0megle"}) {
+		t.Errorf("snapshot of the tag set: %v", got)
+	}
+	before, err := SampleMembers(ctx, ws, s.ID, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The investigator accepts omeglefunny and includes caption mentions.
+	if _, err := ws.DB.ExecContext(ctx, `UPDATE tag_set_variants SET status = 'accepted' WHERE tag = 'omeglefunny'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.DB.ExecContext(ctx, `UPDATE tag_sets SET include_caption_mentions = true`); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := SampleByName(ctx, ws, "before-edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	redraw, err := DrawSample(ctx, ws, saved.Definition)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(redraw.Members, before) || redraw.FrameSize != 40 {
+		t.Fatalf("after editing the tag set, the saved definition draws another sample (frame %d)", redraw.FrameSize)
+	}
+	// A new draw sees the edited tag set: 40 + 10 omeglefunny + v017 and
+	// v047 by caption mention.
+	fresh, err := DrawSample(ctx, ws, def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.FrameSize != 52 || !fresh.Definition.Frame.CaptionMentions {
+		t.Errorf("frame of the edited tag set: %d videos (caption mentions %v), want 52", fresh.FrameSize, fresh.Definition.Frame.CaptionMentions)
 	}
 }
