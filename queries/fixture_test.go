@@ -216,3 +216,15 @@ func row(t *testing.T, tab *Table, key, want string) map[string]string {
 	t.Fatalf("no row with %s=%q; have %s", key, want, strings.Join(got, ", "))
 	return nil
 }
+
+// TestWriteFixture writes the fixture workspace to $TRENDLAB_FIXTURE_OUT,
+// for trying the CLI by hand; it is skipped otherwise.
+func TestWriteFixture(t *testing.T) {
+	out := os.Getenv("TRENDLAB_FIXTURE_OUT")
+	if out == "" {
+		t.Skip("set TRENDLAB_FIXTURE_OUT to write the fixture workspace there")
+	}
+	if err := buildFixture(context.Background(), out); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -56,13 +56,14 @@ func (q *Query) ParamUsage() string {
 	}
 	var b strings.Builder
 	b.WriteString("parameters:")
-	wName, wType := 0, 0
+	wName, wType, wReq := 0, 0, 0
 	for _, p := range q.Params {
 		wName = max(wName, len(p.Name))
 		wType = max(wType, len(p.Type.String()))
+		wReq = max(wReq, len(p.requirement()))
 	}
 	for _, p := range q.Params {
-		fmt.Fprintf(&b, "\n  %-*s  %-*s  %s  %s", wName, p.Name, wType, p.Type, p.requirement(), p.Description)
+		fmt.Fprintf(&b, "\n  %-*s  %-*s  %-*s  %s", wName, p.Name, wType, p.Type, wReq, p.requirement(), p.Description)
 	}
 	for _, g := range q.RequireOneOf {
 		fmt.Fprintf(&b, "\n  give at least one of: %s", strings.Join(g, ", "))

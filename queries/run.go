@@ -160,7 +160,9 @@ func validate(dc any, st Statement) error {
 		if errors.As(err, &dErr) {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		return fmt.Errorf("%s must be exactly one SQL statement (no ';' between statements): %w", what, err)
+		// duckdb-go's Prepare fails this way only for text that holds
+		// several statements, or none.
+		return fmt.Errorf("%s must be exactly one SQL statement (found several separated by ';', or none)", what)
 	}
 	s := ds.(*duckdb.Stmt)
 	defer s.Close()

@@ -29,7 +29,7 @@ var cellWidth = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: 
 // streamed and cut to those widths, so a long result is never held whole.
 const tableSampleRows = 1000
 
-// minColumn is the narrowest a column shrinks to.
+// minColumn is the narrowest a text column shrinks to.
 const minColumn = 4
 
 // WriteTable writes the rows as an aligned table: a header, a rule, one line
@@ -47,10 +47,14 @@ func WriteTable(w io.Writer, rows *sql.Rows, opts TableOptions) (Stats, error) {
 	header := make([]string, len(cols))
 	right := make([]bool, len(cols))
 	widths := make([]int, len(cols))
+	// floor is the narrowest a column may shrink to: a number is never cut,
+	// text may be cut to minColumn.
+	floor := make([]int, len(cols))
 	for i, c := range cols {
 		header[i] = Sanitize(c.Name)
 		right[i] = numericType(c.Type)
 		widths[i] = min(cellWidth.StringWidth(header[i]), opts.MaxCell)
+		floor[i] = min(widths[i], minColumn)
 	}
 	cellText := func(v any, i int) string {
 		if v == nil {
@@ -67,14 +71,19 @@ func WriteTable(w io.Writer, rows *sql.Rows, opts TableOptions) (Stats, error) {
 		line := make([]string, len(cols))
 		for i, v := range vals {
 			line[i] = cellText(v, i)
-			widths[i] = max(widths[i], min(cellWidth.StringWidth(line[i]), opts.MaxCell))
+			cw := cellWidth.StringWidth(line[i])
+			widths[i] = max(widths[i], min(cw, opts.MaxCell))
+			if right[i] {
+				floor[i] = max(floor[i], cw)
+				widths[i] = max(widths[i], cw)
+			}
 		}
 		sample = append(sample, line)
 	}
 	if err := rows.Err(); err != nil {
 		return stats, err
 	}
-	fitWidths(widths, opts.Width)
+	fitWidths(widths, floor, opts.Width)
 
 	bw := bufio.NewWriter(w)
 	writeLine := func(cells []string, align bool) {
@@ -130,9 +139,10 @@ func WriteTable(w io.Writer, rows *sql.Rows, opts TableOptions) (Stats, error) {
 	return stats, bw.Flush()
 }
 
-// fitWidths shrinks the widest columns until the line (with two spaces
-// between columns) fits in width, never below minColumn.
-func fitWidths(widths []int, width int) {
+// fitWidths shrinks the widest shrinkable columns until the line (with two
+// spaces between columns) fits in width, never below floor; a line that
+// still does not fit is left to wrap.
+func fitWidths(widths, floor []int, width int) {
 	if width <= 0 {
 		return
 	}
@@ -144,13 +154,13 @@ func fitWidths(widths []int, width int) {
 		return t
 	}
 	for total() > width {
-		widest := 0
+		widest := -1
 		for i, w := range widths {
-			if w > widths[widest] {
+			if w > floor[i] && (widest < 0 || w > widths[widest]) {
 				widest = i
 			}
 		}
-		if widths[widest] <= minColumn {
+		if widest < 0 {
 			return
 		}
 		widths[widest]--

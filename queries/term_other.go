@@ -1,0 +1,9 @@
+//go:build !unix
+
+package queries
+
+import "os"
+
+// terminalWidth is unknown here; COLUMNS (see TerminalWidth) is the way to
+// give it.
+func terminalWidth(*os.File) int { return 0 }
