@@ -164,18 +164,18 @@ func leadSentences(inv *analysis.Investigation) []string {
 	out := []string{fmt.Sprintf("The tag set has %s videos in the period (%s to %s, %d days); the baseline (%s) has %s.",
 		count(inv.TagSet.Videos), inv.Period.Since, inv.Period.Until, inv.Period.Days, inv.Baseline.Description, count(inv.Baseline.Videos))}
 	for _, pr := range inv.Rates {
-		s := fmt.Sprintf("%s: %s of tag-set videos violate (%s) against %s of the baseline (%s); %s, %s p = %s (adjusted).",
+		s := fmt.Sprintf("%s: %s of tag-set videos violate (%s) against %s of the baseline (%s); %s, %s %s (adjusted).",
 			pr.Policy, pct(pr.TagSet.P), ciText(pr.TagSet.CI), pct(pr.Baseline.P), ciText(pr.Baseline.CI),
-			pr.Finding, pr.Test.Method, pval(pr.Test.PAdjusted))
+			pr.Finding, pr.Test.Method, pEq(pr.Test.PAdjusted))
 		if !pr.Significant && pr.MDE.TagSetRate.Valid() {
 			s += fmt.Sprintf(" With these counts a tag-set rate of %s or more (a difference of %s) would have been detected with %s power.",
-				pct(float64(pr.MDE.TagSetRate)), pct(float64(pr.MDE.Difference)), pct(pr.MDE.Power))
+				pct(float64(pr.MDE.TagSetRate)), pct(float64(pr.MDE.Difference)), level(pr.MDE.Power))
 		}
 		out = append(out, s)
 	}
 	for _, sp := range inv.Trend.Spikes {
-		out = append(out, fmt.Sprintf("Spike: the %s rate of %s rises from %s to %s from %s (adjusted p = %s).",
-			strings.ReplaceAll(sp.Group, "_", " "), sp.Policy, pct(sp.Before), pct(sp.After), sp.Day, pval(sp.PAdjusted)))
+		out = append(out, fmt.Sprintf("Spike: the %s rate of %s rises from %s to %s from %s (adjusted %s).",
+			strings.ReplaceAll(sp.Group, "_", " "), sp.Policy, pct(sp.Before), pct(sp.After), sp.Day, pEq(sp.PAdjusted)))
 	}
 	if len(inv.Trend.Spikes) == 0 {
 		out = append(out, "No significant rise in a daily violation rate was found.")
@@ -204,7 +204,7 @@ func variantsTable(inv *analysis.Investigation) *table {
 }
 
 func ratesTable(inv *analysis.Investigation) *table {
-	t := newTable("Violation rates", "policy", "tag set", "baseline", "test", "p", "p adjusted", "risk difference", "risk ratio", "MDE (tag-set rate at "+pct(mdePower(inv))+" power)", "finding")
+	t := newTable("Violation rates", "policy", "tag set", "baseline", "test", "p", "p adjusted", "risk difference", "risk ratio", "MDE (tag-set rate at "+level(mdePower(inv))+" power)", "finding")
 	for _, pr := range inv.Rates {
 		t.add(text(pr.Policy), text(propText(pr.TagSet)), text(propText(pr.Baseline)),
 			cell{Text: pr.Test.Method, Title: pr.Test.Reason},
@@ -249,7 +249,7 @@ func (r *renderer) ratesChart(inv *analysis.Investigation) (*chart, error) {
 	whiskers.AddSeries("tag set interval", tErr, charts.WithCustomChartOpts(opts.CustomChart{RenderItem: errorBarRenderer}))
 	whiskers.AddSeries("baseline interval", bErr, charts.WithCustomChartOpts(opts.CustomChart{RenderItem: errorBarRenderer}))
 	c.Overlap(whiskers)
-	ch, err := r.newChart("rates", "Violation rate by policy, with "+pct(inv.Confidence)+" "+inv.IntervalMethod+" intervals", c, 0)
+	ch, err := r.newChart("rates", "Violation rate by policy, with "+level(inv.Confidence)+" "+inv.IntervalMethod+" intervals", c, 0)
 	return ch, err
 }
 
@@ -713,4 +713,18 @@ func alphaOf(inv *analysis.Investigation) float64 {
 		return inv.Request.Alpha
 	}
 	return 0.05
+}
+
+// pEq writes "p = 0.0123" or "p < 0.0001".
+func pEq(p float64) string {
+	s := pval(p)
+	if strings.HasPrefix(s, "<") {
+		return "p " + s
+	}
+	return "p = " + s
+}
+
+// level writes a confidence or power level, e.g. 95% or 99.5%.
+func level(f float64) string {
+	return strconv.FormatFloat(f*100, 'f', -1, 64) + "%"
 }

@@ -602,4 +602,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-

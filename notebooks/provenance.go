@@ -131,13 +131,13 @@ func (r *renderer) methods() *methodsView {
 		add("The tag set is the videos created from %s to %s (UTC days, inclusive) whose normalised hashtags include #%s or an accepted variant (%s; chosen by %s). The baseline is %s.",
 			inv.Period.Since, inv.Period.Until, inv.TagSet.Seed, strings.Join(inv.TagSet.Accepted, ", "), inv.TagSet.Source, inv.Baseline.Description)
 		add("Every proportion (violation rates, proactive and 24-hour removal shares, funnel steps) is given as numerator / denominator with a %s %s interval. A video violates a policy when its latest review for the policy found a violation and it was not reinstated later (the data contract's definition).",
-			pct(inv.Confidence), inv.IntervalMethod)
+			level(inv.Confidence), inv.IntervalMethod)
 		tests, adjust := methodsOf(inv)
 		if len(tests) > 0 {
 			add("The tag set's rate is compared with the baseline's per policy by: %s. P-values are adjusted across the policies by %s and called significant below α = %s. The risk difference has a Newcombe hybrid score interval and the risk ratio a Katz log interval.",
 				strings.Join(tests, "; "), strings.Join(adjust, ", "), formatFloat(alphaOf(inv)))
 			add("The minimum detectable effect (MDE) is the smallest tag-set rate above the baseline's that a two-sided test at α = %s would detect with %s power for these group sizes (Cohen's h); a \"no detectable difference\" finding should be read with it.",
-				formatFloat(alphaOf(inv)), pct(mdePower(inv)))
+				formatFloat(alphaOf(inv)), level(mdePower(inv)))
 		}
 		for _, pt := range inv.Trend.Policies {
 			if pt.TagSetChange.Method != "" {
@@ -173,4 +173,3 @@ func (r *renderer) methods() *methodsView {
 	add("Privacy: author ids are replaced by keyed pseudonyms (HMAC-SHA256) and captions are hidden unless the report was made with --show-captions; both are recognised by column name.")
 	return m
 }
-

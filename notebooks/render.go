@@ -239,6 +239,9 @@ type result struct {
 // runSQL prepares text to find its statement type and named parameters,
 // binds the notebook's values to them and fetches the rows.
 func (r *renderer) runSQL(ctx context.Context, source, text string) (*result, error) {
+	if n := statementCount(text); n != 1 {
+		return nil, fmt.Errorf("a sql block runs exactly one SELECT statement; this one has %d", n)
+	}
 	conn, err := r.ws.DB.Conn(ctx)
 	if err != nil {
 		return nil, err

@@ -23,7 +23,7 @@ type page struct {
 // The only unescaped pieces are the embedded ECharts build, the static
 // bootstrap script and CSS below, and goldmark's safe-mode Markdown.
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"library": func(l *Library) template.JS { return template.JS(l.Source) },
+	"library":   func(l *Library) template.JS { return template.JS(l.Source) },
 	"bootstrap": func() template.JS { return template.JS(bootstrapJS) },
 	"css":       func() template.CSS { return template.CSS(reportCSS) },
 }).Parse(reportHTML))

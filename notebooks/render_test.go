@@ -1,0 +1,297 @@
+package notebooks
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/datasets/synth"
+)
+
+// The payloads that untrusted export text carries in these tests. If any
+// of them executed in a browser it would set the document title or add an
+// element with id "pwned" (see TestBrowser).
+var payloads = []string{
+	`<script>document.title="PWNED";alert(1)</script>`,
+	`"><img src=x onerror="document.title='PWNED'">`,
+	`</script><script>document.body.insertAdjacentHTML('beforeend','<b id=pwned></b>')</script>`,
+	`<svg onload="document.title='PWNED'">`,
+}
+
+var fixedNow = func() time.Time { return time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC) }
+
+// fixtureWorkspace is a small workspace whose captions, tags, author ids
+// and policies carry script payloads.
+func fixtureWorkspace(t testing.TB) *datasets.Workspace {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := datasets.OpenMemory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := ws.DB.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO imports VALUES (1, 'videos', '/data/videos.csv', 1234, 'aaaabbbbccccddddeeeeffff0000111122223333444455556666777788889999', 'csv', 'none', NULL, 12, 12, 0, TIMESTAMP '2026-06-30 10:00:00', 1500, 'test')`)
+	for i := 0; i < 12; i++ {
+		p := payloads[i%len(payloads)]
+		day := time.Date(2026, 6, 1+i%4, 10, 0, 0, 0, time.UTC)
+		exec(`INSERT INTO videos (video_id, author_id, created_at, caption, hashtags, region, import_id, source_line) VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
+			"v"+string(rune('a'+i)), "author-"+p, day, "caption "+p, nil, "R"+p[:1], i+2)
+		exec(`INSERT INTO video_tags VALUES (?, 0, ?, ?, false)`, "v"+string(rune('a'+i)), "#"+p, p)
+		exec(`INSERT INTO video_outcomes (video_id, policy, created_at, violating, escalated, reinstated, reported, flagged, reviewed, appealed) VALUES (?, ?, ?, ?, false, false, false, false, true, false)`,
+			"v"+string(rune('a'+i)), "policy "+p, day, i%2 == 0)
+	}
+	return ws
+}
+
+const fixtureNotebook = `---
+title: "Fixture <script>document.title='PWNED'</script>"
+description: A notebook whose data carry script payloads.
+params:
+  - {name: min_day, type: date, default: "2026-06-01"}
+  - {name: label, type: string, default: "<img src=x onerror=alert(1)>"}
+---
+Some **prose** with <script>document.title="PWNED"</script> raw HTML and a
+![remote image](https://example.com/x.png).
+
+` + "```sql name=videos\n" + `SELECT video_id, author_id, caption, created_at, $label AS label
+FROM videos WHERE created_at >= $min_day ORDER BY video_id
+` + "```\n\n```sql name=by_tag rows=3\n" + `SELECT t.tag, CAST(v.created_at AS DATE) AS day, count(*) AS n
+FROM videos v JOIN video_tags t USING (video_id) GROUP BY ALL ORDER BY day, t.tag
+` + "```\n\n```chart\ntype: line\ndata: by_tag\nx: day\ny: n\nseries: tag\ntitle: \"<b>by tag</b>\"\n```\n\n```chart\ntype: stacked_bar\ndata: by_tag\nx: day\ny: n\nseries: tag\n```\n\n" +
+	"```sql name=rates\nSELECT policy, count(*) AS videos, avg(violating::INT) AS rate, sum(violating::INT) AS violating FROM video_outcomes GROUP BY ALL ORDER BY policy\n```\n\n" +
+	"```chart\ntype: bar\ndata: rates\nx: policy\ny: [videos, violating]\n```\n\n" +
+	"```chart\ntype: scatter\ndata: rates\nx: videos\ny: rate\nseries: policy\n```\n\n" +
+	"```chart\ntype: heatmap\ndata: by_tag\nx: day\ny: tag\nvalue: n\n```\n"
+
+func renderFixture(t testing.TB, opts Options) string {
+	t.Helper()
+	ws := fixtureWorkspace(t)
+	nb, err := Parse("fixture.md", []byte(fixtureNotebook))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Now == nil {
+		opts.Now = fixedNow
+	}
+	var buf bytes.Buffer
+	if err := RenderNotebook(context.Background(), ws, nb, Source{Path: "fixture.md", SHA256: "0"}, opts, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+var srcAttr = regexp.MustCompile(`(?i)<(script|link|img|iframe|embed|object|source)\b[^>]*\b(src|href)\s*=\s*["']?\s*(https?:)?//`)
+
+// assertOffline checks that nothing in the report would fetch from a network.
+func assertOffline(t *testing.T, html string) {
+	t.Helper()
+	if m := srcAttr.FindString(html); m != "" {
+		t.Errorf("report loads from the network: %s", m)
+	}
+	if strings.Contains(html, "go-echarts.github.io") || strings.Contains(html, "cdn.jsdelivr") {
+		t.Error("report names a CDN asset host")
+	}
+	if !strings.Contains(html, "default-src 'none'") {
+		t.Error("report has no Content-Security-Policy forbidding fetches")
+	}
+}
+
+func TestRenderFixtureEscapesAndProtects(t *testing.T) {
+	html := renderFixture(t, Options{PseudonymKey: []byte("k1"), PseudonymKeySource: "--pseudonym-key"})
+	assertOffline(t, html)
+	// Our own script elements: ECharts, the bootstrap, one JSON option per chart.
+	if n := strings.Count(strings.ToLower(html), "<script"); n != 2+5 {
+		t.Errorf("report has %d <script elements, want 7 (library, bootstrap, 5 chart options)", n)
+	}
+	for _, bad := range []string{"<img src=x", "<svg onload", "<b>by tag</b>", `<script>document`, "onerror=\"document"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("report contains unescaped %q", bad)
+		}
+	}
+	for _, want := range []string{
+		"Fixture &lt;script&gt;",             // title escaped
+		"&lt;img src=x onerror=alert(1)&gt;", // parameter value escaped
+		"raw HTML omitted",                   // goldmark safe mode
+		"[image: remote image]",              // image not loaded
+		"[caption hidden]",                   // captions hidden by default
+		"anon-",                              // author ids pseudonymised
+		"Methods", "Appendix: provenance",
+		"aaaabbbbccccddddeeeeffff0000111122223333444455556666777788889999", // import SHA-256
+		"$min_day = &#34;2026-06-01&#34;",                                  // statement parameters
+		"SELECT video_id, author_id, caption",
+		"Apache ECharts 5.",
+		"2026-07-01T12:00:00Z",
+		"--pseudonym-key",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "author-") {
+		t.Error("an author id appears in the clear")
+	}
+	if strings.Contains(html, "caption &lt;script") {
+		t.Error("a caption appears although captions are hidden")
+	}
+	// The same key gives the same pseudonym; another key another.
+	if pseudonym([]byte("k1"), "a") != pseudonym([]byte("k1"), "a") || pseudonym([]byte("k1"), "a") == pseudonym([]byte("k2"), "a") {
+		t.Error("pseudonyms are not a keyed function of the id")
+	}
+	want := pseudonym([]byte("k1"), "author-"+payloads[0])
+	if !strings.Contains(html, want) {
+		t.Errorf("report lacks the pseudonym %s under the given key", want)
+	}
+}
+
+func TestRenderShowCaptionsEscapes(t *testing.T) {
+	html := renderFixture(t, Options{ShowCaptions: true})
+	if !strings.Contains(html, "caption &lt;script&gt;document.title=&#34;PWNED&#34;") {
+		t.Error("shown caption is not in the report, escaped")
+	}
+	if !strings.Contains(html, "random key made for this report") {
+		t.Error("the report does not say its pseudonym key was random")
+	}
+	assertOffline(t, html)
+}
+
+func TestRenderRejectsWrites(t *testing.T) {
+	ws := fixtureWorkspace(t)
+	for _, q := range []string{"DELETE FROM videos", "CREATE TABLE x AS SELECT 1", "SELECT 1; SELECT 2", "SELECT ?"} {
+		nb, err := Parse("w.md", []byte("---\ntitle: w\n---\n```sql name=w\n"+q+"\n```\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = RenderNotebook(context.Background(), ws, nb, Source{Path: "w.md"}, Options{Now: fixedNow}, &bytes.Buffer{})
+		if err == nil {
+			t.Errorf("%q: rendered, want an error", q)
+			continue
+		}
+		if !strings.Contains(err.Error(), "w.md:4") {
+			t.Errorf("%q: error %q does not name the block's line", q, err)
+		}
+	}
+	var n int
+	if err := ws.DB.QueryRow("SELECT count(*) FROM videos").Scan(&n); err != nil || n != 12 {
+		t.Fatalf("videos = %d, %v: a notebook changed the workspace", n, err)
+	}
+}
+
+// synthWorkspace generates and imports a small synthetic workspace once
+// per test binary.
+var (
+	synthOnce sync.Once
+	synthWS   *datasets.Workspace
+	synthErr  error
+)
+
+func synthWorkspace(t testing.TB, videos int) *datasets.Workspace {
+	t.Helper()
+	synthOnce.Do(func() {
+		ctx := context.Background()
+		dir, err := os.MkdirTemp("", "trendlab-notebooks-*")
+		if err != nil {
+			synthErr = err
+			return
+		}
+		if _, err := synth.Generate(ctx, synth.Config{Videos: videos, Seed: 7, Dir: dir, Format: "csv"}); err != nil {
+			synthErr = err
+			return
+		}
+		ws, err := datasets.Open(ctx, filepath.Join(dir, "ws.duckdb"), datasets.Options{})
+		if err != nil {
+			synthErr = err
+			return
+		}
+		matches := func(p string) []string { m, _ := filepath.Glob(filepath.Join(dir, p)); return m }
+		if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{Videos: matches("videos.*"), Events: matches("moderation_events.*")}); err != nil {
+			synthErr = err
+			return
+		}
+		synthWS = ws
+	})
+	if synthErr != nil {
+		t.Fatal(synthErr)
+	}
+	return synthWS
+}
+
+func renderShipped(t testing.TB, ws *datasets.Workspace, opts Options) string {
+	t.Helper()
+	if opts.Now == nil {
+		opts.Now = fixedNow
+	}
+	var buf bytes.Buffer
+	if err := Render(context.Background(), ws, "omegle-investigation.md", opts, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestRenderShippedNotebook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and imports synthetic data")
+	}
+	ws := synthWorkspace(t, 20000)
+	html := renderShipped(t, ws, Options{PseudonymKey: []byte("k"), PseudonymKeySource: "test"})
+	assertOffline(t, html)
+	for _, want := range []string{
+		"Investigation: #omegle",
+		"Violation rates against the baseline",
+		"minor_safety", "bullying_harassment", "hate_speech",
+		"MDE", "Changepoints", "Related tags", "Removal", "Moderation funnel",
+		"A simple random sample of", "escalated to law enforcement",
+		"Investigation request", "sample escalations",
+		`data-kind="rates"`, `data-kind="trend"`, `data-kind="stacked_bar"`, `data-kind="heatmap"`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if size := len(html); size > 3<<20 {
+		t.Errorf("report is %d bytes, over 3 MB", size)
+	}
+	// Same workspace, key and time: the same report, byte for byte.
+	again := renderShipped(t, ws, Options{PseudonymKey: []byte("k"), PseudonymKeySource: "test"})
+	if again != html {
+		t.Error("rendering twice gave different reports")
+	}
+}
+
+func BenchmarkRenderOmegle(b *testing.B) {
+	// TRENDLAB_BENCH_WORKSPACE names a workspace to render on (the lead's
+	// 10-million-video one); otherwise a small synthetic one is made.
+	var ws *datasets.Workspace
+	if path := os.Getenv("TRENDLAB_BENCH_WORKSPACE"); path != "" {
+		var err error
+		ws, err = datasets.Open(context.Background(), path, datasets.Options{ReadOnly: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ws.Close()
+	} else {
+		ws = synthWorkspace(b, 20000)
+	}
+	b.ReportAllocs()
+	var size int
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := Render(context.Background(), ws, "omegle-investigation.md", Options{PseudonymKey: []byte("k")}, &buf); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "report-bytes")
+}
