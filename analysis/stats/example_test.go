@@ -18,3 +18,12 @@ func ExampleFisherExact() {
 	fmt.Printf("%.3g\n", t.PValue)
 	// Output: 7.75e-20
 }
+
+func ExampleChangepointBinomial() {
+	// Daily violating videos among videos posted; the rate doubles on day 6.
+	x := []int64{21, 18, 25, 19, 22, 20, 41, 45, 39, 44}
+	n := []int64{1000, 950, 1100, 990, 1020, 1005, 1010, 980, 1000, 1030}
+	cp := stats.ChangepointBinomial(x, n, 999, 1)
+	fmt.Printf("change on day %d: %.4f -> %.4f, LogLR %.2f, p = %.3f\n", cp.Index, cp.Before, cp.After, cp.LogLR, cp.PValue)
+	// Output: change on day 6: 0.0206 -> 0.0420, LogLR 19.10, p = 0.006
+}
