@@ -1,8 +1,9 @@
 // Package stats holds the statistics behind trendlab's investigations:
 // pure functions over counts, with no I/O, each documenting its formula
 // and the reference implementation it is tested against (statsmodels,
-// scipy or R, vectors in testdata/reference.json, computed by
-// testdata/reference.py).
+// scipy or R: vectors in testdata/reference.json and
+// testdata/reference_r.csv, computed by testdata/reference.py and
+// testdata/reference.R, which record the library versions).
 //
 // # Which function when
 //
@@ -20,8 +21,10 @@
 //
 // Two groups, x1 of n1 against x2 of n2 (tag set against baseline):
 //
-//   - FisherExact when any expected cell (row total × column total / n) is
-//     below 5; it is exact at any size, and fast even at 10⁹.
+//   - CompareProportions picks for you: FisherExact when any expected cell
+//     (row total × column total / n, see MinExpected) is below 5, the pooled
+//     TwoProportionZ otherwise, and says which and why in Method.
+//   - FisherExact is exact at any size, and fast even at 10⁹.
 //   - TwoProportionZ (equivalently ChiSquare2x2 without Yates) for large
 //     counts; ChiSquare2x2 with yates = true is the conservative variant.
 //   - Effect sizes with intervals: RiskDifference (Newcombe hybrid score),
@@ -56,11 +59,12 @@
 // counts, conf outside (0, 1)) panic with a "stats:" prefix. Empty data
 // is not an error: an interval for n = 0 is the whole range [0, 1], a test
 // with an empty group has PValue NaN, and a test where both groups show no
-// events (or only events) has Statistic 0 and PValue 1. p-values are
+// events (or only events) has PValue 1 (and Statistic 0; exact tests have
+// no statistic and report NaN). p-values are
 // always in [0, 1] or NaN. NaN and ±Inf do not survive encoding/json, so
 // callers that serialise results must map them (for example to null).
 //
 //	rate := stats.Wilson(37, 1200, 0.95) // [0.02245, 0.04221]
-//	t := stats.FisherExact(37, 1163, 410, 98590, stats.Greater)
+//	t := stats.CompareProportions(37, 1200, 410, 99000, stats.Greater)
 //	adj := stats.Holm([]float64{t.PValue, 0.2, 0.04})
 package stats

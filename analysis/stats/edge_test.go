@@ -58,10 +58,10 @@ func TestTestEdges(t *testing.T) {
 		{"chi2 empty row", ChiSquare2x2(0, 0, 3, 4, false), nan, nan, true},
 		{"chi2 empty column", ChiSquare2x2(0, 5, 0, 7, true), 0, 1, true},
 		{"chi2 yates clipped to 0", ChiSquare2x2(5, 5, 5, 5, true), 0, 1, true},
-		{"fisher empty row", FisherExact(0, 0, 3, 4, TwoSided), nan, 1, false},
+		{"fisher empty row", FisherExact(0, 0, 3, 4, TwoSided), nan, nan, false},
 		{"fisher empty column", FisherExact(0, 5, 0, 7, Less), nan, 1, false},
 		{"fisher 1x1 diagonal", FisherExact(1, 0, 0, 1, TwoSided), nan, 1, false},
-		{"fisher all zero", FisherExact(0, 0, 0, 0, TwoSided), nan, 1, false},
+		{"fisher all zero", FisherExact(0, 0, 0, 0, TwoSided), nan, nan, false},
 		{"binom n=0", BinomialTest(0, 0, 0.5, TwoSided), nan, nan, true},
 		{"binom x=0 n=1", BinomialTest(0, 1, 0.5, TwoSided), nan, 1, true},
 		{"binom p0=0 x=0", BinomialTest(0, 5, 0, TwoSided), nan, 1, true},
@@ -277,5 +277,36 @@ func TestPanics(t *testing.T) {
 			}()
 			tc.fn()
 		})
+	}
+}
+
+func TestCompareProportions(t *testing.T) {
+	tests := []struct {
+		name           string
+		x1, n1, x2, n2 int64
+		want           Test
+		minExpected    float64
+	}{
+		// Expected counts: row 20 × column 4 / 45 = 1.78 < 5: Fisher.
+		{"small counts use Fisher", 3, 20, 1, 25, FisherExact(3, 17, 1, 24, TwoSided), 20.0 * 4 / 45},
+		{"large counts use z", 150, 1000, 120, 1000, TwoProportionZ(150, 1000, 120, 1000, TwoSided), 270.0 * 1000 / 2000},
+		{"empty group", 0, 0, 3, 10, FisherExact(0, 0, 3, 7, TwoSided), 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := CompareProportions(tc.x1, tc.n1, tc.x2, tc.n2, TwoSided)
+			if !same(got.PValue, tc.want.PValue) || !same(got.Statistic, tc.want.Statistic) {
+				t.Errorf("got %+v, want the numbers of %+v", got, tc.want)
+			}
+			if !strings.HasPrefix(got.Method, tc.want.Method) {
+				t.Errorf("Method %q does not name %q", got.Method, tc.want.Method)
+			}
+			if e := MinExpected(tc.x1, tc.n1-tc.x1, tc.x2, tc.n2-tc.x2); !same(e, tc.minExpected) {
+				t.Errorf("MinExpected = %v, want %v", e, tc.minExpected)
+			}
+		})
+	}
+	if e := MinExpected(0, 0, 0, 0); !math.IsNaN(e) {
+		t.Errorf("MinExpected(empty) = %v, want NaN", e)
 	}
 }

@@ -146,8 +146,8 @@ func TestExactTestsMatchBruteForce(t *testing.T) {
 		c, _ := math.Lgamma(float64(n - k + 1))
 		return a - b - c
 	}
-	for r1 := int64(0); r1 <= 9; r1++ {
-		for r2 := int64(0); r2 <= 9; r2++ {
+	for r1 := int64(1); r1 <= 9; r1++ {
+		for r2 := int64(1); r2 <= 9; r2++ {
 			for c1 := int64(0); c1 <= r1+r2; c1++ {
 				lo, hi := max(0, c1-r2), min(r1, c1)
 				prob := func(k int64) float64 {
