@@ -174,8 +174,8 @@ type Variant struct {
 	Score float64 `json:"score"`
 	// Status is "accepted" or "rejected".
 	Status string `json:"status"`
-	// DecidedBy is "score", "explicit" (the request's list) or
-	// "investigator" (a decision saved in the tag set).
+	// DecidedBy is "score" (MinScore), "explicit" (the request's list) or
+	// "saved" (a decision saved in the workspace's tag set).
 	DecidedBy string `json:"decided_by"`
 	// Lookalike marks a tag that resembles the seed but is judged another
 	// word (score below MinScore), e.g. "omega" for "omegle".

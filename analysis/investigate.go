@@ -1,0 +1,732 @@
+package analysis
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/trendlab/trendlab/datasets"
+)
+
+// The query plan of Investigate, on one connection (temporary tables are
+// per connection):
+//
+//  1. Period: min/max of videos.created_at, unless the request bounds it.
+//  2. Variants: one GROUP BY over video_tags, narrowed in SQL (variants.go).
+//  3. Members: one pass over videos, hash-joined with the (small) sets of
+//     video ids carrying an accepted tag, into the temporary table
+//     tl_members(video_id, day, grp, caption_only): grp 1 is the tag set,
+//     grp 2 the baseline tag set (when the baseline is one).
+//  4. Volume: videos per day in the period (one scan of videos.created_at)
+//     and per day and group from tl_members.
+//  5. Outcomes: one scan of video_outcomes left-joined with tl_members,
+//     grouped by (group, policy, day), counting every funnel and removal
+//     flag. Rates, funnel, removal shares and the daily trend are all sums
+//     of these rows; the "rest" baseline is the total minus the tag set.
+//  6. Time to action: quantile_cont over removed outcomes, grouping sets
+//     (tag set, policy) and (policy).
+//  7. Related tags: co-occurrence counts over video_tags joined with the tag
+//     set's ids, then the overall count of the tags that pass the support
+//     thresholds.
+//
+// Only these aggregates come into Go, where package stats does the tests.
+
+// Defaults of a Request.
+const (
+	defaultConfidence   = 0.95
+	defaultAlpha        = 0.05
+	defaultPower        = 0.8
+	defaultPermutations = 999
+	defaultRelatedLimit = 20
+	defaultRelatedMin   = 5
+	defaultRelatedShare = 0.01
+)
+
+// withDefaults fills the zero fields of a request and checks the others.
+func (r Request) withDefaults() (Request, error) {
+	if r.MinScore == 0 {
+		r.MinScore = DefaultMinScore
+	}
+	if r.Confidence == 0 {
+		r.Confidence = defaultConfidence
+	}
+	if r.Alpha == 0 {
+		r.Alpha = defaultAlpha
+	}
+	if r.Power == 0 {
+		r.Power = defaultPower
+	}
+	if r.Permutations == 0 {
+		r.Permutations = defaultPermutations
+	}
+	if r.Seed == 0 {
+		r.Seed = 1
+	}
+	if r.RelatedLimit == 0 {
+		r.RelatedLimit = defaultRelatedLimit
+	}
+	if r.RelatedMinVideos == 0 {
+		r.RelatedMinVideos = defaultRelatedMin
+	}
+	if r.RelatedMinSupport == 0 {
+		r.RelatedMinSupport = defaultRelatedShare
+	}
+	if r.Baseline == "" {
+		r.Baseline = "rest"
+	}
+	switch {
+	case r.MinScore < 0 || r.MinScore > 1:
+		return r, fmt.Errorf("min score %v: use a number between 0 and 1", r.MinScore)
+	case r.Confidence <= 0 || r.Confidence >= 1:
+		return r, fmt.Errorf("confidence %v: use a level between 0 and 1, e.g. 0.95", r.Confidence)
+	case r.Alpha <= 0 || r.Alpha >= 1:
+		return r, fmt.Errorf("alpha %v: use a level between 0 and 1, e.g. 0.05", r.Alpha)
+	case r.Power <= r.Alpha || r.Power >= 1:
+		return r, fmt.Errorf("power %v: use a value between alpha (%v) and 1, e.g. 0.8", r.Power, r.Alpha)
+	case r.Permutations < 0:
+		return r, fmt.Errorf("permutations %d: use a positive number, e.g. 999", r.Permutations)
+	case r.RelatedLimit < 0 || r.RelatedMinVideos < 0 || r.RelatedMinSupport < 0 || r.RelatedMinSupport > 1:
+		return r, errors.New("related-tag limits must not be negative, and the support is a share between 0 and 1")
+	case r.Tag == "" && r.TagSet == "":
+		return r, errors.New("no tag to investigate: give a hashtag (--tag omegle) or a saved tag set (--tagset NAME)")
+	}
+	if !r.Since.IsZero() && !r.Until.IsZero() && r.Until.Before(r.Since) {
+		return r, fmt.Errorf("the period ends (%s) before it starts (%s)", day(r.Until), day(r.Since))
+	}
+	if r.Baseline != "rest" && !strings.HasPrefix(r.Baseline, "tagset:") {
+		return r, fmt.Errorf("baseline %q: use \"rest\" or \"tagset:NAME\"", r.Baseline)
+	}
+	if r.SaveAs != "" {
+		if err := validTagSetName(r.SaveAs); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// day formats a time as its UTC day.
+func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// truncDay is the UTC midnight of t.
+func truncDay(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// Group numbers in tl_members and in the aggregates.
+const (
+	grpRest     = 0 // not in the tag set (nor in a baseline tag set)
+	grpSet      = 1
+	grpBaseline = 2 // in the baseline tag set, not in the tag set
+)
+
+// outcomeCounts are the counts of one (group, policy, day) of video_outcomes.
+type outcomeCounts struct {
+	violating, reported, flagged, surfaced, reviewed, removed, proactive, within24h,
+	escalated, appealed, reinstated int64
+	// joint counts for the funnel's conditional steps
+	reviewedSurfaced, violatingReviewed, removedViolating, escalatedViolating,
+	appealedRemoved, reinstatedAppealed int64
+}
+
+func (c *outcomeCounts) add(o outcomeCounts) {
+	c.violating += o.violating
+	c.reported += o.reported
+	c.flagged += o.flagged
+	c.surfaced += o.surfaced
+	c.reviewed += o.reviewed
+	c.removed += o.removed
+	c.proactive += o.proactive
+	c.within24h += o.within24h
+	c.escalated += o.escalated
+	c.appealed += o.appealed
+	c.reinstated += o.reinstated
+	c.reviewedSurfaced += o.reviewedSurfaced
+	c.violatingReviewed += o.violatingReviewed
+	c.removedViolating += o.removedViolating
+	c.escalatedViolating += o.escalatedViolating
+	c.appealedRemoved += o.appealedRemoved
+	c.reinstatedAppealed += o.reinstatedAppealed
+}
+
+// stepTimer, when set (by tests and benchmarks), is told how long each
+// step of Investigate took.
+var stepTimer func(step string, d time.Duration)
+
+// run holds the state of one investigation.
+type run struct {
+	req  Request
+	conn *sql.Conn
+	inv  *Investigation
+
+	lo, hi   time.Time   // period [lo, hi)
+	days     []time.Time // each day of the period
+	dayIndex map[time.Time]int
+	fullSpan bool // the period covers every video
+
+	accepted, baselineTags []string
+	baselineCaptions       bool
+
+	// volume[g][d]: videos of group g on day d; total[d] every video.
+	volume [3][]int64
+	total  []int64
+	// counts[policy][g][d]
+	counts map[string]*[3][]outcomeCounts
+}
+
+// Investigate answers a Request over the workspace: the tag set and its
+// variants, per-policy violation rates against the baseline with tests and
+// effect sizes, the daily trend with changepoints, related tags, removal
+// metrics and the moderation funnel. Aggregation runs in DuckDB on one
+// connection; the workspace may be read-only unless SaveAs is set.
+func Investigate(ctx context.Context, ws *datasets.Workspace, req Request) (*Investigation, error) {
+	req, err := req.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if req.SaveAs != "" && ws.ReadOnly {
+		return nil, fmt.Errorf("saving tag set %q needs a writable workspace: drop --read-only", req.SaveAs)
+	}
+	conn, err := ws.DB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("investigate: %w", err)
+	}
+	defer conn.Close()
+	now := time.Now
+	if req.Now != nil {
+		now = req.Now
+	}
+	r := &run{req: req, conn: conn, inv: &Investigation{
+		DocumentVersion: DocumentVersion,
+		GeneratedAt:     now().UTC(),
+		Request:         req,
+		Confidence:      req.Confidence,
+		IntervalMethod:  "Wilson score",
+		Notes:           []string{},
+	}}
+	r.inv.Provenance.Workspace = ws.Path
+	defer r.dropTemp()
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"reading provenance", r.provenance},
+		{"resolving the period", r.period},
+		{"resolving the tag set", r.tagSet},
+		{"resolving the baseline", r.baseline},
+		{"collecting the tag set's videos", r.members},
+		{"counting videos per day", r.volumes},
+		{"counting outcomes", r.outcomes},
+		{"comparing rates", r.rates},
+		{"scanning the trend", r.trend},
+		{"measuring removals", r.removal},
+		{"building the funnel", r.funnel},
+		{"finding related tags", r.related},
+	}
+	for _, s := range steps {
+		start := time.Now()
+		if err := s.fn(ctx); err != nil {
+			return nil, fmt.Errorf("investigate %s: %s: %w", r.describe(), s.name, err)
+		}
+		if stepTimer != nil {
+			stepTimer(s.name, time.Since(start))
+		}
+	}
+	if req.SaveAs != "" {
+		if err := SaveTagSet(ctx, ws, req.SaveAs, r.inv.TagSet.Seed, r.inv.TagSet.IncludeCaptions, r.inv.TagSet.Candidates); err != nil {
+			return nil, err
+		}
+		r.inv.TagSet.Name = req.SaveAs
+	}
+	return r.inv, nil
+}
+
+func (r *run) describe() string {
+	if r.req.TagSet != "" {
+		return "tag set " + r.req.TagSet
+	}
+	return "#" + datasets.NormalizeTag(r.req.Tag)
+}
+
+func (r *run) note(format string, args ...any) {
+	r.inv.Notes = append(r.inv.Notes, fmt.Sprintf(format, args...))
+}
+
+func (r *run) dropTemp() {
+	// Best effort: the connection is closed right after, which drops
+	// temporary tables anyway; this frees them before it returns to the pool.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	r.conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.tl_members`)
+	r.conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.tl_related`)
+}
+
+// provenance reads the workspace's schema version and imports.
+func (r *run) provenance(ctx context.Context) error {
+	p := &r.inv.Provenance
+	p.TrendlabVersion = datasets.Version
+	p.Imports = []ImportRecord{}
+	var v string
+	if err := r.conn.QueryRowContext(ctx, `SELECT value FROM trendlab_meta WHERE key = 'schema_version'`).Scan(&v); err != nil {
+		return err
+	}
+	fmt.Sscan(v, &p.SchemaVersion)
+	if err := r.conn.QueryRowContext(ctx,
+		`SELECT (SELECT count(*) FROM videos), (SELECT count(*) FROM moderation_events)`).Scan(&p.Videos, &p.Events); err != nil {
+		return err
+	}
+	rows, err := r.conn.QueryContext(ctx, `
+SELECT import_id, kind, file, size_bytes, sha256, format, compression, rows_read,
+       rows_loaded, rows_rejected, started_at, trendlab_version
+FROM imports ORDER BY import_id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var im ImportRecord
+		if err := rows.Scan(&im.ID, &im.Kind, &im.File, &im.SizeBytes, &im.SHA256, &im.Format, &im.Compression,
+			&im.RowsRead, &im.RowsLoaded, &im.RowsRejected, &im.StartedAt, &im.TrendlabVersion); err != nil {
+			return err
+		}
+		im.StartedAt = im.StartedAt.UTC()
+		p.Imports = append(p.Imports, im)
+	}
+	return rows.Err()
+}
+
+// period resolves the days investigated.
+func (r *run) period(ctx context.Context) error {
+	var minT, maxT sql.NullTime
+	if err := r.conn.QueryRowContext(ctx, `SELECT min(created_at), max(created_at) FROM videos`).Scan(&minT, &maxT); err != nil {
+		return err
+	}
+	if !minT.Valid {
+		return errors.New("the workspace has no videos: import the exports first (`trendlab import`), or try `trendlab demo`")
+	}
+	since, until := truncDay(minT.Time), truncDay(maxT.Time)
+	if !r.req.Since.IsZero() {
+		since = truncDay(r.req.Since)
+	}
+	if !r.req.Until.IsZero() {
+		until = truncDay(r.req.Until)
+	}
+	r.lo, r.hi = since, until.AddDate(0, 0, 1)
+	if !r.hi.After(r.lo) {
+		return fmt.Errorf("the period %s to %s is empty", day(since), day(until))
+	}
+	r.fullSpan = !r.lo.After(minT.Time.UTC()) && r.hi.After(maxT.Time.UTC())
+	r.dayIndex = map[time.Time]int{}
+	for d := r.lo; d.Before(r.hi); d = d.AddDate(0, 0, 1) {
+		r.dayIndex[d] = len(r.days)
+		r.days = append(r.days, d)
+	}
+	r.inv.Period = Period{Since: day(r.lo), Until: day(until), Days: len(r.days)}
+	if r.hi.Before(truncDay(minT.Time)) || r.lo.After(maxT.Time.UTC()) {
+		r.note("the period %s to %s holds no videos; the data runs from %s to %s", day(r.lo), day(until), day(minT.Time), day(maxT.Time))
+	}
+	return nil
+}
+
+// tagSet resolves the accepted tags: a saved set, an explicit list, or the
+// variants scoring at least MinScore.
+func (r *run) tagSet(ctx context.Context) error {
+	ts := &r.inv.TagSet
+	ts.MinScore = r.req.MinScore
+	ts.IncludeCaptions = r.req.IncludeCaptions
+	if r.req.TagSet != "" {
+		saved, err := loadTagSet(ctx, r.conn, r.req.TagSet)
+		if err != nil {
+			return err
+		}
+		if r.req.Tag != "" && datasets.NormalizeTag(r.req.Tag) != saved.Seed {
+			return fmt.Errorf("--tag %q differs from the seed %q of tag set %q: give one of them", r.req.Tag, saved.Seed, saved.Name)
+		}
+		ts.Name, ts.Seed, ts.Source = saved.Name, saved.Seed, "saved"
+		ts.IncludeCaptions = ts.IncludeCaptions || saved.IncludeCaptions
+		ts.Candidates = saved.Variants
+		ts.Accepted = saved.Accepted()
+		if ts.Candidates == nil {
+			ts.Candidates = []Variant{}
+		}
+		r.accepted = ts.Accepted
+		return nil
+	}
+	seed := datasets.NormalizeTag(r.req.Tag)
+	if seed == "" {
+		return fmt.Errorf("the tag %q is empty after normalisation: give a hashtag with letters or digits", r.req.Tag)
+	}
+	ts.Seed = seed
+	cands, err := discoverVariants(ctx, r.conn, seed, r.req.MinScore)
+	if err != nil {
+		return err
+	}
+	if len(r.req.Variants) > 0 {
+		ts.Source = "explicit"
+		want := map[string]bool{seed: true}
+		for _, v := range r.req.Variants {
+			if n := datasets.NormalizeTag(v); n != "" {
+				want[n] = true
+			}
+		}
+		have := map[string]bool{}
+		for i := range cands {
+			c := &cands[i]
+			have[c.Tag] = true
+			c.DecidedBy = "explicit"
+			if want[c.Tag] {
+				c.Status = VariantAccepted
+			} else {
+				c.Status = VariantRejected
+			}
+		}
+		var extra []Variant
+		for t := range want {
+			if have[t] {
+				continue
+			}
+			score, reasons := ScoreVariant(seed, t)
+			if len(reasons) == 0 {
+				reasons = []string{"listed by the investigator"}
+			}
+			extra = append(extra, Variant{Tag: t, Score: score, Reasons: reasons, Status: VariantAccepted,
+				DecidedBy: "explicit", Lookalike: score < r.req.MinScore})
+		}
+		if err := fillVariantCounts(ctx, r.conn, extra); err != nil {
+			return err
+		}
+		for _, e := range extra {
+			if e.Videos == 0 {
+				r.note("variant %q was listed but no video carries it", e.Tag)
+			}
+		}
+		cands = append(cands, extra...)
+		rankVariants(cands)
+	} else {
+		ts.Source = "score"
+	}
+	ts.Candidates = cands
+	if ts.Candidates == nil {
+		ts.Candidates = []Variant{}
+	}
+	ts.Accepted = []string{seed}
+	for _, c := range cands {
+		if c.Status == VariantAccepted && c.Tag != seed {
+			ts.Accepted = append(ts.Accepted, c.Tag)
+		}
+	}
+	if !slices.ContainsFunc(cands, func(v Variant) bool { return v.Tag == seed }) {
+		r.note("no video carries the seed tag %q itself", seed)
+	}
+	r.accepted = ts.Accepted
+	return nil
+}
+
+// baseline resolves the comparison group.
+func (r *run) baseline(ctx context.Context) error {
+	b := &r.inv.Baseline
+	if r.req.Baseline == "rest" {
+		b.Kind = "rest"
+		b.Description = "every other video created in the period"
+		return nil
+	}
+	name := strings.TrimPrefix(r.req.Baseline, "tagset:")
+	saved, err := loadTagSet(ctx, r.conn, name)
+	if err != nil {
+		return err
+	}
+	b.Kind, b.Name = "tagset", name
+	b.Description = fmt.Sprintf("videos of tag set %q (#%s and %d more tags) created in the period, not in this tag set",
+		name, saved.Seed, len(saved.Accepted())-1)
+	r.baselineTags = saved.Accepted()
+	r.baselineCaptions = saved.IncludeCaptions
+	return nil
+}
+
+// captionPattern matches any of the tags as a word (case-insensitive).
+func captionPattern(tags []string) string {
+	q := make([]string, len(tags))
+	for i, t := range tags {
+		q[i] = regexp.QuoteMeta(t)
+	}
+	return `(?i)(^|[^\pL\pN_])#?(` + strings.Join(q, "|") + `)($|[^\pL\pN_])`
+}
+
+// members builds tl_members, the tag set's (and baseline tag set's) videos
+// in the period.
+func (r *run) members(ctx context.Context) error {
+	var args []any
+	var ctes []string
+	ctes = append(ctes, `f AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+placeholders(len(r.accepted))+`))`)
+	for _, t := range r.accepted {
+		args = append(args, t)
+	}
+	inF := "f.video_id IS NOT NULL"
+	capF := "false"
+	if r.inv.TagSet.IncludeCaptions {
+		capF = "coalesce(regexp_matches(v.caption, ?), false)"
+	}
+	inB, capB := "false", "false"
+	join := "LEFT JOIN f ON v.video_id = f.video_id"
+	if r.baselineTags != nil {
+		ctes = append(ctes, `b AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+placeholders(len(r.baselineTags))+`))`)
+		for _, t := range r.baselineTags {
+			args = append(args, t)
+		}
+		inB = "b.video_id IS NOT NULL"
+		join += " LEFT JOIN b ON v.video_id = b.video_id"
+		if r.baselineCaptions {
+			capB = "coalesce(regexp_matches(v.caption, ?), false)"
+		}
+	}
+	q := `CREATE OR REPLACE TEMP TABLE tl_members AS
+WITH ` + strings.Join(ctes, ",\n") + `
+SELECT v.video_id, CAST(v.created_at AS DATE) AS day,
+	CAST(CASE WHEN ` + inF + ` OR ` + capF + ` THEN 1 ELSE 2 END AS TINYINT) AS grp,
+	NOT (` + inF + `) AS caption_only
+FROM videos v ` + join + `
+WHERE v.created_at >= ? AND v.created_at < ?
+  AND (` + inF + ` OR ` + inB + ` OR ` + capF + ` OR ` + capB + `)`
+	// Parameters in the order the placeholders appear.
+	var capArgs []any
+	if capF != "false" {
+		capArgs = append(capArgs, captionPattern(r.accepted))
+	}
+	full := append([]any{}, args...)
+	full = append(full, capArgs...) // CASE
+	full = append(full, r.lo, r.hi)
+	full = append(full, capArgs...) // WHERE capF
+	if capB != "false" {
+		full = append(full, captionPattern(r.baselineTags))
+	}
+	if _, err := r.conn.ExecContext(ctx, q, full...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// volumes counts videos per day: all, and per group.
+func (r *run) volumes(ctx context.Context) error {
+	n := len(r.days)
+	r.total = make([]int64, n)
+	for g := range r.volume {
+		r.volume[g] = make([]int64, n)
+	}
+	rows, err := r.conn.QueryContext(ctx, `
+SELECT CAST(created_at AS DATE) AS d, count(*) FROM videos
+WHERE created_at >= ? AND created_at < ? GROUP BY d`, r.lo, r.hi)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var d time.Time
+		var c int64
+		if err := rows.Scan(&d, &c); err != nil {
+			rows.Close()
+			return err
+		}
+		if i, ok := r.dayIndex[truncDay(d)]; ok {
+			r.total[i] = c
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = r.conn.QueryContext(ctx, `
+SELECT day, grp, count(*), count(*) FILTER (WHERE caption_only) FROM tl_members GROUP BY ALL`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d time.Time
+		var g int
+		var c, capOnly int64
+		if err := rows.Scan(&d, &g, &c, &capOnly); err != nil {
+			return err
+		}
+		i, ok := r.dayIndex[truncDay(d)]
+		if !ok || g < 1 || g > 2 {
+			continue
+		}
+		r.volume[g][i] += c
+		if g == grpSet {
+			r.inv.TagSet.CaptionOnlyVideos += capOnly
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range r.days {
+		r.volume[grpRest][i] = r.total[i] - r.volume[grpSet][i] - r.volume[grpBaseline][i]
+		r.inv.TagSet.Videos += r.volume[grpSet][i]
+	}
+	r.inv.Baseline.Videos = sum(r.baselineVolume())
+	r.inv.Trend.Volume = make([]DayVolume, len(r.days))
+	bv := r.baselineVolume()
+	for i, d := range r.days {
+		r.inv.Trend.Volume[i] = DayVolume{Day: day(d), TagSet: r.volume[grpSet][i], Baseline: bv[i]}
+	}
+	if r.inv.TagSet.Videos == 0 {
+		r.note("no video in the period carries %s: every rate of the tag set is 0 of 0", strings.Join(r.accepted, ", "))
+	}
+	return nil
+}
+
+// baselineGroup is the group number of the baseline.
+func (r *run) baselineGroup() int {
+	if r.baselineTags != nil {
+		return grpBaseline
+	}
+	return grpRest
+}
+
+func (r *run) baselineVolume() []int64 { return r.volume[r.baselineGroup()] }
+
+func sum(xs []int64) int64 {
+	var s int64
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+// outcomes runs the one grouped aggregate over video_outcomes.
+func (r *run) outcomes(ctx context.Context) error {
+	args := []any{r.lo, r.hi}
+	policyFilter := ""
+	if len(r.req.Policies) > 0 {
+		policyFilter = " AND o.policy IN (" + placeholders(len(r.req.Policies)) + ")"
+		for _, p := range r.req.Policies {
+			args = append(args, p)
+		}
+	}
+	rows, err := r.conn.QueryContext(ctx, `
+SELECT coalesce(m.grp, 0) AS g, o.policy, CAST(o.created_at AS DATE) AS d,
+	count(*) FILTER (WHERE o.violating),
+	count(*) FILTER (WHERE o.reported),
+	count(*) FILTER (WHERE o.flagged),
+	count(*) FILTER (WHERE o.reported OR o.flagged),
+	count(*) FILTER (WHERE o.reviewed),
+	count(*) FILTER (WHERE o.removed_at IS NOT NULL),
+	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.proactive),
+	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.within_24h),
+	count(*) FILTER (WHERE o.escalated),
+	count(*) FILTER (WHERE o.appealed),
+	count(*) FILTER (WHERE o.reinstated),
+	count(*) FILTER (WHERE o.reviewed AND (o.reported OR o.flagged)),
+	count(*) FILTER (WHERE o.violating AND o.reviewed),
+	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.violating),
+	count(*) FILTER (WHERE o.escalated AND o.violating),
+	count(*) FILTER (WHERE o.appealed AND o.removed_at IS NOT NULL),
+	count(*) FILTER (WHERE o.reinstated AND o.appealed)
+FROM video_outcomes o LEFT JOIN tl_members m ON o.video_id = m.video_id
+WHERE o.created_at >= ? AND o.created_at < ?`+policyFilter+`
+GROUP BY ALL`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	r.counts = map[string]*[3][]outcomeCounts{}
+	for rows.Next() {
+		var g int
+		var policy string
+		var d time.Time
+		var c outcomeCounts
+		if err := rows.Scan(&g, &policy, &d, &c.violating, &c.reported, &c.flagged, &c.surfaced, &c.reviewed,
+			&c.removed, &c.proactive, &c.within24h, &c.escalated, &c.appealed, &c.reinstated,
+			&c.reviewedSurfaced, &c.violatingReviewed, &c.removedViolating, &c.escalatedViolating,
+			&c.appealedRemoved, &c.reinstatedAppealed); err != nil {
+			return err
+		}
+		i, ok := r.dayIndex[truncDay(d)]
+		if !ok || g < 0 || g > 2 {
+			continue
+		}
+		pc := r.counts[policy]
+		if pc == nil {
+			pc = &[3][]outcomeCounts{}
+			for k := range pc {
+				pc[k] = make([]outcomeCounts, len(r.days))
+			}
+			r.counts[policy] = pc
+		}
+		pc[g][i].add(c)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	r.inv.Policies = orderPolicies(r.counts, r.req.Policies)
+	for _, p := range r.req.Policies {
+		if r.counts[p] == nil {
+			r.note("policy %q has no moderation outcomes in the period: its rates are 0", p)
+		}
+	}
+	return nil
+}
+
+// knownPolicies is the data contract's usual order of policies.
+var knownPolicies = []string{"minor_safety", "bullying_harassment", "hate_speech", "adult_nudity",
+	"violent_extremism", "dangerous_acts", "integrity"}
+
+// orderPolicies lists the requested policies in the order given, or every
+// policy found: the contract's usual ones in their order, then the others
+// alphabetically.
+func orderPolicies(found map[string]*[3][]outcomeCounts, requested []string) []string {
+	if len(requested) > 0 {
+		out := []string{}
+		for _, p := range requested {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	out := []string{}
+	for _, p := range knownPolicies {
+		if found[p] != nil {
+			out = append(out, p)
+		}
+	}
+	var rest []string
+	for p := range found {
+		if !slices.Contains(knownPolicies, p) {
+			rest = append(rest, p)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
+}
+
+// totals sums a policy's counts of a group over the days.
+func (r *run) totals(policy string, g int) outcomeCounts {
+	var t outcomeCounts
+	if pc := r.counts[policy]; pc != nil {
+		for _, c := range pc[g] {
+			t.add(c)
+		}
+	}
+	return t
+}
+
+// daily returns a policy's counts of a group per day.
+func (r *run) daily(policy string, g int) []outcomeCounts {
+	if pc := r.counts[policy]; pc != nil {
+		return pc[g]
+	}
+	return make([]outcomeCounts, len(r.days))
+}
+
+// overallTotals sums every group.
+func (r *run) overallTotals(policy string) outcomeCounts {
+	t := r.totals(policy, grpRest)
+	t.add(r.totals(policy, grpSet))
+	t.add(r.totals(policy, grpBaseline))
+	return t
+}

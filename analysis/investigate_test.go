@@ -1,0 +1,343 @@
+package analysis
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/datasets/synth"
+)
+
+// invSynth is one synthetic workspace shared by the investigation tests:
+// generated once with datasets/synth and imported with datasets.Import.
+var invSynth struct {
+	once sync.Once
+	ws   *datasets.Workspace
+	m    synth.Manifest
+	err  error
+}
+
+// invSynthConfig: 30 days concentrate the spike tag's volume (about 20
+// videos a day) so that its change day is well determined.
+var invSynthConfig = synth.Config{Videos: 60_000, Seed: 7, Days: 30}
+
+func synthWorkspace(t testing.TB) (*datasets.Workspace, synth.Manifest) {
+	t.Helper()
+	invSynth.once.Do(func() {
+		ctx := context.Background()
+		dir, err := os.MkdirTemp("", "trendlab-analysis-")
+		if err != nil {
+			invSynth.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		cfg := invSynthConfig
+		cfg.Dir = dir
+		m, err := synth.Generate(ctx, cfg)
+		if err != nil {
+			invSynth.err = err
+			return
+		}
+		ws, err := datasets.OpenMemory(ctx)
+		if err != nil {
+			invSynth.err = err
+			return
+		}
+		if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{
+			Videos: []string{m.Files.Videos}, Events: []string{m.Files.Events}}); err != nil {
+			invSynth.err = err
+			return
+		}
+		invSynth.ws, invSynth.m = ws, m
+	})
+	if invSynth.err != nil {
+		t.Fatalf("synthetic workspace: %v", invSynth.err)
+	}
+	return invSynth.ws, invSynth.m
+}
+
+var fixedNow = func() time.Time { return time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC) }
+
+func TestScoreVariant(t *testing.T) {
+	tests := []struct {
+		cand   string
+		accept bool
+		reason string
+	}{
+		{"omegle", true, "seed"},
+		{"0megle", true, "leetspeak"},
+		{"omeg1e", true, "leetspeak"},
+		{"οmegle", true, "confusable characters"}, // Greek omicron
+		{"оmegle", true, "confusable characters"}, // Cyrillic o
+		{"omégle", true, "diacritics"},
+		{"omegle_talk", true, "compound: seed as prefix"},
+		{"omegel", true, "transposition"},
+		{"omeggle", true, "repeated letters"},
+		{"omeglefunny", true, "compound: seed as prefix"},
+		{"funnyomegle", true, "compound: seed as suffix"},
+		{"omegletalk", true, "compound: seed as prefix"},
+		{"smegle", false, "substituted first letter"},
+		{"omega", false, "edit distance 2 of 6"},
+		{"omelet", false, "edit distance 2 of 6"},
+		{"omelette", false, "edit distance 4 of 6"},
+		{"google", false, "edit distance 3 of 6"},
+		{"homegrown", false, `shares "omeg"`},
+		{"omeg", false, "truncation of the seed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cand, func(t *testing.T) {
+			score, reasons := ScoreVariant("omegle", tt.cand)
+			if score < 0 || score > 1 {
+				t.Fatalf("score %v outside [0, 1]", score)
+			}
+			if got := score >= DefaultMinScore; got != tt.accept {
+				t.Errorf("ScoreVariant(omegle, %q) = %v %v: accepted %v, want %v", tt.cand, score, reasons, got, tt.accept)
+			}
+			if !slices.Contains(reasons, tt.reason) {
+				t.Errorf("ScoreVariant(omegle, %q) reasons %q, want %q among them", tt.cand, reasons, tt.reason)
+			}
+		})
+	}
+	if s, r := ScoreVariant("omegle", "cooking"); s != 0 || r != nil {
+		t.Errorf("unrelated tag scored %v %v, want 0 and no reason", s, r)
+	}
+}
+
+func TestInvestigateSynth(t *testing.T) {
+	ws, m := synthWorkspace(t)
+	ctx := context.Background()
+	inv, err := Investigate(ctx, ws, Request{Tag: m.Family.SeedTag, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := json.Marshal(inv); err != nil {
+		t.Fatalf("the investigation does not marshal to JSON: %v", err)
+	}
+
+	t.Run("variants", func(t *testing.T) {
+		for _, v := range m.Family.Normalised {
+			if !slices.Contains(inv.TagSet.Accepted, v) {
+				t.Errorf("family variant %q not accepted; accepted %q", v, inv.TagSet.Accepted)
+			}
+		}
+		for _, d := range m.Decoys {
+			if slices.Contains(inv.TagSet.Accepted, d) {
+				t.Errorf("decoy %q accepted", d)
+			}
+			i := slices.IndexFunc(inv.TagSet.Candidates, func(v Variant) bool { return v.Tag == d })
+			if i < 0 {
+				t.Errorf("decoy %q is not listed as a look-alike candidate", d)
+				continue
+			}
+			if c := inv.TagSet.Candidates[i]; !c.Lookalike || c.Status != VariantRejected {
+				t.Errorf("decoy %q: %+v, want a rejected look-alike", d, c)
+			}
+		}
+		if inv.TagSet.Videos != m.Family.Videos {
+			t.Errorf("tag set has %d videos, the manifest %d", inv.TagSet.Videos, m.Family.Videos)
+		}
+	})
+
+	t.Run("rates", func(t *testing.T) {
+		byPolicy := map[string]PolicyRate{}
+		for _, r := range inv.Rates {
+			byPolicy[r.Policy] = r
+		}
+		for p := range m.RaisedPolicies {
+			r := byPolicy[p]
+			if !r.Significant || r.Finding != "higher" {
+				t.Errorf("raised policy %s: %s, p adjusted %.3g (%s), want significantly higher", p, r.Finding, r.Test.PAdjusted, r.Test.Method)
+			}
+			if want := m.Family.Outcomes[p].Violating; r.TagSet.X != want {
+				t.Errorf("%s: %d violating tag-set videos, the manifest %d", p, r.TagSet.X, want)
+			}
+		}
+		for _, p := range m.EqualPolicies {
+			r := byPolicy[p]
+			if r.Significant {
+				t.Errorf("equal policy %s reported significant (p adjusted %.3g)", p, r.Test.PAdjusted)
+			}
+			if r.Finding != "no detectable difference" {
+				t.Errorf("equal policy %s: finding %q", p, r.Finding)
+			}
+			if !r.MDE.TagSetRate.Valid() || float64(r.MDE.TagSetRate) <= r.Baseline.P || !r.MDE.Ratio.Valid() {
+				t.Errorf("equal policy %s: MDE %+v not reported above the baseline rate %v", p, r.MDE, r.Baseline.P)
+			}
+		}
+		for _, r := range inv.Rates {
+			if r.TagSet.N != inv.TagSet.Videos || r.TagSet.N+r.Baseline.N != m.Videos {
+				t.Errorf("%s: denominators %d + %d, want %d + rest of %d", r.Policy, r.TagSet.N, r.Baseline.N, inv.TagSet.Videos, m.Videos)
+			}
+			if !(r.TagSet.CI.Lo <= r.TagSet.P && r.TagSet.P <= r.TagSet.CI.Hi) {
+				t.Errorf("%s: interval %+v does not contain %v", r.Policy, r.TagSet.CI, r.TagSet.P)
+			}
+		}
+	})
+
+	t.Run("no spike in the family", func(t *testing.T) {
+		for _, s := range inv.Trend.Spikes {
+			if s.Group == "tag_set" {
+				t.Errorf("spike reported in the tag set where none was planted: %+v", s)
+			}
+		}
+	})
+
+	t.Run("related", func(t *testing.T) {
+		k := len(m.RelatedTags)
+		if len(inv.Related.Tags) < k {
+			t.Fatalf("%d related tags, want at least %d", len(inv.Related.Tags), k)
+		}
+		var top []string
+		for _, r := range inv.Related.Tags[:k] {
+			top = append(top, r.Tag)
+			if !r.Significant {
+				t.Errorf("related tag %q not significant: %+v", r.Tag, r)
+			}
+		}
+		for _, want := range m.RelatedTags {
+			if !slices.Contains(top, want) {
+				t.Errorf("planted related tag %q not in the top %d: %q", want, k, top)
+			}
+		}
+	})
+
+	t.Run("removal equals direct SQL", func(t *testing.T) {
+		checkRemovalAgainstSQL(t, ws, inv)
+	})
+}
+
+// checkRemovalAgainstSQL recomputes the removal metrics from
+// moderation_events by the data contract's definitions, independently of
+// video_outcomes, and compares.
+func checkRemovalAgainstSQL(t *testing.T, ws *datasets.Workspace, inv *Investigation) {
+	t.Helper()
+	ctx := context.Background()
+	args := []any{}
+	for _, tag := range inv.TagSet.Accepted {
+		args = append(args, tag)
+	}
+	rows, err := ws.DB.QueryContext(ctx, `
+WITH tagset AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+placeholders(len(inv.TagSet.Accepted))+`)),
+removed AS (
+	SELECT e.video_id, e.policy, min(e.event_time) AS removed_at
+	FROM moderation_events e
+	WHERE e.event_type = 'enforcement' AND e.action = 'removed'
+	GROUP BY e.video_id, e.policy
+),
+r AS (
+	SELECT rm.policy, v.video_id IN (SELECT video_id FROM tagset) AS in_set,
+		NOT EXISTS (SELECT 1 FROM moderation_events rep
+		            WHERE rep.video_id = rm.video_id AND rep.event_type = 'report'
+		              AND rep.event_time <= rm.removed_at) AS proactive,
+		rm.removed_at - v.created_at <= INTERVAL 24 HOUR AS within,
+		epoch(rm.removed_at) - epoch(v.created_at) AS tta
+	FROM removed rm JOIN videos v ON v.video_id = rm.video_id
+)
+SELECT policy, in_set, count(*), count(*) FILTER (WHERE proactive), count(*) FILTER (WHERE within),
+	quantile_cont(tta, 0.5), quantile_cont(tta, 0.9), quantile_cont(tta, 0.99)
+FROM r GROUP BY GROUPING SETS ((policy, in_set), (policy)) ORDER BY ALL`, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]Removal{}
+	for _, r := range inv.Removal {
+		got[r.Policy] = r
+	}
+	checked := 0
+	for rows.Next() {
+		var policy string
+		var inSet *bool
+		var n, pro, within int64
+		var p50, p90, p99 float64
+		if err := rows.Scan(&policy, &inSet, &n, &pro, &within, &p50, &p90, &p99); err != nil {
+			t.Fatal(err)
+		}
+		var rs RemovalStats
+		switch {
+		case inSet == nil:
+			rs = got[policy].Overall
+		case *inSet:
+			rs = got[policy].TagSet
+		default:
+			continue
+		}
+		checked++
+		if rs.Removals != n || rs.Proactive.X != pro || rs.Within24h.X != within || rs.Proactive.N != n {
+			t.Errorf("%s (in set %v): removals %d proactive %d within %d; SQL %d %d %d", policy, inSet, rs.Removals, rs.Proactive.X, rs.Within24h.X, n, pro, within)
+		}
+		for _, q := range []struct {
+			got  Num
+			want float64
+		}{{rs.TimeToAction.P50, p50}, {rs.TimeToAction.P90, p90}, {rs.TimeToAction.P99, p99}} {
+			if math.Abs(float64(q.got)-q.want) > 1e-6*math.Max(1, q.want) {
+				t.Errorf("%s (in set %v): time to action quantile %v, SQL %v", policy, inSet, q.got, q.want)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if checked < len(inv.Policies) {
+		t.Errorf("compared %d rows, want at least one per policy (%d)", checked, len(inv.Policies))
+	}
+}
+
+func TestInvestigateSpike(t *testing.T) {
+	ws, m := synthWorkspace(t)
+	ctx := context.Background()
+	inv, err := Investigate(ctx, ws, Request{Tag: m.Spike.Tag, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	planted, _ := time.Parse(time.DateOnly, m.Spike.Day)
+	var found *Spike
+	for i, s := range inv.Trend.Spikes {
+		if s.Group == "tag_set" && s.Policy == m.Spike.Policy {
+			found = &inv.Trend.Spikes[i]
+			break
+		}
+	}
+	if found == nil {
+		for _, p := range inv.Trend.Policies {
+			t.Logf("%s: %+v", p.Policy, p.TagSetChange)
+		}
+		t.Fatalf("no %s spike found for #%s (planted on %s)", m.Spike.Policy, m.Spike.Tag, m.Spike.Day)
+	}
+	d, _ := time.Parse(time.DateOnly, found.Day)
+	if diff := math.Abs(d.Sub(planted).Hours() / 24); diff > 2 {
+		t.Errorf("spike found on %s, planted on %s (%v days apart)", found.Day, m.Spike.Day, diff)
+	}
+	for _, s := range inv.Trend.Spikes {
+		if s.Group == "tag_set" && s.Policy != m.Spike.Policy {
+			t.Errorf("spike in %s reported, only %s was planted: %+v", s.Policy, m.Spike.Policy, s)
+		}
+	}
+	if inv.Trend.ChangeDateSource != "changepoint" || inv.Trend.ChangeDate != found.Day {
+		t.Errorf("before/after date %q (%s), want the spike's day %s", inv.Trend.ChangeDate, inv.Trend.ChangeDateSource, found.Day)
+	}
+	for _, p := range inv.Trend.Policies {
+		if p.Policy == m.Spike.Policy {
+			if p.BeforeAfter == nil || p.BeforeAfter.Test.PAdjusted >= 0.05 || float64(p.BeforeAfter.RateRatio) <= 1 {
+				t.Errorf("before/after for %s: %+v, want a significant rise", p.Policy, p.BeforeAfter)
+			}
+		}
+	}
+}
+
+func BenchmarkInvestigate(b *testing.B) {
+	ws, m := synthWorkspace(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Investigate(ctx, ws, Request{Tag: m.Family.SeedTag}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

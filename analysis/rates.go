@@ -1,0 +1,236 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/trendlab/trendlab/analysis/stats"
+)
+
+// minExpected is the smallest expected cell count at which the normal
+// approximation (z / chi-square) is trusted; below it Fisher's exact test.
+const minExpected = 5
+
+// proportion builds x of n with its Wilson interval.
+func proportion(x, n int64, conf float64) Proportion {
+	if n <= 0 {
+		return Proportion{X: x, N: n, P: 0, CI: Interval{0, 1}}
+	}
+	ci := stats.Wilson(x, n, conf)
+	return Proportion{X: x, N: n, P: float64(x) / float64(n), CI: Interval{ci.Lo, ci.Hi}}
+}
+
+// CompareProportions tests x1 of n1 against x2 of n2 (two-sided), choosing
+// the test by the smallest expected cell count of the 2x2 table: Fisher's
+// exact test below 5, the pooled two-proportion z test (equal to Pearson's
+// chi-square without continuity correction) otherwise. An empty group gives
+// method "none" and p-value 1.
+func CompareProportions(x1, n1, x2, n2 int64) TestResult {
+	tr := TestResult{Alternative: "two-sided", Statistic: Num(math.NaN())}
+	if n1 <= 0 || n2 <= 0 {
+		tr.Method, tr.Reason, tr.PValue = "none", "a group has no videos", 1
+		return tr
+	}
+	a, b, c, d := x1, n1-x1, x2, n2-x2
+	N := float64(n1 + n2)
+	col1, col2 := float64(a+c), float64(b+d)
+	minE := math.Min(math.Min(float64(n1)*col1, float64(n1)*col2), math.Min(float64(n2)*col1, float64(n2)*col2)) / N
+	if minE < minExpected {
+		t := stats.FisherExact(a, b, c, d, stats.TwoSided)
+		tr.Method = "Fisher's exact test"
+		tr.Reason = fmt.Sprintf("smallest expected count %.3g < %d: exact test", minE, minExpected)
+		tr.PValue = t.PValue
+		return tr
+	}
+	t := stats.TwoProportionZ(x1, n1, x2, n2, stats.TwoSided)
+	tr.Method = "two-proportion z test (pooled)"
+	tr.Reason = fmt.Sprintf("all expected counts >= %d (smallest %.3g): normal approximation, equal to chi-square without continuity correction", minExpected, minE)
+	tr.Statistic = Num(t.Statistic)
+	tr.PValue = t.PValue
+	return tr
+}
+
+func numInterval(iv stats.Interval) NumInterval { return NumInterval{Num(iv.Lo), Num(iv.Hi)} }
+
+// rates compares each policy's violation rate of the tag set with the
+// baseline, adjusting p-values across policies (Holm).
+func (r *run) rates(ctx context.Context) error {
+	conf, alpha := r.req.Confidence, r.req.Alpha
+	n1 := r.inv.TagSet.Videos
+	n2 := r.inv.Baseline.Videos
+	var ps []float64
+	var idx []int
+	r.inv.Rates = make([]PolicyRate, 0, len(r.inv.Policies))
+	for _, policy := range r.inv.Policies {
+		x1 := r.totals(policy, grpSet).violating
+		x2 := r.totals(policy, r.baselineGroup()).violating
+		pr := PolicyRate{
+			Policy:   policy,
+			TagSet:   proportion(x1, n1, conf),
+			Baseline: proportion(x2, n2, conf),
+			Test:     CompareProportions(x1, n1, x2, n2),
+		}
+		pr.Test.AdjustMethod = "Holm"
+		pr.Test.PAdjusted = pr.Test.PValue
+		if pr.Test.Method != "none" {
+			ps = append(ps, pr.Test.PValue)
+			idx = append(idx, len(r.inv.Rates))
+		}
+		diff, dci := stats.RiskDifference(x1, n1, x2, n2, conf)
+		pr.RiskDifference = Effect{Estimate: Num(diff), CI: numInterval(dci), Method: "Newcombe hybrid score (method 10)"}
+		rr, rci := stats.RiskRatio(x1, n1, x2, n2, conf)
+		pr.RiskRatio = Effect{Estimate: Num(rr), CI: numInterval(rci), Method: "Katz log"}
+		pr.MDE = mde(pr.Baseline.P, n1, n2, alpha, r.req.Power)
+		r.inv.Rates = append(r.inv.Rates, pr)
+	}
+	adj := stats.Holm(ps)
+	for k, i := range idx {
+		r.inv.Rates[i].Test.PAdjusted = adj[k]
+	}
+	for i := range r.inv.Rates {
+		pr := &r.inv.Rates[i]
+		pr.Significant = pr.Test.Method != "none" && pr.Test.PAdjusted < alpha
+		switch {
+		case pr.Significant && pr.TagSet.P > pr.Baseline.P:
+			pr.Finding = "higher"
+		case pr.Significant && pr.TagSet.P < pr.Baseline.P:
+			pr.Finding = "lower"
+		default:
+			pr.Finding = "no detectable difference"
+		}
+	}
+	return nil
+}
+
+// mde is the minimum detectable effect above the baseline rate p0.
+func mde(p0 float64, n1, n2 int64, alpha, power float64) MDE {
+	m := MDE{BaselineRate: p0, Alpha: alpha, Power: power,
+		TagSetRate: Num(math.NaN()), Difference: Num(math.NaN()), Ratio: Num(math.NaN()), CohensH: Num(math.NaN())}
+	if n1 <= 0 || n2 <= 0 {
+		return m
+	}
+	p1, h := stats.MinimumDetectableEffect(p0, n1, n2, alpha, power)
+	m.TagSetRate, m.CohensH = Num(p1), Num(h)
+	m.Difference = Num(p1 - p0)
+	if p0 > 0 {
+		m.Ratio = Num(p1 / p0)
+	}
+	return m
+}
+
+// removal reports removal metrics per policy: tag set and overall.
+func (r *run) removal(ctx context.Context) error {
+	conf := r.req.Confidence
+	q, err := r.timeToAction(ctx)
+	if err != nil {
+		return err
+	}
+	r.inv.Removal = make([]Removal, 0, len(r.inv.Policies))
+	stat := func(c outcomeCounts, qs Quantiles) RemovalStats {
+		return RemovalStats{
+			Removals:     c.removed,
+			Proactive:    proportion(c.proactive, c.removed, conf),
+			Within24h:    proportion(c.within24h, c.removed, conf),
+			TimeToAction: qs,
+		}
+	}
+	for _, policy := range r.inv.Policies {
+		r.inv.Removal = append(r.inv.Removal, Removal{
+			Policy:  policy,
+			TagSet:  stat(r.totals(policy, grpSet), q[ttaKey{policy, true}]),
+			Overall: stat(r.overallTotals(policy), q[ttaKey{policy, false}]),
+		})
+	}
+	return nil
+}
+
+type ttaKey struct {
+	policy string
+	inSet  bool
+}
+
+const quantileMethod = "DuckDB quantile_cont (linear interpolation, R type 7)"
+
+// timeToAction computes time-to-action quantiles in DuckDB, per policy for
+// the tag set and for every video.
+func (r *run) timeToAction(ctx context.Context) (map[ttaKey]Quantiles, error) {
+	rows, err := r.conn.QueryContext(ctx, `
+SELECT policy, in_set, grouping(in_set) AS all_videos,
+	quantile_cont(tta, 0.5), quantile_cont(tta, 0.9), quantile_cont(tta, 0.99)
+FROM (
+	SELECT o.policy, coalesce(m.grp = 1, false) AS in_set, o.time_to_action_s AS tta
+	FROM video_outcomes o LEFT JOIN tl_members m ON o.video_id = m.video_id
+	WHERE o.removed_at IS NOT NULL AND o.created_at >= ? AND o.created_at < ?
+)
+GROUP BY GROUPING SETS ((policy, in_set), (policy))`, r.lo, r.hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[ttaKey]Quantiles{}
+	nan := Num(math.NaN())
+	for _, p := range r.inv.Policies {
+		out[ttaKey{p, true}] = Quantiles{P50: nan, P90: nan, P99: nan, Method: quantileMethod}
+		out[ttaKey{p, false}] = Quantiles{P50: nan, P90: nan, P99: nan, Method: quantileMethod}
+	}
+	for rows.Next() {
+		var policy string
+		var inSet *bool
+		var all int
+		var p50, p90, p99 *float64
+		if err := rows.Scan(&policy, &inSet, &all, &p50, &p90, &p99); err != nil {
+			return nil, err
+		}
+		key := ttaKey{policy, all == 0}
+		if all == 0 && (inSet == nil || !*inSet) {
+			continue
+		}
+		out[key] = Quantiles{P50: optNum(p50), P90: optNum(p90), P99: optNum(p99), Method: quantileMethod}
+	}
+	return out, rows.Err()
+}
+
+func optNum(f *float64) Num {
+	if f == nil {
+		return Num(math.NaN())
+	}
+	return Num(*f)
+}
+
+// funnel builds the moderation funnel per policy for tag set and baseline.
+func (r *run) funnel(ctx context.Context) error {
+	conf := r.req.Confidence
+	r.inv.Funnel = make([]Funnel, 0, len(r.inv.Policies))
+	for _, policy := range r.inv.Policies {
+		r.inv.Funnel = append(r.inv.Funnel, Funnel{
+			Policy:   policy,
+			TagSet:   funnelCounts(r.totals(policy, grpSet), r.inv.TagSet.Videos, conf),
+			Baseline: funnelCounts(r.totals(policy, r.baselineGroup()), r.inv.Baseline.Videos, conf),
+		})
+	}
+	return nil
+}
+
+// funnelCounts turns totals into the funnel with conditional step rates.
+func funnelCounts(c outcomeCounts, videos int64, conf float64) FunnelCounts {
+	f := FunnelCounts{
+		Videos: videos, Reported: c.reported, Flagged: c.flagged, Reviewed: c.reviewed,
+		Violating: c.violating, Removed: c.removed, Escalated: c.escalated, Appealed: c.appealed,
+		Reinstated: c.reinstated,
+	}
+	step := func(from, to string, x, n int64) FunnelStep {
+		return FunnelStep{From: from, To: to, Rate: proportion(x, n, conf)}
+	}
+	f.Steps = []FunnelStep{
+		step("videos", "reported", c.reported, videos),
+		step("videos", "flagged", c.flagged, videos),
+		step("reported or flagged", "reviewed", c.reviewedSurfaced, c.surfaced),
+		step("reviewed", "violating", c.violatingReviewed, c.reviewed),
+		step("violating", "removed", c.removedViolating, c.violating),
+		step("violating", "escalated", c.escalatedViolating, c.violating),
+		step("removed", "appealed", c.appealedRemoved, c.removed),
+		step("appealed", "reinstated", c.reinstatedAppealed, c.appealed),
+	}
+	return f
+}

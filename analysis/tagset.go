@@ -1,0 +1,379 @@
+package analysis
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/trendlab/trendlab/datasets"
+)
+
+// sqlConn is what the investigation's queries run on: a *sql.DB, *sql.Conn
+// or *sql.Tx.
+type sqlConn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// ErrNoTagSet means no tag set of that name is saved in the workspace.
+var ErrNoTagSet = errors.New("no such tag set")
+
+// maxRawForms is how many spellings of a variant are listed.
+const maxRawForms = 5
+
+// skeletonSQL gives DuckDB's translate() the leetspeak and confusable maps
+// of skeleton(), so that the candidates can be narrowed down in the
+// database before Go scores them. Separators are deleted (they are in from
+// without a partner in to).
+func skeletonSQL() (from, to string) {
+	var f, t []rune
+	for k, v := range leet {
+		f, t = append(f, k), append(t, v)
+	}
+	for k, v := range confusables {
+		f, t = append(f, k), append(t, v)
+	}
+	f = append(f, '_', '-', '.', '·', '\'', ' ')
+	return string(f), string(t)
+}
+
+// DiscoverVariants lists the tags in the workspace that resemble seed (a
+// hashtag, normalised here), scored by ScoreVariant, with their video
+// counts and most frequent spellings. Tags scoring at least minScore are
+// marked accepted (DecidedBy "score"), the rest rejected and, if they only
+// look alike, Lookalike. The seed itself comes first when it occurs.
+//
+// The tags are narrowed down in DuckDB (one GROUP BY over video_tags, then
+// a filter on translated skeletons), so only a handful of rows reach Go.
+func DiscoverVariants(ctx context.Context, ws *datasets.Workspace, seed string, minScore float64) ([]Variant, error) {
+	return discoverVariants(ctx, ws.DB, datasets.NormalizeTag(seed), minScore)
+}
+
+func discoverVariants(ctx context.Context, q sqlConn, seed string, minScore float64) ([]Variant, error) {
+	if seed == "" {
+		return nil, errors.New("the seed tag is empty: give a hashtag such as --tag omegle")
+	}
+	ss, _ := skeleton(seed)
+	sr := []rune(ss)
+	from, to := skeletonSQL()
+	maxD := int(maxLookalikeEdits*float64(len(sr)) + 1e-9)
+	prefix := ss
+	if p := sharedPrefix(len(sr)); p > 0 {
+		prefix = string(sr[:p])
+	}
+	// The filter keeps a superset of what ScoreVariant scores above 0:
+	// small edit distance, the seed's prefix inside, or inside the seed.
+	// The distinct tags pass through a list so that DuckDB cannot push the
+	// filter below the aggregation (evaluating it per row, not per tag).
+	// Levenshtein distance is ten times faster in DuckDB than
+	// damerau_levenshtein; a transposition counts 2 there, so the bound is
+	// loosened by one. Every tag scoring as a typo or better passes; a
+	// look-alike with several transpositions may not be listed.
+	rows, err := q.QueryContext(ctx, `
+WITH distinct_tags AS (
+	SELECT unnest(list(DISTINCT tag)) AS tag FROM video_tags
+), sk AS (
+	SELECT tag, translate(strip_accents(tag), ?, ?) AS s FROM distinct_tags
+	WHERE length(tag) <= 100
+)
+SELECT tag FROM sk
+WHERE tag = ?
+   OR levenshtein(s, ?) <= ?
+   OR contains(s, ?)
+   OR (length(s) >= 3 AND contains(?, s))`,
+		from, to, seed, ss, maxD+1, prefix, ss)
+	if err != nil {
+		return nil, fmt.Errorf("finding variants of %q: %w", seed, err)
+	}
+	var tags []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tags = append(tags, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("finding variants of %q: %w", seed, err)
+	}
+	var vs []Variant
+	for _, t := range tags {
+		score, reasons := ScoreVariant(seed, t)
+		if score <= 0 {
+			continue
+		}
+		v := Variant{Tag: t, Score: score, Reasons: reasons, DecidedBy: "score", Status: VariantRejected}
+		if score >= minScore {
+			v.Status = VariantAccepted
+		} else {
+			v.Lookalike = true
+		}
+		vs = append(vs, v)
+	}
+	if err := fillVariantCounts(ctx, q, vs); err != nil {
+		return nil, err
+	}
+	rankVariants(vs)
+	return vs, nil
+}
+
+// fillVariantCounts sets Videos and RawForms of each variant, and adds the
+// spelling reasons (case fold, width fold) to the reasons.
+func fillVariantCounts(ctx context.Context, q sqlConn, vs []Variant) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	idx := make(map[string]int, len(vs))
+	args := make([]any, len(vs))
+	for i, v := range vs {
+		idx[v.Tag] = i
+		args[i] = v.Tag
+	}
+	rows, err := q.QueryContext(ctx, `
+SELECT tag, tag_raw, count(*) AS n, count(DISTINCT video_id) AS videos
+FROM video_tags WHERE tag IN (`+placeholders(len(vs))+`)
+GROUP BY GROUPING SETS ((tag), (tag, tag_raw))
+ORDER BY tag, n DESC, tag_raw`, args...)
+	if err != nil {
+		return fmt.Errorf("counting variants: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tag string
+		var raw sql.NullString
+		var n, videos int64
+		if err := rows.Scan(&tag, &raw, &n, &videos); err != nil {
+			return err
+		}
+		i, ok := idx[tag]
+		if !ok {
+			continue
+		}
+		if !raw.Valid {
+			vs[i].Videos = videos
+			continue
+		}
+		vs[i].RawForms = append(vs[i].RawForms, RawForm{Raw: raw.String, Count: n})
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("counting variants: %w", err)
+	}
+	for i := range vs {
+		extra := rawFormReasons(vs[i].RawForms)
+		for _, r := range extra {
+			if !slices.Contains(vs[i].Reasons, r) {
+				vs[i].Reasons = append(vs[i].Reasons, r)
+			}
+		}
+		if len(vs[i].RawForms) > maxRawForms {
+			vs[i].RawForms = vs[i].RawForms[:maxRawForms]
+		}
+	}
+	return nil
+}
+
+// placeholders returns "?, ?, ?" for n parameters.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// SavedTagSet is a tag set definition stored in the workspace.
+type SavedTagSet struct {
+	Name            string    `json:"name"`
+	Seed            string    `json:"seed"`
+	IncludeCaptions bool      `json:"include_captions"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	// Variants are the decided tags, accepted first. DecidedBy is "saved".
+	Variants []Variant `json:"variants"`
+}
+
+// Accepted returns the accepted tags, the seed first.
+func (s *SavedTagSet) Accepted() []string {
+	out := []string{s.Seed}
+	for _, v := range s.Variants {
+		if v.Status == VariantAccepted && v.Tag != s.Seed {
+			out = append(out, v.Tag)
+		}
+	}
+	return out
+}
+
+// validTagSetName reports whether name can name a tag set: letters, digits,
+// '_', '-' and '.', at most 64 characters, so it also works in
+// --baseline tagset:NAME.
+func validTagSetName(name string) error {
+	if name == "" || len(name) > 64 {
+		return fmt.Errorf("tag set name %q: use 1 to 64 letters, digits, '_', '-' or '.'", name)
+	}
+	for i, r := range name {
+		if !(r == '_' || r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return fmt.Errorf("tag set name %q: character %q at %d is not allowed; use letters, digits, '_', '-' or '.'", name, r, i+1)
+		}
+	}
+	return nil
+}
+
+// SaveTagSet stores (or replaces) a tag set definition: the seed, whether
+// caption mentions count, and the decided variants with their scores,
+// reasons and video counts. Variants with a status other than accepted or
+// rejected are an error.
+func SaveTagSet(ctx context.Context, ws *datasets.Workspace, name, seed string, includeCaptions bool, variants []Variant) error {
+	if err := validTagSetName(name); err != nil {
+		return err
+	}
+	seed = datasets.NormalizeTag(seed)
+	if seed == "" {
+		return errors.New("the seed tag is empty")
+	}
+	for _, v := range variants {
+		if v.Status != VariantAccepted && v.Status != VariantRejected {
+			return fmt.Errorf("variant %q: status %q is neither %q nor %q", v.Tag, v.Status, VariantAccepted, VariantRejected)
+		}
+	}
+	tx, err := ws.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("saving tag set %q: %w", name, err)
+	}
+	defer tx.Rollback()
+	now := time.Now().UTC()
+	if _, err := tx.ExecContext(ctx, `
+INSERT INTO tag_sets (name, seed_tag, include_caption_mentions, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET seed_tag = excluded.seed_tag,
+	include_caption_mentions = excluded.include_caption_mentions, updated_at = excluded.updated_at`,
+		name, seed, includeCaptions, now, now); err != nil {
+		return fmt.Errorf("saving tag set %q: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM tag_set_variants WHERE tag_set = ?`, name); err != nil {
+		return fmt.Errorf("saving tag set %q: %w", name, err)
+	}
+	seen := map[string]bool{}
+	for _, v := range variants {
+		if seen[v.Tag] {
+			continue
+		}
+		seen[v.Tag] = true
+		if _, err := tx.ExecContext(ctx, `
+INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			name, v.Tag, v.Status, strings.Join(v.Reasons, "; "), v.Score, v.Videos, now); err != nil {
+			return fmt.Errorf("saving variant %q of tag set %q: %w", v.Tag, name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("saving tag set %q: %w", name, err)
+	}
+	return nil
+}
+
+// DecideVariant accepts or rejects one tag of a saved tag set, adding it if
+// the set does not list it yet (with its score against the seed).
+func DecideVariant(ctx context.Context, ws *datasets.Workspace, name, tag, status string) error {
+	if status != VariantAccepted && status != VariantRejected {
+		return fmt.Errorf("status %q: use %q or %q", status, VariantAccepted, VariantRejected)
+	}
+	set, err := LoadTagSet(ctx, ws, name)
+	if err != nil {
+		return err
+	}
+	tag = datasets.NormalizeTag(tag)
+	if tag == "" {
+		return errors.New("the tag is empty")
+	}
+	score, reasons := ScoreVariant(set.Seed, tag)
+	if len(reasons) == 0 {
+		reasons = []string{"added by the investigator"}
+	}
+	var videos int64
+	if err := ws.DB.QueryRowContext(ctx,
+		`SELECT count(DISTINCT video_id) FROM video_tags WHERE tag = ?`, tag).Scan(&videos); err != nil {
+		return fmt.Errorf("counting videos tagged %q: %w", tag, err)
+	}
+	_, err = ws.DB.ExecContext(ctx, `
+INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (tag_set, tag) DO UPDATE SET status = excluded.status, decided_at = excluded.decided_at`,
+		name, tag, status, strings.Join(reasons, "; "), score, videos, time.Now().UTC())
+	if err != nil {
+		return fmt.Errorf("deciding %q in tag set %q: %w", tag, name, err)
+	}
+	_, err = ws.DB.ExecContext(ctx, `UPDATE tag_sets SET updated_at = ? WHERE name = ?`, time.Now().UTC(), name)
+	return err
+}
+
+// LoadTagSet reads a saved tag set; ErrNoTagSet if there is none.
+func LoadTagSet(ctx context.Context, ws *datasets.Workspace, name string) (*SavedTagSet, error) {
+	return loadTagSet(ctx, ws.DB, name)
+}
+
+func loadTagSet(ctx context.Context, q sqlConn, name string) (*SavedTagSet, error) {
+	s := &SavedTagSet{Name: name}
+	err := q.QueryRowContext(ctx,
+		`SELECT seed_tag, include_caption_mentions, created_at, updated_at FROM tag_sets WHERE name = ?`, name).
+		Scan(&s.Seed, &s.IncludeCaptions, &s.CreatedAt, &s.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w %q: list them with `trendlab tagset list`, or save one with `trendlab investigate --tag T --save-as %s`", ErrNoTagSet, name, name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading tag set %q: %w", name, err)
+	}
+	rows, err := q.QueryContext(ctx, `
+SELECT tag, status, reason, score, videos FROM tag_set_variants WHERE tag_set = ?
+ORDER BY status = 'accepted' DESC, score DESC, tag`, name)
+	if err != nil {
+		return nil, fmt.Errorf("reading tag set %q: %w", name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Variant
+		var reason string
+		if err := rows.Scan(&v.Tag, &v.Status, &reason, &v.Score, &v.Videos); err != nil {
+			return nil, err
+		}
+		if reason != "" {
+			v.Reasons = strings.Split(reason, "; ")
+		}
+		v.DecidedBy = "saved"
+		v.Lookalike = v.Status == VariantRejected
+		s.Variants = append(s.Variants, v)
+	}
+	return s, rows.Err()
+}
+
+// ListTagSets lists the saved tag sets, by name.
+func ListTagSets(ctx context.Context, ws *datasets.Workspace) ([]SavedTagSet, error) {
+	rows, err := ws.DB.QueryContext(ctx, `SELECT name FROM tag_sets ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("listing tag sets: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]SavedTagSet, 0, len(names))
+	for _, n := range names {
+		s, err := LoadTagSet(ctx, ws, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *s)
+	}
+	return out, nil
+}
