@@ -189,7 +189,13 @@ func newStream(cfg Config, dst io.Writer) (*stream, error) {
 	s.under = bufio.NewWriterSize(dst, 256<<10)
 	switch cfg.Compression {
 	case CompressGzip:
-		s.comp = gzip.NewWriter(s.under) // no name, zero mod time: deterministic
+		// BestSpeed: the default level is three times slower for a few
+		// per cent smaller files. No name, zero mod time: deterministic.
+		z, err := gzip.NewWriterLevel(s.under, gzip.BestSpeed)
+		if err != nil {
+			return nil, fmt.Errorf("synth: starting gzip: %w", err)
+		}
+		s.comp = z
 	case CompressZstd:
 		z, err := zstd.NewWriter(s.under, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault))
 		if err != nil {
@@ -284,6 +290,17 @@ func newManifest(cfg Config) Manifest {
 	}
 	for _, t := range eventTypeNames {
 		m.EventsByType[t] = 0
+	}
+	m.Flows = map[string]float64{
+		"proactive_share":             proactiveShare,
+		"report_at_removal_share":     reportTieShare,
+		"minor_safety_escalate_share": escalateShare,
+		"appeal_share":                appealShare,
+		"reinstate_share":             reinstateShare,
+		"benign_flow_share":           benignFlowShare,
+		"benign_review_share":         benignReviewShare,
+		"orphan_per_event":            orphanPerEvent,
+		"family_drift_window":         familyDriftWindow,
 	}
 	spikeDay := max(1, cfg.Days*2/3)
 	m.Spike = Spike{

@@ -38,6 +38,10 @@ type Manifest struct {
 
 	Spike Spike `json:"spike"`
 
+	// Flows are the planted parameters of the event flows (shares of
+	// violations, removals or events; see the package documentation).
+	Flows map[string]float64 `json:"flows"`
+
 	OrphanEvents   int64            `json:"orphan_events"`
 	OrphanVideoIDs []string         `json:"orphan_video_ids_sample"` // up to 10 of them
 	EventsByType   map[string]int64 `json:"events_by_type"`

@@ -74,11 +74,18 @@ type parquetWriter struct {
 }
 
 func newParquetWriter(w io.Writer, schema *arrow.Schema, codec string) (*parquetWriter, error) {
-	props := parquet.NewWriterProperties(
+	opts := []parquet.WriterProperty{
 		parquet.WithCompression(parquetCodecs[codec]),
 		parquet.WithMaxRowGroupLength(parquetBatchRows),
 		parquet.WithCreatedBy("trendlab synth"),
-	)
+	}
+	// Ids and captions are (nearly) unique: a dictionary only costs time.
+	for _, col := range []string{"video_id", "event_id", "caption"} {
+		if schema.HasField(col) {
+			opts = append(opts, parquet.WithDictionaryFor(col, false))
+		}
+	}
+	props := parquet.NewWriterProperties(opts...)
 	fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties())
 	if err != nil {
 		return nil, fmt.Errorf("synth: starting a parquet file: %w", err)
