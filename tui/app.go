@@ -27,6 +27,10 @@ const (
 
 var screenNames = [...]string{"Catalog", "SQL", "Results"}
 
+// probeMsg runs fn on the model inside the event loop, where reading the
+// model is safe; tests use it to wait for a state.
+type probeMsg struct{ fn func(*Model) }
+
 // Model is the root of the TUI. It owns the window size, the theme and the
 // global keys, and passes every other message to the screen in front.
 type Model struct {
@@ -154,6 +158,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		st := textarea.DefaultStyles(dark)
 		st.Cursor.Blink = false
 		m.console.editor.SetStyles(st)
+		return m, nil
+	case probeMsg:
+		msg.fn(m)
 		return m, nil
 	case openResultMsg:
 		return m, m.openResult(msg)
@@ -391,9 +398,12 @@ func (m *Model) resultsView() string {
 
 func (m *Model) helpView() string {
 	k := m.keyMap()
-	full := m.help.FullHelpView(k.FullHelp())
+	groups := k.FullHelp()
+	screenKeys := m.help.FullHelpView(groups[:len(groups)-1])
+	global := m.help.FullHelpView(groups[len(groups)-1:])
 	title := m.th.Title.Render("Keys · " + screenNames[m.screen])
-	box := m.th.Border.Render(title + "\n\n" + full + "\n\n" + m.th.Faint.Render("esc, ? or q closes this help"))
+	box := m.th.Border.Render(title + "\n\n" + screenKeys + "\n\n" + m.th.Title.Render("Everywhere") + "\n" + global +
+		"\n\n" + m.th.Faint.Render("esc, ? or q closes this help"))
 	return lipgloss.Place(m.width, m.bodyHeight(), lipgloss.Center, lipgloss.Center, box)
 }
 

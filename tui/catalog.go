@@ -85,7 +85,7 @@ var catalogKeys = struct {
 	Down:    bind("↓/j", "down", "down", "j"),
 	Left:    bind("←/h", "previous pane", "left", "h"),
 	Right:   bind("→/l", "next pane", "right", "l"),
-	Enter:   bind("enter", "open: columns → summary → rows with value", "enter"),
+	Enter:   bind("enter", "open / summarise / drill down", "enter"),
 	Browse:  bind("b", "browse rows in the grid", "b"),
 	Imports: bind("i", "imports and rejects ⇄ tables", "i"),
 	Refresh: bind("r", "refresh", "r"),

@@ -478,8 +478,8 @@ func (g gridModel) updateKey(msg tea.KeyPressMsg) (gridModel, tea.Cmd) {
 // original order (the last needs the query re-run, so it only clears the
 // mark on a sorted copy: pressing s again sorts afresh).
 func (g *gridModel) sortCmd() tea.Cmd {
-	if len(g.rs.Cols) == 0 {
-		return nil
+	if len(g.rs.Cols) == 0 || g.req != 0 {
+		return nil // nothing to sort, or a sort is on its way
 	}
 	desc := false
 	if g.rs.SortCol == g.col {
