@@ -261,10 +261,11 @@ func (r *renderer) heatmap(title string, res *result, xi, yi, vi int) (*chart, e
 		lo, hi = 0, 1
 	}
 	c := charts.NewHeatMap()
-	c.SetGlobalOptions(tooltipItem, gridOpts,
+	c.SetGlobalOptions(tooltipItem,
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "90", Top: "20", Bottom: "30", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: xs}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: ys}),
-		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi), Orient: "horizontal", Left: "center", Bottom: "0",
+		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi), Orient: "vertical", Right: "0", Top: "middle",
 			InRange: &opts.VisualMapInRange{Color: []string{"#f7fbff", "#6baed6", "#08306b"}}}),
 	)
 	c.AddSeries(title, pts)

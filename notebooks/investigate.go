@@ -38,6 +38,7 @@ type investigateView struct {
 	RelatedNote  string
 	Removal      *table
 	Funnel       *table
+	FunnelSteps  *table
 	Sample       *sampleView
 	Notes        []string
 }
@@ -150,6 +151,7 @@ func (r *renderer) investigate(ctx context.Context, spec *InvestigateSpec) (*inv
 	}
 	if v.Show["funnel"] {
 		v.Funnel = funnelTable(inv)
+		v.FunnelSteps = funnelSteps(inv)
 	}
 	if v.Show["sample"] {
 		if v.Sample, err = r.sample(ctx, spec, inv); err != nil {
@@ -229,7 +231,8 @@ func (r *renderer) ratesChart(inv *analysis.Investigation) (*chart, error) {
 		return nil, nil
 	}
 	c := charts.NewBar()
-	c.SetGlobalOptions(tooltipItem, legendTop, gridOpts,
+	c.SetGlobalOptions(tooltipItem, gridOpts,
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Data: []string{"tag set", "baseline"}}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "violation rate"}))
 	var cats []string
@@ -326,7 +329,8 @@ func (r *renderer) trend(inv *analysis.Investigation, v *investigateView) error 
 		}
 		v.TrendCharts = append(v.TrendCharts, ch)
 	}
-	t := newTable("Changepoints", "policy", "group", "day", "rate before", "rate after", "log LR", "p", "p adjusted", "method", "EWMA alerts", "CUSUM alerts")
+	t := newTable("Changepoints", "policy", "group", "day", "rate before", "rate after", "log LR", "p", "p adjusted", "EWMA alerts", "CUSUM alerts")
+	methods := map[string]bool{}
 	for _, pt := range inv.Trend.Policies {
 		for _, g := range []struct {
 			name string
@@ -334,7 +338,7 @@ func (r *renderer) trend(inv *analysis.Investigation, v *investigateView) error 
 		}{{"tag set", pt.TagSetChange}, {"baseline", pt.BaselineChange}} {
 			ch := g.ch
 			if ch.Day == "" {
-				t.add(text(pt.Policy), text(g.name), text("none (series too short)"), text(""), text(""), text(""), text(""), text(""), text(ch.Method), text(""), text(""))
+				t.add(text(pt.Policy), text(g.name), text("none (series too short)"), text(""), text(""), text(""), text(""), text(""), text(""), text(""))
 				continue
 			}
 			var ew, cu string
@@ -346,7 +350,11 @@ func (r *renderer) trend(inv *analysis.Investigation, v *investigateView) error 
 				day += " (significant)"
 			}
 			t.add(text(pt.Policy), text(g.name), text(day), num(pct(ch.Before)), num(pct(ch.After)), num(fmt.Sprintf("%.2f", ch.LogLR)),
-				num(pval(ch.PValue)), num(pval(ch.PAdjusted)), text(ch.Method), text(ew), text(cu))
+				num(pval(ch.PValue)), num(pval(ch.PAdjusted)), text(ew), text(cu))
+			if ch.Method != "" && !methods[ch.Method] {
+				methods[ch.Method] = true
+				t.Note = strings.TrimSpace(t.Note + " Method: " + ch.Method + ".")
+			}
 		}
 	}
 	v.Changes = t
@@ -441,20 +449,36 @@ func removalTable(inv *analysis.Investigation) *table {
 }
 
 func funnelTable(inv *analysis.Investigation) *table {
-	t := newTable("Moderation funnel", "policy", "group", "videos", "reported", "flagged", "reviewed", "violating", "removed", "escalated", "appealed", "reinstated", "step rates")
+	t := newTable("Videos reaching each step", "policy", "group", "videos", "reported", "flagged", "reviewed", "violating", "removed", "escalated", "appealed", "reinstated")
 	for _, f := range inv.Funnel {
 		for _, g := range []struct {
 			name string
 			c    analysis.FunnelCounts
 		}{{"tag set", f.TagSet}, {"baseline", f.Baseline}} {
-			var steps []string
-			for _, s := range g.c.Steps {
-				steps = append(steps, fmt.Sprintf("%s→%s %s", s.From, s.To, propText(s.Rate)))
-			}
 			c := g.c
 			t.add(text(f.Policy), text(g.name), num(count(c.Videos)), num(count(c.Reported)), num(count(c.Flagged)), num(count(c.Reviewed)),
-				num(count(c.Violating)), num(count(c.Removed)), num(count(c.Escalated)), num(count(c.Appealed)), num(count(c.Reinstated)),
-				text(strings.Join(steps, "; ")))
+				num(count(c.Violating)), num(count(c.Removed)), num(count(c.Escalated)), num(count(c.Appealed)), num(count(c.Reinstated)))
+		}
+	}
+	return t
+}
+
+// funnelSteps shows each step's conversion, tag set beside baseline.
+func funnelSteps(inv *analysis.Investigation) *table {
+	t := newTable("Step conversion (of the videos at the first step, the share reaching the second)", "policy", "step", "tag set", "baseline")
+	for _, f := range inv.Funnel {
+		base := map[string]analysis.Proportion{}
+		for _, s := range f.Baseline.Steps {
+			base[s.From+"→"+s.To] = s.Rate
+		}
+		for _, s := range f.TagSet.Steps {
+			key := s.From + "→" + s.To
+			b, ok := base[key]
+			bt := "n/a"
+			if ok {
+				bt = propText(b)
+			}
+			t.add(text(f.Policy), text(s.From+" → "+s.To), text(propText(s.Rate)), text(bt))
 		}
 	}
 	return t

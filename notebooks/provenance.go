@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,9 +136,9 @@ func (r *renderer) methods() *methodsView {
 		tests, adjust := methodsOf(inv)
 		if len(tests) > 0 {
 			add("The tag set's rate is compared with the baseline's per policy by: %s. P-values are adjusted across the policies by %s and called significant below α = %s. The risk difference has a Newcombe hybrid score interval and the risk ratio a Katz log interval.",
-				strings.Join(tests, "; "), strings.Join(adjust, ", "), formatFloat(alphaOf(inv)))
+				strings.Join(tests, "; "), strings.Join(adjust, ", "), strconv.FormatFloat(alphaOf(inv), 'f', -1, 64))
 			add("The minimum detectable effect (MDE) is the smallest tag-set rate above the baseline's that a two-sided test at α = %s would detect with %s power for these group sizes (Cohen's h); a \"no detectable difference\" finding should be read with it.",
-				formatFloat(alphaOf(inv)), level(mdePower(inv)))
+				strconv.FormatFloat(alphaOf(inv), 'f', -1, 64), level(mdePower(inv)))
 		}
 		for _, pt := range inv.Trend.Policies {
 			if pt.TagSetChange.Method != "" {

@@ -123,7 +123,7 @@ const reportHTML = `<!DOCTYPE html>
 {{with .Changes}}{{template "table" .}}{{end}}{{with .BeforeAfter}}{{template "table" .}}{{end}}{{end}}
 {{with .Related}}<h3>Related tags</h3>{{template "chart" $.RelatedChart}}<p class="muted">{{$.RelatedNote}}</p>{{template "table" .}}{{end}}
 {{with .Removal}}<h3>Removal</h3>{{template "table" .}}{{end}}
-{{with .Funnel}}<h3>Moderation funnel</h3>{{template "table" .}}{{end}}
+{{with .Funnel}}<h3>Moderation funnel</h3>{{template "table" .}}{{template "table" $.FunnelSteps}}{{end}}
 {{with .Sample}}<h3>Sample</h3>
 <div class="lead">{{range .Lead}}<p>{{.}}</p>{{end}}</div>
 {{template "table" .Strata}}{{template "table" .Members}}
