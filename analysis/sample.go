@@ -719,17 +719,23 @@ func selectMembers(ctx context.Context, q queryer, def SampleDefinition) ([]Samp
 }
 
 // selectionSQL is the query giving position, video_id, stratum and weight
-// of every member.
+// of every member. The rank of a video is its hex md5 (32 characters)
+// followed by its id, so rank order is hash order with ties (never seen)
+// broken by id. Per stratum, min(rank, n) keeps the n smallest ranks in a
+// bounded heap, without sorting the frame; they are sorted explicitly, cut
+// to n_h, and review positions follow rank order over the whole sample.
 func selectionSQL(def SampleDefinition) (string, []any) {
 	fq := buildFrame(def.Frame, def.Strata)
 	var vals []string
 	var allocArgs []any
+	var maxN int64
 	for _, a := range def.Allocated {
 		if a.SampleSize == 0 {
 			continue
 		}
 		vals = append(vals, `(?, ?::BIGINT, ?::BIGINT)`)
 		allocArgs = append(allocArgs, a.Stratum, a.FrameSize, a.SampleSize)
+		maxN = max(maxN, a.SampleSize)
 	}
 	if len(vals) == 0 {
 		vals = append(vals, `(NULL::VARCHAR, 0::BIGINT, 0::BIGINT)`)
@@ -737,18 +743,18 @@ func selectionSQL(def SampleDefinition) (string, []any) {
 	seed := strconv.FormatInt(def.Seed, 10)
 	sqlText := `WITH frame AS (` + fq.sql + `),
 alloc(stratum, frame_size, sample_size) AS (VALUES ` + strings.Join(vals, ", ") + `),
-ranked AS (
-	SELECT f.video_id, f.stratum, md5(? || ':' || f.video_id) AS h
-	FROM frame f),
+top AS (
+	SELECT f.stratum, list_sort(min(md5(? || ':' || f.video_id) || f.video_id, ?::BIGINT)) AS ranks
+	FROM frame f JOIN alloc a ON a.stratum = f.stratum
+	GROUP BY f.stratum),
 chosen AS (
-	SELECT r.video_id, r.stratum, r.h, a.frame_size, a.sample_size,
-		row_number() OVER (PARTITION BY r.stratum ORDER BY r.h, r.video_id) AS k
-	FROM ranked r JOIN alloc a ON a.stratum = r.stratum)
-SELECT row_number() OVER (ORDER BY h, video_id) AS position, video_id, stratum,
+	SELECT t.stratum, unnest(t.ranks[1:a.sample_size]) AS rank, a.frame_size, a.sample_size
+	FROM top t JOIN alloc a ON a.stratum = t.stratum)
+SELECT row_number() OVER (ORDER BY rank) AS position, substr(rank, 33) AS video_id, stratum,
 	frame_size::DOUBLE / sample_size::DOUBLE AS weight
-FROM chosen WHERE k <= sample_size
+FROM chosen
 ORDER BY position`
-	args := append(append(fq.args, allocArgs...), seed)
+	args := append(append(fq.args, allocArgs...), seed, max(maxN, 1))
 	return sqlText, args
 }
 
