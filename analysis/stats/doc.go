@@ -44,10 +44,19 @@
 // Samples: StratifiedProportion turns a labelled stratified sample into an
 // estimate for the whole frame, weighting each stratum by its frame size.
 //
-// Series: ChangepointBinomial (share of violating videos per day) and
-// ChangepointPoisson (events per unit of exposure per day) find the single
-// most likely change with a seeded permutation p-value; EWMAAlerts and
-// CUSUMAlerts flag days out of control against a baseline period.
+// Series of days:
+//
+//   - ChangepointBinomial (share of violating videos per day) and
+//     ChangepointPoisson (events per unit of exposure per day) find the
+//     single most likely lasting change in the rate, with a seeded
+//     permutation p-value that is robust to day-to-day overdispersion.
+//   - SpikeBinomial and SpikePoisson find the most raised window of up to
+//     maxLen days (a burst that ends), with a seeded Monte Carlo p-value
+//     under one common rate.
+//   - EWMAAlerts and CUSUMAlerts flag individual days out of control
+//     against a baseline period, with no distributional model: the choice
+//     for noisy (overdispersed) series such as raw daily volumes.
+//   - PoissonRateRatioExact compares before and after a given date.
 //
 // Co-occurrence of tags: Lift, PMI and NPMI. Agreement of two labellers:
 // CohensKappa. Durations: Quantile (R type 7).
