@@ -17,12 +17,15 @@ var policies = []string{
 	"integrity",
 }
 
+// Indices into policies.
 const (
-	polMinorSafety      = 0
-	polBullying         = 1
-	polHateSpeech       = 2
-	polViolentExtremism = 4
-	polDangerous        = 5
+	polMinorSafety = iota
+	polBullying
+	polHateSpeech
+	polAdultNudity
+	polViolentExtremism
+	polDangerous
+	polIntegrity
 )
 
 // baseRates is the per-policy probability that an ordinary video violates.
@@ -30,10 +33,10 @@ var baseRates = [...]float64{
 	polMinorSafety:      0.006,
 	polBullying:         0.025,
 	polHateSpeech:       0.008,
-	3:                   0.012, // adult_nudity
+	polAdultNudity:      0.012,
 	polViolentExtremism: 0.003,
 	polDangerous:        0.006,
-	6:                   0.020, // integrity
+	polIntegrity:        0.020,
 }
 
 // familyMultipliers raises the family's violation rate for some policies;
