@@ -142,7 +142,7 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 			return nil, err
 		}
 		if req.Mapping != nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE imports SET mapping = ? WHERE import_id = ?`, req.Mapping.Text, fs.ImportID); err != nil {
+			if _, err := execT(ctx, tx, `UPDATE imports SET mapping = ? WHERE import_id = ?`, req.Mapping.Text, fs.ImportID); err != nil {
 				return nil, err
 			}
 		}
@@ -233,28 +233,33 @@ func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[str
 		}
 	}
 	phase("validating")
-	if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE tl_checked AS "+p.checkedSQL(t, src)); err != nil {
-		return &FileError{File: f.path, Msg: "validating", Err: err}
-	}
-	id := "v_" + t.id
 	// Ids must be unique within the workspace: the first line with an id
-	// keeps it, later lines and ids already in the workspace are rejected.
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TABLE tl_dups AS
-		SELECT %[1]s AS id, min(tl_line) AS first_line FROM tl_checked WHERE %[1]s IS NOT NULL
-		GROUP BY 1 HAVING count(*) > 1`, id)); err != nil {
+	// keeps it; later lines, and ids the workspace already holds, are rejected.
+	idExpr := p.values[t.id]
+	if _, err := execT(ctx, tx, fmt.Sprintf(`CREATE TEMP TABLE tl_dups AS
+		SELECT %s AS id, min(%s) AS first_line FROM tl_stage WHERE id IS NOT NULL
+		GROUP BY 1 HAVING count(*) > 1`, idExpr, src.line)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE tl_checked SET
-		tl_reason = coalesce(tl_reason || '; ', '') || '%[2]s: ' || left(tl_dups.id, 80) || ' repeats line ' || tl_dups.first_line,
-		tl_column = coalesce(tl_column, '%[2]s')
-		FROM tl_dups WHERE tl_checked.%[1]s = tl_dups.id AND tl_checked.tl_line > tl_dups.first_line`, id, t.id)); err != nil {
+	if _, err := execT(ctx, tx, fmt.Sprintf(`CREATE TEMP TABLE tl_existing AS
+		SELECT w.%[1]s AS id, w.import_id, w.source_line FROM %[2]s w
+		WHERE w.%[1]s IN (SELECT %[3]s FROM tl_stage)`, t.id, t.name, idExpr)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE tl_checked SET
-		tl_reason = coalesce(tl_reason || '; ', '') || '%[2]s: ' || left(%[1]s, 80) || ' is already in the workspace (import ' || w.import_id || ', line ' || w.source_line || ')',
-		tl_column = coalesce(tl_column, '%[2]s')
-		FROM %[3]s w WHERE tl_checked.%[1]s = w.%[2]s`, id, t.id, t.name)); err != nil {
-		return err
+	p.checks = append(p.checks,
+		check{cond: "tl_dups.first_line IS NOT NULL AND tl_stage.tl_line > tl_dups.first_line", column: t.id,
+			message: fmt.Sprintf("'%s: ' || left(tl_dups.id, 80) || ' repeats line ' || tl_dups.first_line", t.id)},
+		check{cond: "tl_existing.id IS NOT NULL", column: t.id,
+			message: fmt.Sprintf("'%s: ' || left(tl_existing.id, 80) || ' is already in the workspace (import ' || tl_existing.import_id || ', line ' || tl_existing.source_line || ')'", t.id)},
+	)
+	// A view, not a table: the load computes the typed values once, and the
+	// rejects pass computes only what rejected rows need.
+	// The line is computed in a subquery: its expression may itself hold a
+	// subquery, and DuckDB cannot then refer to select-list aliases.
+	from := fmt.Sprintf(`(SELECT *, %[2]s AS tl_line FROM tl_stage) AS tl_stage
+		LEFT JOIN tl_dups ON tl_dups.id = %[1]s LEFT JOIN tl_existing ON tl_existing.id = %[1]s`, idExpr, src.line)
+	if _, err := execT(ctx, tx, "CREATE TEMP VIEW tl_checked AS "+p.checkedSQL(t, src, from)); err != nil {
+		return &FileError{File: f.path, Msg: "validating", Err: err}
 	}
 
 	var importID int64
@@ -268,22 +273,21 @@ func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[str
 		cols = append(cols, c.name)
 		vals = append(vals, "v_"+c.name)
 	}
-	res, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s (%s, extra, import_id, source_line)
-		SELECT %s, v_extra, ?, tl_line FROM tl_checked WHERE tl_reason IS NULL ORDER BY tl_line`,
+	res, err := execT(ctx, tx, fmt.Sprintf(`INSERT INTO %s (%s, extra, import_id, source_line)
+		SELECT %s, v_extra, ?, tl_line FROM tl_checked WHERE tl_reason IS NULL`,
 		t.name, strings.Join(cols, ", "), strings.Join(vals, ", ")), importID)
 	if err != nil {
 		return &FileError{File: f.path, Msg: "loading", Err: err}
 	}
 	fs.RowsLoaded, _ = res.RowsAffected()
-	res, err = tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO rejects
-		SELECT ?, ?, c.tl_line, c.tl_column, c.tl_reason, %s
-		FROM tl_checked c JOIN tl_stage ON tl_stage.rowid = c.tl_rowid
-		WHERE c.tl_reason IS NOT NULL ORDER BY c.tl_line`, src.raw), importID, f.path)
+	res, err = execT(ctx, tx, `INSERT INTO rejects
+		SELECT ?, ?, tl_line, tl_column, tl_reason, tl_raw
+		FROM tl_checked WHERE tl_reason IS NOT NULL ORDER BY tl_line`, importID, f.path)
 	if err != nil {
 		return fmt.Errorf("%s: keeping rejected rows: %w", f.path, err)
 	}
 	checkedRejects, _ := res.RowsAffected()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO rejects SELECT ?, ?, line, column_name, reason, raw FROM tl_reader_rejects`, importID, f.path); err != nil {
+	if _, err := execT(ctx, tx, `INSERT INTO rejects SELECT ?, ?, line, column_name, reason, raw FROM tl_reader_rejects`, importID, f.path); err != nil {
 		return err
 	}
 	fs.RowsRejected = checkedRejects + src.structural
@@ -305,7 +309,7 @@ func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[str
 		rows.Close()
 	}
 	fs.Duration = time.Since(start)
-	_, err = tx.ExecContext(ctx, `INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
+	_, err = execT(ctx, tx, `INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
 		importID, t.kind, f.path, f.size, f.sha256, f.format, f.compression,
 		fs.RowsRead, fs.RowsLoaded, fs.RowsRejected, start.UTC(), fs.Duration.Milliseconds(), Version)
 	return err
@@ -335,20 +339,16 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 	if fromCaption {
 		list = `regexp_extract_all(caption, '#[^\s#]+')`
 	}
-	for _, q := range []string{"DROP TABLE IF EXISTS tl_tags", "DROP TABLE IF EXISTS tl_tagnorm"} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return 0, err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TABLE tl_tags AS
-		SELECT video_id, unnest(%[1]s) AS tag_raw, generate_subscripts(%[1]s, 1) AS position
-		FROM videos WHERE import_id = ?`, list), importID); err != nil {
+	occurrences := fmt.Sprintf(`SELECT video_id, unnest(%[1]s) AS tag_raw, generate_subscripts(%[1]s, 1) AS position
+		FROM videos WHERE import_id = %[2]d`, list, importID)
+	if _, err := execT(ctx, tx, "DROP TABLE IF EXISTS tl_tagnorm"); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE tl_tagnorm (tag_raw VARCHAR, tag VARCHAR)`); err != nil {
+	if _, err := execT(ctx, tx, `CREATE TEMP TABLE tl_tagnorm (tag_raw VARCHAR, tag VARCHAR)`); err != nil {
 		return 0, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT tag_raw FROM tl_tags`)
+	// Only the distinct raw tags come into Go, to be normalised.
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT tag_raw FROM (`+occurrences+`)`)
 	if err != nil {
 		return 0, err
 	}
@@ -373,17 +373,16 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 			args = append(args, r, NormalizeTag(r))
 		}
 		q := "INSERT INTO tl_tagnorm VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)), ", ")
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := execT(ctx, tx, q, args...); err != nil {
 			return 0, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO video_tags
+	if _, err := execT(ctx, tx, `INSERT INTO video_tags
 		SELECT t.video_id, t.position, t.tag_raw, n.tag, ?
-		FROM tl_tags t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> ''
-		ORDER BY t.video_id, t.position`, fromCaption); err != nil {
+		FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> ''`, fromCaption); err != nil {
 		return 0, err
 	}
 	var empty int64
-	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM tl_tags JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag = ''`).Scan(&empty)
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+occurrences+`) JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag = ''`).Scan(&empty)
 	return empty, err
 }

@@ -32,9 +32,9 @@ func stage(ctx context.Context, tx *sql.Tx, f inputFile) (*source, error) {
 	for _, q := range []string{
 		"DROP TABLE IF EXISTS tl_stage", "DROP TABLE IF EXISTS tl_rej_errors",
 		"DROP TABLE IF EXISTS tl_rej_scans", "DROP TABLE IF EXISTS tl_reader_rejects",
-		"DROP TABLE IF EXISTS tl_checked", "DROP TABLE IF EXISTS tl_dups",
+		"DROP VIEW IF EXISTS tl_checked", "DROP TABLE IF EXISTS tl_dups", "DROP TABLE IF EXISTS tl_existing",
 	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := execT(ctx, tx, q); err != nil {
 			return nil, err
 		}
 	}
@@ -93,7 +93,7 @@ func (s *source) stageCSV(ctx context.Context, tx *sql.Tx, readerOpts string) er
 	}
 	q := fmt.Sprintf(`CREATE TEMP TABLE tl_stage AS SELECT * FROM read_csv(%s, header=true, delim=',', quote='"', escape='"', new_line=%s,
 		columns={%s}, %s)`, quoteLiteral(s.file.path), newLine, strings.Join(cols, ", "), readerOpts)
-	if _, err := tx.ExecContext(ctx, q); err != nil {
+	if _, err := execT(ctx, tx, q); err != nil {
 		return &FileError{File: s.file.path, Msg: "cannot read as CSV", Err: err}
 	}
 	s.raw = "concat_ws(',', " + strings.Join(raws, ", ") + ")"
@@ -107,7 +107,7 @@ func (s *source) stageJSONL(ctx context.Context, tx *sql.Tx, readerOpts string) 
 		SELECT line, CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END AS tl_ok
 		FROM read_csv(%s, header=false, delim='\x01', quote='', escape='', columns={'line': 'VARCHAR'}, %s)`,
 		quoteLiteral(s.file.path), readerOpts)
-	if _, err := tx.ExecContext(ctx, q); err != nil {
+	if _, err := execT(ctx, tx, q); err != nil {
 		return &FileError{File: s.file.path, Msg: "cannot read as JSON Lines", Err: err}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT k FROM (SELECT DISTINCT unnest(json_keys(line)) AS k FROM tl_stage WHERE tl_ok) ORDER BY k`)
@@ -134,10 +134,10 @@ func (s *source) stageJSONL(ctx context.Context, tx *sql.Tx, readerOpts string) 
 
 func (s *source) stageParquet(ctx context.Context, tx *sql.Tx) error {
 	q := fmt.Sprintf(`CREATE TEMP TABLE tl_stage AS SELECT * FROM read_parquet(%s, file_row_number=true)`, quoteLiteral(s.file.path))
-	if _, err := tx.ExecContext(ctx, q); err != nil {
+	if _, err := execT(ctx, tx, q); err != nil {
 		return &FileError{File: s.file.path, Msg: "cannot read as Parquet", Err: err}
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'tl_stage' AND temporary ORDER BY column_index`)
+	rows, err := tx.QueryContext(ctx, `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'tl_stage' AND database_name = 'temp' ORDER BY column_index`)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (s *source) stageParquet(ctx context.Context, tx *sql.Tx) error {
 // line expression skip over them so later lines stay right.
 func (s *source) collectReaderRejects(ctx context.Context, tx *sql.Tx) error {
 	if s.file.format == "parquet" {
-		_, err := tx.ExecContext(ctx, `CREATE TEMP TABLE tl_reader_rejects (line BIGINT, column_name VARCHAR, reason VARCHAR, raw VARCHAR)`)
+		_, err := execT(ctx, tx, `CREATE TEMP TABLE tl_reader_rejects (line BIGINT, column_name VARCHAR, reason VARCHAR, raw VARCHAR)`)
 		return err
 	}
 	// Column names in DuckDB's rejects are ours (c0, c1, ...): map them back.
@@ -185,7 +185,7 @@ func (s *source) collectReaderRejects(ctx context.Context, tx *sql.Tx) error {
 		SELECT e.line, %s AS column_name,
 		       e.error_type || ': ' || e.error_message AS reason, e.csv_line AS raw
 		FROM tl_rej_errors e ORDER BY e.line`, colCase)
-	if _, err := tx.ExecContext(ctx, q); err != nil {
+	if _, err := execT(ctx, tx, q); err != nil {
 		return err
 	}
 	// One rejected record can carry several errors; count records.
@@ -204,10 +204,10 @@ func (s *source) collectReaderRejects(ctx context.Context, tx *sql.Tx) error {
 	q = fmt.Sprintf(`CREATE TEMP TABLE tl_rejfix AS
 		SELECT (line - %d) - (row_number() OVER (ORDER BY line) - 1) AS d
 		FROM (SELECT DISTINCT line FROM tl_reader_rejects)`, first)
-	if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS tl_rejfix"); err != nil {
+	if _, err := execT(ctx, tx, "DROP TABLE IF EXISTS tl_rejfix"); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, q); err != nil {
+	if _, err := execT(ctx, tx, q); err != nil {
 		return err
 	}
 	s.line = fmt.Sprintf("(%[1]s + %[2]d + (SELECT count(*) FROM tl_rejfix WHERE d <= %[1]s))", s.index, first)

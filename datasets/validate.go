@@ -247,15 +247,15 @@ func tagsValue(raw, typ, list string, fromJSON bool) string {
 
 // checkedSQL is the SELECT over tl_stage that types every canonical column,
 // names the first failing column and gives every reason a row fails.
-func (p *plan) checkedSQL(t table, s *source) string {
+func (p *plan) checkedSQL(t table, s *source, from string) string {
 	var sel []string
-	sel = append(sel, "tl_stage.rowid AS tl_rowid", s.line+" AS tl_line")
+	sel = append(sel, "tl_stage.tl_line")
 	for _, c := range t.columns {
 		sel = append(sel, fmt.Sprintf("%s AS v_%s", p.values[c.name], c.name))
 	}
 	sel = append(sel, p.extra+" AS v_extra")
 	if len(p.checks) == 0 {
-		return "SELECT " + strings.Join(sel, ",\n\t") + ", NULL::VARCHAR AS tl_reason, NULL::VARCHAR AS tl_column FROM tl_stage"
+		return "SELECT " + strings.Join(sel, ",\n\t") + ", NULL::VARCHAR AS tl_reason, NULL::VARCHAR AS tl_column, NULL::VARCHAR AS tl_raw FROM " + from
 	}
 	// Checks refer to typed values as v_<column>; raw expressions refer to
 	// tl_stage, so the checks run in the inner query.
@@ -272,5 +272,6 @@ func (p *plan) checkedSQL(t table, s *source) string {
 	// resolves select-list aliases in later expressions of the same list.
 	return "SELECT " + strings.Join(sel, ",\n\t") +
 		",\n\tNULLIF(concat_ws('; ', " + strings.Join(reasons, ", ") + "), '') AS tl_reason" +
-		",\n\tCASE " + strings.Join(cols, " ") + " END AS tl_column FROM tl_stage"
+		",\n\tCASE " + strings.Join(cols, " ") + " END AS tl_column" +
+		",\n\tCASE WHEN tl_reason IS NOT NULL THEN " + s.raw + " END AS tl_raw FROM " + from
 }

@@ -130,6 +130,8 @@ type generator struct {
 	v      video
 	counts counts
 
+	flowReview int64 // time of the current video's first violation review (0: none yet)
+
 	familySeen    int64    // family videos drawn so far
 	familyPlanted [8]int64 // their planted violations per policy
 
@@ -430,13 +432,21 @@ func (g *generator) drawEvents(n int64) {
 	v := &g.v
 	g.evs = g.evs[:0]
 	g.orphans = g.orphans[:0]
+	g.flowReview = 0
 	for p := range policies {
 		if v.planted[p] {
 			g.violationFlow(uint8(p))
 		}
 	}
 	if r.Float64() < benignFlowShare {
-		g.benignFlow(uint8(r.IntN(len(policies))))
+		// Nothing is reported or reviewed once the video is removed.
+		removed := int64(math.MaxInt64)
+		for i := range g.evs {
+			if e := &g.evs[i]; e.typ == evEnforcement && e.action == actRemoved {
+				removed = min(removed, e.t)
+			}
+		}
+		g.benignFlow(uint8(r.IntN(len(policies))), removed)
 	}
 	slices.SortStableFunc(g.evs, func(a, b event) int {
 		if c := cmp.Compare(a.t, b.t); c != 0 {
@@ -477,6 +487,12 @@ func (g *generator) violationFlow(p uint8) {
 	c := g.v.created
 	titles := policyTitles[p]
 	title := titles[r.IntN(len(titles))]
+	if g.flowReview != 0 {
+		// A second policy on the same video: the reviewer of the first
+		// finds it in the same review.
+		g.enforce(p, title, g.flowReview+1+int64(r.IntN(120)), false)
+		return
+	}
 	var detect int64
 	proactive := r.Float64() < proactiveShare
 	if proactive {
@@ -502,18 +518,30 @@ func (g *generator) violationFlow(p uint8) {
 			src = srcPartner
 		}
 		g.add(event{t: detect, typ: evReport, source: src, policy: p})
-		for extra := r.IntN(4); extra > 0; extra-- {
-			g.add(event{t: detect + g.lognormal(2*3600, 1.2, 1), typ: evReport, source: srcUser, policy: p})
-		}
-		if r.Float64() < 0.30 {
-			g.add(event{t: detect + g.lognormal(3600, 1.0, 1), typ: evFlag, source: srcModel, policy: p})
-		}
 	}
 	reviewMedian := 2 * 3600.0
 	if !proactive {
 		reviewMedian = 6 * 3600
 	}
 	review := detect + g.lognormal(reviewMedian, 1.0, 1)
+	if !proactive {
+		// More reports, and sometimes a flag, while the video waits for
+		// review.
+		for extra := r.IntN(4); extra > 0; extra-- {
+			g.add(event{t: detect + r.Int64N(review-detect+1), typ: evReport, source: srcUser, policy: p})
+		}
+		if r.Float64() < 0.30 {
+			g.add(event{t: detect + r.Int64N(review-detect+1), typ: evFlag, source: srcModel, policy: p})
+		}
+	}
+	g.flowReview = review
+	g.enforce(p, title, review, proactive)
+}
+
+// enforce plants a violation review at the given time and what follows it:
+// enforcement, and for some an escalation, an appeal and a reinstatement.
+func (g *generator) enforce(p uint8, title string, review int64, proactive bool) {
+	r := g.r
 	rsrc := srcModerator
 	if r.Float64() < 0.25 {
 		rsrc = srcModel
@@ -553,27 +581,32 @@ func (g *generator) violationFlow(p uint8) {
 
 // benignFlow plants a report or flag on a video that is then, most of the
 // time, reviewed as no violation.
-func (g *generator) benignFlow(p uint8) {
+func (g *generator) benignFlow(p uint8, removed int64) {
 	r := g.r
 	c := g.v.created
 	var detect int64
+	typ, src := evReport, srcUser
 	if r.Float64() < 0.7 {
 		detect = c + g.lognormal(12*3600, 1.2, 1)
-		g.add(event{t: detect, typ: evReport, source: srcUser, policy: p})
 	} else {
 		detect = c + g.lognormal(2*3600, 1.2, 1)
-		src := srcModel
+		typ, src = evFlag, srcModel
 		if r.IntN(2) == 0 {
 			src = srcKeywordList
 		}
-		g.add(event{t: detect, typ: evFlag, source: src, policy: p})
 	}
-	if r.Float64() < benignReviewShare {
-		src := srcModerator
-		if r.Float64() < 0.3 {
-			src = srcModel
-		}
-		g.add(event{t: detect + g.lognormal(6*3600, 1.0, 1), typ: evReview, source: src, policy: p, decision: decNoViolation})
+	review := detect + g.lognormal(6*3600, 1.0, 1)
+	rsrc := srcModerator
+	if r.Float64() < 0.3 {
+		rsrc = srcModel
+	}
+	reviewed := r.Float64() < benignReviewShare
+	if detect >= removed {
+		return
+	}
+	g.add(event{t: detect, typ: typ, source: src, policy: p})
+	if reviewed && review < removed {
+		g.add(event{t: review, typ: evReview, source: rsrc, policy: p, decision: decNoViolation})
 	}
 }
 
