@@ -22,7 +22,8 @@ func proportion(x, n int64, conf float64) Proportion {
 }
 
 // CompareProportions tests x1 of n1 against x2 of n2 (two-sided), choosing
-// the test by the smallest expected cell count of the 2x2 table: Fisher's
+// the test as stats.CompareProportions does, by the smallest expected cell
+// count of the 2x2 table (Cochran's rule), and saying why: Fisher's
 // exact test below 5, the pooled two-proportion z test (equal to Pearson's
 // chi-square without continuity correction) otherwise. An empty group gives
 // method "none" and p-value 1.
@@ -33,9 +34,7 @@ func CompareProportions(x1, n1, x2, n2 int64) TestResult {
 		return tr
 	}
 	a, b, c, d := x1, n1-x1, x2, n2-x2
-	N := float64(n1 + n2)
-	col1, col2 := float64(a+c), float64(b+d)
-	minE := math.Min(math.Min(float64(n1)*col1, float64(n1)*col2), math.Min(float64(n2)*col1, float64(n2)*col2)) / N
+	minE := stats.MinExpected(a, b, c, d)
 	if minE < minExpected {
 		t := stats.FisherExact(a, b, c, d, stats.TwoSided)
 		tr.Method = "Fisher's exact test"

@@ -213,7 +213,8 @@ func singleEdit(seed, cand []rune) (editKind, int) {
 //	one substitution (L>=4)                    0.6*(1-1/L); at the first letter 0.4*(1-1/L)
 //	seed skeleton inside a longer word         0.5
 //	candidate a prefix of the seed             0.3   truncation
-//	d >= 2 edits with d/L <= 2/3               0.25*(1-d/L)  look-alike
+//	d >= 2 edits with d/L <= 1/2 (or <= 2/3 with the same
+//	first two letters)                         0.25*(1-d/L)  look-alike
 //	contains the seed's first max(4, L-2) letters 0.1  look-alike
 func ScoreVariant(seed, cand string) (score float64, reasons []string) {
 	if cand == seed {
@@ -287,7 +288,10 @@ func ScoreVariant(seed, cand string) (score float64, reasons []string) {
 	if len(cr) >= 3 && len(cr) < len(sr) && strings.HasPrefix(ss, cs) {
 		return scoreTruncation, append(traitReasons(), "truncation of the seed")
 	}
-	if d >= 2 && float64(d) <= maxLookalikeEdits*L {
+	// Up to half the seed's length in edits is a look-alike; up to two
+	// thirds only when the first two letters agree ("omelette"), so that
+	// short unrelated words ("owldiy") are not listed.
+	if d >= 2 && (float64(d) <= L/2 || float64(d) <= maxLookalikeEdits*L && len(cr) >= 2 && len(sr) >= 2 && cr[0] == sr[0] && cr[1] == sr[1]) {
 		return scoreLookalike * (1 - float64(d)/L), append(traitReasons(), fmt.Sprintf("edit distance %d of %d", d, len(sr)))
 	}
 	if p := sharedPrefix(len(sr)); p > 0 && strings.Contains(cs, string(sr[:p])) {

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trendlab/trendlab/analysis"
+)
+
+func init() { commands = append(commands, newInvestigateCmd) }
+
+func newInvestigateCmd(a *app) *cobra.Command {
+	var (
+		req                      analysis.Request
+		since, until, changeDate string
+		asJSON                   bool
+		sampleSize               int64
+		seed                     uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "investigate",
+		Short: "Investigate a hashtag and its variants against a baseline",
+		Long: `Investigate a hashtag: find its variants in the data (case and width
+folding, leetspeak, confusable characters, typos, compounds) and accept those
+scoring at least --min-score, or exactly the --variants given; then compare
+the tag set's violation rate per policy with the baseline (the rest of the
+platform, or another saved tag set), with intervals, the test used and why,
+risk difference and ratio, Holm-adjusted p-values and the minimum detectable
+effect; scan the daily trend for changepoints; list related tags; report
+removal metrics (proactive share, within 24 h, time to action) and the
+moderation funnel.
+
+Every rate is printed as "x/n = p% [lo, hi]" (Wilson interval). --json writes
+the whole result as one JSON document (fields described in the README).`,
+		Example: `  trendlab investigate --tag omegle
+  trendlab investigate --tag omegle --variants 0megle,omegel,omeglefunny --policies minor_safety
+  trendlab investigate --tag omegle --save-as omegle          # save the tag set
+  trendlab investigate --tagset omegle --baseline tagset:chatroulette --since 2026-06-01 --until 2026-06-30
+  trendlab investigate --tag rooftopchallenge --change-date 2026-07-01 --json > result.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if req.Tag == "" && req.TagSet == "" {
+				return usagef("give a hashtag with --tag (e.g. --tag omegle) or a saved tag set with --tagset NAME")
+			}
+			for _, p := range []struct {
+				flag, value string
+				dst         *time.Time
+			}{{"--since", since, &req.Since}, {"--until", until, &req.Until}, {"--change-date", changeDate, &req.ChangeDate}} {
+				if p.value == "" {
+					continue
+				}
+				t, err := time.Parse(time.DateOnly, p.value)
+				if err != nil {
+					return usagef("%s %q: expected a day like 2026-06-30", p.flag, p.value)
+				}
+				*p.dst = t
+			}
+			if req.Baseline != "rest" && !strings.HasPrefix(req.Baseline, "tagset:") {
+				return usagef("--baseline %q: use rest or tagset:NAME", req.Baseline)
+			}
+			if cmd.Flags().Changed("sample") && sampleSize <= 0 {
+				return usagef("--sample %d: give the number of videos to draw, e.g. --sample 200", sampleSize)
+			}
+			req.Sample, req.Seed = sampleSize, seed
+			ctx := cmd.Context()
+			ws, err := a.open(ctx, req.SaveAs == "")
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			inv, err := analysis.Investigate(ctx, ws, req)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(inv)
+			}
+			if err := analysis.WriteText(out, inv); err != nil {
+				return err
+			}
+			if req.SaveAs != "" {
+				fmt.Fprintf(out, "\nSaved tag set %q; change a decision with `trendlab tagset accept|reject %s TAG`.\n", req.SaveAs, req.SaveAs)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&req.Tag, "tag", "", "seed hashtag, with or without #")
+	f.StringSliceVar(&req.Variants, "variants", nil, "exactly these variants (comma-separated) instead of those scoring >= --min-score")
+	f.StringVar(&req.TagSet, "tagset", "", "use a saved tag set (its accepted variants)")
+	f.StringVar(&req.SaveAs, "save-as", "", "save the tag set definition under this name (needs a writable workspace)")
+	f.Float64Var(&req.MinScore, "min-score", analysis.DefaultMinScore, "accept discovered variants scoring at least this (0..1)")
+	f.BoolVar(&req.IncludeCaptions, "captions", false, "also count videos whose caption mentions the tag or a variant as a word")
+	f.StringSliceVar(&req.Policies, "policies", nil, "policies to report (comma-separated; default: all in the data)")
+	f.StringVar(&since, "since", "", "first day of the period, YYYY-MM-DD (default: first day in the data)")
+	f.StringVar(&until, "until", "", "last day of the period, inclusive, YYYY-MM-DD (default: last day in the data)")
+	f.StringVar(&req.Baseline, "baseline", "rest", "comparison group: rest (every other video) or tagset:NAME")
+	f.StringVar(&changeDate, "change-date", "", "day for the before/after comparison (default: the most significant changepoint)")
+	f.Float64Var(&req.Confidence, "confidence", 0.95, "confidence level of every interval")
+	f.Float64Var(&req.Alpha, "alpha", 0.05, "significance level after adjustment")
+	f.IntVar(&req.Permutations, "permutations", 999, "permutations for the changepoint p-values")
+	f.Int64Var(&sampleSize, "sample", 0, "draw a review sample of N violating tag-set videos (not saved)")
+	f.Uint64Var(&seed, "seed", 1, "seed of the sample and of the permutations")
+	f.IntVar(&req.RelatedLimit, "related", 20, "number of related tags to list")
+	f.BoolVar(&asJSON, "json", false, "write the result as JSON")
+	return cmd
+}
