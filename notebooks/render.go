@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"database/sql/driver"
+	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -61,6 +62,23 @@ func Render(ctx context.Context, ws *datasets.Workspace, path string, opts Optio
 	abs, _ := filepath.Abs(path)
 	sum := sha256.Sum256(src)
 	return RenderNotebook(ctx, ws, nb, Source{Path: abs, SHA256: hex.EncodeToString(sum[:])}, opts, w)
+}
+
+// OmegleInvestigation is the shipped notebook omegle-investigation.md,
+// embedded so that `trendlab demo` can render it from any directory.
+//
+//go:embed omegle-investigation.md
+var OmegleInvestigation []byte
+
+// RenderSource is Render for a notebook held in memory; name stands for its
+// path in errors and in the provenance appendix.
+func RenderSource(ctx context.Context, ws *datasets.Workspace, name string, src []byte, opts Options, w io.Writer) error {
+	nb, err := Parse(name, src)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(src)
+	return RenderNotebook(ctx, ws, nb, Source{Path: name, SHA256: hex.EncodeToString(sum[:])}, opts, w)
 }
 
 // Source identifies the notebook file a report was made from.

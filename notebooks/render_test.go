@@ -189,9 +189,31 @@ func TestRenderRejectsWrites(t *testing.T) {
 	}
 }
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if synthWS != nil {
+		synthWS.Close()
+	}
+	if synthDir != "" {
+		os.RemoveAll(synthDir)
+	}
+	os.Exit(code)
+}
+
+func TestRenderSourceMatchesFile(t *testing.T) {
+	src, err := os.ReadFile("omegle-investigation.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(src, OmegleInvestigation) {
+		t.Fatal("the embedded notebook differs from omegle-investigation.md")
+	}
+}
+
 // synthWorkspace generates and imports a small synthetic workspace once
 // per test binary.
 var (
+	synthDir  string
 	synthOnce sync.Once
 	synthWS   *datasets.Workspace
 	synthErr  error
@@ -206,6 +228,7 @@ func synthWorkspace(t testing.TB, videos int) *datasets.Workspace {
 			synthErr = err
 			return
 		}
+		synthDir = dir
 		if _, err := synth.Generate(ctx, synth.Config{Videos: videos, Seed: 7, Dir: dir, Format: "csv"}); err != nil {
 			synthErr = err
 			return
