@@ -331,13 +331,93 @@ func TestInvestigateSpike(t *testing.T) {
 	}
 }
 
+// BenchmarkInvestigate measures the whole investigation of the family seed
+// side by side with hand-written DuckDB SQL computing the same aggregates
+// (distinct tags, the tag set's ids, outcome counts per group, policy and
+// day, time-to-action quantiles, co-occurrence counts), without Go's
+// statistics. By default it runs on the small synthetic workspace of the
+// tests; TRENDLAB_BENCH_WORKSPACE names a workspace file (opened read-only)
+// for the 10M-video run:
+//
+//	TRENDLAB_BENCH_WORKSPACE=bench.duckdb go test -tags=duckdb_arrow ./analysis -run '^$' -bench Investigate -benchtime 5x
 func BenchmarkInvestigate(b *testing.B) {
-	ws, m := synthWorkspace(b)
 	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Investigate(ctx, ws, Request{Tag: m.Family.SeedTag}); err != nil {
+	var ws *datasets.Workspace
+	seed := "omegle"
+	if path := os.Getenv("TRENDLAB_BENCH_WORKSPACE"); path != "" {
+		var err error
+		ws, err = datasets.Open(ctx, path, datasets.Options{ReadOnly: true})
+		if err != nil {
 			b.Fatal(err)
 		}
+		defer ws.Close()
+	} else {
+		ws, _ = synthWorkspace(b)
 	}
+	b.Run("investigate", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Investigate(ctx, ws, Request{Tag: seed}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("handwritten_sql", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := handwrittenAggregates(ctx, ws, seed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// handwrittenAggregates is the baseline of the benchmark: the aggregates
+// Investigate needs, as plain SQL on one connection, rows drained.
+func handwrittenAggregates(ctx context.Context, ws *datasets.Workspace, seed string) error {
+	conn, err := ws.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	family := []any{seed, "0megle", "omeg1e", "οmegle", "omegel", "omeglefunny", "omegletalk", "funnyomegle"}
+	in := placeholders(len(family))
+	stmts := []struct {
+		q    string
+		args []any
+	}{
+		{`SELECT min(created_at), max(created_at) FROM videos`, nil},
+		{`SELECT tag, count(*) FROM video_tags GROUP BY tag HAVING levenshtein(tag, ?) <= 5 OR contains(tag, 'omeg')`, []any{seed}},
+		{`SELECT tag, tag_raw, count(*), count(DISTINCT video_id) FROM video_tags WHERE tag IN (` + in + `) GROUP BY GROUPING SETS ((tag), (tag, tag_raw))`, family},
+		{`CREATE OR REPLACE TEMP TABLE hw_members AS SELECT v.video_id, CAST(v.created_at AS DATE) AS day FROM videos v
+		  WHERE v.video_id IN (SELECT video_id FROM video_tags WHERE tag IN (` + in + `))`, family},
+		{`SELECT CAST(created_at AS DATE) AS d, count(*) FROM videos GROUP BY d`, nil},
+		{`SELECT day, count(*) FROM hw_members GROUP BY day`, nil},
+		{`SELECT m.video_id IS NOT NULL, o.policy, CAST(o.created_at AS DATE),
+			count(*) FILTER (WHERE o.violating), count(*) FILTER (WHERE o.reported), count(*) FILTER (WHERE o.flagged),
+			count(*) FILTER (WHERE o.reviewed), count(*) FILTER (WHERE o.removed_at IS NOT NULL),
+			count(*) FILTER (WHERE o.proactive), count(*) FILTER (WHERE o.within_24h), count(*) FILTER (WHERE o.escalated),
+			count(*) FILTER (WHERE o.appealed), count(*) FILTER (WHERE o.reinstated)
+		  FROM video_outcomes o LEFT JOIN hw_members m ON o.video_id = m.video_id GROUP BY ALL`, nil},
+		{`SELECT o.policy, m.video_id IS NOT NULL AS in_set, quantile_cont(o.time_to_action_s, [0.5, 0.9, 0.99])
+		  FROM video_outcomes o LEFT JOIN hw_members m ON o.video_id = m.video_id
+		  WHERE o.removed_at IS NOT NULL GROUP BY GROUPING SETS ((o.policy, in_set), (o.policy))`, nil},
+		{`WITH co AS (SELECT t.tag, count(DISTINCT t.video_id) AS nab FROM video_tags t JOIN hw_members m ON t.video_id = m.video_id
+		  GROUP BY t.tag HAVING count(DISTINCT t.video_id) >= 5)
+		  SELECT co.tag, co.nab, count(DISTINCT t.video_id) FROM co JOIN video_tags t ON t.tag = co.tag GROUP BY co.tag, co.nab`, nil},
+	}
+	for _, s := range stmts {
+		rows, err := conn.QueryContext(ctx, s.q, s.args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	_, err = conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.hw_members`)
+	return err
 }
