@@ -97,8 +97,8 @@ func TestTestEdges(t *testing.T) {
 func TestEffectEdges(t *testing.T) {
 	// Zero-count corrections: the finite bound comes from the table with
 	// 0.5 added to every cell.
-	// x1 = 0 of 10 against 3 of 12, corrected to 0.5 of 11 against 3.5 of 13.
-	_, katz := riskRatioKatz(0.5, 11, 3.5, 13, 0.95)
+	// x1 = 0 of 10 against 3 of 12, corrected to 0.5 of 10.5 against 3.5 of 12.5.
+	_, katz := riskRatioKatz(0.5, 10.5, 3.5, 12.5, 0.95)
 	// [[0 10][6 3]] corrected to [[0.5 10.5][6.5 3.5]].
 	lor := math.Log(0.5) + math.Log(3.5) - math.Log(10.5) - math.Log(6.5)
 	se := math.Sqrt(1/0.5 + 1/10.5 + 1/6.5 + 1/3.5)

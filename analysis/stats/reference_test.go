@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"sync"
 	"testing"
 )
 
@@ -88,6 +89,8 @@ type reference struct {
 	RiskDifference section[twoCase]    `json:"risk_difference"`
 	RiskRatio      section[twoCase]    `json:"risk_ratio"`
 	OddsRatio      section[tableCase]  `json:"odds_ratio"`
+	RiskRatioZero  section[twoCase]    `json:"risk_ratio_zero"`
+	OddsRatioZero  section[tableCase]  `json:"odds_ratio_zero"`
 	Binomtest      section[binomCase]  `json:"binomtest"`
 	Poisson        section[poisCase]   `json:"poisson"`
 	Multipletests  section[multiCase]  `json:"multipletests"`
@@ -177,20 +180,33 @@ type kappaCase struct {
 	Kappa, SE num
 }
 
+var (
+	refOnce sync.Once
+	refData reference
+	refErr  error
+)
+
+// loadReference decodes testdata/reference.json once per test binary.
 func loadReference(t *testing.T) reference {
 	t.Helper()
-	b, err := os.ReadFile("testdata/reference.json")
-	if err != nil {
-		t.Fatalf("reading reference vectors: %v (regenerate with: cd testdata && /usr/bin/python3 reference.py > reference.json)", err)
+	refOnce.Do(func() {
+		b, err := os.ReadFile("testdata/reference.json")
+		if err != nil {
+			refErr = fmt.Errorf("reading reference vectors: %w (regenerate with: cd testdata && /usr/bin/python3 reference.py > reference.json)", err)
+			return
+		}
+		if err := json.Unmarshal(b, &refData); err != nil {
+			refErr = fmt.Errorf("decoding testdata/reference.json: %w", err)
+			return
+		}
+		if refData.Versions["scipy"] == "" || refData.Versions["statsmodels"] == "" {
+			refErr = fmt.Errorf("testdata/reference.json does not record library versions")
+		}
+	})
+	if refErr != nil {
+		t.Fatal(refErr)
 	}
-	var ref reference
-	if err := json.Unmarshal(b, &ref); err != nil {
-		t.Fatalf("decoding testdata/reference.json: %v", err)
-	}
-	if ref.Versions["scipy"] == "" || ref.Versions["statsmodels"] == "" {
-		t.Fatalf("testdata/reference.json does not record library versions")
-	}
-	return ref
+	return refData
 }
 
 func alternative(t *testing.T, s string) Alternative {
@@ -313,6 +329,23 @@ func TestReferenceEffectSizes(t *testing.T) {
 		check(t, what+".rr", rr, c.Est)
 		check(t, what+".Lo", iv.Lo, c.Lo)
 		check(t, what+".Hi", iv.Hi, c.Hi)
+	}
+	for _, c := range ref.RiskRatioZero.Cases {
+		rr, iv := RiskRatio(c.X1, c.N1, c.X2, c.N2, c.Conf)
+		what := fmt.Sprintf("RiskRatio(%d, %d, %d, %d, %v)", c.X1, c.N1, c.X2, c.N2, c.Conf)
+		check(t, what+".rr", rr, c.Est)
+		check(t, what+".Lo", iv.Lo, c.Lo)
+		check(t, what+".Hi", iv.Hi, c.Hi)
+	}
+	for _, c := range ref.OddsRatioZero.Cases {
+		or, iv := OddsRatio(c.A, c.B, c.C, c.D, c.Conf)
+		what := fmt.Sprintf("OddsRatio(%d, %d, %d, %d, %v)", c.A, c.B, c.C, c.D, c.Conf)
+		check(t, what+".or", or, c.Est)
+		check(t, what+".Lo", iv.Lo, c.Lo)
+		check(t, what+".Hi", iv.Hi, c.Hi)
+	}
+	if len(ref.RiskRatioZero.Cases) == 0 || len(ref.OddsRatioZero.Cases) == 0 {
+		t.Error("no zero-count reference cases")
 	}
 	for _, c := range ref.OddsRatio.Cases {
 		or, iv := OddsRatio(c.A, c.B, c.C, c.D, c.Conf)

@@ -129,11 +129,11 @@ func RiskDifference(x1, n1, x2, n2 int64, conf float64) (diff float64, ci Interv
 //
 // Reference: statsmodels confint_proportions_2indep(compare="ratio",
 // method="log"). Zero counts: the estimate stays uncorrected (rr = 0 when
-// x1 = 0, +Inf when x2 = 0 < x1, NaN when both are 0); the finite bound of
-// the interval comes from the table with 0.5 added to x1 and x2 (and 1 to
-// n1 and n2), the other bound is 0 or +Inf, so the interval always
-// contains rr. Both x1 = x2 = 0, or an empty group, gives NaN and
-// [0, +Inf].
+// x1 = 0, +Inf when x2 = 0 < x1); the finite bound of the interval is the
+// Katz bound with 0.5 added to x1, n1, x2 and n2 (Pettigrew et al. 1986;
+// statsmodels method="log-adjusted"), the other bound is 0 or +Inf, so the
+// interval always contains rr. Both x1 = x2 = 0, or an empty group, gives
+// NaN and [0, +Inf].
 func RiskRatio(x1, n1, x2, n2 int64, conf float64) (rr float64, ci Interval) {
 	checkCount(x1, n1)
 	checkCount(x2, n2)
@@ -150,7 +150,7 @@ func RiskRatio(x1, n1, x2, n2 int64, conf float64) (rr float64, ci Interval) {
 	if x1 > 0 && x2 > 0 {
 		return katz(f1, f2, g1, g2)
 	}
-	_, adj := katz(f1+0.5, f2+1, g1+0.5, g2+1)
+	_, adj := katz(f1+0.5, f2+0.5, g1+0.5, g2+0.5)
 	if x1 == 0 {
 		return 0, Interval{0, adj.Hi}
 	}
@@ -165,8 +165,8 @@ func RiskRatio(x1, n1, x2, n2 int64, conf float64) (rr float64, ci Interval) {
 // Reference: statsmodels confint_proportions_2indep(compare="odds-ratio",
 // method="logit"). Zero cells: the estimate stays uncorrected (0 when a or
 // d is 0, +Inf when b or c is 0); the finite bound comes from the
-// Haldane-Anscombe table with 0.5 added to every cell and the other bound
-// is 0 or +Inf. When the estimate is 0/0 (an empty row or column, or zeros
+// Haldane-Anscombe table with 0.5 added to every cell (statsmodels
+// method="logit-adjusted") and the other bound is 0 or +Inf. When the estimate is 0/0 (an empty row or column, or zeros
 // on both diagonals) it returns NaN and [0, +Inf].
 func OddsRatio(a, b, c, d int64, conf float64) (or float64, ci Interval) {
 	checkCells(a, b, c, d)

@@ -142,6 +142,32 @@ for x1, n1, x2, n2 in TWO:
             a, b, c, d = x1, n1 - x1, x2, n2 - x2
             rows["odds_ratio"].append({"a": a, "b": b, "c": c, "d": d, "conf": conf,
                                        "est": f(a * d / (b * c)), "lo": f(lo), "hi": f(hi)})
+# Zero counts: the Go code keeps the uncorrected estimate (0 or +Inf) and
+# takes the finite bound from statsmodels' adjusted methods.
+rows["zero_ratio"] = []
+for x1, n1, x2, n2 in [(0, 10, 3, 12), (3, 12, 0, 10), (0, 1000, 25, 1000), (0, 1, 1, 1)]:
+    for conf in CONFS:
+        lo, hi = confint_proportions_2indep(x1, n1, x2, n2, method="log-adjusted",
+                                            compare="ratio", alpha=1 - conf)
+        est = 0.0 if x1 == 0 else float("inf")
+        rows["zero_ratio"].append({"x1": x1, "n1": n1, "x2": x2, "n2": n2, "conf": conf,
+                                   "est": f(est), "lo": f(0.0 if x1 == 0 else lo),
+                                   "hi": f(hi if x1 == 0 else float("inf"))})
+rows["zero_odds"] = []
+for x1, n1, x2, n2 in [(0, 10, 6, 9), (10, 10, 3, 9), (2, 50, 0, 40), (5, 5, 0, 3)]:
+    for conf in CONFS:
+        lo, hi = confint_proportions_2indep(x1, n1, x2, n2, method="logit-adjusted",
+                                            compare="odds-ratio", alpha=1 - conf)
+        a, b, c, d = x1, n1 - x1, x2, n2 - x2
+        zero_num = a * d == 0
+        rows["zero_odds"].append({"a": a, "b": b, "c": c, "d": d, "conf": conf,
+                                  "est": f(0.0 if zero_num else float("inf")),
+                                  "lo": f(0.0 if zero_num else lo),
+                                  "hi": f(hi if zero_num else float("inf"))})
+out["risk_ratio_zero"] = {"source": "statsmodels confint_proportions_2indep(method='log-adjusted', compare='ratio') for the finite bound",
+                          "cases": rows["zero_ratio"]}
+out["odds_ratio_zero"] = {"source": "statsmodels confint_proportions_2indep(method='logit-adjusted', compare='odds-ratio') for the finite bound",
+                          "cases": rows["zero_odds"]}
 out["risk_difference"] = {"source": "statsmodels confint_proportions_2indep(method='newcomb', compare='diff')",
                           "cases": rows["risk_difference"]}
 out["risk_ratio"] = {"source": "statsmodels confint_proportions_2indep(method='log', compare='ratio')",
