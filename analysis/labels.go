@@ -130,6 +130,16 @@ func ValidateLabelSet(set []LabelDef) error {
 	return nil
 }
 
+// LabelForKey returns the label a key gives in a label set.
+func LabelForKey(set []LabelDef, key string) (LabelDef, bool) {
+	for _, d := range set {
+		if d.Key == key {
+			return d, true
+		}
+	}
+	return LabelDef{}, false
+}
+
 func findLabel(set []LabelDef, name string) (LabelDef, bool) {
 	for _, d := range set {
 		if d.Name == name {

@@ -459,6 +459,18 @@ func TestParseLabelSet(t *testing.T) {
 	}
 }
 
+func TestLabelForKey(t *testing.T) {
+	set := DefaultLabelSet()
+	for key, want := range map[string]string{"e": LabelEscalate, "v": LabelViolating, "n": LabelNotViolating, "u": LabelUnsure} {
+		if d, ok := LabelForKey(set, key); !ok || d.Name != want {
+			t.Errorf("key %q gives %+v, %v; want %s", key, d, ok, want)
+		}
+	}
+	if d, ok := LabelForKey(set, "x"); ok {
+		t.Errorf("key x gives %+v", d)
+	}
+}
+
 func FuzzParseLabelSet(f *testing.F) {
 	f.Add("escalate:e!,violating:v!,not_violating:n,unsure:u")
 	f.Add("a:x,b:y")

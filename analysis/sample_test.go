@@ -346,6 +346,17 @@ func TestSampleStratified(t *testing.T) {
 		// 10 * (18, 18, 18, 6)/60 = 3, 3, 3, 1.
 		{"region, proportional", SampleDefinition{Frame: SampleFrame{}, Strata: StrataRegion, Size: 10, Seed: 5},
 			map[string][2]int64{"US": {18, 3}, "BR": {18, 3}, "DE": {18, 3}, StratumUnknown: {6, 1}}},
+		// Policy strata of a frame that is not only violating videos: the
+		// alphabetically first policy with an outcome; bullying_harassment
+		// i%4 == 0 (15), hate_speech i%5 == 0 but not i%4 (9), minor_safety
+		// i%3 == 0 but neither (12), no outcome: unknown (24). 12 x (15, 9, 12,
+		// 24)/60 = 3, 1.8, 2.4, 4.8: floors 3, 1, 2, 4; the two left go to
+		// the remainders .8, .8.
+		{"policy without a violating filter", SampleDefinition{Strata: StrataPolicy, Size: 12, Seed: 2},
+			map[string][2]int64{"bullying_harassment": {15, 3}, "hate_speech": {9, 2}, "minor_safety": {12, 2}, StratumUnknown: {24, 5}}},
+		// The order of --policies decides: hate_speech first.
+		{"policy priority", SampleDefinition{Frame: SampleFrame{Policies: []string{"hate_speech", "bullying_harassment"}}, Strata: StrataPolicy, Size: 6, Seed: 2},
+			map[string][2]int64{"hate_speech": {12, 3}, "bullying_harassment": {12, 3}}},
 		// ISO weeks of 60 half-days from Monday 5 Jan 2026: 14 per week for
 		// W02..W05, 4 in W06. 10 * (14,14,14,14,4)/60 = 2.33 (x4), 0.67:
 		// floors 2,2,2,2,0; the two left go to the largest remainders, W06
@@ -620,6 +631,18 @@ func TestCreateSample(t *testing.T) {
 	if _, err := SampleMemberDetail(ctx, ws, s.ID, 99); err == nil {
 		t.Error("position 99 of 8 accepted")
 	}
+}
+
+func ExampleAllocateSizes() {
+	// 100 members over strata of 5000, 3000 and 200 frame videos,
+	// proportionally: 60.98, 36.59, 2.44 -> 61, 37, 2.
+	fmt.Println(AllocateSizes([]float64{5000, 3000, 200}, []int64{5000, 3000, 200}, 100))
+	// Neyman: weights N_h sqrt(p_h(1-p_h)) with priors p_h = 0.5, 0.1, 0.5.
+	w := []float64{5000 * 0.5, 3000 * 0.3, 200 * 0.5}
+	fmt.Println(AllocateSizes(w, []int64{5000, 3000, 200}, 100))
+	// Output:
+	// [61 37 2]
+	// [71 26 3]
 }
 
 // BenchmarkDrawSample draws a stratified sample from the fixture.
