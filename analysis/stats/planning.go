@@ -42,7 +42,8 @@ func SampleSizeProportion(p, margin, conf float64, N int64) int64 {
 // CohensH returns Cohen's (1988) effect size for two proportions,
 // h = 2·asin(√p1) - 2·asin(√p2), the difference on the variance-stabilising
 // arcsine scale. |h| = 0.2, 0.5, 0.8 are Cohen's "small", "medium",
-// "large". Reference: statsmodels proportion_effectsize.
+// "large". Reference: statsmodels proportion_effectsize. Proportions
+// outside [0, 1] give NaN.
 func CohensH(p1, p2 float64) float64 {
 	return 2*math.Asin(math.Sqrt(p1)) - 2*math.Asin(math.Sqrt(p2))
 }
