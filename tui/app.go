@@ -13,6 +13,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trendlab/trendlab/analysis"
 )
 
 // screenID names a screen; its number is the key that opens it.
@@ -22,10 +24,14 @@ const (
 	screenCatalog screenID = iota
 	screenConsole
 	screenResults
+	screenTags
+	screenReview
+	screenQueries
+	screenReport
 	numScreens
 )
 
-var screenNames = [...]string{"Catalog", "SQL", "Results"}
+var screenNames = [...]string{"Catalog", "SQL", "Results", "Tags", "Review", "Queries", "Report"}
 
 // probeMsg runs fn on the model inside the event loop, where reading the
 // model is safe; tests use it to wait for a state.
@@ -48,6 +54,10 @@ type Model struct {
 	catalog catalogModel
 	console consoleModel
 	grid    gridModel
+	tags    tagsModel
+	review  reviewModel
+	palette paletteModel
+	report  reportModel
 }
 
 // New builds the TUI's model on an open workspace. Close it with Close when
@@ -74,6 +84,10 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 		catalog: newCatalog(sess),
 		console: newConsole(sess, hist, dark),
 		grid:    newGrid(sess),
+		tags:    newTags(sess),
+		review:  newReview(sess),
+		palette: newPalette(sess),
+		report:  newReport(sess),
 		width:   80, height: 24,
 	}
 	if herr != nil {
@@ -103,7 +117,7 @@ func Run(ctx context.Context, cfg Config, opts ...tea.ProgramOption) error {
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.catalog.Init()}
+	cmds := []tea.Cmd{m.catalog.Init(), m.review.loadSamples(), m.palette.load()}
 	if m.cfg.Background == BackgroundAuto && !m.cfg.NoColor {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -118,6 +132,10 @@ func (m *Model) layout() {
 	h := m.bodyHeight()
 	m.catalog.setSize(m.width, h)
 	m.console.setSize(m.width, h)
+	m.tags.setSize(m.width, h)
+	m.review.setSize(m.width, h)
+	m.palette.setSize(m.width, h)
+	m.report.setSize(m.width, h)
 	m.help.SetWidth(m.width)
 	if m.screen == screenConsole {
 		m.grid.setSize(m.width, m.console.gridHeight())
@@ -134,6 +152,12 @@ func (m *Model) typing() bool {
 		return m.console.typing() || m.grid.typing()
 	case screenResults:
 		return m.grid.typing()
+	case screenTags:
+		return m.tags.typing()
+	case screenReview:
+		return m.review.typing()
+	case screenQueries:
+		return m.palette.typing()
 	}
 	return false
 }
@@ -194,6 +218,36 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.catalog, cmd = m.catalog.Update(msg)
 		return m, cmd
+	case investigationMsg, tagSetSavedMsg:
+		var cmd tea.Cmd
+		m.tags, cmd = m.tags.Update(msg)
+		return m, cmd
+	case investigateTagMsg:
+		m.tags.input.SetValue(msg.tag)
+		m.tags.input.Blur()
+		m.tags.savedAs = ""
+		return m, tea.Batch(m.setScreen(screenTags), m.tags.investigate(analysis.Request{Tag: msg.tag}))
+	case samplesMsg, sampleOpenedMsg, memberMsg, labelledMsg, reviewStatsMsg:
+		var cmd tea.Cmd
+		m.review, cmd = m.review.Update(msg)
+		return m, cmd
+	case queriesLoadedMsg:
+		var cmd tea.Cmd
+		m.palette, cmd = m.palette.Update(msg)
+		return m, cmd
+	case runQueryMsg:
+		return m, m.runQuery(msg)
+	case reportDoneMsg:
+		var cmd tea.Cmd
+		m.report, cmd = m.report.Update(msg)
+		return m, cmd
+	case spinner.TickMsg:
+		// Every spinner keeps turning whichever screen is in front.
+		var c1, c2, c3, c4 tea.Cmd
+		m.console, c1 = m.console.Update(msg, &m.grid)
+		m.tags, c2 = m.tags.Update(msg)
+		m.report, c3 = m.report.Update(msg)
+		return m, tea.Batch(c1, c2, c3, c4)
 	case tea.KeyPressMsg:
 		if cmd, done := m.globalKey(msg); done {
 			return m, cmd
@@ -271,17 +325,42 @@ func (m *Model) toScreen(msg tea.Msg) tea.Cmd {
 			msg = c
 		}
 		m.grid, cmd = m.grid.Update(msg)
-	}
-	// Spinner ticks of a running console query must keep flowing whatever
-	// screen is in front.
-	if m.screen != screenConsole && m.console.running {
-		if _, ok := msg.(spinner.TickMsg); ok {
-			var c2 tea.Cmd
-			m.console, c2 = m.console.Update(msg, &m.grid)
-			return tea.Batch(cmd, c2)
+	case screenTags:
+		m.tags, cmd = m.tags.Update(msg)
+	case screenReview:
+		if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "n" && m.review.state == reviewList {
+			// a new sample's frame defaults to the tag set under investigation
+			return m.review.newForm(m.tags.savedAs)
 		}
+		m.review, cmd = m.review.Update(msg)
+	case screenQueries:
+		m.palette, cmd = m.palette.Update(msg)
+	case screenReport:
+		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, reportKeys.Write) && !m.report.busy {
+			return m.report.write(m.tags.inv, m.review.sample)
+		}
+		m.report, cmd = m.report.Update(msg)
 	}
 	return cmd
+}
+
+// runQuery materialises a (saved) query into the grid.
+func (m *Model) runQuery(q runQueryMsg) tea.Cmd {
+	req := m.sess.newID()
+	m.grid.req = req
+	m.grid.err = ""
+	m.grid.status = "running " + q.title + "…"
+	cmd := m.setScreen(screenResults)
+	sess := m.sess
+	return tea.Batch(cmd, func() tea.Msg {
+		var rs *resultSet
+		err := sess.withConn(func(c *sqlConn) error {
+			var err error
+			rs, err = materialize(context.Background(), c, req, q.title, q.sql, q.args...)
+			return err
+		})
+		return resultMsg{req: req, rs: rs, err: err}
+	})
 }
 
 func (m *Model) openResult(o openResultMsg) tea.Cmd {
@@ -326,6 +405,14 @@ func (m *Model) keyMap() keyMap {
 		k = consoleKeyMap(m.console.editing)
 	case screenResults:
 		k = gridKeyMap()
+	case screenTags:
+		k = tagsKeyMap(m.tags.typing())
+	case screenReview:
+		k = m.review.keyMap()
+	case screenQueries:
+		k = paletteKeyMap()
+	case screenReport:
+		k = reportKeyMap()
 	}
 	if !m.typing() {
 		k.short = append(k.short, globalKeys.Help, globalKeys.Quit)
@@ -365,6 +452,14 @@ func (m *Model) View() tea.View {
 			body = m.console.View(m.th, m.grid)
 		case screenResults:
 			body = m.resultsView()
+		case screenTags:
+			body = m.tags.View(m.th)
+		case screenReview:
+			body = m.review.View(m.th)
+		case screenQueries:
+			body = m.palette.View(m.th)
+		case screenReport:
+			body = m.report.View(m.th, m.tags.inv, m.review.sample)
 		}
 	}
 	b.WriteString(fitLines(body, m.width, m.bodyHeight()))

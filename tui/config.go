@@ -4,25 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 )
-
-// Label is one choice of the sample-review label set: the single key that
-// gives it and the label value stored.
-type Label struct {
-	Key  string // one key, e.g. "v"
-	Name string // the stored label, e.g. "violating"
-}
-
-// DefaultLabels is the label set used when the configuration names none.
-var DefaultLabels = []Label{
-	{Key: "e", Name: "escalate"},
-	{Key: "v", Name: "violating"},
-	{Key: "n", Name: "not_violating"},
-	{Key: "u", Name: "unsure"},
-}
 
 // Background says which terminal background the colours are chosen for.
 type Background int
@@ -41,8 +26,10 @@ type Config struct {
 	Workspace *datasets.Workspace
 	// Reviewer names the person labelling samples (stored with each label).
 	Reviewer string
-	// Labels is the sample-review label set; empty means DefaultLabels.
-	Labels []Label
+	// Labels is the label set of samples created in the TUI; empty means
+	// analysis.DefaultLabelSet. A sample keeps its own label set, which
+	// the review screen uses.
+	Labels []analysis.LabelDef
 	// PauseEvery shows a pause reminder after this many reviewed items;
 	// 0 turns the reminder off.
 	PauseEvery int
@@ -77,20 +64,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("tui: no workspace")
 	}
 	if len(c.Labels) == 0 {
-		c.Labels = DefaultLabels
+		c.Labels = analysis.DefaultLabelSet()
 	}
-	seen := map[string]string{}
-	for _, l := range c.Labels {
-		if len([]rune(l.Key)) != 1 || strings.TrimSpace(l.Name) == "" {
-			return fmt.Errorf("label %q with key %q: each label needs a name and exactly one key", l.Name, l.Key)
-		}
-		if reservedReviewKeys[l.Key] {
-			return fmt.Errorf("label %q: key %q is taken by the review screen; choose another", l.Name, l.Key)
-		}
-		if other, dup := seen[l.Key]; dup {
-			return fmt.Errorf("labels %q and %q share the key %q; give each its own", other, l.Name, l.Key)
-		}
-		seen[l.Key] = l.Name
+	if err := checkLabelKeys(c.Labels); err != nil {
+		return err
 	}
 	if c.PauseEvery < 0 {
 		return fmt.Errorf("pause-every %d: use 0 (off) or a positive number of items", c.PauseEvery)
@@ -104,27 +81,29 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// ParseLabels reads a label set written as "key=name,key=name", e.g.
-// "e=escalate,v=violating,n=not_violating,u=unsure".
-func ParseLabels(s string) ([]Label, error) {
-	var out []Label
-	for i, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		k, name, ok := strings.Cut(part, "=")
-		if !ok {
-			return nil, fmt.Errorf("label set item %d %q: write key=name, e.g. v=violating", i+1, part)
-		}
-		out = append(out, Label{Key: strings.TrimSpace(k), Name: strings.TrimSpace(name)})
-	}
-	c := Config{Labels: out, Workspace: &datasets.Workspace{}}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("label set %q is empty: write key=name pairs separated by commas", s)
-	}
-	if err := c.validate(); err != nil {
+// ParseLabels reads a label set written as analysis.ParseLabelSet reads it
+// ("escalate:e!,violating:v!,not_violating:n,unsure:u") and checks that no
+// key is one the review screen needs.
+func ParseLabels(s string) ([]analysis.LabelDef, error) {
+	set, err := analysis.ParseLabelSet(s)
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	if err := checkLabelKeys(set); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// checkLabelKeys refuses label keys the review screen uses itself.
+func checkLabelKeys(set []analysis.LabelDef) error {
+	if err := analysis.ValidateLabelSet(set); err != nil {
+		return err
+	}
+	for _, l := range set {
+		if reservedReviewKeys[l.Key] {
+			return fmt.Errorf("label %q: key %q is taken by the review screen (%s); choose another", l.Name, l.Key, reservedKeyList())
+		}
+	}
+	return nil
 }

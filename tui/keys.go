@@ -1,6 +1,11 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // keyMap is a screen's bindings: the short list feeds the key bar, the full
 // list the help overlay.
@@ -30,6 +35,15 @@ var globalKeys = struct {
 // reservedReviewKeys are taken by the sample-review screen, so a label set
 // cannot use them.
 var reservedReviewKeys = map[string]bool{
-	"r": true, "?": true, "q": true, "[": true, "]": true, ":": true,
+	"r": true, "?": true, "q": true, "[": true, "]": true, ":": true, " ": true,
 	"1": true, "2": true, "3": true, "4": true, "5": true, "6": true, "7": true, "8": true, "9": true,
+}
+
+func reservedKeyList() string {
+	var ks []string
+	for k := range reservedReviewKeys {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, " ")
 }

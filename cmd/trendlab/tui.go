@@ -43,7 +43,7 @@ statement under the cursor, ctrl+x runs all, ctrl+c cancels); 3 Results grid
 Colours follow the terminal background; NO_COLOR (or --no-color) turns them off.
 The SQL history is kept in the user config folder (trendlab/history).`,
 		Example: `  trendlab tui
-  trendlab tui --reviewer ana --labels e=escalate,v=violating,n=not_violating,u=unsure
+  trendlab tui --reviewer ana --labels escalate:e!,violating:v!,not_violating:n,unsure:u
   NO_COLOR=1 trendlab tui --workspace case.duckdb`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -52,7 +52,7 @@ The SQL history is kept in the user config folder (trendlab/history).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.reviewer, "reviewer", "", "your name, stored with each label (default $USER)")
-	fl.StringVar(&f.labels, "labels", "", "sample-review label set as key=name pairs, e.g. e=escalate,v=violating,n=not_violating,u=unsure")
+	fl.StringVar(&f.labels, "labels", "", "label set of new samples as name:key pairs, ! after the key for violating labels, e.g. escalate:e!,violating:v!,not_violating:n,unsure:u")
 	fl.IntVar(&f.pauseEvery, "pause-every", f.pauseEvery, "remind the reviewer to pause after this many items (0: never)")
 	fl.BoolVar(&f.noColor, "no-color", false, "draw without colour (also when NO_COLOR is set)")
 	fl.StringVar(&f.background, "background", f.background, "colours for a dark or light terminal: auto, dark or light")
