@@ -23,6 +23,6 @@ func ExampleWrite() {
 	// Output:
 	// family: omegle [omegle 0megle omeg1e omegel omeglefunny omegletalk funnyomegle οmegle]
 	// raised: map[bullying_harassment:3 minor_safety:6] equal: [hate_speech]
-	// family minor_safety violating: 11 of 285
+	// family minor_safety violating: 10 of 293
 	// spike: rooftopchallenge dangerous_acts 2026-07-31
 }

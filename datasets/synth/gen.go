@@ -130,7 +130,7 @@ type generator struct {
 	v      video
 	counts counts
 
-	flowReview int64 // time of the current video's first violation review (0: none yet)
+	flowEnforced int64 // time of the current video's first enforcement (0: none yet)
 
 	familySeen    int64    // family videos drawn so far
 	familyPlanted [8]int64 // their planted violations per policy
@@ -432,7 +432,7 @@ func (g *generator) drawEvents(n int64) {
 	v := &g.v
 	g.evs = g.evs[:0]
 	g.orphans = g.orphans[:0]
-	g.flowReview = 0
+	g.flowEnforced = 0
 	for p := range policies {
 		if v.planted[p] {
 			g.violationFlow(uint8(p))
@@ -487,10 +487,10 @@ func (g *generator) violationFlow(p uint8) {
 	c := g.v.created
 	titles := policyTitles[p]
 	title := titles[r.IntN(len(titles))]
-	if g.flowReview != 0 {
+	if g.flowEnforced != 0 {
 		// A second policy on the same video: the reviewer of the first
-		// finds it in the same review.
-		g.enforce(p, title, g.flowReview+1+int64(r.IntN(120)), false)
+		// adds it right after enforcing the first.
+		g.enforce(p, title, g.flowEnforced+1+int64(r.IntN(120)), false)
 		return
 	}
 	var detect int64
@@ -534,13 +534,13 @@ func (g *generator) violationFlow(p uint8) {
 			g.add(event{t: detect + r.Int64N(review-detect+1), typ: evFlag, source: srcModel, policy: p})
 		}
 	}
-	g.flowReview = review
-	g.enforce(p, title, review, proactive)
+	g.flowEnforced = g.enforce(p, title, review, proactive)
 }
 
 // enforce plants a violation review at the given time and what follows it:
 // enforcement, and for some an escalation, an appeal and a reinstatement.
-func (g *generator) enforce(p uint8, title string, review int64, proactive bool) {
+// It returns the time of the enforcement.
+func (g *generator) enforce(p uint8, title string, review int64, proactive bool) int64 {
 	r := g.r
 	rsrc := srcModerator
 	if r.Float64() < 0.25 {
@@ -577,6 +577,7 @@ func (g *generator) enforce(p uint8, title string, review int64, proactive bool)
 			g.add(event{t: second, typ: evReview, source: srcModerator, policy: p, title: title, decision: decViolation})
 		}
 	}
+	return enforce
 }
 
 // benignFlow plants a report or flag on a video that is then, most of the

@@ -18,7 +18,7 @@ import (
 
 // Version names the generator in the manifest. It changes whenever the same
 // Config would give different data.
-const Version = "trendlab-synth/1"
+const Version = "trendlab-synth/2"
 
 // File names inside Config.Dir (before the format's extension).
 const (

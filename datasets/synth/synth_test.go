@@ -242,6 +242,24 @@ func TestEventInvariants(t *testing.T) {
 				t.Fatalf("video %s: event %s at %s before the earlier-written %s at %s", vid, evs[k].ID, evs[k].Time, evs[k-1].ID, evs[k-1].Time)
 			}
 		}
+		// Per video: a review follows some report or flag, and nothing is
+		// reported or flagged after the video's first removal (a report at
+		// the same instant is allowed: it counts as "at or before").
+		var detected bool
+		var removed time.Time
+		for _, e := range evs {
+			switch {
+			case e.Type == "report" || e.Type == "flag":
+				if !removed.IsZero() && e.Time.After(removed) {
+					t.Fatalf("video %s: %s %s at %s after its removal at %s", vid, e.Type, e.ID, e.Time, removed)
+				}
+				detected = true
+			case e.Type == "review" && !detected:
+				t.Fatalf("video %s: review %s with no report or flag before it", vid, e.ID)
+			case e.Type == "enforcement" && e.Action == "removed" && removed.IsZero():
+				removed = e.Time
+			}
+		}
 		// Per policy: enforcement follows a violation review, escalation
 		// follows a removal, an appeal follows enforcement, reinstatement
 		// follows an appeal.
@@ -252,8 +270,6 @@ func TestEventInvariants(t *testing.T) {
 					continue
 				}
 				switch {
-				case e.Type == "review" && len(seen) == 0:
-					t.Fatalf("video %s %s: review %s with no report or flag before it", vid, p, e.ID)
 				case e.Type == "enforcement" && !slices.Contains(seen, "review:violation"):
 					t.Fatalf("video %s %s: enforcement %s before any violation review", vid, p, e.ID)
 				case e.Type == "escalation" && !slices.Contains(seen, "enforcement:removed"):
