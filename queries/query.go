@@ -88,7 +88,10 @@ func Parse(file string, src []byte) (*Query, error) {
 	for i < len(lines) && strings.TrimSpace(strings.TrimSuffix(lines[i], "\r")) == "" {
 		i++
 	}
-	if i == len(lines) || !strings.HasPrefix(lines[i], "--") {
+	if i == len(lines) {
+		return nil, perr(1, "empty file: a saved query starts with comment lines like \"-- name: NAME\" and \"-- description: ...\"")
+	}
+	if !strings.HasPrefix(lines[i], "--") {
 		return nil, perr(i+1, "missing header: a saved query starts with comment lines like \"-- name: NAME\" and \"-- description: ...\"")
 	}
 	seen := map[string]int{}   // key -> first line, for keys allowed once
