@@ -354,15 +354,15 @@ func TestUserFolders(t *testing.T) {
 
 func TestSanitize(t *testing.T) {
 	cases := map[string]string{
-		"plain ascii":         "plain ascii",
-		"emoji 👩‍💻 é ́":        "emoji 👩‍💻 é ́",
-		"\x1b[2J\x07":         `\x1b[2J\x07`,
-		"a\nb\tc\r":           `a\nb\tc\r`,
-		"\u202eevil\u2066":    `\u202eevil\u2066`,
-		"zero\u200bwidth":     `zero\u200bwidth`,
-		"bad \xff byte":       `bad \xff byte`,
-		"c1 \u009b31m":        `c1 \u009b31m`,
-		"line\u2028sep":       `line\u2028sep`,
+		"plain ascii":      "plain ascii",
+		"emoji 👩‍💻 é ́":    "emoji 👩‍💻 é ́",
+		"\x1b[2J\x07":      `\x1b[2J\x07`,
+		"a\nb\tc\r":        `a\nb\tc\r`,
+		"\u202eevil\u2066": `\u202eevil\u2066`,
+		"zero\u200bwidth":  `zero\u200bwidth`,
+		"bad \xff byte":    `bad \xff byte`,
+		"c1 \u009b31m":     `c1 \u009b31m`,
+		"line\u2028sep":    `line\u2028sep`,
 		"中文 full width ＡＢ": "中文 full width ＡＢ",
 	}
 	for in, want := range cases {
