@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -43,7 +44,7 @@ func run(ctx context.Context, args []string) int {
 func exitCode(ctx context.Context, err error) int {
 	var usage usageError
 	switch {
-	case errors.As(err, &usage):
+	case errors.As(err, &usage) || isCobraUsage(err):
 		return exitUsage
 	case errors.Is(err, errLockedSentinel()):
 		return exitLocked
@@ -52,6 +53,18 @@ func exitCode(ctx context.Context, err error) int {
 	default:
 		return exitFailure
 	}
+}
+
+// isCobraUsage recognises cobra's own command-line errors (unknown command,
+// wrong number of arguments), which it does not type.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "requires exactly", "invalid argument"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // usageError marks a mistake in the command line.

@@ -35,6 +35,14 @@ Start with:  trendlab demo`,
 		SilenceErrors: true,
 		Version:       datasets.Version,
 	}
+	// Bare `trendlab` opens the terminal UI when there is a terminal to draw on.
+	root.Args = cobra.NoArgs
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if !isTerminal(os.Stdin) || !isTerminal(os.Stdout) {
+			return usagef("no terminal for the UI: name a command (trendlab --help lists them)")
+		}
+		return runTUI(cmd.Context(), a)
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	def := os.Getenv("TRENDLAB_WORKSPACE")
