@@ -226,7 +226,7 @@ func (p *parser) paramLine(fm []string, name string) int {
 	return 1
 }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+var yamlLineRE = regexp.MustCompile(`line (\d+):?`)
 
 // yamlErr maps a YAML error's line (relative to the snippet that starts at
 // file line first) to the file.
@@ -237,11 +237,20 @@ func (p *parser) yamlErr(first int, err error) error {
 		var n int
 		fmt.Sscan(m[1], &n)
 		line = first + n - 1
-		msg = yamlLineRE.ReplaceAllString(msg, "")
 	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	msg = strings.Join(strings.Fields(msg), " ")
-	return &ParseError{File: p.file, Line: line, Err: errors.New(msg)}
+	// "yaml: unmarshal errors:\n  line 3: field a not found in type x" ->
+	// "field a not found in type x; ..." (the line is in the position).
+	var parts []string
+	for _, l := range strings.Split(msg, "\n") {
+		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "yaml: "))
+		l = strings.TrimSpace(yamlLineRE.ReplaceAllString(l, ""))
+		l = strings.TrimSpace(strings.TrimPrefix(l, ":"))
+		l = strings.ReplaceAll(l, "notebooks.", "")
+		if l != "" && l != "unmarshal errors:" {
+			parts = append(parts, l)
+		}
+	}
+	return &ParseError{File: p.file, Line: line, Err: errors.New(strings.Join(parts, "; "))}
 }
 
 func decodeYAML(src string, v any) error {

@@ -271,3 +271,10 @@ func TestStatementCount(t *testing.T) {
 		}
 	}
 }
+
+func TestParseYAMLErrorText(t *testing.T) {
+	_, err := Parse("nb.md", []byte("---\ntitle: x\nauthor: me\n---\n"))
+	if err == nil || err.Error() != "nb.md:3: field author not found in type frontMatter" {
+		t.Errorf("error = %q", err)
+	}
+}
