@@ -16,7 +16,7 @@ import (
 )
 
 // createTestSample saves a sample on the fixture workspace.
-func createTestSample(t *testing.T, ws *datasets.Workspace, name string, def SampleDefinition) (*Sample, []SampleMember) {
+func sampleCreate(t *testing.T, ws *datasets.Workspace, name string, def SampleDefinition) (*Sample, []SampleMember) {
 	t.Helper()
 	s, err := CreateSample(t.Context(), ws, name, "tester", def)
 	if err != nil {
@@ -29,7 +29,7 @@ func createTestSample(t *testing.T, ws *datasets.Workspace, name string, def Sam
 	return s, ms
 }
 
-func mustLabel(t *testing.T, ws *datasets.Workspace, sampleID int64, videoID, reviewer, label string) LabelRecord {
+func sampleMustLabel(t *testing.T, ws *datasets.Workspace, sampleID int64, videoID, reviewer, label string) LabelRecord {
 	t.Helper()
 	r, err := Label(t.Context(), ws, sampleID, videoID, reviewer, label, "", "")
 	if err != nil {
@@ -41,7 +41,7 @@ func mustLabel(t *testing.T, ws *datasets.Workspace, sampleID int64, videoID, re
 func TestLabelAuditTrail(t *testing.T) {
 	ctx := t.Context()
 	ws := openSampleWorkspace(t, nil)
-	s, ms := createTestSample(t, ws, "audit", SampleDefinition{Size: 10, Seed: 1})
+	s, ms := sampleCreate(t, ws, "audit", SampleDefinition{Size: 10, Seed: 1})
 	v1, v3 := ms[0].VideoID, ms[2].VideoID
 
 	if _, err := Label(ctx, ws, s.ID, v1, "ana", LabelViolating, "looks like grooming", ""); err != nil {
@@ -52,9 +52,9 @@ func TestLabelAuditTrail(t *testing.T) {
 	}
 	// Labels given faster than the clock ticks still keep their order.
 	for _, l := range []string{LabelUnsure, LabelEscalate, LabelViolating} {
-		mustLabel(t, ws, s.ID, v3, "ana", l)
+		sampleMustLabel(t, ws, s.ID, v3, "ana", l)
 	}
-	mustLabel(t, ws, s.ID, v3, "bob", LabelNotViolating)
+	sampleMustLabel(t, ws, s.ID, v3, "bob", LabelNotViolating)
 
 	hist, err := LabelHistory(ctx, ws, s.ID, v1)
 	if err != nil {
@@ -102,7 +102,7 @@ func TestLabelAuditTrail(t *testing.T) {
 		t.Errorf("ana's progress %+v", p)
 	}
 	for _, m := range ms {
-		mustLabel(t, ws, s.ID, m.VideoID, "bob", LabelUnsure)
+		sampleMustLabel(t, ws, s.ID, m.VideoID, "bob", LabelUnsure)
 	}
 	if _, ok, err := NextUnlabelled(ctx, ws, s.ID, "bob"); ok || err != nil {
 		t.Errorf("bob labelled everything, yet NextUnlabelled says ok=%v (%v)", ok, err)
@@ -156,7 +156,7 @@ func TestLabelSurvivesReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustLabel(t, ws, s.ID, "b", "ana", LabelEscalate)
+	sampleMustLabel(t, ws, s.ID, "b", "ana", LabelEscalate)
 	if err := ws.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestLabelSurvivesReopen(t *testing.T) {
 	}
 }
 
-func findShare(t *testing.T, est *SampleEstimates, label string) LabelShare {
+func sampleFindShare(t *testing.T, est *SampleEstimates, label string) LabelShare {
 	t.Helper()
 	for _, s := range est.Shares {
 		if s.Label == label {
@@ -185,17 +185,17 @@ func findShare(t *testing.T, est *SampleEstimates, label string) LabelShare {
 	return LabelShare{}
 }
 
-func near(a, b float64) bool { return math.Abs(a-b) <= sampleTol }
+func sampleNear(a, b float64) bool { return math.Abs(a-b) <= sampleTol }
 
 func TestEstimateSimple(t *testing.T) {
 	ctx := t.Context()
 	ws := openSampleWorkspace(t, nil)
 	// 20 members of the 60 videos; the first 10 in review order labelled.
-	s, ms := createTestSample(t, ws, "simple", SampleDefinition{Size: 20, Seed: 1})
+	s, ms := sampleCreate(t, ws, "simple", SampleDefinition{Size: 20, Seed: 1})
 	labels := []string{LabelViolating, LabelViolating, LabelViolating, LabelViolating, LabelEscalate,
 		LabelNotViolating, LabelNotViolating, LabelNotViolating, LabelNotViolating, LabelUnsure}
 	for i, l := range labels {
-		mustLabel(t, ws, s.ID, ms[i].VideoID, "ana", l)
+		sampleMustLabel(t, ws, s.ID, ms[i].VideoID, "ana", l)
 	}
 	est, err := EstimateSample(ctx, ws, s.ID, "ana", 0.95)
 	if err != nil {
@@ -207,18 +207,18 @@ func TestEstimateSimple(t *testing.T) {
 	// Hand-computed (Python 3): x = 4 of n = 10 from N = 60, z = 1.959963984540054,
 	// f = (N-n)/(N-1); SE = sqrt(p(1-p)/n f); Wilson with z^2 f:
 	// center (x + z²f/2)/(n + z²f), half-width z sqrt(f) sqrt(x(n-x)/n + z²f/4)/(n + z²f).
-	v := findShare(t, est, LabelViolating)
-	if v.Count != 4 || v.Labelled != 10 || !near(v.Estimate.P, 0.4) || !near(v.Estimate.SE, 0.1426148065624585) ||
-		!near(v.Estimate.CI.Lo, 0.1805392075807896) || !near(v.Estimate.CI.Hi, 0.6685797251828445) {
+	v := sampleFindShare(t, est, LabelViolating)
+	if v.Count != 4 || v.Labelled != 10 || !sampleNear(v.Estimate.P, 0.4) || !sampleNear(v.Estimate.SE, 0.1426148065624585) ||
+		!sampleNear(v.Estimate.CI.Lo, 0.1805392075807896) || !sampleNear(v.Estimate.CI.Hi, 0.6685797251828445) {
 		t.Errorf("violating share %+v", v)
 	}
 	// escalate counts as violating: 5 of 10.
-	if a := est.Violating; a.Count != 5 || !near(a.Estimate.P, 0.5) || !near(a.Estimate.SE, 0.1455556274348955) ||
-		!near(a.Estimate.CI.Lo, 0.25221245803200165) || !near(a.Estimate.CI.Hi, 0.7477875419679983) {
+	if a := est.Violating; a.Count != 5 || !sampleNear(a.Estimate.P, 0.5) || !sampleNear(a.Estimate.SE, 0.1455556274348955) ||
+		!sampleNear(a.Estimate.CI.Lo, 0.25221245803200165) || !sampleNear(a.Estimate.CI.Hi, 0.7477875419679983) {
 		t.Errorf("violating (any) %+v", a)
 	}
 	for label, want := range map[string]int64{LabelEscalate: 1, LabelNotViolating: 4, LabelUnsure: 1} {
-		if got := findShare(t, est, label); got.Count != want || !near(got.Estimate.P, float64(want)/10) {
+		if got := sampleFindShare(t, est, label); got.Count != want || !sampleNear(got.Estimate.P, float64(want)/10) {
 			t.Errorf("%s: %+v, want %d of 10", label, got, want)
 		}
 	}
@@ -234,7 +234,7 @@ func TestEstimateSimple(t *testing.T) {
 		}
 	}
 	e := est.EscalatedEvents
-	if e.Escalated != escalated || e.Sampled != 20 || !near(e.Share, float64(escalated)/20) || !near(e.Estimate.P, e.Share) {
+	if e.Escalated != escalated || e.Sampled != 20 || !sampleNear(e.Share, float64(escalated)/20) || !sampleNear(e.Estimate.P, e.Share) {
 		t.Errorf("escalation from events %+v, want %d of 20", e, escalated)
 	}
 	if want := stats.WilsonFPC(escalated, 20, 60, 0.95); e.Estimate.CI != want {
@@ -249,7 +249,7 @@ func TestEstimateStratified(t *testing.T) {
 	ctx := t.Context()
 	ws := openSampleWorkspace(t, nil)
 	// By region: US, BR, DE 3 of 18 each, unknown 1 of 6 (see TestSampleStratified).
-	s, ms := createTestSample(t, ws, "regions", SampleDefinition{Strata: StrataRegion, Size: 10, Seed: 5})
+	s, ms := sampleCreate(t, ws, "regions", SampleDefinition{Strata: StrataRegion, Size: 10, Seed: 5})
 	plan := map[string][]string{
 		"US":           {LabelViolating, LabelNotViolating, LabelNotViolating},
 		"BR":           {LabelEscalate, LabelViolating, LabelNotViolating},
@@ -271,7 +271,7 @@ func TestEstimateStratified(t *testing.T) {
 	for _, m := range ms {
 		l := plan[m.Stratum][used[m.Stratum]]
 		used[m.Stratum]++
-		mustLabel(t, ws, s.ID, m.VideoID, "ana", l)
+		sampleMustLabel(t, ws, s.ID, m.VideoID, "ana", l)
 	}
 	est, err = EstimateSample(ctx, ws, s.ID, "", 0.95)
 	if err != nil {
@@ -282,7 +282,7 @@ func TestEstimateStratified(t *testing.T) {
 	// SE² = Σ W²(1-f)p(1-p)/(n-1), the n = 1 stratum with p(1-p) = 1/4:
 	// .09·(5/6)·(2/9)/2 ·2 + .01·(5/6)·.25 = 0.01875, SE = 0.13693063937629152.
 	a := est.Violating
-	if a.Count != 4 || a.Labelled != 10 || !near(a.Estimate.P, 0.4) || !near(a.Estimate.SE, 0.13693063937629152) {
+	if a.Count != 4 || a.Labelled != 10 || !sampleNear(a.Estimate.P, 0.4) || !sampleNear(a.Estimate.SE, 0.13693063937629152) {
 		t.Errorf("violating (any) %+v", a)
 	}
 	want := stats.StratifiedProportion([]stats.Stratum{{N: 18, N_sampled: 3, X: 2}, {N: 18, N_sampled: 3, X: 0},
@@ -291,7 +291,7 @@ func TestEstimateStratified(t *testing.T) {
 		t.Errorf("interval %v, want %v", a.Estimate.CI, want.CI)
 	}
 	// Escalate alone: only in BR, 1 of 3: P = .3/3 = 0.1.
-	if e := findShare(t, est, LabelEscalate); e.Count != 1 || !near(e.Estimate.P, 0.1) {
+	if e := sampleFindShare(t, est, LabelEscalate); e.Count != 1 || !sampleNear(e.Estimate.P, 0.1) {
 		t.Errorf("escalate %+v", e)
 	}
 	// The shares of all labels add up to 1.
@@ -299,7 +299,7 @@ func TestEstimateStratified(t *testing.T) {
 	for _, sh := range est.Shares {
 		total += sh.Estimate.P
 	}
-	if !near(total, 1) {
+	if !sampleNear(total, 1) {
 		t.Errorf("label shares sum to %g", total)
 	}
 }
@@ -307,16 +307,16 @@ func TestEstimateStratified(t *testing.T) {
 func TestEstimateReviewerChoice(t *testing.T) {
 	ctx := t.Context()
 	ws := openSampleWorkspace(t, nil)
-	s, ms := createTestSample(t, ws, "two-reviewers", SampleDefinition{Size: 4, Seed: 2})
+	s, ms := sampleCreate(t, ws, "two-reviewers", SampleDefinition{Size: 4, Seed: 2})
 	v := ms[0].VideoID
-	mustLabel(t, ws, s.ID, v, "ana", LabelViolating)
-	mustLabel(t, ws, s.ID, v, "bob", LabelNotViolating) // later: the latest word
+	sampleMustLabel(t, ws, s.ID, v, "ana", LabelViolating)
+	sampleMustLabel(t, ws, s.ID, v, "bob", LabelNotViolating) // later: the latest word
 	for reviewer, want := range map[string]string{"ana": LabelViolating, "bob": LabelNotViolating, "": LabelNotViolating} {
 		est, err := EstimateSample(ctx, ws, s.ID, reviewer, 0.95)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if est.Labelled != 1 || findShare(t, est, want).Count != 1 {
+		if est.Labelled != 1 || sampleFindShare(t, est, want).Count != 1 {
 			t.Errorf("reviewer %q: %+v, want one %s", reviewer, est.Shares, want)
 		}
 	}
@@ -328,7 +328,7 @@ func TestEstimateReviewerChoice(t *testing.T) {
 func TestSampleAgreement(t *testing.T) {
 	ctx := t.Context()
 	ws := openSampleWorkspace(t, nil)
-	s, ms := createTestSample(t, ws, "kappa", SampleDefinition{Size: 52, Seed: 3})
+	s, ms := sampleCreate(t, ws, "kappa", SampleDefinition{Size: 52, Seed: 3})
 	// Wikipedia, "Cohen's kappa", worked example: of 50 items, both yes 20,
 	// A yes B no 5, A no B yes 10, both no 15; po = 0.7, pe = 0.5, κ = 0.4.
 	// SE by Fleiss, Cohen & Everitt (1969), computed by hand in Python 3:
@@ -343,23 +343,23 @@ func TestSampleAgreement(t *testing.T) {
 	i := 0
 	for _, c := range cells {
 		for range c.n {
-			mustLabel(t, ws, s.ID, ms[i].VideoID, "ana", c.a)
-			mustLabel(t, ws, s.ID, ms[i].VideoID, "bob", c.b)
+			sampleMustLabel(t, ws, s.ID, ms[i].VideoID, "ana", c.a)
+			sampleMustLabel(t, ws, s.ID, ms[i].VideoID, "bob", c.b)
 			i++
 		}
 	}
 	// Items only one of them labelled do not count.
-	mustLabel(t, ws, s.ID, ms[50].VideoID, "ana", LabelViolating)
-	mustLabel(t, ws, s.ID, ms[51].VideoID, "bob", LabelViolating)
+	sampleMustLabel(t, ws, s.ID, ms[50].VideoID, "ana", LabelViolating)
+	sampleMustLabel(t, ws, s.ID, ms[51].VideoID, "bob", LabelViolating)
 	ag, err := SampleAgreement(ctx, ws, s.ID, "ana", "bob", 0.95)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ag.Items != 50 || ag.Agreed != 35 || !near(ag.Observed, 0.7) || !near(ag.Kappa, 0.4) || !near(ag.SE, 0.12699606293110033) {
+	if ag.Items != 50 || ag.Agreed != 35 || !sampleNear(ag.Observed, 0.7) || !sampleNear(ag.Kappa, 0.4) || !sampleNear(ag.SE, 0.12699606293110033) {
 		t.Errorf("agreement %+v", ag)
 	}
 	z := 1.959963984540054
-	if !near(ag.CI.Lo, 0.4-z*ag.SE) || !near(ag.CI.Hi, 0.4+z*ag.SE) {
+	if !sampleNear(ag.CI.Lo, 0.4-z*ag.SE) || !sampleNear(ag.CI.Hi, 0.4+z*ag.SE) {
 		t.Errorf("interval %v", ag.CI)
 	}
 	if ag.Table[LabelViolating][LabelNotViolating] != 5 || ag.Table[LabelNotViolating][LabelViolating] != 10 {
@@ -372,10 +372,10 @@ func TestSampleAgreement(t *testing.T) {
 		t.Errorf("no common items: %v", err)
 	}
 	// Undefined kappa (both always say the same single label) marshals as null.
-	s2, ms2 := createTestSample(t, ws, "same", SampleDefinition{Size: 2, Seed: 3})
+	s2, ms2 := sampleCreate(t, ws, "same", SampleDefinition{Size: 2, Seed: 3})
 	for _, m := range ms2 {
-		mustLabel(t, ws, s2.ID, m.VideoID, "ana", LabelUnsure)
-		mustLabel(t, ws, s2.ID, m.VideoID, "bob", LabelUnsure)
+		sampleMustLabel(t, ws, s2.ID, m.VideoID, "ana", LabelUnsure)
+		sampleMustLabel(t, ws, s2.ID, m.VideoID, "bob", LabelUnsure)
 	}
 	ag, err = SampleAgreement(ctx, ws, s2.ID, "ana", "bob", 0.95)
 	if err != nil {
@@ -390,12 +390,12 @@ func TestSampleAgreement(t *testing.T) {
 func TestExportSampleCSV(t *testing.T) {
 	ctx := t.Context()
 	ws := openSampleWorkspace(t, nil)
-	s, ms := createTestSample(t, ws, "export", SampleDefinition{Size: 3, Seed: 4})
-	mustLabel(t, ws, s.ID, ms[0].VideoID, "ana", LabelViolating)
+	s, ms := sampleCreate(t, ws, "export", SampleDefinition{Size: 3, Seed: 4})
+	sampleMustLabel(t, ws, s.ID, ms[0].VideoID, "ana", LabelViolating)
 	if _, err := Label(ctx, ws, s.ID, ms[0].VideoID, "ana", LabelEscalate, "a, \"quoted\"\nnote", "changed"); err != nil {
 		t.Fatal(err)
 	}
-	mustLabel(t, ws, s.ID, ms[0].VideoID, "bob", LabelUnsure)
+	sampleMustLabel(t, ws, s.ID, ms[0].VideoID, "bob", LabelUnsure)
 	var buf bytes.Buffer
 	if err := ExportSampleCSV(ctx, ws, s.ID, &buf); err != nil {
 		t.Fatal(err)

@@ -472,6 +472,12 @@ FROM frame f GROUP BY f.stratum ORDER BY f.stratum`
 // frame to within ±margin at the given confidence, with the finite
 // population correction for the frame's size (stats.SampleSizeProportion).
 // p is the anticipated proportion; 0 means 0.5, which needs the most.
+//
+// The formula is for a simple random sample. A stratified sample of the
+// same size with proportional allocation is at least as precise (up to
+// rounding), so the size serves it too; a Neyman allocation is more precise
+// when its priors are right and can be less precise when they are badly
+// wrong.
 func PlanSampleSize(ctx context.Context, ws *datasets.Workspace, frame SampleFrame, margin, conf, p float64) (SamplePlan, error) {
 	if err := checkPlanInputs(margin, conf, p); err != nil {
 		return SamplePlan{}, err

@@ -144,7 +144,7 @@ func sampleHash(seed int64, videoID string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func memberIDs(ms []SampleMember) []string {
+func sampleMemberIDs(ms []SampleMember) []string {
 	var out []string
 	for _, m := range ms {
 		out = append(out, m.VideoID)
@@ -153,7 +153,7 @@ func memberIDs(ms []SampleMember) []string {
 }
 
 // frameIDs filters the fixture in Go, by the frame's documented meaning.
-func frameIDs(f SampleFrame) []string {
+func sampleFrameIDs(f SampleFrame) []string {
 	var out []string
 	tagOK := func(v sampleVideo) bool {
 		if f.TagSet == "" && len(f.Tags) == 0 {
@@ -178,7 +178,7 @@ func frameIDs(f SampleFrame) []string {
 			return true
 		}
 		for _, o := range v.outcomes {
-			if (len(f.Policies) == 0 || contains(f.Policies, o.policy)) && (!f.Violating || o.violating) {
+			if (len(f.Policies) == 0 || sampleContains(f.Policies, o.policy)) && (!f.Violating || o.violating) {
 				return true
 			}
 		}
@@ -193,7 +193,7 @@ func frameIDs(f SampleFrame) []string {
 		}
 		if len(f.Regions) > 0 {
 			r, _ := v.region.(string)
-			if !contains(f.Regions, r) {
+			if !sampleContains(f.Regions, r) {
 				continue
 			}
 		}
@@ -202,7 +202,7 @@ func frameIDs(f SampleFrame) []string {
 	return out
 }
 
-func contains(xs []string, x string) bool {
+func sampleContains(xs []string, x string) bool {
 	for _, y := range xs {
 		if x == y {
 			return true
@@ -211,7 +211,7 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-func timePtr(t time.Time) *time.Time { return &t }
+func sampleTimePtr(t time.Time) *time.Time { return &t }
 
 func TestSampleFrame(t *testing.T) {
 	ws := openSampleWorkspace(t, nil)
@@ -229,13 +229,13 @@ func TestSampleFrame(t *testing.T) {
 		{"outcome for hate_speech", SampleFrame{Policies: []string{"hate_speech"}}, 12},
 		{"violating hate_speech: none", SampleFrame{Policies: []string{"hate_speech"}, Violating: true}, 0},
 		{"tag set and violating ms or bh", SampleFrame{TagSet: "omegle", Policies: []string{"minor_safety", "bullying_harassment"}, Violating: true}, 20},
-		{"period: first week", SampleFrame{Since: timePtr(sampleT0), Until: timePtr(sampleT0.AddDate(0, 0, 7))}, 14},
+		{"period: first week", SampleFrame{Since: sampleTimePtr(sampleT0), Until: sampleTimePtr(sampleT0.AddDate(0, 0, 7))}, 14},
 		{"regions", SampleFrame{Regions: []string{"US", "DE"}}, 36},
 		{"hostile text stays a parameter", SampleFrame{Tags: []string{"x') OR true --"}}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := len(frameIDs(tt.frame)); got != tt.want {
+			if got := len(sampleFrameIDs(tt.frame)); got != tt.want {
 				t.Fatalf("the Go model of the fixture gives %d, the table says %d", got, tt.want)
 			}
 			plan, err := PlanSampleSize(t.Context(), ws, tt.frame, 0.1, 0.95, 0)
@@ -258,9 +258,9 @@ func TestSampleSelectionIsSmallestHashes(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Expected: the n frame videos with the smallest md5("seed:id"), in hash order.
-	ids := frameIDs(frame)
+	ids := sampleFrameIDs(frame)
 	sort.Slice(ids, func(i, j int) bool { return sampleHash(seed, ids[i]) < sampleHash(seed, ids[j]) })
-	if got := memberIDs(d.Members); !reflect.DeepEqual(got, ids[:n]) {
+	if got := sampleMemberIDs(d.Members); !reflect.DeepEqual(got, ids[:n]) {
 		t.Fatalf("members\n got %v\nwant %v", got, ids[:n])
 	}
 	for i, m := range d.Members {
@@ -317,7 +317,7 @@ func TestSampleReproducible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reflect.DeepEqual(memberIDs(first.Members), memberIDs(otherSeed.Members)) {
+	if reflect.DeepEqual(sampleMemberIDs(first.Members), sampleMemberIDs(otherSeed.Members)) {
 		t.Fatal("seeds 42 and 43 drew the same members")
 	}
 }
@@ -420,7 +420,7 @@ func TestSampleStratumMembersAreSmallestHashes(t *testing.T) {
 		want = append(want, ids[:a.SampleSize]...)
 	}
 	sort.Slice(want, func(i, j int) bool { return sampleHash(99, want[i]) < sampleHash(99, want[j]) })
-	if got := memberIDs(d.Members); !reflect.DeepEqual(got, want) {
+	if got := sampleMemberIDs(d.Members); !reflect.DeepEqual(got, want) {
 		t.Fatalf("members\n got %v\nwant %v", got, want)
 	}
 }
@@ -496,7 +496,7 @@ func TestSampleDefinitionErrors(t *testing.T) {
 		{"more strata than members", SampleDefinition{Strata: StrataWeek, Size: 3}, "smaller than the 5 strata"},
 		{"missing tag set", SampleDefinition{Frame: SampleFrame{TagSet: "nope"}, Size: 3}, `no such tag set "nope"`},
 		{"empty frame", SampleDefinition{Frame: SampleFrame{Tags: []string{"absent"}}, Size: 3}, "empty"},
-		{"empty period", SampleDefinition{Frame: SampleFrame{Since: timePtr(sampleT0), Until: timePtr(sampleT0)}, Size: 3}, "period is empty"},
+		{"empty period", SampleDefinition{Frame: SampleFrame{Since: sampleTimePtr(sampleT0), Until: sampleTimePtr(sampleT0)}, Size: 3}, "period is empty"},
 		{"bad label set", SampleDefinition{Size: 3, Labels: []LabelDef{{Name: "a", Key: "x"}, {Name: "b", Key: "x"}}}, "two labels"},
 	}
 	for _, tt := range tests {
