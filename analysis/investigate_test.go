@@ -25,7 +25,7 @@ var invSynth struct {
 
 // invSynthConfig: 30 days concentrate the spike tag's volume (about 20
 // videos a day) so that its change day is well determined.
-var invSynthConfig = synth.Config{Videos: 60_000, Seed: 7, Days: 30}
+var invSynthConfig = synth.Config{Videos: 100_000, Seed: 7, Days: 30}
 
 func synthWorkspace(t testing.TB) (*datasets.Workspace, synth.Manifest) {
 	t.Helper()
