@@ -53,16 +53,8 @@ whatever --videos is: rows are generated and written one at a time.`,
 				}
 				cfg.Start = t
 			}
-			if cfg.Videos < 1 {
-				return usagef("--videos must be at least 1 (got %d)", cfg.Videos)
-			}
-			switch cfg.Format {
-			case synth.FormatCSV, synth.FormatJSONL, synth.FormatParquet:
-			default:
-				return usagef("--format %q: expected csv, jsonl or parquet", cfg.Format)
-			}
-			if cfg.Days != 0 && (cfg.Days < 2 || cfg.Days > 3660) {
-				return usagef("--days must be between 2 and 3660 (got %d)", cfg.Days)
+			if err := cfg.Validate(); err != nil {
+				return usageError{err}
 			}
 			if isTerminal(os.Stderr) && cfg.Videos >= synthProgressFrom {
 				pl := newPhaseLine(os.Stderr)

@@ -51,6 +51,13 @@ type Config struct {
 	Progress func(done, total int)
 }
 
+// Validate reports the first setting of cfg that Generate and Write would
+// refuse, naming the values allowed.
+func (cfg Config) Validate() error {
+	_, err := cfg.normalized()
+	return err
+}
+
 // normalized returns cfg with defaults filled in, or an error that names the
 // setting at fault and the values allowed.
 func (cfg Config) normalized() (Config, error) {
