@@ -228,3 +228,17 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(bytes.TrimSpace(b))
 }
+
+// screenNow is the current frame, read inside the event loop.
+func screenNow(t *testing.T, tm *teatest.TestModel) string {
+	t.Helper()
+	ch := make(chan string, 1)
+	tm.Send(probeMsg{fn: func(m *Model) { ch <- screen(m) }})
+	select {
+	case s := <-ch:
+		return s
+	case <-time.After(5 * time.Second):
+		t.Fatal("no frame in 5s")
+	}
+	return ""
+}

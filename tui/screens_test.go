@@ -1,0 +1,215 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/trendlab/trendlab/analysis"
+)
+
+// The investigation screens run on a small synthetic platform with the
+// planted "omegle" family.
+
+func TestTagExplorer(t *testing.T) {
+	ws := synthWorkspace(t, 3000)
+	m, tm := newTestModel(t, testConfig(t, ws))
+	send(tm, "4")
+	tm.Type("omegle")
+	send(tm, "enter")
+	waitModel(t, tm, m, func(m *Model) bool { return m.tags.inv != nil && !m.tags.busy })
+	waitFor(t, tm, "accepted tags")
+	// Reject the first candidate after the seed, save, and the set is re-run
+	// from the saved tag set without it.
+	send(tm, "j", "x", "S")
+	waitModel(t, tm, m, func(m *Model) bool { return m.tags.savedAs == "omegle" && !m.tags.busy && m.tags.inv.TagSet.Name == "omegle" })
+	send(tm, "l", "l") // rates
+	fm := quit(t, tm)
+	inv := fm.tags.inv
+	if inv.TagSet.Seed != "omegle" || len(inv.Rates) == 0 || fm.tags.section != secRates {
+		t.Fatalf("investigation: seed %q, %d rates, section %d", inv.TagSet.Seed, len(inv.Rates), fm.tags.section)
+	}
+	saved, err := analysis.LoadTagSet(context.Background(), ws, "omegle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rejected := 0
+	for _, v := range saved.Variants {
+		if v.Status == analysis.VariantRejected && v.Score >= analysis.DefaultMinScore {
+			rejected++
+		}
+	}
+	if rejected != 1 {
+		t.Errorf("saved tag set rejects %d high-scoring variants, want the 1 rejected on screen", rejected)
+	}
+	// The screen shows the numbers analysis computed.
+	first := inv.Rates[0]
+	want := fmt.Sprintf("%.2f%%", 100*first.TagSet.P)
+	if !strings.Contains(screen(fm), first.Policy) || !strings.Contains(screen(fm), want) {
+		t.Errorf("rates screen lacks %s %s", first.Policy, want)
+	}
+	requireGolden(t, fm)
+}
+
+func TestTagExplorerDrillDown(t *testing.T) {
+	ws := synthWorkspace(t, 3000)
+	m, tm := newTestModel(t, testConfig(t, ws))
+	send(tm, "4")
+	tm.Type("omegle")
+	send(tm, "enter")
+	waitModel(t, tm, m, func(m *Model) bool { return m.tags.inv != nil && !m.tags.busy })
+	send(tm, "enter") // videos of the seed tag
+	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil && m.grid.req == 0 })
+	fm := quit(t, tm)
+	seed := fm.tags.inv.TagSet.Candidates[0]
+	if fm.screen != screenResults || fm.grid.rs.Total != seed.Videos {
+		t.Fatalf("drill-down: screen %d, %d rows, want %d videos of #%s", fm.screen, fm.grid.rs.Total, seed.Videos, seed.Tag)
+	}
+}
+
+func TestSampleReview(t *testing.T) {
+	ws := synthWorkspace(t, 3000)
+	cfg := testConfig(t, ws)
+	cfg.PauseEvery = 2
+	if err := analysis.SaveTagSet(context.Background(), ws, "omegle", "omegle", false, nil); err != nil {
+		t.Fatal(err)
+	}
+	m, tm := newTestModel(t, cfg)
+	send(tm, "5")
+	waitModel(t, tm, m, func(m *Model) bool { return m.review.prog != nil })
+	send(tm, "n")
+	waitModel(t, tm, m, func(m *Model) bool { return m.review.state == reviewForm })
+	// name, tag set, tags, policies, violating, size: 10
+	for _, s := range []string{"down", "down", "down", "down", "down"} {
+		send(tm, s)
+	}
+	m2 := func(m *Model) { m.review.fields[fTagSet].SetValue("omegle"); m.review.fields[fSize].SetValue("10") }
+	tm.Send(probeMsg{fn: m2})
+	send(tm, "ctrl+s")
+	var caption string
+	waitModel(t, tm, m, func(m *Model) bool {
+		if m.review.state == reviewMember && m.review.detail != nil {
+			caption = m.review.detail.Caption
+			return true
+		}
+		return false
+	})
+	if c := caption; c != "" && strings.Contains(screenNow(t, tm), SanitizeLine(c)) {
+		t.Error("the caption shows before it is revealed")
+	}
+	send(tm, "r")
+	waitModel(t, tm, m, func(m *Model) bool { return m.review.revealed })
+	send(tm, ":")
+	tm.Type("looks like grooming")
+	send(tm, "enter", "v")
+	waitModel(t, tm, m, func(m *Model) bool { return m.review.given == 1 && m.review.detail != nil && m.review.pos == 2 })
+	send(tm, "n")
+	waitModel(t, tm, m, func(m *Model) bool { return m.review.paused })
+	send(tm, "v") // ignored while paused
+	send(tm, " ")
+	waitModel(t, tm, m, func(m *Model) bool { return !m.review.paused && m.review.detail != nil && m.review.pos == 3 })
+	send(tm, "[") // back to member 2, change its label
+	waitModel(t, tm, m, func(m *Model) bool { return m.review.pos == 2 && m.review.detail != nil })
+	send(tm, "e")
+	waitModel(t, tm, m, func(m *Model) bool { return m.review.given == 3 && m.review.est != nil && m.review.est.Labelled == 2 })
+	fm := quit(t, tm)
+	s := fm.review.sample
+	if s.Size != 10 || s.Definition.Frame.TagSet != "omegle" {
+		t.Fatalf("sample: size %d, frame %+v", s.Size, s.Definition.Frame)
+	}
+	// Two members labelled, the second twice: the audit trail keeps both.
+	first, err := analysis.SampleMemberDetail(context.Background(), ws, s.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := analysis.SampleMemberDetail(context.Background(), ws, s.ID, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h1, _ := analysis.LabelHistory(context.Background(), ws, s.ID, first.VideoID)
+	h2, _ := analysis.LabelHistory(context.Background(), ws, s.ID, second.VideoID)
+	if len(h1) != 1 || h1[0].Label != "violating" || h1[0].Note != "looks like grooming" || h1[0].Reviewer != "ana" {
+		t.Errorf("first member's history = %+v", h1)
+	}
+	if len(h2) != 2 {
+		t.Fatalf("second member's history = %+v", h2)
+	}
+	latest := h2[0]
+	if h2[1].LabelledAt.After(latest.LabelledAt) {
+		latest = h2[1]
+	}
+	if latest.Label != "escalate" || !strings.Contains(latest.Reason, "changed from not_violating") {
+		t.Errorf("changed label = %+v", latest)
+	}
+	// Resume: reopening starts at the first member not labelled.
+	pos, ok, err := analysis.NextUnlabelled(context.Background(), ws, s.ID, "ana")
+	if err != nil || !ok || pos != 3 {
+		t.Errorf("NextUnlabelled = %d, %v, %v", pos, ok, err)
+	}
+	requireGolden(t, fm)
+}
+
+
+func TestQueryPaletteAndReport(t *testing.T) {
+	ws := synthWorkspace(t, 3000)
+	cfg := testConfig(t, ws)
+	m, tm := newTestModel(t, cfg)
+	send(tm, "6")
+	waitModel(t, tm, m, func(m *Model) bool { return m.palette.lib != nil })
+	tm.Type("dvol") // fuzzy: daily_volume
+	waitModel(t, tm, m, func(m *Model) bool { return len(m.palette.matches) > 0 && m.palette.matches[0].Name == "daily_volume" })
+	send(tm, "enter")
+	var params int
+	waitModel(t, tm, m, func(m *Model) bool { params = len(m.palette.params); return m.palette.query != nil })
+	tm.Type("omegle")
+	for range params {
+		send(tm, "enter")
+	}
+	waitModel(t, tm, m, func(m *Model) bool { return (m.grid.rs != nil && m.grid.req == 0) || m.palette.err != "" })
+	// Report of an investigation.
+	send(tm, "4")
+	tm.Type("omegle")
+	send(tm, "enter")
+	waitModel(t, tm, m, func(m *Model) bool { return m.tags.inv != nil && !m.tags.busy })
+	send(tm, "7", "w")
+	waitModel(t, tm, m, func(m *Model) bool { return !m.report.busy && (m.report.path != "" || m.report.err != "") })
+	fm := quit(t, tm)
+	if fm.report.err != "" || fm.palette.err != "" {
+		t.Fatalf("report error %q, palette error %q", fm.report.err, fm.palette.err)
+	}
+	html, err := os.ReadFile(fm.report.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "<html") || !strings.Contains(string(html), "omegle") {
+		t.Errorf("report %s does not look like the omegle report", fm.report.path)
+	}
+	if rs := fm.grid.rs; rs.Title != "saved query daily_volume" || rs.Total == 0 {
+		t.Errorf("saved query result: %q, %d rows", rs.Title, rs.Total)
+	}
+}
+
+func TestFuzzyScore(t *testing.T) {
+	tests := []struct {
+		pat, s string
+		ok     bool
+	}{
+		{"dvol", "daily_volume", true},
+		{"", "anything", true},
+		{"xyz", "daily_volume", false},
+		{"DAILY", "daily_volume", true},
+		{"vd", "daily_volume", false},
+	}
+	for _, tt := range tests {
+		if _, ok := fuzzyScore(tt.pat, tt.s); ok != tt.ok {
+			t.Errorf("fuzzyScore(%q, %q) ok = %v", tt.pat, tt.s, ok)
+		}
+	}
+	a, _ := fuzzyScore("dv", "daily_volume")
+	b, _ := fuzzyScore("dv", "removal_delivery")
+	if a <= b {
+		t.Errorf("word-start match scores %d, not above %d", a, b)
+	}
+}
