@@ -217,12 +217,12 @@ func splitmix(x uint64) uint64 {
 
 func unitFromHash(h uint64) float64 { return float64(h>>11) / (1 << 53) }
 
-// lognormal draws exp(N(ln median, sigma)) seconds, at least min and at most
+// lognormal draws exp(N(ln median, sigma)) seconds, at least floor and at most
 // maxDelay.
-func (g *generator) lognormal(median, sigma float64, min int64) int64 {
+func (g *generator) lognormal(median, sigma float64, floor int64) int64 {
 	d := int64(median * math.Exp(sigma*g.r.NormFloat64()))
-	if d < min {
-		d = min
+	if d < floor {
+		d = floor
 	}
 	if d > maxDelay {
 		d = maxDelay

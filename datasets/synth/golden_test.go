@@ -3,6 +3,7 @@ package synth_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -32,6 +33,11 @@ func TestGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 				checkGolden(t, "summary.golden", sum.Bytes())
+				js, err := json.MarshalIndent(m, "", "  ")
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkGolden(t, "manifest.golden.json", append(js, '\n'))
 			}
 		})
 	}
