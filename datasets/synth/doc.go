@@ -49,8 +49,10 @@
 // One PCG stream (math/rand/v2), seeded by Config.Seed, drives every draw
 // in a fixed order; no map is iterated into the output; numbers and times
 // are formatted by fixed rules. The same Config gives byte-identical files
-// (with the same generator Version, on the same architecture: the draws go
-// through math.Exp, whose last bit may differ between platforms).
+// (with the same generator Version, Go release and architecture: the draws
+// go through math/rand/v2's distributions and math.Exp, whose last bits may
+// differ between releases and platforms; the golden files in testdata
+// catch such a change).
 // Each video is generated, written, and followed by its events; nothing is
 // kept per video, so 10 million videos take the same memory as ten
 // thousand (Parquet buffers one record batch of 64k rows per table).
