@@ -50,7 +50,7 @@ func WriteList(w io.Writer, qs []*Query, width int) error {
 // source, description, parameters, an example command and the SQL.
 func WriteShow(w io.Writer, q *Query) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  (%s)\n\n%s\n\n%s\n\n", q.Name, Sanitize(q.File), Sanitize(q.Description), Sanitize(q.ParamUsage()))
+	fmt.Fprintf(&b, "%s  (%s)\n\n%s\n\n%s\n\n", q.Name, Sanitize(q.File), Sanitize(q.Description), SanitizeLines(q.ParamUsage()))
 	for _, s := range q.Shadows {
 		fmt.Fprintf(&b, "overrides %s\n\n", Sanitize(s))
 	}

@@ -5,11 +5,16 @@ import (
 	"strconv"
 )
 
-// IsTerminal reports whether f is a terminal (a character device), where
-// binary output must not go and the table should fit the width.
+// IsTerminal reports whether f is a terminal, where binary output must not
+// go and the table should fit the width. /dev/null is a character device
+// but not a terminal: where the platform can ask (Unix), a terminal is a
+// character device that reports a window size.
 func IsTerminal(f *os.File) bool {
 	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	return !canAskTerminal || terminalWidth(f) > 0
 }
 
 // TerminalWidth is the width of the terminal behind f: COLUMNS if set,

@@ -210,7 +210,12 @@ func queryWriteFile(ctx context.Context, path string, write func(io.Writer) (que
 	if err != nil {
 		return queries.Stats{}, fmt.Errorf("cannot write %s: %w", path, err)
 	}
-	stats, err := write(tmp)
+	// CreateTemp makes the file 0600; an export is an ordinary file.
+	err = tmp.Chmod(0o644)
+	stats, werr := write(tmp)
+	if err == nil {
+		err = werr
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

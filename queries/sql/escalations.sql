@@ -15,7 +15,7 @@ SELECT e.event_time,
        round(epoch(e.event_time - v.created_at) / 3600, 3) AS hours_after_upload,
        v.region,
        v.author_age_band,
-       (SELECT list(t.tag ORDER BY t.position) FROM video_tags t WHERE t.video_id = e.video_id) AS tags,
+       coalesce((SELECT list(t.tag ORDER BY t.position) FROM video_tags t WHERE t.video_id = e.video_id), []) AS tags,
        e.event_id
 FROM moderation_events e
 LEFT JOIN videos v USING (video_id)
