@@ -161,6 +161,9 @@ func TestBrowser(t *testing.T) {
 		html := renderFixture(t, Options{ShowCaptions: true})
 		checkInBrowser(t, bin, "fixture", html)
 	})
+	t.Run("investigation layout with payloads", func(t *testing.T) {
+		checkInBrowser(t, bin, "investigation", renderFakeInvestigation(t))
+	})
 	t.Run("omegle investigation", func(t *testing.T) {
 		if testing.Short() {
 			t.Skip("generates and imports synthetic data")

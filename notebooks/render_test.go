@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
 )
@@ -317,4 +318,106 @@ func BenchmarkRenderOmegle(b *testing.B) {
 		size = buf.Len()
 	}
 	b.ReportMetric(float64(size), "report-bytes")
+}
+
+// fakeInvestigation is a fixed Investigation whose every text field
+// carries a payload, to test the investigate layout without the analysis.
+func fakeInvestigation(_ context.Context, _ *datasets.Workspace, req analysis.Request) (*analysis.Investigation, error) {
+	p := payloads[1]
+	prop := func(x, n int64) analysis.Proportion {
+		return analysis.Proportion{X: x, N: n, P: float64(x) / float64(n), CI: analysis.Interval{Lo: float64(x) / float64(n) * 0.7, Hi: float64(x)/float64(n)*1.3 + 0.01}}
+	}
+	inv := &analysis.Investigation{
+		DocumentVersion: 1, GeneratedAt: fixedNow(), Request: req,
+		Period: analysis.Period{Since: "2026-06-01", Until: "2026-06-06", Days: 6}, Confidence: 0.95, IntervalMethod: "Wilson score",
+		TagSet: analysis.TagSet{Seed: req.Tag, Source: "score", Accepted: []string{req.Tag, req.Tag + p}, Videos: 120,
+			Candidates: []analysis.Variant{
+				{Tag: req.Tag, Videos: 100, Reasons: []string{"seed"}, Score: 1, Status: "accepted", DecidedBy: "score", RawForms: []analysis.RawForm{{Raw: "#" + req.Tag, Count: 100}}},
+				{Tag: req.Tag + p, Videos: 20, Reasons: []string{"compound: seed as prefix " + p}, Score: 0.8, Status: "accepted", DecidedBy: "score", RawForms: []analysis.RawForm{{Raw: p, Count: 20}}},
+			}},
+		Baseline: analysis.Baseline{Kind: "rest", Description: "every other video " + p, Videos: 5000},
+		Policies: []string{"minor_safety", "policy " + p},
+		Notes:    []string{"note " + payloads[0]},
+	}
+	for i, pol := range inv.Policies {
+		inv.Rates = append(inv.Rates, analysis.PolicyRate{Policy: pol, TagSet: prop(int64(12-8*i), 120), Baseline: prop(50, 5000),
+			Test:           analysis.TestResult{Method: "Fisher's exact test", Reason: "small counts " + p, Alternative: "two-sided", PValue: 0.001, PAdjusted: 0.002, AdjustMethod: "Holm"},
+			RiskDifference: analysis.Effect{Estimate: 0.09, CI: analysis.NumInterval{Lo: 0.04, Hi: 0.15}, Method: "Newcombe"},
+			RiskRatio:      analysis.Effect{Estimate: 10, CI: analysis.NumInterval{Lo: 5, Hi: 18}, Method: "Katz"},
+			MDE:            analysis.MDE{BaselineRate: 0.01, TagSetRate: 0.05, Difference: 0.04, Ratio: 5, CohensH: 0.2, Alpha: 0.05, Power: 0.8},
+			Significant:    i == 0, Finding: "higher"})
+		pt := analysis.PolicyTrend{Policy: pol,
+			TagSetChange:   analysis.Change{Day: "2026-06-04", Before: 0.05, After: 0.2, LogLR: 5, PValue: 0.001, PAdjusted: 0.002, Significant: true, Method: "binomial scan " + p, Permutations: 999},
+			BaselineChange: analysis.Change{Day: "2026-06-03", Before: 0.01, After: 0.011, Method: "binomial scan", Permutations: 999, PValue: 0.8, PAdjusted: 1},
+			EWMAAlerts:     []string{"2026-06-05"},
+			BeforeAfter: &analysis.BeforeAfter{Day: "2026-06-04", Before: prop(3, 60), After: prop(9, 60), RateRatio: 3,
+				Test: analysis.TestResult{Method: "Poisson rate ratio, exact conditional", PValue: 0.01}}}
+		for d := 1; d <= 6; d++ {
+			day := time.Date(2026, 6, d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+			pt.Daily = append(pt.Daily, analysis.DayRate{Day: day, TagSetX: int64(d), TagSetN: 20, BaselineX: 8, BaselineN: 800})
+			if i == 0 {
+				inv.Trend.Volume = append(inv.Trend.Volume, analysis.DayVolume{Day: day, TagSet: 20, Baseline: 800})
+			}
+		}
+		inv.Trend.Policies = append(inv.Trend.Policies, pt)
+		inv.Removal = append(inv.Removal, analysis.Removal{Policy: pol,
+			TagSet:  analysis.RemovalStats{Removals: 10, Proactive: prop(6, 10), Within24h: prop(8, 10), TimeToAction: analysis.Quantiles{P50: 3600, P90: 7200, P99: 90000, Method: "R type 7"}},
+			Overall: analysis.RemovalStats{Removals: 40, Proactive: prop(30, 40), Within24h: prop(35, 40), TimeToAction: analysis.Quantiles{P50: 1800, P90: 7200, P99: 20000, Method: "R type 7"}}})
+		fc := analysis.FunnelCounts{Videos: 120, Reported: 10, Flagged: 12, Reviewed: 15, Violating: 12, Removed: 10, Escalated: 3, Appealed: 1, Reinstated: 0,
+			Steps: []analysis.FunnelStep{{From: "videos", To: "reported", Rate: prop(10, 120)}}}
+		inv.Funnel = append(inv.Funnel, analysis.Funnel{Policy: pol, TagSet: fc, Baseline: fc})
+	}
+	inv.Trend.Spikes = []analysis.Spike{{Group: "tag_set", Policy: "minor_safety", Day: "2026-06-04", Before: 0.05, After: 0.2, PAdjusted: 0.002}}
+	inv.Trend.ChangeDate, inv.Trend.ChangeDateSource = "2026-06-04", "changepoint"
+	inv.Related = analysis.Related{MinVideos: 5, MinSupport: 0.01, Tested: 2, TestMethod: "Fisher's exact test", AdjustMethod: "Benjamini-Hochberg",
+		Tags: []analysis.RelatedTag{{Tag: payloads[2], Together: 30, TagVideos: 40, Support: 0.25, Lift: 30, NPMI: 0.6, PValue: 0.0001, QValue: 0.0002, Significant: true},
+			{Tag: "strangers", Together: 20, TagVideos: 50, Support: 0.16, Lift: 16, NPMI: 0.4, PValue: 0.001, QValue: 0.001, Significant: true}}}
+	return inv, nil
+}
+
+func renderFakeInvestigation(t *testing.T) string {
+	t.Helper()
+	saved := investigate
+	investigate = fakeInvestigation
+	t.Cleanup(func() { investigate = saved })
+	ws := fixtureWorkspace(t)
+	src := "---\ntitle: Fake\nparams:\n  - {name: tag, default: omegle}\n---\n```investigate\ntag: $tag\nseed: 3\n```\n"
+	var buf bytes.Buffer
+	if err := RenderSource(context.Background(), ws, "fake.md", []byte(src), Options{Now: fixedNow}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestRenderInvestigationLayout(t *testing.T) {
+	html := renderFakeInvestigation(t)
+	assertOffline(t, html)
+	for _, bad := range []string{"<img src=x", "<b id=pwned>", `<script>document`} {
+		if strings.Contains(html, bad) {
+			t.Errorf("report contains unescaped %q", bad)
+		}
+	}
+	for _, want := range []string{
+		"Investigation: #omegle and 1 accepted variants, 2026-06-01 to 2026-06-06",
+		"minor_safety: 10.0% of tag-set videos violate",
+		"Fisher&#39;s exact test p = 0.0020 (adjusted)",
+		"Spike: the tag set rate of minor_safety rises from 5.00% to 20.0% from 2026-06-04",
+		"note &lt;script&gt;",
+		"5.00% (&#43;4.00%, h = 0.200)",
+		"3 / 60 = 5.00%",
+		"1.0 h", "25.0 h",
+		"Poisson rate ratio, exact conditional",
+		`data-kind="rates"`, `data-kind="volume"`, `data-kind="trend"`, `data-kind="related"`,
+		"trendlab:errorbar",
+		"Change date 2026-06-04: the most significant changepoint.",
+		"Method: binomial scan",
+		"&#34;tag&#34;: &#34;omegle&#34;", // request in the appendix
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if n := strings.Count(html, `data-kind="trend"`); n != 2 {
+		t.Errorf("%d trend charts, want one per policy (2)", n)
+	}
 }
