@@ -226,6 +226,19 @@ violating; the default is escalate:e!,violating:v!,not_violating:n,unsure:u.`,
 			} else {
 				def.Margin, def.Confidence, def.PlanP = 0, 0, 0
 			}
+			switch def.Strata {
+			case "", analysis.StrataPolicy, analysis.StrataWeek, analysis.StrataRegion:
+			default:
+				return usagef("--strata %q: expected policy, week or region", def.Strata)
+			}
+			if def.Allocation != analysis.AllocProportional && def.Allocation != analysis.AllocNeyman {
+				return usagef("--allocation %q: expected proportional or neyman", def.Allocation)
+			}
+			switch def.PriorSource {
+			case "", analysis.PriorViolationRate, analysis.PriorEscalationRate, analysis.PriorGuess:
+			default:
+				return usagef("--prior %q: expected violation_rate, escalation_rate or guess", def.PriorSource)
+			}
 			if def.Strata != "" {
 				def.Method = analysis.MethodStratified
 			} else if cmd.Flags().Changed("allocation") {
@@ -373,7 +386,19 @@ func sampleDesign(d analysis.SampleDefinition) string {
 func describeSampleFrame(f analysis.SampleFrame) string {
 	var parts []string
 	if f.TagSet != "" {
-		parts = append(parts, "tag set "+sampleLine(f.TagSet))
+		desc := "tag set " + sampleLine(f.TagSet)
+		if n := len(f.TagSetTags); n > 0 {
+			shown := f.TagSetTags[:min(n, 8)]
+			desc += " (#" + sampleLine(strings.Join(shown, ", #"))
+			if n > len(shown) {
+				desc += fmt.Sprintf(" and %d more", n-len(shown))
+			}
+			if f.CaptionMentions {
+				desc += "; caption mentions"
+			}
+			desc += ")"
+		}
+		parts = append(parts, desc)
 	}
 	if len(f.Tags) > 0 {
 		parts = append(parts, "tags "+sampleLine(strings.Join(f.Tags, ", ")))
