@@ -724,3 +724,74 @@ func TestSampleTagSetSnapshot(t *testing.T) {
 		t.Errorf("frame of the edited tag set: %d videos (caption mentions %v), want 52", fresh.FrameSize, fresh.Definition.Frame.CaptionMentions)
 	}
 }
+
+// TestSampleNeymanPriorsFromData checks the priors a Neyman allocation
+// takes from the data against the fixture's rules, counted in Go.
+func TestSampleNeymanPriorsFromData(t *testing.T) {
+	ws := openSampleWorkspace(t, nil)
+	tests := []struct {
+		name       string
+		def        SampleDefinition
+		wantSource string
+		positive   func(v sampleVideo) bool
+	}{
+		{"violation rate by region", SampleDefinition{Strata: StrataRegion, Allocation: AllocNeyman, Size: 20, Seed: 1},
+			PriorViolationRate, func(v sampleVideo) bool {
+				for _, o := range v.outcomes {
+					if o.violating {
+						return true
+					}
+				}
+				return false
+			}},
+		{"escalation rate for a violating frame", SampleDefinition{Frame: SampleFrame{Violating: true}, Strata: StrataRegion, Allocation: AllocNeyman, Size: 20, Seed: 1},
+			PriorEscalationRate, func(v sampleVideo) bool { return v.escal }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := DrawSample(t.Context(), ws, tt.def)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Definition.PriorSource != tt.wantSource {
+				t.Errorf("prior source %q, want %q", d.Definition.PriorSource, tt.wantSource)
+			}
+			inFrame := map[string]bool{}
+			for _, id := range sampleFrameIDs(tt.def.Frame) {
+				inFrame[id] = true
+			}
+			n, x := map[string]float64{}, map[string]float64{}
+			for _, v := range sampleVideos() {
+				if !inFrame[v.id] {
+					continue
+				}
+				r, _ := v.region.(string)
+				if r == "" {
+					r = StratumUnknown
+				}
+				n[r]++
+				if tt.positive(v) {
+					x[r]++
+				}
+			}
+			var weights []float64
+			var caps []int64
+			for _, a := range d.Definition.Allocated {
+				want := x[a.Stratum] / n[a.Stratum]
+				if !sampleNear(a.Prior, want) || !sampleNear(d.Definition.Priors[a.Stratum], want) {
+					t.Errorf("stratum %s: prior %g (saved %g), want %g", a.Stratum, a.Prior, d.Definition.Priors[a.Stratum], want)
+				}
+				p := math.Min(math.Max(want, 0.01), 0.99)
+				weights = append(weights, n[a.Stratum]*math.Sqrt(p*(1-p)))
+				caps = append(caps, int64(n[a.Stratum]))
+			}
+			got := make([]int64, len(d.Definition.Allocated))
+			for i, a := range d.Definition.Allocated {
+				got[i] = a.SampleSize
+			}
+			if want := AllocateSizes(weights, caps, 20); !reflect.DeepEqual(got, want) {
+				t.Errorf("allocation %v, want %v", got, want)
+			}
+		})
+	}
+}
