@@ -39,11 +39,12 @@ type investigateView struct {
 	Removal      *table
 	Funnel       *table
 	FunnelSteps  *table
-	Sample       *sampleView
+	Samples      []*sampleView
 	Notes        []string
 }
 
 type sampleView struct {
+	Heading    string
 	Definition string // JSON
 	Lead       []string
 	Strata     *table
@@ -154,8 +155,19 @@ func (r *renderer) investigate(ctx context.Context, spec *InvestigateSpec) (*inv
 		v.FunnelSteps = funnelSteps(inv)
 	}
 	if v.Show["sample"] {
-		if v.Sample, err = r.sample(ctx, spec, inv); err != nil {
+		drawn, err := r.sample(ctx, spec, inv)
+		if err != nil {
 			return nil, err
+		}
+		if drawn != nil {
+			v.Samples = append(v.Samples, drawn)
+		}
+		if name := strings.TrimSpace(r.vals.expand(spec.Sample)); name != "" {
+			saved, err := r.savedSample(ctx, name, inv.Confidence)
+			if err != nil {
+				return nil, err
+			}
+			v.Samples = append(v.Samples, saved)
 		}
 	}
 	return v, nil
@@ -505,6 +517,11 @@ func (r *renderer) sample(ctx context.Context, spec *InvestigateSpec, inv *analy
 		Size:   size,
 		Seed:   int64(inv.Request.Seed),
 	}
+	kind := "simple random sample"
+	if spec.SampleStrata != "" {
+		def.Method, def.Strata, def.Allocation = analysis.MethodStratified, spec.SampleStrata, analysis.AllocProportional
+		kind = "sample stratified by " + spec.SampleStrata + " (proportional allocation)"
+	}
 	if since, err := time.Parse(time.DateOnly, inv.Period.Since); err == nil {
 		def.Frame.Since = &since
 	}
@@ -520,7 +537,7 @@ func (r *renderer) sample(ctx context.Context, spec *InvestigateSpec, inv *analy
 	defJSON, _ := json.MarshalIndent(draw.Definition, "", "  ")
 	r.samples = append(r.samples, sampleRecord{Name: "(drawn for this report, not saved)", Definition: string(defJSON),
 		Seed: draw.Definition.Seed, Size: int64(len(draw.Members)), FrameSize: draw.FrameSize})
-	sv := &sampleView{Definition: string(defJSON)}
+	sv := &sampleView{Heading: "Sample drawn for this report", Definition: string(defJSON)}
 
 	// Escalated members: an escalation event with action escalated_lert
 	// for any policy (the contract's definition, as analysis.EstimateSample).
@@ -573,8 +590,8 @@ WHERE event_type = 'escalation' AND action = 'escalated_lert'
 	if n > 0 {
 		est := stats.StratifiedProportion(strata, inv.Confidence)
 		r.used.methods["sample estimate"] = est.Method
-		sv.Lead = append(sv.Lead, fmt.Sprintf("A simple random sample of %s of the %s violating tag-set videos in %s (seed %d): %s escalated to law enforcement, %s of the sample; estimated share of the frame %s %s.",
-			count(n), count(draw.FrameSize), strings.Join(pols, " or "), draw.Definition.Seed, count(x), pct(float64(x)/float64(n)), pct(est.P), ciText(analysis.Interval{Lo: est.CI.Lo, Hi: est.CI.Hi})))
+		sv.Lead = append(sv.Lead, fmt.Sprintf("A %s of %s of the %s violating tag-set videos in %s (seed %d): %s escalated to law enforcement, %s of the sample; estimated share of the frame %s %s.",
+			kind, count(n), count(draw.FrameSize), strings.Join(pols, " or "), draw.Definition.Seed, count(x), pct(float64(x)/float64(n)), pct(est.P), ciText(analysis.Interval{Lo: est.CI.Lo, Hi: est.CI.Hi})))
 	} else {
 		sv.Lead = append(sv.Lead, "The sample frame is empty: no violating tag-set video in "+strings.Join(pols, " or ")+".")
 	}
@@ -751,4 +768,45 @@ func pEq(p float64) string {
 // level writes a confidence or power level, e.g. 95% or 99.5%.
 func level(f float64) string {
 	return strconv.FormatFloat(f*100, 'f', -1, 64) + "%"
+}
+
+// savedSample shows the label estimates of a sample saved in the workspace.
+func (r *renderer) savedSample(ctx context.Context, name string, conf float64) (*sampleView, error) {
+	s, err := analysis.SampleByName(ctx, r.ws, name)
+	if err != nil {
+		return nil, fmt.Errorf("investigate: sample %q: %w (list them with trendlab sample list)", name, err)
+	}
+	est, err := analysis.EstimateSample(ctx, r.ws, s.ID, "", conf)
+	if err != nil {
+		return nil, fmt.Errorf("investigate: estimating sample %q: %w", name, err)
+	}
+	defJSON, _ := json.MarshalIndent(s.Definition, "", "  ")
+	r.used.sample = true
+	r.samples = append(r.samples, sampleRecord{Name: s.Name, Definition: string(defJSON), Seed: s.Seed, Size: s.Size, FrameSize: s.FrameSize, Saved: true})
+	sv := &sampleView{Heading: "Labelled sample " + s.Name, Definition: string(defJSON)}
+	sv.Lead = append(sv.Lead, fmt.Sprintf("Sample %s: %s members of a frame of %s (seed %d), %s labelled so far; %d of %d strata have a labelled member.",
+		s.Name, count(est.Size), count(est.FrameSize), s.Seed, count(est.Labelled), est.StrataCovered, est.Strata))
+	if est.StrataCovered < est.Strata {
+		sv.Lead = append(sv.Lead, fmt.Sprintf("Until every stratum has a label the shares describe the covered strata only (%s frame videos).", count(est.CoveredFrame)))
+	}
+	ee := est.EscalatedEvents
+	sv.Lead = append(sv.Lead, fmt.Sprintf("By the moderation data, %s of %s members were escalated to law enforcement (%s); estimated share of the frame %s %s.",
+		count(ee.Escalated), count(ee.Sampled), pct(ee.Share), pct(ee.Estimate.P), ciText(analysis.Interval{Lo: ee.Estimate.CI.Lo, Hi: ee.Estimate.CI.Hi})))
+	t := newTable("Label estimates for the frame", "label", "members", "of labelled", "estimated share", "interval", "method")
+	add := func(ls analysis.LabelShare) {
+		t.add(text(ls.Label), num(count(ls.Count)), num(count(ls.Labelled)), num(pct(ls.Estimate.P)),
+			text(ciText(analysis.Interval{Lo: ls.Estimate.CI.Lo, Hi: ls.Estimate.CI.Hi})), text(ls.Estimate.Method))
+	}
+	for _, ls := range est.Shares {
+		add(ls)
+	}
+	add(est.Violating)
+	if est.Labelled == 0 {
+		t.Note = "No member is labelled yet: label the sample in the terminal UI (trendlab tui)."
+	}
+	sv.Labels = t
+	if est.Violating.Estimate.Method != "" {
+		r.used.methods["label estimate"] = est.Violating.Estimate.Method
+	}
+	return sv, nil
 }

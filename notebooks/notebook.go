@@ -86,7 +86,13 @@ type InvestigateSpec struct {
 	// SamplePolicies (Policies when empty) of SampleSize videos with Seed.
 	SampleSize     string   `yaml:"sample_size" json:"sample_size,omitempty"`
 	SamplePolicies []string `yaml:"sample_policies" json:"sample_policies,omitempty"`
-	Seed           string   `yaml:"seed" json:"seed,omitempty"`
+	// SampleStrata stratifies the drawn sample (proportional allocation)
+	// by policy, week or region; empty draws a simple random sample.
+	SampleStrata string `yaml:"sample_strata" json:"sample_strata,omitempty"`
+	Seed         string `yaml:"seed" json:"seed,omitempty"`
+	// Sample names a sample saved in the workspace (trendlab sample, the
+	// TUI); the report shows its label estimates with intervals.
+	Sample string `yaml:"sample" json:"sample,omitempty"`
 	// Show lists the sections to render; empty renders all of them.
 	Show []string `yaml:"show" json:"show,omitempty"`
 }
@@ -438,6 +444,9 @@ func (p *parser) block(word string, f fence) (Block, error) {
 		if strings.TrimSpace(spec.Tag) == "" {
 			return Block{}, p.errf(f.line+1, 0, "investigate block needs a tag (tag: omegle, or tag: $tag for a parameter)")
 		}
+		if st := spec.SampleStrata; st != "" && st != "policy" && st != "week" && st != "region" {
+			return Block{}, p.errf(f.line+1, 0, "investigate: sample_strata %q is not one of policy, week, region", st)
+		}
 		for _, s := range spec.Show {
 			if !contains(InvestigateSections, s) {
 				return Block{}, p.errf(f.line+1, 0, "investigate: unknown section %q in show (expected: %s)", s, strings.Join(InvestigateSections, ", "))
@@ -528,6 +537,7 @@ func investigateRefs(s *InvestigateSpec) []string {
 	add(s.Until)
 	add(s.SampleSize)
 	add(s.Seed)
+	add(s.Sample)
 	for _, l := range [][]string{s.Variants, s.Policies, s.SamplePolicies} {
 		for _, v := range l {
 			add(v)

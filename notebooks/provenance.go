@@ -168,8 +168,13 @@ func (r *renderer) methods() *methodsView {
 		}
 	}
 	if r.used.sample {
-		add("Samples are drawn reproducibly by ranking the frame's videos by %s and taking the first n; the same workspace, frame and seed give the same members. The escalation share of the frame is estimated by %s.",
-			"md5(seed || ':' || video_id)", r.used.methods["sample estimate"])
+		add("Samples are drawn reproducibly by ranking the frame's videos (per stratum, for a stratified sample) by %s and taking the first n; the same workspace, frame and seed give the same members.", "md5(seed || ':' || video_id)")
+		if m := r.used.methods["sample estimate"]; m != "" {
+			add("The escalation share of the frame is estimated from the drawn sample by %s.", m)
+		}
+		if m := r.used.methods["label estimate"]; m != "" {
+			add("Label shares of a labelled sample count each labelled member once, with its latest label, and are estimated for the frame by %s.", m)
+		}
 	}
 	add("Privacy: author ids are replaced by keyed pseudonyms (HMAC-SHA256) and captions are hidden unless the report was made with --show-captions; both are recognised by column name.")
 	return m

@@ -421,3 +421,52 @@ func TestRenderInvestigationLayout(t *testing.T) {
 		t.Errorf("%d trend charts, want one per policy (2)", n)
 	}
 }
+
+func TestRenderSamples(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and imports synthetic data")
+	}
+	ctx := context.Background()
+	ws := synthWorkspace(t, 20000)
+	// A saved sample with a few labels, as a reviewer leaves it.
+	def := analysis.SampleDefinition{Frame: analysis.SampleFrame{Tags: []string{"omegle", "0megle", "omegel"}, Policies: []string{"minor_safety", "bullying_harassment"}, Violating: true},
+		Method: analysis.MethodSimple, Size: 10, Seed: 11}
+	s, err := analysis.SampleByName(ctx, ws, "review-<b>1</b>")
+	if err != nil {
+		if s, err = analysis.CreateSample(ctx, ws, "review-<b>1</b>", "tester", def); err != nil {
+			t.Fatal(err)
+		}
+		members, err := analysis.SampleMembers(ctx, ws, s.ID, 0, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range members {
+			label := []string{analysis.LabelEscalate, analysis.LabelViolating, analysis.LabelNotViolating, analysis.LabelViolating}[i]
+			if _, err := analysis.Label(ctx, ws, s.ID, m.VideoID, "tester", label, "", ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	src := "---\ntitle: Samples\n---\n```investigate\ntag: omegle\npolicies: [minor_safety, bullying_harassment]\nsample_size: 12\nsample_strata: policy\nseed: 5\nsample: review-<b>1</b>\nshow: [sample]\n```\n"
+	var buf bytes.Buffer
+	if err := RenderSource(ctx, ws, "samples.md", []byte(src), Options{Now: fixedNow}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, want := range []string{
+		"A sample stratified by policy (proportional allocation) of 12 of the",
+		"Labelled sample review-&lt;b&gt;1&lt;/b&gt;",
+		"4 labelled so far",
+		"Label estimates for the frame",
+		"Sample review-&lt;b&gt;1&lt;/b&gt;</h3>", // provenance
+		"Label shares of a labelled sample",
+		"stratified estimator",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "<b>1</b>") {
+		t.Error("the sample name is not escaped")
+	}
+}

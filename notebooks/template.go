@@ -76,8 +76,8 @@ const reportHTML = `<!DOCTYPE html>
 {{template "table" .Tables}}
 {{template "table" .Imports}}
 {{if .Samples.Rows}}{{template "table" .Samples}}{{end}}
-{{range .Drawn}}<h3>Sample drawn for this report</h3>
-<p>Seed {{.Seed}}; {{.Size}} members of a frame of {{.FrameSize}} videos; not saved in the workspace. Definition:</p>
+{{range .Drawn}}<h3>{{if .Saved}}Sample {{.Name}}{{else}}Sample drawn for this report{{end}}</h3>
+<p>Seed {{.Seed}}; {{.Size}} members of a frame of {{.FrameSize}} videos; {{if .Saved}}saved in the workspace{{else}}not saved in the workspace{{end}}. Definition:</p>
 <pre class="code">{{.Definition}}</pre>
 {{end}}
 {{range .Requests}}<h3>Investigation request</h3><pre class="code">{{.}}</pre>
@@ -124,9 +124,9 @@ const reportHTML = `<!DOCTYPE html>
 {{with .Related}}<h3>Related tags</h3>{{template "chart" $.RelatedChart}}<p class="muted">{{$.RelatedNote}}</p>{{template "table" .}}{{end}}
 {{with .Removal}}<h3>Removal</h3>{{template "table" .}}{{end}}
 {{with .Funnel}}<h3>Moderation funnel</h3>{{template "table" .}}{{template "table" $.FunnelSteps}}{{end}}
-{{with .Sample}}<h3>Sample</h3>
+{{range .Samples}}<h3>{{.Heading}}</h3>
 <div class="lead">{{range .Lead}}<p>{{.}}</p>{{end}}</div>
-{{template "table" .Strata}}{{template "table" .Members}}
+{{with .Labels}}{{template "table" .}}{{end}}{{with .Strata}}{{template "table" .}}{{end}}{{with .Members}}{{template "table" .}}{{end}}
 <details class="sql"><summary>Sample definition</summary><pre class="code">{{.Definition}}</pre></details>
 {{end}}
 </section>
