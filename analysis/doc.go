@@ -15,6 +15,9 @@
 // the query plan). The result is an Investigation: plain values with stable
 // snake_case JSON names, documented field by field in JSON.md.
 //
+// ScanSpikes looks the other way round: across every tag with enough
+// videos, which one's daily violation rate rose, and on which day.
+//
 // Variants of a seed tag are found among the tags that occur in the data and
 // scored by how they resemble the seed (variants.go): case and width folding,
 // NFKC, leetspeak, confusable characters, edit distance relative to length,

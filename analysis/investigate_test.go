@@ -25,7 +25,7 @@ var invSynth struct {
 
 // invSynthConfig: 30 days concentrate the spike tag's volume (about 20
 // videos a day) so that its change day is well determined.
-var invSynthConfig = synth.Config{Videos: 100_000, Seed: 7, Days: 30}
+var invSynthConfig = synth.Config{Videos: 250_000, Seed: 7, Days: 30}
 
 func synthWorkspace(t testing.TB) (*datasets.Workspace, synth.Manifest) {
 	t.Helper()
@@ -420,4 +420,30 @@ func handwrittenAggregates(ctx context.Context, ws *datasets.Workspace, seed str
 	}
 	_, err = conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.hw_members`)
 	return err
+}
+
+func TestScanSpikes(t *testing.T) {
+	ws, m := synthWorkspace(t)
+	scan, err := ScanSpikes(context.Background(), ws, ScanRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scan.Series == 0 || len(scan.Rises) == 0 {
+		t.Fatalf("scan of %d series found no rise", scan.Series)
+	}
+	top := scan.Rises[0]
+	if top.Tag != m.Spike.Tag || top.Policy != m.Spike.Policy || !top.Significant {
+		t.Fatalf("top rise %+v, want %s/%s significant", top, m.Spike.Tag, m.Spike.Policy)
+	}
+	planted, _ := time.Parse(time.DateOnly, m.Spike.Day)
+	d, _ := time.Parse(time.DateOnly, top.Day)
+	if diff := math.Abs(d.Sub(planted).Hours() / 24); diff > 2 {
+		t.Errorf("spike found on %s, planted on %s", top.Day, m.Spike.Day)
+	}
+	for _, r := range scan.Rises[1:] {
+		if r.Significant {
+			t.Errorf("significant rise where none was planted: %+v", r)
+		}
+	}
+	t.Logf("%d series scanned; top %+v", scan.Series, top)
 }

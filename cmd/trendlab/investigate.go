@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,7 +18,8 @@ func newInvestigateCmd(a *app) *cobra.Command {
 	var (
 		req                      analysis.Request
 		since, until, changeDate string
-		asJSON                   bool
+		asJSON, scan             bool
+		scanMinVideos            int64
 		sampleSize               int64
 		seed                     uint64
 	)
@@ -34,15 +36,26 @@ effect; scan the daily trend for changepoints; list related tags; report
 removal metrics (proactive share, within 24 h, time to action) and the
 moderation funnel.
 
+--scan-spikes instead scans every tag with enough videos for a day on which
+its daily violation rate rose, per policy (Benjamini-Hochberg across all the
+series scanned).
+
 Every rate is printed as "x/n = p% [lo, hi]" (Wilson interval). --json writes
 the whole result as one JSON document (fields described in the README).`,
 		Example: `  trendlab investigate --tag omegle
   trendlab investigate --tag omegle --variants 0megle,omegel,omeglefunny --policies minor_safety
   trendlab investigate --tag omegle --save-as omegle          # save the tag set
   trendlab investigate --tagset omegle --baseline tagset:chatroulette --since 2026-06-01 --until 2026-06-30
-  trendlab investigate --tag rooftopchallenge --change-date 2026-07-01 --json > result.json`,
+  trendlab investigate --tag rooftopchallenge --change-date 2026-07-01 --json > result.json
+  trendlab investigate --scan-spikes --policies dangerous_acts   # which tag's rate jumped?`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if scan {
+				if req.Tag != "" || req.TagSet != "" {
+					return usagef("--scan-spikes scans every tag: leave out --tag and --tagset")
+				}
+				return runSpikeScan(cmd, a, req, since, until, scanMinVideos, asJSON)
+			}
 			if req.Tag == "" && req.TagSet == "" {
 				return usagef("give a hashtag with --tag (e.g. --tag omegle) or a saved tag set with --tagset NAME")
 			}
@@ -108,7 +121,55 @@ the whole result as one JSON document (fields described in the README).`,
 	f.IntVar(&req.Permutations, "permutations", 999, "permutations for the changepoint p-values")
 	f.Int64Var(&sampleSize, "sample", 0, "draw a review sample of N violating tag-set videos (not saved)")
 	f.Uint64Var(&seed, "seed", 1, "seed of the sample and of the permutations")
-	f.IntVar(&req.RelatedLimit, "related", 20, "number of related tags to list")
+	f.IntVar(&req.RelatedLimit, "related", 20, "number of related tags to list (with --scan-spikes: rises to list)")
 	f.BoolVar(&asJSON, "json", false, "write the result as JSON")
+	f.BoolVar(&scan, "scan-spikes", false, "scan every tag for a rise in its daily violation rate instead")
+	f.Int64Var(&scanMinVideos, "min-videos", 100, "with --scan-spikes: least videos a tag needs in the period")
 	return cmd
+}
+
+// runSpikeScan runs investigate --scan-spikes.
+func runSpikeScan(cmd *cobra.Command, a *app, req analysis.Request, since, until string, minVideos int64, asJSON bool) error {
+	sr := analysis.ScanRequest{Policies: req.Policies, MinVideos: minVideos, Alpha: req.Alpha, Limit: req.RelatedLimit}
+	for _, p := range []struct {
+		flag, value string
+		dst         *time.Time
+	}{{"--since", since, &sr.Since}, {"--until", until, &sr.Until}} {
+		if p.value == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, p.value)
+		if err != nil {
+			return usagef("%s %q: expected a day like 2026-06-30", p.flag, p.value)
+		}
+		*p.dst = t
+	}
+	if minVideos <= 0 {
+		return usagef("--min-videos %d: give a positive number, e.g. 100", minVideos)
+	}
+	ctx := cmd.Context()
+	ws, err := a.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	res, err := analysis.ScanSpikes(ctx, ws, sr)
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	if asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	fmt.Fprintf(out, "Spike scan, videos created %s to %s: %d (tag, policy) series scanned\n%s\n\n",
+		res.Period.Since, res.Period.Until, res.Series, res.Method)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TAG\tPOLICY\tFROM\tVIDEOS\tBEFORE\tAFTER\tP\tQ\tSIGNIFICANT")
+	for _, r := range res.Rises {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.2f%%\t%.2f%%\t%.3g\t%.3g\t%v\n", analysis.Sanitize(r.Tag), analysis.Sanitize(r.Policy),
+			r.Day, r.Videos, 100*r.Before, 100*r.After, r.PValue, r.QValue, r.Significant)
+	}
+	return tw.Flush()
 }
