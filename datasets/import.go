@@ -121,9 +121,11 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 	captionTags := map[int64]bool{}
 	for i, j := range jobs {
 		progress(Progress{File: j.f.path, Index: i + 1, Phase: "hashing", SizeBytes: j.f.size})
+		hashStart := time.Now()
 		if err := hashAndVerify(&j.f); err != nil {
 			return nil, err
 		}
+		traced(hashStart, "sha256 and text check of "+j.f.path)
 		fs := FileSummary{Kind: j.t.kind, File: j.f.path, Format: j.f.format, Compression: j.f.compression, SizeBytes: j.f.size, SHA256: j.f.sha256}
 		var prevID int64
 		var prevAt time.Time
@@ -171,15 +173,18 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 		sum.EmptyTags += empty
 	}
 	progress(Progress{Phase: "outcomes"})
+	outStart := time.Now()
 	if err := RefreshOutcomes(ctx, tx); err != nil {
 		return nil, err
 	}
+	traced(outStart, "refresh video_outcomes")
 	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM videos), (SELECT count(*) FROM moderation_events),
 		(SELECT count(*) FROM orphan_events), (SELECT count(*) FROM rejects)`).Scan(
 		&sum.Workspace.Videos, &sum.Workspace.Events, &sum.Workspace.OrphanEvents, &sum.Workspace.Rejects); err != nil {
 		return nil, err
 	}
 	progress(Progress{Phase: "committing"})
+	defer traced(time.Now(), "commit")
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("committing the import: %w", err)
 	}
@@ -246,18 +251,26 @@ func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[str
 		WHERE w.%[1]s IN (SELECT %[3]s FROM tl_stage)`, t.id, t.name, idExpr)); err != nil {
 		return err
 	}
-	p.checks = append(p.checks,
-		check{cond: "tl_dups.first_line IS NOT NULL AND tl_stage.tl_line > tl_dups.first_line", column: t.id,
-			message: fmt.Sprintf("'%s: ' || left(tl_dups.id, 80) || ' repeats line ' || tl_dups.first_line", t.id)},
-		check{cond: "tl_existing.id IS NOT NULL", column: t.id,
-			message: fmt.Sprintf("'%s: ' || left(tl_existing.id, 80) || ' is already in the workspace (import ' || tl_existing.import_id || ', line ' || tl_existing.source_line || ')'", t.id)},
-	)
+	// The joins cost a probe per row, so they are made only when needed.
+	from := fmt.Sprintf("(SELECT *, %s AS tl_line FROM tl_stage) AS tl_stage", src.line)
+	var dups, existing int64
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM tl_dups), (SELECT count(*) FROM tl_existing)`).Scan(&dups, &existing); err != nil {
+		return err
+	}
+	if dups > 0 {
+		from += fmt.Sprintf(" LEFT JOIN tl_dups ON tl_dups.id = %s", idExpr)
+		p.checks = append(p.checks, check{cond: "tl_dups.first_line IS NOT NULL AND tl_stage.tl_line > tl_dups.first_line", column: t.id,
+			message: fmt.Sprintf("'%s: ' || left(tl_dups.id, 80) || ' repeats line ' || tl_dups.first_line", t.id)})
+	}
+	if existing > 0 {
+		from += fmt.Sprintf(" LEFT JOIN tl_existing ON tl_existing.id = %s", idExpr)
+		p.checks = append(p.checks, check{cond: "tl_existing.id IS NOT NULL", column: t.id,
+			message: fmt.Sprintf("'%s: ' || left(tl_existing.id, 80) || ' is already in the workspace (import ' || tl_existing.import_id || ', line ' || tl_existing.source_line || ')'", t.id)})
+	}
 	// A view, not a table: the load computes the typed values once, and the
-	// rejects pass computes only what rejected rows need.
-	// The line is computed in a subquery: its expression may itself hold a
-	// subquery, and DuckDB cannot then refer to select-list aliases.
-	from := fmt.Sprintf(`(SELECT *, %[2]s AS tl_line FROM tl_stage) AS tl_stage
-		LEFT JOIN tl_dups ON tl_dups.id = %[1]s LEFT JOIN tl_existing ON tl_existing.id = %[1]s`, idExpr, src.line)
+	// rejects pass (run only when rows are missing) computes what rejected
+	// rows need. The line is computed in a subquery: its expression may hold
+	// a subquery, and DuckDB cannot then refer to select-list aliases.
 	if _, err := execT(ctx, tx, "CREATE TEMP VIEW tl_checked AS "+p.checkedSQL(t, src, from)); err != nil {
 		return &FileError{File: f.path, Msg: "validating", Err: err}
 	}
@@ -280,13 +293,20 @@ func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[str
 		return &FileError{File: f.path, Msg: "loading", Err: err}
 	}
 	fs.RowsLoaded, _ = res.RowsAffected()
-	res, err = execT(ctx, tx, `INSERT INTO rejects
-		SELECT ?, ?, tl_line, tl_column, tl_reason, tl_raw
-		FROM tl_checked WHERE tl_reason IS NOT NULL ORDER BY tl_line`, importID, f.path)
-	if err != nil {
-		return fmt.Errorf("%s: keeping rejected rows: %w", f.path, err)
+	var staged int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tl_stage`).Scan(&staged); err != nil {
+		return err
 	}
-	checkedRejects, _ := res.RowsAffected()
+	var checkedRejects int64
+	if fs.RowsLoaded < staged {
+		res, err = execT(ctx, tx, `INSERT INTO rejects
+			SELECT ?, ?, tl_line, tl_column, tl_reason, tl_raw
+			FROM tl_checked WHERE tl_reason IS NOT NULL ORDER BY tl_line`, importID, f.path)
+		if err != nil {
+			return fmt.Errorf("%s: keeping rejected rows: %w", f.path, err)
+		}
+		checkedRejects, _ = res.RowsAffected()
+	}
 	if _, err := execT(ctx, tx, `INSERT INTO rejects SELECT ?, ?, line, column_name, reason, raw FROM tl_reader_rejects`, importID, f.path); err != nil {
 		return err
 	}
@@ -348,6 +368,7 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 		return 0, err
 	}
 	// Only the distinct raw tags come into Go, to be normalised.
+	defer traced(time.Now(), "hashtags of import (all steps)")
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT tag_raw FROM (`+occurrences+`)`)
 	if err != nil {
 		return 0, err
