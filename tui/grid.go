@@ -567,6 +567,7 @@ func (g gridModel) View(th theme) string {
 		}
 	}
 	b.WriteByte('\n')
+	faint, cursor, selected := th.fast.Faint, th.fast.Cursor, th.fast.Selected
 	body := g.bodyRows()
 	for i := range body {
 		r := g.top + i
@@ -576,7 +577,11 @@ func (g gridModel) View(th theme) string {
 		}
 		row, loaded := g.rowAt(r)
 		var line strings.Builder
-		line.WriteString(th.Faint.Render(padLeft(strconv.Itoa(r+1), gut-1)))
+		num := padLeft(strconv.Itoa(r+1), gut-1)
+		if r != g.row {
+			num = faint.render(num)
+		}
+		line.WriteString(num)
 		line.WriteByte(' ')
 		x = gut
 		for _, c := range cols {
@@ -587,14 +592,15 @@ func (g gridModel) View(th theme) string {
 				text = pad("…", w)
 			case c < len(row):
 				text = pad(row[c].Line, w)
-				if row[c].Null {
-					text = th.Faint.Render(text)
+				if row[c].Null && r != g.row {
+					text = faint.render(text)
 				}
 			default:
 				text = pad("", w)
 			}
 			if r == g.row && c == g.col {
-				text = th.Cursor.Render(ansi.Strip(text))
+				// the cursor cell, then back to the selected row's style
+				text = cursor.render(text) + selected.pre
 			}
 			line.WriteString(text)
 			x += w
@@ -605,7 +611,7 @@ func (g gridModel) View(th theme) string {
 		}
 		s := line.String()
 		if r == g.row {
-			s = th.Selected.Render(s)
+			s = selected.render(s)
 		}
 		b.WriteString(s)
 		b.WriteByte('\n')
@@ -665,12 +671,23 @@ func (g gridModel) detailView(th theme) string {
 	return strings.Join(lines[top:end], "\n")
 }
 
+// textWidth is the cell width of s; printable ASCII, the common case in a
+// grid, is measured without the grapheme machinery.
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
 // pad truncates or pads s to exactly w cells.
 func pad(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := textWidth(s)
 	if sw > w {
 		return ansi.Truncate(s, w, "…")
 	}
@@ -678,7 +695,7 @@ func pad(s string, w int) string {
 }
 
 func padLeft(s string, w int) string {
-	if n := w - ansi.StringWidth(s); n > 0 {
+	if n := w - textWidth(s); n > 0 {
 		return strings.Repeat(" ", n) + s
 	}
 	return s

@@ -24,7 +24,9 @@ func TestTagExplorer(t *testing.T) {
 	// Reject the first candidate after the seed, save, and the set is re-run
 	// from the saved tag set without it.
 	send(tm, "j", "x", "S")
-	waitModel(t, tm, m, func(m *Model) bool { return m.tags.savedAs == "omegle" && !m.tags.busy && m.tags.inv.TagSet.Name == "omegle" })
+	waitModel(t, tm, m, func(m *Model) bool {
+		return m.tags.savedAs == "omegle" && !m.tags.busy && m.tags.inv.TagSet.Name == "omegle"
+	})
 	send(tm, "l", "l") // rates
 	fm := quit(t, tm)
 	inv := fm.tags.inv
@@ -113,7 +115,10 @@ func TestSampleReview(t *testing.T) {
 	send(tm, "[") // back to member 2, change its label
 	waitModel(t, tm, m, func(m *Model) bool { return m.review.pos == 2 && m.review.detail != nil })
 	send(tm, "e")
-	waitModel(t, tm, m, func(m *Model) bool { return m.review.given == 3 && m.review.est != nil && m.review.est.Labelled == 2 })
+	waitModel(t, tm, m, func(m *Model) bool {
+		r := m.review
+		return r.given == 3 && r.pos == 3 && r.detail != nil && r.est != nil && r.est.Labelled == 2 && r.est.Shares[0].Count == 1
+	})
 	fm := quit(t, tm)
 	s := fm.review.sample
 	if s.Size != 10 || s.Definition.Frame.TagSet != "omegle" {
@@ -150,7 +155,6 @@ func TestSampleReview(t *testing.T) {
 	}
 	requireGolden(t, fm)
 }
-
 
 func TestQueryPaletteAndReport(t *testing.T) {
 	ws := synthWorkspace(t, 3000)
