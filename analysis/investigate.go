@@ -356,6 +356,18 @@ func (r *run) tagSet(ctx context.Context) error {
 			ts.Candidates = []Variant{}
 		}
 		r.accepted = ts.Accepted
+		// Variants that appeared since the set was saved are pointed out,
+		// not added: the saved decisions stand.
+		cands, err := discoverVariants(ctx, r.conn, saved.Seed, r.req.MinScore)
+		if err != nil {
+			return err
+		}
+		for _, c := range cands {
+			if c.Status == VariantAccepted && !slices.ContainsFunc(saved.Variants, func(v Variant) bool { return v.Tag == c.Tag }) && c.Tag != saved.Seed {
+				r.note("%q (score %.2f, %d videos: %s) is not in the saved tag set; add it with `trendlab tagset accept %s %s`",
+					c.Tag, c.Score, c.Videos, strings.Join(c.Reasons, "; "), saved.Name, c.Tag)
+			}
+		}
 		return nil
 	}
 	seed := datasets.NormalizeTag(r.req.Tag)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -71,8 +72,15 @@ func goldenWorkspace(t *testing.T) *datasets.Workspace {
 		if i%5 == 0 {
 			tags = append(tags, "cooking")
 		}
+		caption := "caption " + id
+		switch i % 20 {
+		case 9:
+			caption += " talking about OMEGLE, again" // a mention without the hashtag
+		case 19:
+			caption += " not omegles" // not the word
+		}
 		exec(`INSERT INTO videos (video_id, author_id, created_at, caption, import_id, source_line) VALUES (?, ?, ?, ?, 1, ?)`,
-			id, "a"+id, created, "caption "+id, i+2)
+			id, "a"+id, created, caption, i+2)
 		for p, tag := range tags {
 			exec(`INSERT INTO video_tags VALUES (?, ?, ?, ?, false)`, id, p, "#"+tag, datasets.NormalizeTag(tag))
 		}
@@ -202,6 +210,19 @@ func TestInvestigateFixtureCounts(t *testing.T) {
 	}
 }
 
+func TestInvestigateCaptionMentions(t *testing.T) {
+	ws := goldenWorkspace(t)
+	inv, err := Investigate(context.Background(), ws, Request{Tag: "omegle", IncludeCaptions: true, Permutations: 9, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// i%20 == 9: v09, v29 and v49 mention "OMEGLE"; v49 carries the tag
+	// anyway (49%6 == 1), v19, v39, v59 only write "omegles".
+	if inv.TagSet.CaptionOnlyVideos != 2 || inv.TagSet.Videos != 27 {
+		t.Errorf("caption mentions: %d videos, %d only by caption; want 27 and 2", inv.TagSet.Videos, inv.TagSet.CaptionOnlyVideos)
+	}
+}
+
 func TestInvestigateRequestErrors(t *testing.T) {
 	ws := goldenWorkspace(t)
 	ctx := context.Background()
@@ -256,6 +277,22 @@ func TestTagSetSaveExplicitAndBaseline(t *testing.T) {
 	}
 	if got := strings.Join(inv.TagSet.Accepted, ","); got != "omegle,0megle" || inv.TagSet.Source != "saved" {
 		t.Errorf("after decisions: accepted %q (%s), want omegle,0megle (saved)", got, inv.TagSet.Source)
+	}
+	// Before the decisions 0megle was not in the saved set: a note said so.
+	if _, err := ws.DB.ExecContext(ctx, `DELETE FROM tag_set_variants WHERE tag_set = 'fam' AND tag = '0megle'`); err != nil {
+		t.Fatal(err)
+	}
+	inv, err = Investigate(ctx, ws, Request{TagSet: "fam", Permutations: 9, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(inv.Notes, func(n string) bool {
+		return strings.Contains(n, `"0megle"`) && strings.Contains(n, "not in the saved tag set")
+	}) {
+		t.Errorf("no note about the unsaved variant 0megle: %q", inv.Notes)
+	}
+	if err := DecideVariant(ctx, ws, "fam", "0megle", VariantAccepted); err != nil {
+		t.Fatal(err)
 	}
 	// Another tag set as the baseline: cooking, minus the family's videos.
 	if err := SaveTagSet(ctx, ws, "cook", "cooking", false, nil); err != nil {
