@@ -112,6 +112,7 @@ func (r *renderer) investigate(ctx context.Context, spec *InvestigateSpec) (*inv
 	reqJSON, _ := json.MarshalIndent(inv.Request, "", "  ")
 	r.investigations = append(r.investigations, investigationRecord{Request: string(reqJSON), Inv: inv})
 	r.used.investigate = true
+	r.setBuiltins(inv.TagSet.Accepted, inv.Period.Since, inv.Period.Until)
 	v := &investigateView{Show: map[string]bool{}, Notes: inv.Notes}
 	if len(spec.Show) == 0 {
 		for _, s := range InvestigateSections {

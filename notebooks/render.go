@@ -149,6 +149,45 @@ type renderer struct {
 	samples []sampleRecord
 	// investigations run.
 	investigations []investigationRecord
+	// builtins are parameters set by investigate blocks for the sql blocks
+	// after them (see setBuiltins).
+	builtins map[string]builtin
+}
+
+type builtin struct {
+	ParamValue
+	value any
+}
+
+// Builtin parameters: after an investigate block, sql blocks below it can
+// use the investigation's tag set and period, so that their numbers are
+// about exactly the videos the investigation counted.
+const (
+	BuiltinTagSetTags  = "tagset_tags"  // strings: the accepted tags, seed first
+	BuiltinPeriodStart = "period_start" // timestamp: first instant of the period
+	BuiltinPeriodEnd   = "period_end"   // timestamp: end of the period (exclusive)
+)
+
+func (r *renderer) setBuiltins(tags []string, since, until string) {
+	if r.builtins == nil {
+		r.builtins = map[string]builtin{}
+	}
+	list := append([]string{}, tags...)
+	r.builtins[BuiltinTagSetTags] = builtin{ParamValue{Name: BuiltinTagSetTags, Type: "strings", Value: strings.Join(list, ",")}, list}
+	if t, err := time.Parse(time.DateOnly, since); err == nil {
+		r.builtins[BuiltinPeriodStart] = builtin{ParamValue{Name: BuiltinPeriodStart, Type: "timestamp", Value: t.Format(time.RFC3339)}, t}
+	}
+	if t, err := time.Parse(time.DateOnly, until); err == nil {
+		end := t.AddDate(0, 0, 1)
+		r.builtins[BuiltinPeriodEnd] = builtin{ParamValue{Name: BuiltinPeriodEnd, Type: "timestamp", Value: end.Format(time.RFC3339)}, end}
+	}
+}
+
+func (r *renderer) builtinHint() string {
+	if len(r.builtins) == 0 {
+		return "; $" + BuiltinTagSetTags + ", $" + BuiltinPeriodStart + " and $" + BuiltinPeriodEnd + " exist only below an investigate block"
+	}
+	return "; investigate blocks above also set $" + BuiltinTagSetTags + ", $" + BuiltinPeriodStart + ", $" + BuiltinPeriodEnd
 }
 
 type usage struct {
@@ -311,12 +350,17 @@ func (r *renderer) runSQL(ctx context.Context, source, text string) (*result, er
 			return nil, fmt.Errorf("positional parameter ($%s or ?): name the notebook parameter instead, e.g. $tag", n)
 		}
 		v, ok := r.vals.Value(n)
+		txt, _ := r.vals.Text(n)
+		typ := r.paramType(n)
 		if !ok {
-			return nil, fmt.Errorf("$%s is not a parameter in the front matter (it has %s)", n, paramList(r.nb.Params))
+			b, isBuiltin := r.builtins[n]
+			if !isBuiltin {
+				return nil, fmt.Errorf("$%s is not a parameter in the front matter (it has %s)%s", n, paramList(r.nb.Params), r.builtinHint())
+			}
+			v, txt, typ = b.value, b.Value, b.Type
 		}
 		args = append(args, sql.Named(n, v))
-		txt, _ := r.vals.Text(n)
-		used = append(used, ParamValue{Name: n, Type: r.paramType(n), Value: txt})
+		used = append(used, ParamValue{Name: n, Type: typ, Value: txt})
 	}
 	sort.Slice(used, func(i, j int) bool { return used[i].Name < used[j].Name })
 	r.statements = append(r.statements, statement{Source: source, SQL: text, Params: used})

@@ -470,3 +470,11 @@ func TestRenderSamples(t *testing.T) {
 		t.Error("the sample name is not escaped")
 	}
 }
+
+func TestBuiltinParamsNeedInvestigate(t *testing.T) {
+	ws := fixtureWorkspace(t)
+	err := RenderSource(context.Background(), ws, "b.md", []byte("---\ntitle: b\n---\n```sql name=b\nSELECT unnest($tagset_tags)\n```\n"), Options{Now: fixedNow}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "exist only below an investigate block") {
+		t.Errorf("error = %v, want advice about investigate blocks", err)
+	}
+}
