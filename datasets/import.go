@@ -52,6 +52,8 @@ type ReasonCount struct {
 	Column  string `json:"column"`
 	Example string `json:"example"`
 	Rows    int64  `json:"rows"`
+	// FirstLine is the line of the example.
+	FirstLine int64 `json:"first_line"`
 }
 
 // ImportSummary is the outcome of an import.
@@ -205,7 +207,7 @@ func firstRejects(sum *ImportSummary) string {
 	var parts []string
 	for _, f := range sum.Files {
 		for _, r := range f.Reasons {
-			parts = append(parts, fmt.Sprintf("%s: %d rows, e.g. %s", f.File, r.Rows, r.Example))
+			parts = append(parts, fmt.Sprintf("%s:%d: %s (%d rows like it)", f.File, r.FirstLine, r.Example, r.Rows))
 			if len(parts) == 3 {
 				return strings.Join(parts, "; ")
 			}
@@ -313,14 +315,14 @@ func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[str
 	fs.RowsRejected = checkedRejects + src.structural
 	fs.RowsRead = fs.RowsLoaded + fs.RowsRejected
 	if fs.RowsRejected > 0 {
-		rows, err := tx.QueryContext(ctx, `SELECT coalesce(column_name, '(row)'), min(reason), count(*) FROM rejects
+		rows, err := tx.QueryContext(ctx, `SELECT coalesce(column_name, '(row)'), arg_min(reason, line), count(*), coalesce(min(line), 0) FROM rejects
 			WHERE import_id = ? GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 5`, importID)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var r ReasonCount
-			if err := rows.Scan(&r.Column, &r.Example, &r.Rows); err != nil {
+			if err := rows.Scan(&r.Column, &r.Example, &r.Rows, &r.FirstLine); err != nil {
 				rows.Close()
 				return err
 			}
