@@ -16,7 +16,7 @@ const (
 	ewmaL          = 3
 	cusumK         = 0.5
 	cusumH         = 5
-	maxControlDays = 14 // days that estimate the in-control mean and spread
+	minControlDays = 7 // fewest in-control days (a third of the series)
 )
 
 // trend builds the daily series per policy, scans each for one change in
@@ -118,29 +118,37 @@ func (r *run) changepoint(daily []DayRate, tagSet bool) Change {
 	return c
 }
 
-// controlCharts runs EWMA and CUSUM on the tag set's daily rate, over the
-// days with videos. The first days (a third of the series, at most 14)
-// estimate the in-control level; a level without spread (for example no
-// violations at all in those days) gives no alerts, since every later
-// violation would be "out of control".
+// controlCharts runs EWMA and CUSUM on the tag set's daily violations,
+// over the days with videos. The first third of those days is the
+// in-control period. Each day is standardised by its binomial spread
+// around the in-control rate p0, z = (x - n·p0)/sqrt(n·p0·(1-p0)), so days
+// with few videos weigh less than busy ones; the charts then estimate the
+// level and spread of z from the in-control days. Without violations in
+// the in-control period (p0 = 0) there is no spread to judge by, and no
+// alerts are given.
 func (r *run) controlCharts(daily []DayRate) (ewma, cusum []string) {
 	ewma, cusum = []string{}, []string{}
 	idx, x, n := series(daily, true)
-	base := min(maxControlDays, len(idx)/3)
-	if base < 2 || len(idx) <= base {
+	base := len(idx) / 3
+	if base < minControlDays || len(idx) <= base {
 		return ewma, cusum
 	}
-	rate := make([]float64, len(idx))
+	p0 := float64(sum(x[:base])) / float64(sum(n[:base]))
+	if p0 <= 0 || p0 >= 1 {
+		return ewma, cusum
+	}
+	z := make([]float64, len(idx))
 	for i := range idx {
-		rate[i] = float64(x[i]) / float64(n[i])
+		fn := float64(n[i])
+		z[i] = (float64(x[i]) - fn*p0) / math.Sqrt(fn*p0*(1-p0))
 	}
-	if slices.Min(rate[:base]) == slices.Max(rate[:base]) {
+	if slices.Min(z[:base]) == slices.Max(z[:base]) {
 		return ewma, cusum
 	}
-	for _, i := range stats.EWMAAlerts(rate, ewmaLambda, ewmaL, base) {
+	for _, i := range stats.EWMAAlerts(z, ewmaLambda, ewmaL, base) {
 		ewma = append(ewma, daily[idx[i]].Day)
 	}
-	for _, i := range stats.CUSUMAlerts(rate, cusumK, cusumH, base) {
+	for _, i := range stats.CUSUMAlerts(z, cusumK, cusumH, base) {
 		cusum = append(cusum, daily[idx[i]].Day)
 	}
 	return ewma, cusum
