@@ -16,6 +16,10 @@ import (
 // opened read-only as the CLI opens it. Every number the tests expect can
 // be worked out by hand from the rows below.
 //
+// Tag set omegle is omegle, omegel and 0megle; omegle_captions is omegle and
+// omegle.tv, with caption mentions: v1 by its tag, v4 and v6 by their
+// captions ("see Omegle.TV!", "Try OMEGLE."), not v2 ("omegles chat?").
+//
 //	video  uploaded (UTC)     tags                    region age       events
 //	v1     01-01 10:00        #Omegle fun             US     13-15     report, review violation, removed 13:00, escalated (minor_safety)
 //	v2     01-01 12:00        omegel chat             BR     16-17     flag, review violation, removed 14:00, appeal, reinstated (bullying)
@@ -46,11 +50,11 @@ var fixtureSQL = []string{
 		(2, '/data/events.csv', 9, 'decision', 'review without a decision', 'e9,v2,review')`,
 	`INSERT INTO videos VALUES
 		('v1', 'a1', TIMESTAMP '2026-01-01 10:00:00', 'hello', ['#Omegle', 'fun'], 'US', 'en', '13-15', 10, 1, 0, 0, 12.5, NULL, 1, 2),
-		('v2', 'a2', TIMESTAMP '2026-01-01 12:00:00', 'chat?', ['omegel', 'chat'], 'BR', 'pt-BR', '16-17', 20, 2, 0, 1, 30, NULL, 1, 3),
+		('v2', 'a2', TIMESTAMP '2026-01-01 12:00:00', 'omegles chat?', ['omegel', 'chat'], 'BR', 'pt-BR', '16-17', 20, 2, 0, 1, 30, NULL, 1, 3),
 		('v3', 'a3', TIMESTAMP '2026-01-02 09:00:00', NULL, ['fun'], 'US', 'en', '18+', 5, 0, 0, 0, 8, NULL, 1, 4),
-		('v4', 'a1', TIMESTAMP '2026-01-03 08:00:00', 'x', ['0megle', 'fun', 'chat'], NULL, NULL, 'under_13', 7, 0, 0, 0, 9, NULL, 1, 5),
+		('v4', 'a1', TIMESTAMP '2026-01-03 08:00:00', 'see Omegle.TV!', ['0megle', 'fun', 'chat'], NULL, NULL, 'under_13', 7, 0, 0, 0, 9, NULL, 1, 5),
 		('v5', 'a4', TIMESTAMP '2026-01-04 00:00:00', ?, ['cats', ?], 'GB', 'en', '18+', 3, 0, 0, 0, 60, NULL, 1, 6),
-		('v6', 'a5', TIMESTAMP '2026-01-05 23:59:00', 'cats!', ['cats', 'fun'], 'US', 'en', 'unknown', 99, 9, 1, 2, 15, NULL, 1, 7)`,
+		('v6', 'a5', TIMESTAMP '2026-01-05 23:59:00', 'Try OMEGLE.', ['cats', 'fun'], 'US', 'en', 'unknown', 99, 9, 1, 2, 15, NULL, 1, 7)`,
 	`INSERT INTO moderation_events VALUES
 		('e01', 'v1', TIMESTAMP '2026-01-01 11:00:00', 'report', 'user', 'minor_safety', NULL, NULL, NULL, NULL, 2, 2),
 		('e02', 'v1', TIMESTAMP '2026-01-01 12:00:00', 'review', 'moderator', 'minor_safety', 'minor_safety/grooming', 'violation', NULL, NULL, 2, 3),
@@ -70,11 +74,14 @@ var fixtureSQL = []string{
 		('e16', 'v6', TIMESTAMP '2026-01-06 00:00:00', 'review', 'moderator', 'hate_speech', NULL, 'violation', NULL, NULL, 2, 19),
 		('e17', 'v6', TIMESTAMP '2026-01-06 00:10:00', 'enforcement', 'moderator', 'hate_speech', NULL, NULL, 'removed', NULL, 2, 20),
 		('e18', 'vX', TIMESTAMP '2026-01-02 00:00:00', 'report', 'user', 'minor_safety', NULL, NULL, NULL, NULL, 2, 21)`,
-	`INSERT INTO tag_sets VALUES ('omegle', 'omegle', false, TIMESTAMP '2026-01-10 11:00:00', TIMESTAMP '2026-01-10 11:00:00')`,
+	`INSERT INTO tag_sets VALUES
+		('omegle', 'omegle', false, TIMESTAMP '2026-01-10 11:00:00', TIMESTAMP '2026-01-10 11:00:00'),
+		('omegle_captions', 'omegle', true, TIMESTAMP '2026-01-10 11:00:00', TIMESTAMP '2026-01-10 11:00:00')`,
 	`INSERT INTO tag_set_variants VALUES
 		('omegle', 'omegel', 'accepted', 'spelling', 0.9, 1, TIMESTAMP '2026-01-10 11:00:00'),
 		('omegle', '0megle', 'accepted', 'leetspeak', 0.9, 1, TIMESTAMP '2026-01-10 11:00:00'),
-		('omegle', 'omeglefunny', 'rejected', 'prefix', 0.5, 0, TIMESTAMP '2026-01-10 11:00:00')`,
+		('omegle', 'omeglefunny', 'rejected', 'prefix', 0.5, 0, TIMESTAMP '2026-01-10 11:00:00'),
+		('omegle_captions', 'omegle.tv', 'accepted', 'suffix', 0.7, 0, TIMESTAMP '2026-01-10 11:00:00')`,
 	`INSERT INTO samples VALUES (1, 'msafety', '{"frame":"omegle"}', 42, 2, 3, TIMESTAMP '2026-01-10 12:00:00', 'tester')`,
 	`INSERT INTO sample_members VALUES (1, 1, 'v1', 'all', 1.5), (1, 2, 'v4', 'all', 1.5)`,
 	`INSERT INTO labels VALUES

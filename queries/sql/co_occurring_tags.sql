@@ -2,7 +2,7 @@
 -- description: Tags that appear on a tag set's videos, with how many of the
 --   set's videos carry each, that share, the tag's share of all videos and the
 --   lift (how many times more common the tag is within the set).
--- param: tag_set string default "" "name of a saved tag set (its seed tag and accepted variants)"
+-- param: tag_set string default "" "name of a saved tag set: its seed tag, accepted variants and, if it says so, caption mentions"
 -- param: tags list<tag> default "" "hashtags, comma-separated, added to the tag set's"
 -- param: min_videos int default 5 "leave out tags on fewer of the set's videos"
 -- param: limit int default 50 "at most this many tags"
@@ -13,8 +13,30 @@ WITH set_tags AS (
     UNION SELECT seed_tag FROM tag_sets WHERE name = $tag_set
     UNION SELECT tag FROM tag_set_variants WHERE tag_set = $tag_set AND status = 'accepted'
 ),
+-- A saved tag set with include_caption_mentions also takes the videos whose
+-- caption names one of its tags as a word, as trendlab investigate does
+-- (its test: (?i)(^|[^\pL\pN_])#?(TAG)($|[^\pL\pN_])). A tag of word
+-- characters is compared with the caption's words, the same test without a
+-- regular expression built per row; any other tag is tested with that
+-- expression, only on captions that contain it.
+caption_tags AS (
+    SELECT tag, regexp_full_match(tag, '[\pL\pN_]+') AS word
+    FROM set_tags
+    WHERE (SELECT coalesce(bool_or(include_caption_mentions), false) FROM tag_sets WHERE name = $tag_set)
+),
 set_videos AS (
-    SELECT DISTINCT video_id FROM video_tags WHERE tag IN (SELECT tag FROM set_tags)
+    SELECT video_id FROM video_tags WHERE tag IN (SELECT tag FROM set_tags)
+    UNION
+    SELECT v.video_id
+    FROM videos v
+    WHERE EXISTS (SELECT 1 FROM caption_tags)
+      AND (list_has_any(regexp_extract_all(lower(v.caption), '[\pL\pN_]+'),
+                        (SELECT list(tag) FROM caption_tags WHERE word))
+           OR EXISTS (SELECT 1 FROM caption_tags c
+                      WHERE NOT c.word
+                        AND CASE WHEN contains(lower(v.caption), c.tag)
+                                 THEN regexp_matches(v.caption, '(?i)(^|[^\pL\pN_])#?(' || regexp_escape(c.tag) || ')($|[^\pL\pN_])')
+                                 ELSE false END))
 ),
 totals AS (
     SELECT (SELECT count(*) FROM set_videos) AS n_set,
