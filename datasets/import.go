@@ -26,6 +26,9 @@ type Progress struct {
 	Files     int
 	Phase     string // hashing, reading, validating, loading, tags, outcomes, committing
 	SizeBytes int64
+	// Fraction estimates how much of the whole import is done, in [0, 1],
+	// from the bytes of the files before this one and the phase of this one.
+	Fraction float64
 }
 
 // FileSummary is what happened to one file.
@@ -106,11 +109,32 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 			jobs = append(jobs, job{part.t, f})
 		}
 	}
+	var totalBytes, doneBytes int64
+	for _, j := range jobs {
+		totalBytes += j.f.size
+	}
 	progress := func(p Progress) {
-		if req.Progress != nil {
-			p.Files = len(jobs)
-			req.Progress(p)
+		if req.Progress == nil {
+			return
 		}
+		p.Files = len(jobs)
+		// Files take 85% of the time, in proportion to their size; the
+		// steps over the whole import the rest.
+		const filesShare = 0.85
+		switch p.Phase {
+		case "tags":
+			p.Fraction = filesShare
+		case "outcomes":
+			p.Fraction = filesShare + 0.08
+		case "committing":
+			p.Fraction = filesShare + 0.13
+		default:
+			within := map[string]float64{"hashing": 0, "reading": 0.1, "validating": 0.5, "loading": 0.55}[p.Phase]
+			if totalBytes > 0 {
+				p.Fraction = filesShare * (float64(doneBytes) + within*float64(p.SizeBytes)) / float64(totalBytes)
+			}
+		}
+		req.Progress(p)
 	}
 
 	sum := &ImportSummary{}
@@ -135,6 +159,7 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 		if err == nil {
 			fs.Skipped = fmt.Sprintf("already imported (import %d, %s): same SHA-256", prevID, prevAt.Format(time.RFC3339))
 			sum.Files = append(sum.Files, fs)
+			doneBytes += j.f.size
 			continue
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
@@ -159,6 +184,7 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 		}
 		sum.Rejected += fs.RowsRejected
 		sum.Files = append(sum.Files, fs)
+		doneBytes += j.f.size
 	}
 	if !anyImported(sum) {
 		return sum, tx.Rollback() // every file was there already: leave the workspace untouched

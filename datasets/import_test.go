@@ -497,3 +497,25 @@ func FuzzParseMapping(f *testing.F) {
 		}
 	})
 }
+
+func TestImportProgressFractions(t *testing.T) {
+	dir := t.TempDir()
+	v := writeFile(t, dir, "v.csv", []byte(videosHeader+"v1,a,2026-06-01T00:00:00Z,,,,,,,,,,\n"))
+	e := writeFile(t, dir, "e.csv", []byte(eventsHeader+"e1,v1,2026-06-01T01:00:00Z,report,user,integrity,,,\n"))
+	var seen []Progress
+	ws := memWorkspace(t)
+	if _, err := Import(context.Background(), ws, ImportRequest{Videos: []string{v}, Events: []string{e},
+		Progress: func(p Progress) { seen = append(seen, p) }}); err != nil {
+		t.Fatal(err)
+	}
+	last := -1.0
+	for _, p := range seen {
+		if p.Fraction < last || p.Fraction > 1 {
+			t.Fatalf("fractions not rising within [0, 1]: %+v", seen)
+		}
+		last = p.Fraction
+	}
+	if len(seen) < 8 || seen[len(seen)-1].Phase != "committing" {
+		t.Errorf("phases seen: %+v", seen)
+	}
+}

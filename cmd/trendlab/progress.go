@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -71,12 +72,20 @@ func (p *phaseLine) stop() {
 // importProgress adapts datasets.Progress to a phase line.
 func importProgress(p *phaseLine) func(datasets.Progress) {
 	return func(pr datasets.Progress) {
+		bar := progressBar(pr.Fraction, 20)
 		if pr.File == "" {
-			p.set(fmt.Sprintf("import: %s", pr.Phase))
+			p.set(fmt.Sprintf("%s import: %s", bar, pr.Phase))
 			return
 		}
-		p.set(fmt.Sprintf("[%d/%d] %s (%s): %s", pr.Index, pr.Files, filepath.Base(pr.File), humanBytes(pr.SizeBytes), pr.Phase))
+		p.set(fmt.Sprintf("%s [%d/%d] %s (%s): %s", bar, pr.Index, pr.Files, filepath.Base(pr.File), humanBytes(pr.SizeBytes), pr.Phase))
 	}
+}
+
+// progressBar draws f in [0, 1] as a bar of width cells and a percentage.
+func progressBar(f float64, width int) string {
+	f = min(max(f, 0), 1)
+	full := int(f * float64(width))
+	return "[" + strings.Repeat("=", full) + strings.Repeat(" ", width-full) + fmt.Sprintf("] %3.0f%%", 100*f)
 }
 
 func humanBytes(n int64) string {
