@@ -387,7 +387,7 @@ func handwrittenAggregates(ctx context.Context, ws *datasets.Workspace, seed str
 		args []any
 	}{
 		{`SELECT min(created_at), max(created_at) FROM videos`, nil},
-		{`SELECT tag, count(*) FROM video_tags GROUP BY tag HAVING levenshtein(tag, ?) <= 5 OR contains(tag, 'omeg')`, []any{seed}},
+		{`SELECT tag FROM (SELECT unnest(list(DISTINCT tag)) AS tag FROM video_tags) WHERE levenshtein(tag, ?) <= 5 OR contains(tag, 'omeg')`, []any{seed}},
 		{`SELECT tag, tag_raw, count(*), count(DISTINCT video_id) FROM video_tags WHERE tag IN (` + in + `) GROUP BY GROUPING SETS ((tag), (tag, tag_raw))`, family},
 		{`CREATE OR REPLACE TEMP TABLE hw_members AS SELECT v.video_id, CAST(v.created_at AS DATE) AS day FROM videos v
 		  WHERE v.video_id IN (SELECT video_id FROM video_tags WHERE tag IN (` + in + `))`, family},

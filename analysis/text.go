@@ -158,8 +158,12 @@ func (inv *Investigation) writeText(t *textWriter) {
 	t.table([]string{"POLICY", "TAG SET", "BASELINE", "RISK RATIO", "DIFF (pp)", "TEST", "P ADJ", "FINDING"}, rows)
 	for _, r := range inv.Rates {
 		if r.Finding == "no detectable difference" && r.MDE.TagSetRate.Valid() {
-			t.printf("  %s: no detectable difference; %.0f%% power to detect a tag-set rate of %s or more (x%s the baseline's %s)\n",
-				Sanitize(r.Policy), 100*r.MDE.Power, pct(float64(r.MDE.TagSetRate)), fmtNum(r.MDE.Ratio), pct(r.MDE.BaselineRate))
+			ratio := ""
+			if r.MDE.Ratio.Valid() {
+				ratio = "x" + fmtNum(r.MDE.Ratio) + " "
+			}
+			t.printf("  %s: no detectable difference; %.0f%% power to detect a tag-set rate of %s or more (%sthe baseline's %s)\n",
+				Sanitize(r.Policy), 100*r.MDE.Power, pct(float64(r.MDE.TagSetRate)), ratio, pct(r.MDE.BaselineRate))
 		}
 	}
 
