@@ -43,9 +43,15 @@
 // parameters are bound from the notebook's parameters as SQL parameters,
 // never spliced into the text. investigate blocks call analysis.Investigate
 // and, with sample_size, draw a reproducible sample with
-// analysis.DrawSample; the report shows rates with interval bars, tests
-// with their MDE, the trend with its changepoints marked, related tags,
-// removal metrics, the funnel and the sample's escalation estimate.
+// analysis.DrawSample (stratified with sample_strata), or with sample: NAME
+// show a saved sample's label estimates; the report shows rates with
+// interval bars, tests with their MDE, the trend with its changepoints
+// marked, related tags, removal metrics, the funnel and the sample
+// estimates. An investigate block also gives the sql blocks below it the
+// temporary table tagset_videos (video_id, created_at) and the parameters
+// $tagset_tags, $period_start and $period_end, so their numbers are about
+// exactly the investigation's videos. All the report's SQL runs on one
+// connection of the workspace, which may be opened read-only.
 //
 // The report is one HTML file that makes no network request: ECharts (from
 // npm, at the version package-lock.json pins) is embedded in the binary

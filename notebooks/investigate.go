@@ -105,14 +105,21 @@ func (r *renderer) investigate(ctx context.Context, spec *InvestigateSpec) (*inv
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	inv, err := investigate(ctx, r.ws, req)
 	if err != nil {
 		return nil, fmt.Errorf("investigating #%s: %w", req.Tag, err)
+	}
+	if r.opts.Trace != nil {
+		r.opts.Trace("analysis.Investigate", time.Since(start))
 	}
 	reqJSON, _ := json.MarshalIndent(inv.Request, "", "  ")
 	r.investigations = append(r.investigations, investigationRecord{Request: string(reqJSON), Inv: inv})
 	r.used.investigate = true
 	r.setBuiltins(inv.TagSet.Accepted, inv.Period.Since, inv.Period.Until)
+	if err := r.tagSetTable(ctx); err != nil {
+		return nil, err
+	}
 	v := &investigateView{Show: map[string]bool{}, Notes: inv.Notes}
 	if len(spec.Show) == 0 {
 		for _, s := range InvestigateSections {
@@ -530,9 +537,13 @@ func (r *renderer) sample(ctx context.Context, spec *InvestigateSpec, inv *analy
 		end := until.AddDate(0, 0, 1)
 		def.Frame.Until = &end
 	}
+	start := time.Now()
 	draw, err := analysis.DrawSample(ctx, r.ws, def)
 	if err != nil {
 		return nil, fmt.Errorf("drawing the sample: %w", err)
+	}
+	if r.opts.Trace != nil {
+		r.opts.Trace("analysis.DrawSample", time.Since(start))
 	}
 	r.used.sample = true
 	defJSON, _ := json.MarshalIndent(draw.Definition, "", "  ")
@@ -551,7 +562,7 @@ WHERE event_type = 'escalation' AND action = 'escalated_lert'
   AND video_id IN (SELECT unnest(string_split($ids, chr(31))))`
 	escalated := map[string]bool{}
 	if len(ids) > 0 {
-		rows, err := r.ws.DB.QueryContext(ctx, escSQL, sqlNamed("ids", strings.Join(ids, "\x1f")))
+		rows, err := r.conn.QueryContext(ctx, escSQL, sqlNamed("ids", strings.Join(ids, "\x1f")))
 		if err != nil {
 			return nil, fmt.Errorf("counting escalated sample members: %w", err)
 		}
@@ -810,4 +821,34 @@ func (r *renderer) savedSample(ctx context.Context, name string, conf float64) (
 		r.used.methods["label estimate"] = est.Violating.Estimate.Method
 	}
 	return sv, nil
+}
+
+// tagSetVideosSQL makes the temporary table tagset_videos: the videos with
+// an accepted tag created in the period, for the sql blocks below.
+const tagSetVideosSQL = `CREATE OR REPLACE TEMP TABLE tagset_videos AS
+SELECT DISTINCT v.video_id, v.created_at
+FROM video_tags t JOIN videos v USING (video_id)
+WHERE t.tag IN (SELECT unnest($tagset_tags))
+  AND v.created_at >= $period_start AND v.created_at < $period_end`
+
+func (r *renderer) tagSetTable(ctx context.Context) error {
+	var args []any
+	var params []ParamValue
+	for _, n := range []string{BuiltinTagSetTags, BuiltinPeriodStart, BuiltinPeriodEnd} {
+		b, ok := r.builtins[n]
+		if !ok {
+			return fmt.Errorf("investigate: the investigation has no period")
+		}
+		args = append(args, sqlNamed(n, b.value))
+		params = append(params, b.ParamValue)
+	}
+	start := time.Now()
+	if _, err := r.conn.ExecContext(ctx, tagSetVideosSQL, args...); err != nil {
+		return fmt.Errorf("investigate: making the table tagset_videos: %w", err)
+	}
+	if r.opts.Trace != nil {
+		r.opts.Trace("tagset_videos", time.Since(start))
+	}
+	r.statements = append(r.statements, statement{Source: "investigate block (temporary table for the sql blocks below)", SQL: tagSetVideosSQL, Params: params})
+	return nil
 }

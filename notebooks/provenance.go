@@ -50,7 +50,7 @@ func (r *renderer) provenance(ctx context.Context) (*provenanceView, error) {
 		Drawn:           r.samples,
 	}
 	var videos, events, rejects, orphans int64
-	if err := r.ws.DB.QueryRowContext(ctx, countsSQL).Scan(&videos, &events, &rejects, &orphans); err != nil {
+	if err := r.conn.QueryRowContext(ctx, countsSQL).Scan(&videos, &events, &rejects, &orphans); err != nil {
 		return nil, fmt.Errorf("provenance: counting rows: %w", err)
 	}
 	r.statements = append(r.statements, statement{Source: "provenance", SQL: countsSQL})
@@ -60,7 +60,7 @@ func (r *renderer) provenance(ctx context.Context) (*provenanceView, error) {
 	p.Tables.add(text("rejects"), num(count(rejects)))
 	p.Tables.add(text("orphan_events (view)"), num(count(orphans)))
 
-	rows, err := r.ws.DB.QueryContext(ctx, importsSQL)
+	rows, err := r.conn.QueryContext(ctx, importsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("provenance: reading imports: %w", err)
 	}
@@ -88,7 +88,7 @@ func (r *renderer) provenance(ctx context.Context) (*provenanceView, error) {
 	}
 	r.statements = append(r.statements, statement{Source: "provenance", SQL: importsSQL})
 
-	rows, err = r.ws.DB.QueryContext(ctx, savedSamplesSQL)
+	rows, err = r.conn.QueryContext(ctx, savedSamplesSQL)
 	if err != nil {
 		return nil, fmt.Errorf("provenance: reading samples: %w", err)
 	}

@@ -43,6 +43,10 @@ type Options struct {
 	MaxChartRows int
 	// Now stamps the report; nil means time.Now. Tests fix it.
 	Now func() time.Time
+	// Trace, if set, is told how long each step took (a block, the
+	// provenance, writing the HTML); the report itself never shows times,
+	// so that the same workspace gives the same report.
+	Trace func(step string, d time.Duration)
 }
 
 const defaultMaxChartRows = 50000
@@ -101,6 +105,13 @@ func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, s
 	if err != nil {
 		return err
 	}
+	// One connection for the report's own SQL, so that the temporary
+	// table tagset_videos an investigate block makes is seen by the sql
+	// blocks below it (temporary tables live in a connection).
+	if r.conn, err = ws.DB.Conn(ctx); err != nil {
+		return err
+	}
+	defer r.conn.Close()
 	page := &page{
 		Title:       nb.Title,
 		Description: nb.Description,
@@ -108,21 +119,30 @@ func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, s
 		Library:     lib,
 		Source:      src,
 	}
+	trace := func(string, time.Time) {}
+	if opts.Trace != nil {
+		trace = func(step string, start time.Time) { opts.Trace(step, time.Since(start)) }
+	}
 	for _, b := range nb.Blocks {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		start := time.Now()
 		it, err := r.block(ctx, b)
 		if err != nil {
 			return fmt.Errorf("%s:%d: %s block: %w", src.Path, b.Line, b.Kind, err)
 		}
+		trace(fmt.Sprintf("line %d: %s block", b.Line, b.Kind), start)
 		page.Items = append(page.Items, it)
 	}
 	page.Methods = r.methods()
+	start := time.Now()
 	prov, err := r.provenance(ctx)
 	if err != nil {
 		return err
 	}
+	trace("provenance", start)
+	defer trace("writing HTML", time.Now())
 	prov.Notebook = src
 	prov.Library = lib
 	page.Provenance = prov
@@ -134,6 +154,7 @@ func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, s
 // renderer carries the state of one report being made.
 type renderer struct {
 	ws      *datasets.Workspace
+	conn    *sql.Conn
 	nb      *Notebook
 	vals    *Values
 	opts    Options
@@ -299,13 +320,9 @@ func (r *renderer) runSQL(ctx context.Context, source, text string) (*result, er
 	if n := statementCount(text); n != 1 {
 		return nil, fmt.Errorf("a sql block runs exactly one SELECT statement; this one has %d", n)
 	}
-	conn, err := r.ws.DB.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
+	conn := r.conn
 	var names []string
-	err = conn.Raw(func(dc any) error {
+	err := conn.Raw(func(dc any) error {
 		pc, ok := dc.(driver.ConnPrepareContext)
 		if !ok {
 			return errors.New("the workspace driver cannot prepare statements")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -20,6 +21,7 @@ func newReportCmd(a *app) *cobra.Command {
 		params       []string
 		showCaptions bool
 		key          string
+		timings      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "report NOTEBOOK.md -o report.html",
@@ -57,6 +59,11 @@ same key for reports whose pseudonyms should match.`,
 				overrides[strings.TrimSpace(k)] = v
 			}
 			opts := notebooks.Options{Params: overrides, ShowCaptions: showCaptions}
+			if timings {
+				opts.Trace = func(step string, d time.Duration) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%8.3fs  %s\n", d.Seconds(), step)
+				}
+			}
 			switch {
 			case key != "":
 				opts.PseudonymKey, opts.PseudonymKeySource = []byte(key), "--pseudonym-key"
@@ -104,5 +111,6 @@ same key for reports whose pseudonyms should match.`,
 	f.StringArrayVar(&params, "param", nil, "set a notebook parameter, name=value (repeatable)")
 	f.BoolVar(&showCaptions, "show-captions", false, "include captions (hidden by default: they are user text)")
 	f.StringVar(&key, "pseudonym-key", "", "key for author pseudonyms (env TRENDLAB_PSEUDONYM_KEY; default: random per report)")
+	f.BoolVar(&timings, "timings", false, "print how long each block took to stderr")
 	return cmd
 }
