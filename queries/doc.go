@@ -55,6 +55,18 @@
 //	stats, err := queries.Export(ctx, ws.DB, st, queries.FormatCSV, os.Stdout, queries.TableOptions{})
 //
 // Ad-hoc SQL (trendlab sql) goes through the same path as AdHoc(text).
+// A front end that shows a few rows itself (the TUI) calls Fetch, which
+// returns a Table with each column's DuckDB type; Column.Text renders a
+// value as the CSV writer does and Sanitize makes it safe for a terminal.
+// Export with any Format writes the same result to a file the user chose.
+//
+// # Tag sets in the shipped queries
+//
+// Queries about a tag set take tag_set (a saved set: its seed, its accepted
+// variants and, when the set says so, videos whose caption names one of
+// its tags as a word, as trendlab investigate counts them) and tags (a
+// list<tag>, added to the set's). Keep this definition in step with
+// analysis if it changes there.
 //
 // # Output
 //

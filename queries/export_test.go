@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -369,5 +371,24 @@ func TestSanitize(t *testing.T) {
 		if got := Sanitize(in); got != want {
 			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestCancel: a cancelled context interrupts a running query, and the
+// connection pool is usable afterwards.
+func TestCancel(t *testing.T) {
+	db := fixture(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := Export(ctx, db, AdHoc(`SELECT count(*) FROM range(1000000000000) a`), FormatCSV, io.Discard, TableOptions{})
+	if err == nil {
+		t.Fatal("a trillion-row count finished within the timeout")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("interrupt took %v", d)
+	}
+	if _, err := Export(context.Background(), db, AdHoc(`SELECT 1`), FormatCSV, io.Discard, TableOptions{}); err != nil {
+		t.Errorf("after an interrupt: %v", err)
 	}
 }

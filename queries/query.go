@@ -165,6 +165,11 @@ func Parse(file string, src []byte) (*Query, error) {
 			q.RequireOneOf = append(q.RequireOneOf, group)
 			oneOfLines = append(oneOfLines, ln)
 		default:
+			for _, k := range headerKeys {
+				if editDistance(k, key) <= 2 {
+					return nil, perr(ln, "unknown header key %q: did you mean %q? (valid keys: %s)", key, k, strings.Join(headerKeys, ", "))
+				}
+			}
 			return nil, perr(ln, "unknown header key %q: valid keys are %s", key, strings.Join(headerKeys, ", "))
 		}
 		lastKey = key
