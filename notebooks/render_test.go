@@ -478,3 +478,39 @@ func TestBuiltinParamsNeedInvestigate(t *testing.T) {
 		t.Errorf("error = %v, want advice about investigate blocks", err)
 	}
 }
+
+// TestRenderGolden compares the fixture report with a golden file, with
+// the inlined ECharts build (1 MB) and its version and hash replaced by
+// placeholders so the golden stays small and survives a version bump.
+func TestRenderGolden(t *testing.T) {
+	html := renderFixture(t, Options{PseudonymKey: []byte("golden"), PseudonymKeySource: "--pseudonym-key"})
+	lib, err := ECharts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html, string(lib.Source)) {
+		t.Fatal("the report does not inline ECharts")
+	}
+	html = strings.Replace(html, string(lib.Source), "/* ECharts, inlined */", 1)
+	html = strings.ReplaceAll(html, lib.SHA256, "ECHARTS-SHA256")
+	html = strings.ReplaceAll(html, "Apache ECharts "+lib.Version, "Apache ECharts VERSION")
+	golden := filepath.Join("testdata", "fixture-report.html.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(html), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if html != string(want) {
+		gotLines, wantLines := strings.Split(html, "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gotLines) && i < len(wantLines); i++ {
+			if gotLines[i] != wantLines[i] {
+				t.Fatalf("report differs from %s at line %d (run go test -update and review the diff):\ngot:  %.300s\nwant: %.300s", golden, i+1, gotLines[i], wantLines[i])
+			}
+		}
+		t.Fatalf("report differs from %s in length: %d lines, want %d", golden, len(gotLines), len(wantLines))
+	}
+}
