@@ -180,6 +180,31 @@ func TestInvestigateSynth(t *testing.T) {
 		}
 	})
 
+	t.Run("any policy", func(t *testing.T) {
+		var x, n int64
+		args := []any{}
+		for _, tag := range inv.TagSet.Accepted {
+			args = append(args, tag)
+		}
+		if err := ws.DB.QueryRowContext(ctx, `
+WITH s AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+placeholders(len(args))+`)),
+viol AS (
+	SELECT e.video_id, e.policy, max(e.event_time) FILTER (WHERE e.event_type = 'review' AND e.decision = 'violation') AS v,
+		max(e.event_time) FILTER (WHERE e.event_type = 'reinstatement') AS r
+	FROM moderation_events e GROUP BY ALL)
+SELECT count(DISTINCT viol.video_id) FILTER (WHERE v IS NOT NULL AND (r IS NULL OR r <= v)), (SELECT count(*) FROM s)
+FROM viol JOIN s USING (video_id)`, args...).Scan(&x, &n); err != nil {
+			t.Fatal(err)
+		}
+		a := inv.AnyPolicy
+		if a.Policy != "any" || a.TagSet.X != x || a.TagSet.N != n {
+			t.Errorf("any policy: %s, direct SQL %d/%d", FormatProportion(a.TagSet), x, n)
+		}
+		if !a.Significant || a.Finding != "higher" {
+			t.Errorf("any policy: %s (p %.3g), want higher", a.Finding, a.Test.PValue)
+		}
+	})
+
 	t.Run("no spike in the family", func(t *testing.T) {
 		for _, s := range inv.Trend.Spikes {
 			if s.Group == "tag_set" {

@@ -96,10 +96,14 @@ type Investigation struct {
 	// Policies lists the policies reported, in the order of Rates.
 	Policies []string     `json:"policies"`
 	Rates    []PolicyRate `json:"rates"`
-	Trend    Trend        `json:"trend"`
-	Related  Related      `json:"related"`
-	Removal  []Removal    `json:"removal"`
-	Funnel   []Funnel     `json:"funnel"`
+	// AnyPolicy compares the share of videos violating at least one
+	// policy (policy "any"); its p-value is not part of the Holm family
+	// (p_adjusted equals p_value, adjust_method "none").
+	AnyPolicy PolicyRate `json:"any_policy"`
+	Trend     Trend      `json:"trend"`
+	Related   Related    `json:"related"`
+	Removal   []Removal  `json:"removal"`
+	Funnel    []Funnel   `json:"funnel"`
 	// Sample is a reproducible review sample drawn from the tag set's
 	// violating videos (only when the request asks for one).
 	Sample *SampleSummary `json:"sample,omitempty"`

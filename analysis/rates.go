@@ -55,7 +55,7 @@ func numInterval(iv stats.Interval) NumInterval { return NumInterval{Num(iv.Lo),
 // rates compares each policy's violation rate of the tag set with the
 // baseline, adjusting p-values across policies (Holm).
 func (r *run) rates(ctx context.Context) error {
-	conf, alpha := r.req.Confidence, r.req.Alpha
+	alpha := r.req.Alpha
 	n1 := r.inv.TagSet.Videos
 	n2 := r.inv.Baseline.Videos
 	var ps []float64
@@ -64,42 +64,98 @@ func (r *run) rates(ctx context.Context) error {
 	for _, policy := range r.inv.Policies {
 		x1 := r.totals(policy, grpSet).violating
 		x2 := r.totals(policy, r.baselineGroup()).violating
-		pr := PolicyRate{
-			Policy:   policy,
-			TagSet:   proportion(x1, n1, conf),
-			Baseline: proportion(x2, n2, conf),
-			Test:     CompareProportions(x1, n1, x2, n2),
-		}
-		pr.Test.AdjustMethod = "Holm"
-		pr.Test.PAdjusted = pr.Test.PValue
+		pr := r.compareRates(policy, x1, n1, x2, n2)
 		if pr.Test.Method != "none" {
 			ps = append(ps, pr.Test.PValue)
 			idx = append(idx, len(r.inv.Rates))
 		}
-		diff, dci := stats.RiskDifference(x1, n1, x2, n2, conf)
-		pr.RiskDifference = Effect{Estimate: Num(diff), CI: numInterval(dci), Method: "Newcombe hybrid score (method 10)"}
-		rr, rci := stats.RiskRatio(x1, n1, x2, n2, conf)
-		pr.RiskRatio = Effect{Estimate: Num(rr), CI: numInterval(rci), Method: "Katz log"}
-		pr.MDE = mde(pr.Baseline.P, n1, n2, alpha, r.req.Power)
 		r.inv.Rates = append(r.inv.Rates, pr)
 	}
 	adj := stats.Holm(ps)
 	for k, i := range idx {
 		r.inv.Rates[i].Test.PAdjusted = adj[k]
 	}
+	anyRate, err := r.anyPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	anyRate.Test.PAdjusted, anyRate.Test.AdjustMethod = anyRate.Test.PValue, "none"
 	for i := range r.inv.Rates {
-		pr := &r.inv.Rates[i]
-		pr.Significant = pr.Test.Method != "none" && pr.Test.PAdjusted < alpha
-		switch {
-		case pr.Significant && pr.TagSet.P > pr.Baseline.P:
-			pr.Finding = "higher"
-		case pr.Significant && pr.TagSet.P < pr.Baseline.P:
-			pr.Finding = "lower"
-		default:
-			pr.Finding = "no detectable difference"
+		r.inv.Rates[i] = finding(r.inv.Rates[i], alpha)
+	}
+	r.inv.AnyPolicy = finding(anyRate, alpha)
+	return nil
+}
+
+// finding sets Significant and Finding from the adjusted p-value.
+func finding(pr PolicyRate, alpha float64) PolicyRate {
+	pr.Significant = pr.Test.Method != "none" && pr.Test.PAdjusted < alpha
+	switch {
+	case pr.Significant && pr.TagSet.P > pr.Baseline.P:
+		pr.Finding = "higher"
+	case pr.Significant && pr.TagSet.P < pr.Baseline.P:
+		pr.Finding = "lower"
+	default:
+		pr.Finding = "no detectable difference"
+	}
+	return pr
+}
+
+// compareRates builds the comparison of x1 of n1 (tag set) with x2 of n2.
+func (r *run) compareRates(policy string, x1, n1, x2, n2 int64) PolicyRate {
+	conf := r.req.Confidence
+	pr := PolicyRate{
+		Policy:   policy,
+		TagSet:   proportion(x1, n1, conf),
+		Baseline: proportion(x2, n2, conf),
+		Test:     CompareProportions(x1, n1, x2, n2),
+	}
+	pr.Test.AdjustMethod = "Holm"
+	pr.Test.PAdjusted = pr.Test.PValue
+	diff, dci := stats.RiskDifference(x1, n1, x2, n2, conf)
+	pr.RiskDifference = Effect{Estimate: Num(diff), CI: numInterval(dci), Method: "Newcombe hybrid score (method 10)"}
+	rr, rci := stats.RiskRatio(x1, n1, x2, n2, conf)
+	pr.RiskRatio = Effect{Estimate: Num(rr), CI: numInterval(rci), Method: "Katz log"}
+	pr.MDE = mde(pr.Baseline.P, n1, n2, r.req.Alpha, r.req.Power)
+	return pr
+}
+
+// anyPolicy compares the share of videos violating at least one of the
+// reported policies.
+func (r *run) anyPolicy(ctx context.Context) (PolicyRate, error) {
+	args := []any{r.lo, r.hi}
+	filter := ""
+	if len(r.req.Policies) > 0 {
+		filter = " AND o.policy IN (" + placeholders(len(r.req.Policies)) + ")"
+		for _, p := range r.req.Policies {
+			args = append(args, p)
 		}
 	}
-	return nil
+	rows, err := r.conn.QueryContext(ctx, `
+SELECT coalesce(m.grp, 0) AS g, count(DISTINCT o.video_id)
+FROM video_outcomes o LEFT JOIN tl_members m ON o.video_id = m.video_id
+WHERE o.violating AND o.created_at >= ? AND o.created_at < ?`+filter+`
+GROUP BY g`, args...)
+	if err != nil {
+		return PolicyRate{}, err
+	}
+	defer rows.Close()
+	var x [3]int64
+	for rows.Next() {
+		var g int
+		var n int64
+		if err := rows.Scan(&g, &n); err != nil {
+			return PolicyRate{}, err
+		}
+		if g >= 0 && g < 3 {
+			x[g] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return PolicyRate{}, err
+	}
+	n1, n2 := r.inv.TagSet.Videos, r.inv.Baseline.Videos
+	return r.compareRates("any", min(x[grpSet], n1), n1, min(x[r.baselineGroup()], n2), n2), nil
 }
 
 // mde is the minimum detectable effect above the baseline rate p0.

@@ -155,6 +155,12 @@ func (inv *Investigation) writeText(t *textWriter) {
 			fmt.Sprintf("%+.2f [%+.2f, %+.2f]", 100*float64(r.RiskDifference.Estimate), 100*float64(r.RiskDifference.CI.Lo), 100*float64(r.RiskDifference.CI.Hi)),
 			testName(r.Test.Method), fmtP(r.Test.PAdjusted), r.Finding})
 	}
+	if a := inv.AnyPolicy; a.Policy != "" {
+		rows = append(rows, []string{"(any policy)", FormatProportion(a.TagSet), FormatProportion(a.Baseline),
+			fmt.Sprintf("%s [%s, %s]", fmtNum(a.RiskRatio.Estimate), fmtNum(a.RiskRatio.CI.Lo), fmtNum(a.RiskRatio.CI.Hi)),
+			fmt.Sprintf("%+.2f [%+.2f, %+.2f]", 100*float64(a.RiskDifference.Estimate), 100*float64(a.RiskDifference.CI.Lo), 100*float64(a.RiskDifference.CI.Hi)),
+			testName(a.Test.Method), fmtP(a.Test.PAdjusted) + " (unadj.)", a.Finding})
+	}
 	t.table([]string{"POLICY", "TAG SET", "BASELINE", "RISK RATIO", "DIFF (pp)", "TEST", "P ADJ", "FINDING"}, rows)
 	for _, r := range inv.Rates {
 		if r.Finding == "no detectable difference" && r.MDE.TagSetRate.Valid() {
