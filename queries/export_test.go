@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -391,4 +392,47 @@ func TestCancel(t *testing.T) {
 	if _, err := Export(context.Background(), db, AdHoc(`SELECT 1`), FormatCSV, io.Discard, TableOptions{}); err != nil {
 		t.Errorf("after an interrupt: %v", err)
 	}
+}
+
+// FuzzSanitize: whatever the input, the output is valid UTF-8 without
+// control, bidi or invisible format characters (the joiner aside), and
+// clean input passes unchanged.
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{"plain", nastyCaption, "\xff\xfe", "\u200d\u200b", "a\u0300"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Sanitize(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Sanitize(%q) = %q is not UTF-8", s, got)
+		}
+		for _, r := range got {
+			if unsafeRune(r) {
+				t.Fatalf("Sanitize(%q) = %q keeps %U", s, got, r)
+			}
+		}
+		clean := utf8.ValidString(s)
+		for _, r := range s {
+			clean = clean && !unsafeRune(r)
+		}
+		if clean && got != s {
+			t.Fatalf("clean %q changed to %q", s, got)
+		}
+	})
+}
+
+func TestGoldenShow(t *testing.T) {
+	lib, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := lib.Lookup("escalations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteShow(&buf, q); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "show-escalations", buf.Bytes())
 }

@@ -237,3 +237,22 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseValue: no text makes a parameter parser panic, and every value
+// it accepts passes the check Go callers go through.
+func FuzzParseValue(f *testing.F) {
+	for _, s := range []string{"", "42", "-1e9", "true", "2026-02-28", "2026-01-02T03:04:05Z", `a\,b,c`, `\`, "#Ｏmegle!!,x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for typ := TypeString; typ <= TypeTagList; typ++ {
+			v, err := typ.ParseValue(s)
+			if err != nil {
+				continue
+			}
+			if _, err := typ.checkValue(v); err != nil {
+				t.Fatalf("%v: %q parsed to %#v, which fails the check: %v", typ, s, v, err)
+			}
+		}
+	})
+}
