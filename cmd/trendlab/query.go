@@ -114,7 +114,7 @@ type queryOutputFlags struct {
 func (f *queryOutputFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.format, "format", "f", "table", "output format: table, csv, json, parquet or arrow")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write to this file instead of standard output (written whole or not at all)")
-	cmd.Flags().IntVar(&f.width, "width", -1, "table width in columns; 0 for no limit (default: the terminal's)")
+	cmd.Flags().IntVar(&f.width, "width", 0, "table width in columns, 0 for no limit (when not given: the terminal's width)")
 }
 
 func newQueryRunCmd(a *app, load queryLoader) *cobra.Command {
@@ -176,11 +176,8 @@ func queryExport(cmd *cobra.Command, a *app, st queries.Statement, format querie
 		return usagef("--format %s is binary: give -o FILE or redirect standard output", format)
 	}
 	opts := queries.TableOptions{Width: out.width}
-	if out.width < 0 {
-		opts.Width = 0
-		if toStdout {
-			opts.Width = queries.TerminalWidth(os.Stdout)
-		}
+	if !cmd.Flags().Changed("width") && toStdout {
+		opts.Width = queries.TerminalWidth(os.Stdout)
 	}
 	ws, err := a.open(ctx, true)
 	if err != nil {
