@@ -139,7 +139,13 @@ func readOnly(ctx context.Context, db *sql.DB, st Statement, fn func(*sql.Conn) 
 	if err := conn.Raw(func(dc any) error { return validate(dc, st) }); err != nil {
 		return err
 	}
-	return fn(conn)
+	if err := fn(conn); err != nil {
+		if st.Name != "" && ctx.Err() == nil {
+			return fmt.Errorf("query %s: %w", st.Name, err)
+		}
+		return err
+	}
+	return nil
 }
 
 // validate prepares the statement on the raw DuckDB connection. The

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -126,6 +127,29 @@ func TestShippedQueries(t *testing.T) {
 	}
 	if n := len(lib.Queries()); n < 12 {
 		t.Errorf("%d shipped queries, the issue asks for at least 12", n)
+	}
+}
+
+// TestUnknownTagSet: a tag set name that is not in the workspace is an
+// error that says so, not an empty result.
+func TestUnknownTagSet(t *testing.T) {
+	db := fixture(t)
+	lib, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range lib.Queries() {
+		if q.Param("tag_set") == nil {
+			continue
+		}
+		st, err := q.Bind(map[string][]string{"tag_set": {"nope"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Fetch(context.Background(), db, st, 10)
+		if err == nil || !strings.Contains(err.Error(), `query `+q.Name+`: `) || !strings.Contains(err.Error(), `no tag set named "nope"`) {
+			t.Errorf("%s with an unknown tag set: %v", q.Name, err)
+		}
 	}
 }
 

@@ -11,6 +11,9 @@ WITH set_tags AS (
     SELECT unnest($tags::VARCHAR[]) AS tag
     UNION SELECT seed_tag FROM tag_sets WHERE name = $tag_set
     UNION SELECT tag FROM tag_set_variants WHERE tag_set = $tag_set AND status = 'accepted'
+    -- A tag set that does not exist is an error, not an empty result.
+    UNION SELECT error('no tag set named "' || $tag_set || '": list them with `trendlab tagset list`')::VARCHAR
+    WHERE $tag_set <> '' AND NOT EXISTS (SELECT 1 FROM tag_sets WHERE name = $tag_set)
 ),
 -- A saved tag set with include_caption_mentions also takes the videos whose
 -- caption names one of its tags as a word, as trendlab investigate does
