@@ -328,7 +328,7 @@ func (r *run) period(ctx context.Context) error {
 		r.days = append(r.days, d)
 	}
 	r.inv.Period = Period{Since: day(r.lo), Until: day(until), Days: len(r.days)}
-	if r.hi.Before(truncDay(minT.Time)) || r.lo.After(maxT.Time.UTC()) {
+	if !r.hi.After(minT.Time.UTC()) || r.lo.After(maxT.Time.UTC()) {
 		r.note("the period %s to %s holds no videos; the data runs from %s to %s", day(r.lo), day(until), day(minT.Time), day(maxT.Time))
 	}
 	return nil

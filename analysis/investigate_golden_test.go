@@ -223,6 +223,42 @@ func TestInvestigateCaptionMentions(t *testing.T) {
 	}
 }
 
+func TestInvestigatePeriod(t *testing.T) {
+	ws := goldenWorkspace(t)
+	ctx := context.Background()
+	since, until := time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 6, 3, 0, 0, 0, 0, time.UTC)
+	inv, err := Investigate(ctx, ws, Request{Tag: "omegle", Since: since, Until: until, Permutations: 9, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Period.Days != 2 || len(inv.Trend.Volume) != 2 {
+		t.Fatalf("period %+v with %d volume days, want 2", inv.Period, len(inv.Trend.Volume))
+	}
+	var setN, allN int64
+	if err := ws.DB.QueryRowContext(ctx, `
+SELECT count(*) FILTER (WHERE video_id IN (SELECT video_id FROM video_tags WHERE tag IN ('omegle', '0megle'))), count(*)
+FROM videos WHERE created_at >= '2026-06-02' AND created_at < '2026-06-04'`).Scan(&setN, &allN); err != nil {
+		t.Fatal(err)
+	}
+	if inv.TagSet.Videos != setN || inv.Baseline.Videos != allN-setN {
+		t.Errorf("period videos: tag set %d, baseline %d; want %d and %d", inv.TagSet.Videos, inv.Baseline.Videos, setN, allN-setN)
+	}
+	if len(inv.Related.Tags) == 0 {
+		t.Fatal("no related tag in the period; the check below needs one")
+	}
+	for _, rt := range inv.Related.Tags {
+		var nb int64
+		if err := ws.DB.QueryRowContext(ctx, `
+SELECT count(DISTINCT t.video_id) FROM video_tags t JOIN videos v ON v.video_id = t.video_id
+WHERE t.tag = ? AND v.created_at >= '2026-06-02' AND v.created_at < '2026-06-04'`, rt.Tag).Scan(&nb); err != nil {
+			t.Fatal(err)
+		}
+		if rt.TagVideos != nb {
+			t.Errorf("related %q: %d videos in the period, want %d", rt.Tag, rt.TagVideos, nb)
+		}
+	}
+}
+
 func TestInvestigateRequestErrors(t *testing.T) {
 	ws := goldenWorkspace(t)
 	ctx := context.Background()
