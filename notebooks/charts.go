@@ -262,6 +262,7 @@ func (r *renderer) heatmap(title string, res *result, xi, yi, vi int) (*chart, e
 	}
 	c := charts.NewHeatMap()
 	c.SetGlobalOptions(tooltipItem,
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "90", Top: "20", Bottom: "30", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: xs}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: ys}),

@@ -178,6 +178,13 @@ const bootstrapJS = `(function () {
         s.silent = true;
       }
     });
+    // Scale labels with enough decimals for rates (ECharts shows none).
+    [].concat(opt.visualMap || []).forEach(function (vm) {
+      if (vm.precision === undefined) {
+        var span = Math.abs((vm.max || 0) - (vm.min || 0));
+        vm.precision = span >= 10 ? 0 : span >= 1 ? 1 : span > 0 ? Math.min(6, Math.ceil(-Math.log10(span)) + 2) : 2;
+      }
+    });
     opt.animation = false;
     // Rich-text tooltips are drawn on the canvas: data never becomes HTML.
     opt.tooltip = Object.assign({}, opt.tooltip || {}, {renderMode: "richText", confine: true});
