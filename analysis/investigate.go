@@ -769,5 +769,8 @@ func (r *run) sample(ctx context.Context, ws *datasets.Workspace) error {
 		return err
 	}
 	r.inv.Sample = &SampleSummary{Definition: d.Definition, FrameSize: d.FrameSize, Size: int64(len(d.Members)), Members: d.Members}
+	if r.inv.Sample.Size < r.req.Sample {
+		r.note("the sample holds all %d violating tag-set videos, fewer than the %d asked for", r.inv.Sample.Size, r.req.Sample)
+	}
 	return nil
 }
