@@ -3,6 +3,7 @@ package notebooks
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -539,6 +540,9 @@ func (r *renderer) sample(ctx context.Context, spec *InvestigateSpec, inv *analy
 	}
 	start := time.Now()
 	draw, err := analysis.DrawSample(ctx, r.ws, def)
+	if errors.Is(err, analysis.ErrEmptyFrame) {
+		return &sampleView{Heading: "Sample", Lead: []string{"No sample was drawn: no tag-set video in the period violates " + strings.Join(pols, " or ") + "."}}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("drawing the sample: %w", err)
 	}

@@ -514,3 +514,18 @@ func TestRenderGolden(t *testing.T) {
 		t.Fatalf("report differs from %s in length: %d lines, want %d", golden, len(gotLines), len(wantLines))
 	}
 }
+
+func TestRenderEmptyTagSet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and imports synthetic data")
+	}
+	ws := synthWorkspace(t, 20000)
+	var buf bytes.Buffer
+	err := Render(context.Background(), ws, "omegle-investigation.md", Options{Now: fixedNow, Params: map[string]string{"tag": "zzzznotatag"}}, &buf)
+	if err != nil {
+		t.Fatalf("a tag with no videos should give a report that says so, got %v", err)
+	}
+	if !strings.Contains(buf.String(), "No sample was drawn") {
+		t.Error("the report does not say the sample frame was empty")
+	}
+}

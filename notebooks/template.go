@@ -127,7 +127,7 @@ const reportHTML = `<!DOCTYPE html>
 {{range .Samples}}<h3>{{.Heading}}</h3>
 <div class="lead">{{range .Lead}}<p>{{.}}</p>{{end}}</div>
 {{with .Labels}}{{template "table" .}}{{end}}{{with .Strata}}{{template "table" .}}{{end}}{{with .Members}}{{template "table" .}}{{end}}
-<details class="sql"><summary>Sample definition</summary><pre class="code">{{.Definition}}</pre></details>
+{{with .Definition}}<details class="sql"><summary>Sample definition</summary><pre class="code">{{.}}</pre></details>{{end}}
 {{end}}
 </section>
 {{end}}`
