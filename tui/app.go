@@ -374,7 +374,7 @@ func (m *Model) openResult(o openResultMsg) tea.Cmd {
 		var rs *resultSet
 		err := sess.withConn(func(c *sqlConn) error {
 			var err error
-			rs, err = browse(context.Background(), c, req, o.title, o.relation, o.where, o.args...)
+			rs, err = browse(context.Background(), c, req, o.title, o.relation, o.where, o.order, o.args...)
 			return err
 		})
 		return resultMsg{req: req, rs: rs, err: err}

@@ -73,8 +73,8 @@ type (
 	// openResultMsg asks the root to open a table or view (filtered) in
 	// the results grid.
 	openResultMsg struct {
-		title, relation, where string
-		args                   []any
+		title, relation, where, order string
+		args                          []any
 	}
 )
 

@@ -43,24 +43,25 @@ const maxColWidth = 40
 
 var gridKeys = struct {
 	Up, Down, Left, Right, PgUp, PgDown, Top, Bottom, Home, End key.Binding
-	Sort, Detail, Copy, CopyRow, Export, Close                  key.Binding
+	Sort, Detail, Copy, CopyRow, Export, Close, Timeline        key.Binding
 }{
-	Up:      bind("↑/k", "up", "up", "k"),
-	Down:    bind("↓/j", "down", "down", "j"),
-	Left:    bind("←/h", "column left", "left", "h"),
-	Right:   bind("→/l", "column right", "right", "l"),
-	PgUp:    bind("pgup", "page up", "pgup", "ctrl+b"),
-	PgDown:  bind("pgdn", "page down", "pgdown", "ctrl+f", " "),
-	Top:     bind("g", "first row", "g", "ctrl+home"),
-	Bottom:  bind("G", "last row", "G", "ctrl+end"),
-	Home:    bind("0", "first column", "0", "home"),
-	End:     bind("$", "last column", "$", "end"),
-	Sort:    bind("s", "sort by column (asc/desc/off)", "s"),
-	Detail:  bind("enter", "row detail", "enter"),
-	Copy:    bind("y", "copy cell", "y"),
-	CopyRow: bind("Y", "copy row", "Y"),
-	Export:  bind("e", "export csv/json/parquet", "e"),
-	Close:   bind("esc", "close", "esc"),
+	Up:       bind("↑/k", "up", "up", "k"),
+	Down:     bind("↓/j", "down", "down", "j"),
+	Left:     bind("←/h", "column left", "left", "h"),
+	Right:    bind("→/l", "column right", "right", "l"),
+	PgUp:     bind("pgup", "page up", "pgup", "ctrl+b"),
+	PgDown:   bind("pgdn", "page down", "pgdown", "ctrl+f", " "),
+	Top:      bind("g", "first row", "g", "ctrl+home"),
+	Bottom:   bind("G", "last row", "G", "ctrl+end"),
+	Home:     bind("0", "first column", "0", "home"),
+	End:      bind("$", "last column", "$", "end"),
+	Sort:     bind("s", "sort by column (asc/desc/off)", "s"),
+	Detail:   bind("enter", "row detail", "enter"),
+	Copy:     bind("y", "copy cell", "y"),
+	CopyRow:  bind("Y", "copy row", "Y"),
+	Export:   bind("e", "export csv/json/parquet", "e"),
+	Close:    bind("esc", "close", "esc"),
+	Timeline: bind("t", "moderation timeline of the row's video", "t"),
 }
 
 func gridKeyMap() keyMap {
@@ -70,7 +71,7 @@ func gridKeyMap() keyMap {
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom},
 			{k.Left, k.Right, k.Home, k.End},
-			{k.Sort, k.Detail, k.Copy, k.CopyRow, k.Export, k.Close},
+			{k.Sort, k.Detail, k.Copy, k.CopyRow, k.Export, k.Timeline, k.Close},
 		},
 	}
 }
@@ -467,6 +468,8 @@ func (g gridModel) updateKey(msg tea.KeyPressMsg) (gridModel, tea.Cmd) {
 		return g, g.input.Focus()
 	case key.Matches(msg, gridKeys.Sort):
 		return g, g.sortCmd()
+	case key.Matches(msg, gridKeys.Timeline):
+		return g, g.timeline()
 	default:
 		return g, nil
 	}
@@ -498,6 +501,26 @@ func (g *gridModel) sortCmd() tea.Cmd {
 			return err
 		})
 		return resultMsg{req: req, rs: out, err: err}
+	}
+}
+
+// timeline opens the moderation events of the video on the cursor's row,
+// when the result has a video_id column.
+func (g *gridModel) timeline() tea.Cmd {
+	vc := -1
+	for i, c := range g.rs.Cols {
+		if c.Name == "video_id" {
+			vc = i
+		}
+	}
+	c, ok := g.cellAt(g.row, vc)
+	if vc < 0 || !ok || c.Null {
+		g.err = "no video here: the moderation timeline needs a result with a video_id column"
+		return nil
+	}
+	title, id := "moderation timeline of "+c.Line, c.Full
+	return func() tea.Msg {
+		return openResultMsg{title: title, relation: "main.moderation_events", where: "video_id = ?", order: "event_time, event_id", args: []any{id}}
 	}
 }
 

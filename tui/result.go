@@ -46,8 +46,9 @@ type resultSet struct {
 	Title   string // what produced it, for the status line
 	Mode    resultMode
 	Source  string // temp table (keyset) or quoted relation (offset)
-	Where   string // optional filter of an offset result, with WhereArgs
+	Where   string // optional filter of an offset result, with Args
 	Args    []any
+	Order   string // optional ORDER BY of an offset result
 	Cols    []column
 	Total   int64
 	Elapsed time.Duration
@@ -81,15 +82,24 @@ func materialize(ctx context.Context, conn *sql.Conn, id int64, title, query str
 	return rs, nil
 }
 
-// browse opens a table or view in place (offset mode), optionally filtered.
-func browse(ctx context.Context, conn *sql.Conn, id int64, title, relation, where string, args ...any) (*resultSet, error) {
+// browse opens a table or view in place (offset mode), optionally filtered
+// and ordered.
+func browse(ctx context.Context, conn *sql.Conn, id int64, title, relation, where, order string, args ...any) (*resultSet, error) {
 	start := time.Now()
-	rs := &resultSet{ID: id, Title: title, Mode: modeOffset, Source: relation, Where: where, Args: args, SortCol: -1}
+	rs := &resultSet{ID: id, Title: title, Mode: modeOffset, Source: relation, Where: where, Order: order, Args: args, SortCol: -1}
 	if err := describe(ctx, conn, rs); err != nil {
 		return nil, err
 	}
 	rs.Elapsed = time.Since(start)
 	return rs, nil
+}
+
+// orderBy is the ORDER BY clause of an offset result, if it has one.
+func (rs *resultSet) orderBy() string {
+	if rs.Order == "" {
+		return ""
+	}
+	return " ORDER BY " + rs.Order
 }
 
 // from is the FROM clause (with filter) of a paged result.
@@ -186,7 +196,7 @@ func fetchPage(ctx context.Context, conn *sql.Conn, rs *resultSet, p int) ([][]c
 		q = "SELECT COLUMNS(*)::VARCHAR FROM " + rs.Source + " WHERE rowid >= ? AND rowid < ? ORDER BY rowid"
 		args = append(args, lo, lo+pageSize)
 	} else {
-		q = "SELECT COLUMNS(*)::VARCHAR FROM " + rs.from() + " LIMIT ? OFFSET ?"
+		q = "SELECT COLUMNS(*)::VARCHAR FROM " + rs.from() + rs.orderBy() + " LIMIT ? OFFSET ?"
 		args = append(args, pageSize, lo)
 	}
 	rows, err := conn.QueryContext(ctx, q, args...)
@@ -318,7 +328,7 @@ func exportResult(ctx context.Context, conn *sql.Conn, rs *resultSet, path strin
 	if rs.Mode == modeKeyset {
 		q = "SELECT * FROM " + rs.Source + " ORDER BY rowid"
 	} else {
-		q = "SELECT * FROM " + rs.from()
+		q = "SELECT * FROM " + rs.from() + rs.orderBy()
 	}
 	var n int64
 	res, err := conn.ExecContext(ctx, "COPY ("+q+") TO "+quoteLiteral(abs)+" ("+format+")", rs.Args...)

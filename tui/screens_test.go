@@ -158,6 +158,9 @@ func TestSampleReview(t *testing.T) {
 
 func TestQueryPaletteAndReport(t *testing.T) {
 	ws := synthWorkspace(t, 3000)
+	if err := analysis.SaveTagSet(context.Background(), ws, "omegle", "omegle", false, nil); err != nil {
+		t.Fatal(err)
+	}
 	cfg := testConfig(t, ws)
 	m, tm := newTestModel(t, cfg)
 	send(tm, "6")
