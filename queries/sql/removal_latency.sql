@@ -20,24 +20,25 @@ WITH set_tags AS (
 -- characters is compared with the caption's words, the same test without a
 -- regular expression built per row; any other tag is tested with that
 -- expression, only on captions that contain it.
+-- caption_tags has one row, the set's tags of word characters and the
+-- others, only when the tag set includes caption mentions; otherwise it is
+-- empty and the caption branch reads nothing.
 caption_tags AS (
-    SELECT tag, regexp_full_match(tag, '[\pL\pN_]+') AS word
+    SELECT coalesce(list(tag) FILTER (WHERE regexp_full_match(tag, '[\pL\pN_]+')), []) AS words,
+           coalesce(list(tag) FILTER (WHERE NOT regexp_full_match(tag, '[\pL\pN_]+')), []) AS others
     FROM set_tags
-    WHERE (SELECT coalesce(bool_or(include_caption_mentions), false) FROM tag_sets WHERE name = $tag_set)
+    HAVING (SELECT coalesce(bool_or(include_caption_mentions), false) FROM tag_sets WHERE name = $tag_set)
 ),
 set_videos AS (
     SELECT video_id FROM video_tags WHERE tag IN (SELECT tag FROM set_tags)
     UNION
     SELECT v.video_id
-    FROM videos v
-    WHERE EXISTS (SELECT 1 FROM caption_tags)
-      AND (list_has_any(regexp_extract_all(lower(v.caption), '[\pL\pN_]+'),
-                        (SELECT list(tag) FROM caption_tags WHERE word))
-           OR EXISTS (SELECT 1 FROM caption_tags c
-                      WHERE NOT c.word
-                        AND CASE WHEN contains(lower(v.caption), c.tag)
-                                 THEN regexp_matches(v.caption, '(?i)(^|[^\pL\pN_])#?(' || regexp_escape(c.tag) || ')($|[^\pL\pN_])')
-                                 ELSE false END))
+    FROM caption_tags c, videos v
+    WHERE list_has_any(regexp_extract_all(lower(v.caption), '[\pL\pN_]+'), c.words)
+       OR list_bool_or(list_transform(c.others, lambda t:
+              CASE WHEN contains(lower(v.caption), t)
+                   THEN regexp_matches(v.caption, '(?i)(^|[^\pL\pN_])#?(' || regexp_escape(t) || ')($|[^\pL\pN_])')
+                   ELSE false END))
 ),
 scope AS (
     SELECT o.policy, o.time_to_action_s AS s
