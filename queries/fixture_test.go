@@ -141,6 +141,12 @@ func buildFixture(ctx context.Context, path string) error {
 // fixture opens the fixture workspace read-only.
 func fixture(t testing.TB) *sql.DB {
 	t.Helper()
+	return fixtureWorkspace(t).DB
+}
+
+// fixtureWorkspace opens the fixture workspace read-only, as a Workspace.
+func fixtureWorkspace(t testing.TB) *datasets.Workspace {
+	t.Helper()
 	fixtureOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "trendlab-queries-")
 		if err != nil {
@@ -158,7 +164,7 @@ func fixture(t testing.TB) *sql.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ws.Close() })
-	return ws.DB
+	return ws
 }
 
 func TestMain(m *testing.M) {
