@@ -1,2 +1,74 @@
-// Package tui is trendlab's terminal user interface, built on Bubble Tea v2.
+// Package tui is trendlab's terminal user interface, built on Bubble Tea v2,
+// Bubbles v2 and Lip Gloss v2. Investigators explore a workspace, run SQL,
+// investigate a hashtag, review samples and write reports without leaving
+// the terminal.
+//
+// # Screens
+//
+// The root Model (app.go) owns the window size, the theme, the help overlay
+// and the key bar, and passes every other message to the screen in front.
+// Each screen is one file with its own model, which returns its concrete type
+// from Update and draws a string; only the root builds the tea.View.
+//
+//	1 Catalog   catalog.go  tables and views with exact row counts and
+//	                        columns; a column's summary (nulls, distinct,
+//	                        min, max, quantiles) and frequency table, from
+//	                        which a value drills down to its rows; imports
+//	                        with their provenance and rejects
+//	2 SQL       console.go  multi-line editor, statement under the cursor or
+//	                        all of them, spinner with elapsed time, ctrl+c
+//	                        interrupts DuckDB and keeps the app; history in
+//	                        os.UserConfigDir()/trendlab/history (history.go)
+//	3 Results   grid.go     the shared results grid (below)
+//	4 Tags      tags.go     analysis.Investigate: variants to accept or
+//	                        reject and save as a tag set, daily volume as a
+//	                        sparkline with spikes, rates with interval bars,
+//	                        p-values and MDE, funnel, related tags; each
+//	                        number drills down to its videos, a video (t in
+//	                        the grid) to its moderation timeline
+//	5 Review    review.go   samples: draw one (frame, size, seed, strata),
+//	                        resume at the first unlabelled member, label with
+//	                        one key (saved at once), optional note, caption
+//	                        hidden until revealed, a pause reminder every N
+//	                        items, live estimates and Cohen's kappa
+//	6 Queries   palette.go  saved queries by fuzzy search, a form for their
+//	                        parameters, the result in the grid
+//	7 Report    report.go   the HTML report of the investigation (and the
+//	                        sample's labels) through package notebooks
+//
+// # Results that never sit whole in memory
+//
+// A result (result.go) is a temporary table on the TUI's own connection
+// (session.go: DuckDB keeps temporary tables per connection), read a page of
+// 256 rows at a time by rowid range, so a page deep in a 10-million-row
+// result costs what the first does. A workspace table browsed from the
+// catalog is read in place the same way when its rowids are dense, and with
+// LIMIT/OFFSET otherwise (views, filters). The grid keeps at most eight
+// pages, fetching the ones the screen needs (and the next) in commands, and
+// draws missing rows as … until they arrive. Sorting re-materialises with
+// ORDER BY; export is DuckDB's COPY to CSV, JSON or Parquet.
+//
+// # Untrusted text
+//
+// Everything from the data (captions, tags, ids, cell values, and error
+// messages that quote them) goes through Sanitize or SanitizeLine before it
+// is drawn: ANSI CSI/OSC/DCS/APC sequences, other control characters and
+// bidirectional overrides are removed (sanitize.go, fuzzed).
+//
+// # Colour
+//
+// The theme (theme.go) follows the terminal's background
+// (tea.BackgroundColorMsg, lipgloss.LightDark) unless Config.Background
+// pins it; Config.NoColor (NO_COLOR) keeps only bold, faint, underline and
+// reverse.
+//
+// # Tests
+//
+// teatest drives the model at a fixed size and colour profile; tests wait
+// on the output or on the model (probeMsg) instead of sleeping, assert the
+// final model, then compare the frame with testdata/*.golden (go test
+// -update rewrites them). testdata/tmux_walkthrough.sh drives the real binary
+// in tmux through a whole investigation (TestTmuxWalkthrough). bench_test.go
+// measures keypress to frame while scrolling a large result and the time to
+// the first screen.
 package tui

@@ -85,7 +85,9 @@ func newPalette(sess *session) paletteModel {
 	return paletteModel{sess: sess, search: in}
 }
 
-func (m paletteModel) typing() bool { return true }
+// typing: keys go to the search field once something is typed (or to the
+// parameter form); an empty search leaves the global keys (?, q, 1-7) free.
+func (m paletteModel) typing() bool { return m.query != nil || m.search.Value() != "" }
 
 func (m *paletteModel) setSize(w, h int) {
 	m.width, m.height = w, h

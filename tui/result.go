@@ -29,8 +29,9 @@ type cell struct {
 type resultMode int
 
 const (
-	// modeKeyset reads a temporary table materialised once, by rowid
-	// ranges: every page costs the same wherever it is.
+	// modeKeyset reads a table by rowid ranges, so every page costs the
+	// same wherever it is: a temporary table materialised once, or a
+	// workspace table browsed in place whose rowids are dense (0..n-1).
 	modeKeyset resultMode = iota
 	// modeOffset reads a workspace table or view in place with
 	// LIMIT/OFFSET, so browsing a large table needs no copy.
@@ -49,6 +50,8 @@ type resultSet struct {
 	Where   string // optional filter of an offset result, with Args
 	Args    []any
 	Order   string // optional ORDER BY of an offset result
+	// Owned marks a temporary table this result created (and drops).
+	Owned bool
 	Cols    []column
 	Total   int64
 	Elapsed time.Duration
@@ -74,7 +77,7 @@ func materialize(ctx context.Context, conn *sql.Conn, id int64, title, query str
 	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+table+" AS "+query, args...); err != nil {
 		return nil, err
 	}
-	rs := &resultSet{ID: id, Title: title, Mode: modeKeyset, Source: table, SortCol: -1}
+	rs := &resultSet{ID: id, Title: title, Mode: modeKeyset, Source: table, Owned: true, SortCol: -1}
 	if err := describe(ctx, conn, rs); err != nil {
 		return nil, err
 	}
@@ -89,6 +92,15 @@ func browse(ctx context.Context, conn *sql.Conn, id int64, title, relation, wher
 	rs := &resultSet{ID: id, Title: title, Mode: modeOffset, Source: relation, Where: where, Order: order, Args: args, SortCol: -1}
 	if err := describe(ctx, conn, rs); err != nil {
 		return nil, err
+	}
+	// A whole base table whose rowids run 0..n-1 (nothing deleted) pages
+	// by rowid: deep pages cost what the first does. Views have no rowid.
+	if where == "" && order == "" {
+		var maxRowid sql.NullInt64
+		if err := conn.QueryRowContext(ctx, "SELECT max(rowid) FROM "+relation).Scan(&maxRowid); err == nil &&
+			(rs.Total == 0 || (maxRowid.Valid && maxRowid.Int64 == rs.Total-1)) {
+			rs.Mode = modeKeyset
+		}
 	}
 	rs.Elapsed = time.Since(start)
 	return rs, nil
@@ -261,7 +273,7 @@ func sortResult(ctx context.Context, conn *sql.Conn, rs *resultSet, id int64, c 
 	if _, err := conn.ExecContext(ctx, q, rs.Args...); err != nil {
 		return nil, err
 	}
-	out := &resultSet{ID: id, Title: rs.Title, Mode: modeKeyset, Source: table, SortCol: c, SortDesc: desc}
+	out := &resultSet{ID: id, Title: rs.Title, Mode: modeKeyset, Source: table, Owned: true, SortCol: c, SortDesc: desc}
 	if err := describe(ctx, conn, out); err != nil {
 		return nil, err
 	}
@@ -289,7 +301,7 @@ func lessCell(a, b cell, desc bool) bool {
 
 // dropResult removes a result's temporary table.
 func dropResult(ctx context.Context, conn *sql.Conn, rs *resultSet) error {
-	if rs == nil || rs.Mode != modeKeyset {
+	if rs == nil || !rs.Owned {
 		return nil
 	}
 	_, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+rs.Source)
