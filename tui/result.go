@@ -43,15 +43,15 @@ const (
 
 // resultSet is a result the grid can page through without holding it.
 type resultSet struct {
-	ID      int64
-	Title   string // what produced it, for the status line
-	Mode    resultMode
-	Source  string // temp table (keyset) or quoted relation (offset)
-	Where   string // optional filter of an offset result, with Args
-	Args    []any
-	Order   string // optional ORDER BY of an offset result
+	ID     int64
+	Title  string // what produced it, for the status line
+	Mode   resultMode
+	Source string // temp table (keyset) or quoted relation (offset)
+	Where  string // optional filter of an offset result, with Args
+	Args   []any
+	Order  string // optional ORDER BY of an offset result
 	// Owned marks a temporary table this result created (and drops).
-	Owned bool
+	Owned   bool
 	Cols    []column
 	Total   int64
 	Elapsed time.Duration
