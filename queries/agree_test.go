@@ -48,6 +48,10 @@ func TestAgreesWithInvestigate(t *testing.T) {
 		checkInt(t, r.Policy+" proactive", got["proactive"], r.TagSet.Proactive.X)
 		checkInt(t, r.Policy+" within_24h", got["within_24h"], r.TagSet.Within24h.X)
 		checkFloat(t, r.Policy+" proactive_ci_low", got["proactive_ci_low"], r.TagSet.Proactive.CI.Lo)
+		// Hours, rounded to 3 decimals.
+		if g, err := strconv.ParseFloat(got["hours_p50"], 64); err != nil || math.Abs(g-float64(r.TagSet.TimeToAction.P50)/3600) > 5e-4 {
+			t.Errorf("%s hours_p50: query says %s, investigate %v s", r.Policy, got["hours_p50"], r.TagSet.TimeToAction.P50)
+		}
 	}
 	if compared == 0 {
 		t.Error("no policy with removals in the tag set to compare")
