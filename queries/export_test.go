@@ -324,6 +324,7 @@ func TestUserFolders(t *testing.T) {
 	write(b, "extra.sql", "-- name: extra\n-- description: extra one\nSELECT 3 AS three")
 	write(b, "broken.sql", "-- name: broken\nSELECT 1")
 	write(b, "notes.txt", "not a query")
+	write(b, "typo.sql", "-- name: typo\n-- description: wrong column\n-- param: n int required \"x\"\nSELECT no_such_column FROM videos LIMIT $n")
 	lib, err := Load(a, b)
 	if err == nil || !strings.Contains(err.Error(), "broken.sql:1:") {
 		t.Errorf("load error %v, want one naming broken.sql", err)
@@ -349,6 +350,15 @@ func TestUserFolders(t *testing.T) {
 	WriteList(&buf, lib.Queries(), 0)
 	if !strings.Contains(buf.String(), "imports: "+filepath.Join(a, "imports.sql")+" overrides shipped/imports.sql") {
 		t.Errorf("list does not say what overrides what:\n%s", buf.String())
+	}
+	failed := map[string]string{}
+	for _, r := range Check(context.Background(), fixture(t), lib) {
+		if r.Err != nil {
+			failed[r.Query.Name] = r.Err.Error()
+		}
+	}
+	if len(failed) != 1 || !strings.Contains(failed["typo"], "no_such_column") {
+		t.Errorf("check failures %v, want only typo (no_such_column)", failed)
 	}
 	if got := DirsFromEnv(a + string(os.PathListSeparator) + string(os.PathListSeparator) + b); len(got) != 2 {
 		t.Errorf("DirsFromEnv = %v", got)
