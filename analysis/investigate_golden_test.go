@@ -259,6 +259,31 @@ WHERE t.tag = ? AND v.created_at >= '2026-06-02' AND v.created_at < '2026-06-04'
 	}
 }
 
+// TestRelatedUniqueTags: with video_tags declared free of repeated
+// (video_id, tag) rows, related tags are counted by rows, with the same
+// result on a workspace where that holds.
+func TestRelatedUniqueTags(t *testing.T) {
+	ws := goldenWorkspace(t)
+	ctx := context.Background()
+	req := Request{Tag: "omegle", Permutations: 9, Now: fixedNow}
+	want, err := Investigate(ctx, ws, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.DB.ExecContext(ctx, `INSERT INTO trendlab_meta VALUES ('video_tags_unique', 'true')`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Investigate(ctx, ws, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(want.Related)
+	b, _ := json.Marshal(got.Related)
+	if !bytes.Equal(a, b) || len(got.Related.Tags) == 0 {
+		t.Errorf("related tags differ with the uniqueness declaration:\n%s\n%s", a, b)
+	}
+}
+
 func TestInvestigateRequestErrors(t *testing.T) {
 	ws := goldenWorkspace(t)
 	ctx := context.Background()

@@ -45,17 +45,45 @@ WHERE m.grp = 1 AND t.tag NOT IN (`+placeholders(len(r.accepted))+`)
 GROUP BY t.tag HAVING count(DISTINCT t.video_id) >= ?`, args...); err != nil {
 		return err
 	}
+	// Counting distinct videos per tag is the costliest aggregate of the
+	// investigation (a hash set per tag over every occurrence); when the
+	// workspace guarantees one video_tags row per video and tag, a row
+	// count is the same number, about ten times faster.
+	videos := "count(DISTINCT video_id)"
+	if unique, err := videoTagsUnique(ctx, r.conn); err != nil {
+		return err
+	} else if unique {
+		videos = "count(*)"
+	}
 	q := `
-SELECT rt.tag, rt.nab, count(DISTINCT t.video_id) AS nb
-FROM tl_related rt JOIN video_tags t ON t.tag = rt.tag`
+SELECT tag, ` + videos + ` AS nb FROM video_tags
+WHERE tag IN (SELECT tag FROM tl_related)`
 	var qargs []any
 	if !r.fullSpan {
 		q += `
-WHERE t.video_id IN (SELECT video_id FROM videos WHERE created_at >= ? AND created_at < ?)`
+  AND video_id IN (SELECT video_id FROM videos WHERE created_at >= ? AND created_at < ?)`
 		qargs = append(qargs, r.lo, r.hi)
 	}
 	q += `
-GROUP BY rt.tag, rt.nab`
+GROUP BY tag`
+	nab := map[string]int64{}
+	nabRows, err := r.conn.QueryContext(ctx, `SELECT tag, nab FROM tl_related`)
+	if err != nil {
+		return err
+	}
+	for nabRows.Next() {
+		var t string
+		var n int64
+		if err := nabRows.Scan(&t, &n); err != nil {
+			nabRows.Close()
+			return err
+		}
+		nab[t] = n
+	}
+	nabRows.Close()
+	if err := nabRows.Err(); err != nil {
+		return err
+	}
 	rows, err := r.conn.QueryContext(ctx, q, qargs...)
 	if err != nil {
 		return err
@@ -64,9 +92,10 @@ GROUP BY rt.tag, rt.nab`
 	var tags []RelatedTag
 	for rows.Next() {
 		var t RelatedTag
-		if err := rows.Scan(&t.Tag, &t.Together, &t.TagVideos); err != nil {
+		if err := rows.Scan(&t.Tag, &t.TagVideos); err != nil {
 			return err
 		}
+		t.Together = nab[t.Tag]
 		tags = append(tags, t)
 	}
 	if err := rows.Err(); err != nil {
@@ -109,4 +138,14 @@ GROUP BY rt.tag, rt.nab`
 	}
 	rel.Tags = tags
 	return nil
+}
+
+// videoTagsUnique reports whether the workspace declares video_tags to hold
+// at most one row per (video_id, tag): trendlab_meta key
+// "video_tags_unique" with value "true", written by an importer that
+// deduplicates. Without the declaration distinct videos are counted.
+func videoTagsUnique(ctx context.Context, q sqlConn) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM trendlab_meta WHERE key = 'video_tags_unique' AND value = 'true'`).Scan(&n)
+	return n > 0, err
 }
