@@ -3,6 +3,7 @@ package analysis
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -106,6 +107,10 @@ GROUP BY tag`
 		t := &tags[i]
 		nb := max(t.TagVideos, t.Together)
 		t.TagVideos = nb
+		if nb > n || na+nb-t.Together > n {
+			return fmt.Errorf("tag %q: %d videos with it, %d in the tag set, %d together, but %d videos in all; "+
+				"video_tags repeats a (video_id, tag) pair although trendlab_meta declares video_tags_unique: remove that key", t.Tag, nb, na, t.Together, n)
+		}
 		t.Support = float64(t.Together) / float64(na)
 		t.Lift = Num(stats.Lift(t.Together, na, nb, n))
 		t.NPMI = Num(stats.NPMI(t.Together, na, nb, n))
