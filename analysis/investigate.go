@@ -184,8 +184,16 @@ type run struct {
 // effect sizes, the daily trend with changepoints, related tags, removal
 // metrics and the moderation funnel. Aggregation runs in DuckDB on one
 // connection; the workspace may be read-only unless SaveAs is set.
-func Investigate(ctx context.Context, ws *datasets.Workspace, req Request) (*Investigation, error) {
-	req, err := req.withDefaults()
+func Investigate(ctx context.Context, ws *datasets.Workspace, req Request) (inv *Investigation, err error) {
+	// The statistics panic on counts that break their preconditions; the
+	// aggregates are built to satisfy them, so a panic is a bug, reported
+	// as an error rather than a crash of the front end.
+	defer func() {
+		if p := recover(); p != nil {
+			inv, err = nil, fmt.Errorf("investigate: internal error (please report it with the workspace's provenance): %v", p)
+		}
+	}()
+	req, err = req.withDefaults()
 	if err != nil {
 		return nil, err
 	}
