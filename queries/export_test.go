@@ -3,6 +3,7 @@ package queries
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"io"
@@ -277,7 +278,12 @@ func TestReadOnlyAndValidation(t *testing.T) {
 		st  Statement
 		msg string
 	}{
-		{AdHoc(`DELETE FROM tag_sets`), "read-only"},
+		{AdHoc(`DELETE FROM tag_sets`), "a DELETE is not one"},
+		{AdHoc(`SET TimeZone = 'America/New_York'`), "a SET (or USE"},
+		{AdHoc(`BEGIN`), "a transaction statement (BEGIN"},
+		{AdHoc(`ATTACH ':memory:' AS other`), "an ATTACH"},
+		{AdHoc(`CREATE TEMP TABLE x AS SELECT 1`), "a CREATE is not one"},
+		{AdHoc(`INSTALL httpfs`), "INSTALL or LOAD"},
 		{AdHoc(`SELECT 1; DELETE FROM tag_sets`), "exactly one SQL statement"},
 		{AdHoc(`DELETE FROM tag_sets; SELECT 1`), "exactly one SQL statement"},
 		{AdHoc(`SELECT ?`), "takes no parameters"},
@@ -297,9 +303,22 @@ func TestReadOnlyAndValidation(t *testing.T) {
 	if err := ws.DB.QueryRow(`SELECT count(*) FROM tag_sets`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("tag_sets rows after the attempts: %d, %v", n, err)
 	}
-	// The pool still works after a failed statement.
-	if err := run(AdHoc(`SELECT count(*) FROM tag_sets`)); err != nil {
-		t.Errorf("after failures: %v", err)
+	// The pool still works after a failed statement, and read-only
+	// statements of every kind run.
+	for _, q := range []string{`SELECT count(*) FROM tag_sets`, `FROM tag_sets`, `DESCRIBE videos`, `SHOW TABLES`,
+		`SUMMARIZE tag_sets`, `PRAGMA table_info('videos')`, `EXPLAIN SELECT 1`, `CALL pragma_table_info('videos')`} {
+		if err := run(AdHoc(q)); err != nil {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+	// A write through the raw transaction path is refused by DuckDB too.
+	st := AdHoc(`SELECT 1`)
+	err = readOnly(ctx, ws.DB, st, func(c *sql.Conn) error {
+		_, err := c.ExecContext(ctx, `DELETE FROM tag_sets`)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("a write inside the read-only transaction: %v", err)
 	}
 }
 

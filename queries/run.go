@@ -168,7 +168,7 @@ func validate(dc any, st Statement) error {
 		}
 		// duckdb-go's Prepare fails this way only for text that holds
 		// several statements, or none.
-		return fmt.Errorf("%s must be exactly one SQL statement (found several separated by ';', or none)", what)
+		return fmt.Errorf("%s must be exactly one SQL statement (found several separated by ';', none, or one DuckDB runs as several, like PIVOT without an IN list)", what)
 	}
 	s := ds.(*duckdb.Stmt)
 	defer s.Close()
@@ -193,7 +193,18 @@ func validate(dc any, st Statement) error {
 		used[name] = true
 	}
 	if !st.Saved() {
-		return nil
+		typ, err := s.StatementType()
+		if err != nil {
+			return err
+		}
+		switch typ {
+		case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN, duckdb.STATEMENT_TYPE_CALL, duckdb.STATEMENT_TYPE_COPY:
+			return nil
+		}
+		// Writes would fail in the read-only transaction anyway; settings,
+		// transactions, attachments, extensions and temporary objects would
+		// outlive the statement on a pooled connection.
+		return fmt.Errorf("ad-hoc SQL runs read-only statements only (SELECT, FROM, DESCRIBE, SHOW, SUMMARIZE, PRAGMA table_info, EXPLAIN, CALL, COPY ... TO): %s is not one", stmtTypeName(typ))
 	}
 	var unused []string
 	for name := range st.declared {
@@ -232,4 +243,39 @@ func withArrow(ctx context.Context, conn *sql.Conn, st Statement, fn func(array.
 		}
 		return rr.Err()
 	})
+}
+
+// stmtTypeName names a statement type for error messages.
+func stmtTypeName(t duckdb.StmtType) string {
+	switch t {
+	case duckdb.STATEMENT_TYPE_INSERT:
+		return "an INSERT"
+	case duckdb.STATEMENT_TYPE_UPDATE:
+		return "an UPDATE"
+	case duckdb.STATEMENT_TYPE_DELETE:
+		return "a DELETE"
+	case duckdb.STATEMENT_TYPE_CREATE, duckdb.STATEMENT_TYPE_CREATE_FUNC:
+		return "a CREATE"
+	case duckdb.STATEMENT_TYPE_ALTER:
+		return "an ALTER"
+	case duckdb.STATEMENT_TYPE_DROP:
+		return "a DROP"
+	case duckdb.STATEMENT_TYPE_TRANSACTION:
+		return "a transaction statement (BEGIN, COMMIT, ROLLBACK)"
+	case duckdb.STATEMENT_TYPE_SET, duckdb.STATEMENT_TYPE_VARIABLE_SET:
+		return "a SET (or USE, RESET, a setting PRAGMA)"
+	case duckdb.STATEMENT_TYPE_ATTACH:
+		return "an ATTACH"
+	case duckdb.STATEMENT_TYPE_DETACH:
+		return "a DETACH"
+	case duckdb.STATEMENT_TYPE_LOAD, duckdb.STATEMENT_TYPE_EXTENSION:
+		return "an INSTALL or LOAD"
+	case duckdb.STATEMENT_TYPE_EXPORT:
+		return "an EXPORT DATABASE"
+	case duckdb.STATEMENT_TYPE_PREPARE, duckdb.STATEMENT_TYPE_EXECUTE:
+		return "a PREPARE or EXECUTE"
+	case duckdb.STATEMENT_TYPE_VACUUM, duckdb.STATEMENT_TYPE_ANALYZE:
+		return "a VACUUM or ANALYZE"
+	}
+	return fmt.Sprintf("a statement of type %d", int(t))
 }

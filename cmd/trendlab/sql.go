@@ -22,6 +22,11 @@ is opened read-only and the statement runs in a read-only transaction, so it
 can look but not change anything. Give the SQL as one argument, or - to read
 it from standard input.
 
+Statements that read are allowed: SELECT (or FROM ...), DESCRIBE, SHOW,
+SUMMARIZE, PRAGMA table_info, EXPLAIN, CALL, and COPY (...) TO 'file' (which
+writes that file, not the workspace; -o FILE --format parquet does the same).
+Settings, transactions, ATTACH, extensions and CREATE are refused.
+
 Tables: videos, video_tags, moderation_events, video_outcomes, imports,
 rejects, tag_sets, tag_set_variants, samples, sample_members, labels; views
 current_labels, orphan_events. To save a query with parameters, see
