@@ -402,6 +402,9 @@ func (m reviewModel) Update(msg tea.Msg) (reviewModel, tea.Cmd) {
 			return m, nil
 		}
 		m.progress, m.est, m.agree = msg.prog, msg.est, msg.agree
+		if m.sample.Size > 0 && msg.prog.Labelled >= m.sample.Size {
+			m.note = fmt.Sprintf("all %d members are labelled: [ and ] step back through them to change a label", m.sample.Size)
+		}
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.updateKey(msg)

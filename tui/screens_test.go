@@ -220,3 +220,61 @@ func TestFuzzyScore(t *testing.T) {
 		t.Errorf("word-start match scores %d, not above %d", a, b)
 	}
 }
+
+func TestReviewResumeAndAgreement(t *testing.T) {
+	ctx := context.Background()
+	ws := synthWorkspace(t, 3000)
+	if err := analysis.SaveTagSet(ctx, ws, "omegle", "omegle", false, nil); err != nil {
+		t.Fatal(err)
+	}
+	s, err := analysis.CreateSample(ctx, ws, "omegle-review", "bo", analysis.SampleDefinition{
+		Frame: analysis.SampleFrame{TagSet: "omegle"}, Method: analysis.MethodSimple, Size: 6, Seed: 9,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := func(pos int64) string {
+		d, err := analysis.SampleMemberDetail(ctx, ws, s.ID, pos)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.VideoID
+	}
+	// bo labelled members 1-3; ana labelled member 1 in an earlier session.
+	for pos, label := range map[int64]string{1: "violating", 2: "not_violating", 3: "violating"} {
+		if _, err := analysis.Label(ctx, ws, s.ID, member(pos), "bo", label, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := analysis.Label(ctx, ws, s.ID, member(1), "ana", "violating", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	m, tm := newTestModel(t, testConfig(t, ws))
+	send(tm, "5")
+	waitModel(t, tm, m, func(m *Model) bool { return len(m.review.samples) == 1 })
+	send(tm, "enter")
+	// The review resumes at member 2, the first ana has not labelled.
+	waitModel(t, tm, m, func(m *Model) bool { return m.review.state == reviewMember && m.review.detail != nil })
+	var pos int64
+	tm.Send(probeMsg{fn: func(m *Model) { pos = m.review.pos }})
+	send(tm, "n") // member 2 agrees with bo
+	waitModel(t, tm, m, func(m *Model) bool { return m.review.pos == 3 && m.review.detail != nil })
+	send(tm, "n") // member 3 does not
+	waitModel(t, tm, m, func(m *Model) bool { return m.review.agree != nil && m.review.agree.Items == 3 })
+	waitFor(t, tm, "Cohen's κ")
+	fm := quit(t, tm)
+	if pos != 2 {
+		t.Errorf("resumed at member %d, want 2", pos)
+	}
+	a := fm.review.agree
+	want, err := analysis.SampleAgreement(ctx, ws, s.ID, "ana", "bo", 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ReviewerB != "bo" || a.Agreed != 2 || a.Kappa != want.Kappa {
+		t.Errorf("agreement = %+v, want 2 of 3 agreed and kappa %v", *a, want.Kappa)
+	}
+	if !strings.Contains(screen(fm), fmt.Sprintf("κ %.2f", want.Kappa)) {
+		t.Errorf("the screen does not show kappa %.2f", want.Kappa)
+	}
+}
