@@ -54,7 +54,11 @@
 //	st, err := q.Bind(map[string][]string{"tags": {"omegle,omegel"}})
 //	stats, err := queries.Export(ctx, ws.DB, st, queries.FormatCSV, os.Stdout, queries.TableOptions{})
 //
-// Ad-hoc SQL (trendlab sql) goes through the same path as AdHoc(text).
+// Ad-hoc SQL (trendlab sql, the TUI console) goes through the same path as
+// AdHoc(text); it takes no parameters and may be any one statement that
+// reads (SELECT, DESCRIBE, SHOW, SUMMARIZE, PRAGMA table_info, EXPLAIN,
+// CALL, COPY ... TO), never one that would change the workspace or outlive
+// itself on a pooled connection (SET, BEGIN, ATTACH, LOAD, CREATE TEMP).
 // A front end that shows a few rows itself (the TUI) calls Fetch, which
 // returns a Table with each column's DuckDB type; Column.Text renders a
 // value as the CSV writer does and Sanitize makes it safe for a terminal.
