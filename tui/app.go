@@ -270,7 +270,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	s := msg.String()
 	if s == "ctrl+c" {
-		if m.console.cancelRun() {
+		if m.console.cancelRun() || m.tags.cancelRun() {
 			return nil, true
 		}
 		m.quitting = true

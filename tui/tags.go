@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -75,6 +76,7 @@ type tagsModel struct {
 	input   textinput.Model
 	spin    spinner.Model
 	busy    bool
+	cancel  context.CancelFunc
 	req     int64
 	inv     *analysis.Investigation
 	savedAs string // tag set name the investigation used, if saved
@@ -97,6 +99,15 @@ func newTags(sess *session) tagsModel {
 
 func (m tagsModel) typing() bool { return m.input.Focused() }
 
+// cancelRun interrupts a running investigation.
+func (m *tagsModel) cancelRun() bool {
+	if !m.busy || m.cancel == nil {
+		return false
+	}
+	m.cancel()
+	return true
+}
+
 func (m *tagsModel) setSize(w, h int) {
 	m.width, m.height = w, h
 	m.input.SetWidth(max(10, w/3))
@@ -106,9 +117,12 @@ func (m *tagsModel) setSize(w, h int) {
 func (m *tagsModel) investigate(req analysis.Request) tea.Cmd {
 	m.req = m.sess.newID()
 	m.busy, m.err, m.note = true, "", ""
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
 	id, ws := m.req, m.sess.cfg.Workspace
 	return tea.Batch(func() tea.Msg {
-		inv, err := analysis.Investigate(context.Background(), ws, req)
+		defer cancel()
+		inv, err := analysis.Investigate(ctx, ws, req)
 		return investigationMsg{req: id, inv: inv, err: err}
 	}, m.spin.Tick)
 }
@@ -126,7 +140,11 @@ func (m tagsModel) Update(msg tea.Msg) (tagsModel, tea.Cmd) {
 		if msg.req != m.req {
 			return m, nil
 		}
-		m.busy = false
+		m.busy, m.cancel = false, nil
+		if errors.Is(msg.err, context.Canceled) {
+			m.err = "investigation cancelled"
+			return m, nil
+		}
 		if msg.err != nil {
 			m.err = Sanitize(msg.err.Error())
 			return m, nil
@@ -284,7 +302,7 @@ func (m *tagsModel) saveTagSet() tea.Cmd {
 		variants[i].Status = m.status(variants[i])
 	}
 	ws := m.sess.cfg.Workspace
-	m.busy = true
+	m.busy, m.cancel = true, nil
 	return func() tea.Msg {
 		err := analysis.SaveTagSet(context.Background(), ws, name, inv.TagSet.Seed, inv.TagSet.IncludeCaptions, variants)
 		return tagSetSavedMsg{name: name, err: err}
