@@ -100,22 +100,27 @@ func ScanSpikes(ctx context.Context, ws *datasets.Workspace, req ScanRequest) (*
 	if err := r.period(ctx); err != nil {
 		return nil, fmt.Errorf("scan: %w", err)
 	}
-	defer conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.tl_tagday`)
+	videos := "count(DISTINCT t.video_id)"
+	if unique, err := videoTagsUnique(ctx, conn); err != nil {
+		return nil, err
+	} else if unique {
+		videos = "count(*)"
+	}
+	// Tags with at least MinVideos rows: a superset of those with as many
+	// videos, and cheap to find; the exact count per day follows.
+	defer conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.tl_scantags`)
 	if _, err := conn.ExecContext(ctx, `
-CREATE OR REPLACE TEMP TABLE tl_tagday AS
-WITH vt AS (
-	SELECT DISTINCT t.tag, t.video_id, CAST(v.created_at AS DATE) AS day
-	FROM video_tags t JOIN videos v ON t.video_id = v.video_id
-	WHERE v.created_at >= ? AND v.created_at < ?
-), big AS (
-	SELECT tag FROM vt GROUP BY tag HAVING count(*) >= ?
-)
-SELECT * FROM vt WHERE tag IN (SELECT tag FROM big)`, r.lo, r.hi, req.MinVideos); err != nil {
+CREATE OR REPLACE TEMP TABLE tl_scantags AS
+SELECT tag FROM video_tags GROUP BY tag HAVING count(*) >= ?`, req.MinVideos); err != nil {
 		return nil, fmt.Errorf("scan: collecting tags: %w", err)
 	}
 	// Videos per tag and day.
 	vol := map[string][]int64{}
-	rows, err := conn.QueryContext(ctx, `SELECT tag, day, count(*) FROM tl_tagday GROUP BY ALL`)
+	rows, err := conn.QueryContext(ctx, `
+SELECT t.tag, CAST(v.created_at AS DATE) AS day, `+videos+`
+FROM video_tags t JOIN videos v ON t.video_id = v.video_id
+WHERE t.tag IN (SELECT tag FROM tl_scantags) AND v.created_at >= ? AND v.created_at < ?
+GROUP BY ALL`, r.lo, r.hi)
 	if err != nil {
 		return nil, fmt.Errorf("scan: counting videos: %w", err)
 	}
@@ -139,7 +144,7 @@ SELECT * FROM vt WHERE tag IN (SELECT tag FROM big)`, r.lo, r.hi, req.MinVideos)
 		return nil, err
 	}
 	// Violating videos per tag, policy and day.
-	args := []any{}
+	args := []any{r.lo, r.hi}
 	filter := ""
 	if len(req.Policies) > 0 {
 		filter = " AND o.policy IN (" + placeholders(len(req.Policies)) + ")"
@@ -148,9 +153,10 @@ SELECT * FROM vt WHERE tag IN (SELECT tag FROM big)`, r.lo, r.hi, req.MinVideos)
 		}
 	}
 	rows, err = conn.QueryContext(ctx, `
-SELECT td.tag, o.policy, td.day, count(*)
-FROM tl_tagday td JOIN video_outcomes o ON o.video_id = td.video_id
-WHERE o.violating`+filter+`
+SELECT t.tag, o.policy, CAST(o.created_at AS DATE) AS day, `+videos+`
+FROM video_tags t JOIN video_outcomes o ON o.video_id = t.video_id
+WHERE o.violating AND o.created_at >= ? AND o.created_at < ?`+filter+`
+  AND t.tag IN (SELECT tag FROM tl_scantags)
 GROUP BY ALL`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("scan: counting violating videos: %w", err)
@@ -188,6 +194,9 @@ GROUP BY ALL`, args...)
 	var ps []float64
 	for _, k := range keys {
 		xs, ns := viol[k], vol[k.tag]
+		if sum(ns) < req.MinVideos {
+			continue
+		}
 		var x, n []int64
 		var idx []int
 		for i := range ns {
