@@ -223,3 +223,30 @@ func TestHelpOverlay(t *testing.T) {
 	}
 	requireGolden(t, fm)
 }
+
+func TestConsoleStatementsWithoutRows(t *testing.T) {
+	ws := testWorkspace(t)
+	m, tm := newTestModel(t, testConfig(t, ws))
+	send(tm, "2")
+	tm.Type("SET threads = 2")
+	send(tm, "ctrl+r")
+	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil && !m.console.running })
+	// Every grid key on a result without rows or columns is harmless.
+	send(tm, "j", "G", "l", "t", "y", "Y", "enter", "3", "j", "t", "2")
+	waitModel(t, tm, m, func(m *Model) bool { return m.screen == screenConsole && !m.console.editing && !m.grid.detail })
+	send(tm, "s")
+	waitModel(t, tm, m, func(m *Model) bool { return m.grid.req == 0 && m.grid.rs.SortCol == 0 })
+	send(tm, "esc", "alt+down")
+	waitModel(t, tm, m, func(m *Model) bool { return m.console.editing && m.console.editor.Value() == "" })
+	tm.Type("CREATE TEMP TABLE z AS SELECT range AS n FROM range(3); SELECT * FROM range(0) t(x)")
+	send(tm, "ctrl+x")
+	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil && m.grid.rs.Total == 0 && len(m.grid.rs.Cols) == 1 && !m.console.running })
+	send(tm, "j", "s", "t", "y", "enter", "G")
+	fm := quit(t, tm)
+	if fm.console.err != "" {
+		t.Errorf("console error: %s", fm.console.err)
+	}
+	if !strings.Contains(fm.grid.status, "0 rows × 1 columns") || !strings.Contains(fm.grid.err, "needs a result with a video_id column") {
+		t.Errorf("grid status %q, error %q", fm.grid.status, fm.grid.err)
+	}
+}

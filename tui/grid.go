@@ -257,6 +257,9 @@ func (g gridModel) colWidth(i int) int {
 
 // cellAt returns the cell at (r, c) if its page is cached.
 func (g gridModel) cellAt(r, c int) (cell, bool) {
+	if r < 0 || c < 0 {
+		return cell{}, false
+	}
 	rows, ok := g.pages[r/pageSize]
 	if !ok || r%pageSize >= len(rows) || c >= len(rows[r%pageSize]) {
 		return cell{}, false
@@ -513,8 +516,12 @@ func (g *gridModel) timeline() tea.Cmd {
 			vc = i
 		}
 	}
+	if vc < 0 {
+		g.err = "no video here: the moderation timeline needs a result with a video_id column"
+		return nil
+	}
 	c, ok := g.cellAt(g.row, vc)
-	if vc < 0 || !ok || c.Null {
+	if !ok || c.Null {
 		g.err = "no video here: the moderation timeline needs a result with a video_id column"
 		return nil
 	}
@@ -647,11 +654,11 @@ func (g gridModel) footer(th theme) string {
 	if g.exporting {
 		return g.input.View()
 	}
-	pos := fmt.Sprintf("row %s/%s · col %d/%d %s", groupDigits(int64(g.row+1)), groupDigits(g.rs.Total), g.col+1, len(g.rs.Cols), g.rs.Cols[g.col].Type)
-	if len(g.rs.Cols) == 0 {
-		pos = ""
+	text := g.status
+	if len(g.rs.Cols) > 0 && g.rs.Total > 0 {
+		text = fmt.Sprintf("row %s/%s · col %d/%d %s · ", groupDigits(int64(g.row+1)), groupDigits(g.rs.Total), g.col+1, len(g.rs.Cols), g.rs.Cols[g.col].Type) + text
 	}
-	left := th.Status.Render(pos + " · " + g.status)
+	left := th.Status.Render(text)
 	if g.err != "" {
 		left = th.Error.Render(oneLine(g.err, max(10, g.width-2)))
 	}
