@@ -315,7 +315,7 @@ func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[str
 		vals = append(vals, "v_"+c.name)
 	}
 	res, err := execT(ctx, tx, fmt.Sprintf(`INSERT INTO %s (%s, extra, import_id, source_line)
-		SELECT %s, v_extra, ?, tl_line FROM tl_checked WHERE tl_reason IS NULL`,
+		SELECT %s, v_extra, ?, tl_line FROM tl_checked WHERE NOT tl_bad`,
 		t.name, strings.Join(cols, ", "), strings.Join(vals, ", ")), importID)
 	if err != nil {
 		return &FileError{File: f.path, Msg: "loading", Err: err}
@@ -329,7 +329,7 @@ func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[str
 	if fs.RowsLoaded < staged {
 		res, err = execT(ctx, tx, `INSERT INTO rejects
 			SELECT ?, ?, tl_line, tl_column, tl_reason, tl_raw
-			FROM tl_checked WHERE tl_reason IS NOT NULL ORDER BY tl_line`, importID, f.path)
+			FROM tl_checked WHERE tl_bad ORDER BY tl_line`, importID, f.path)
 		if err != nil {
 			return fmt.Errorf("%s: keeping rejected rows: %w", f.path, err)
 		}

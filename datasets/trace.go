@@ -16,7 +16,7 @@ var traceSQL = os.Getenv("TRENDLAB_TRACE") != ""
 func traced(start time.Time, q string) {
 	if traceSQL {
 		q = strings.Join(strings.Fields(q), " ")
-		if len(q) > 140 {
+		if len(q) > 140 && os.Getenv("TRENDLAB_TRACE") != "full" {
 			q = q[:140] + "…"
 		}
 		fmt.Fprintf(os.Stderr, "trace %8.3fs  %s\n", time.Since(start).Seconds(), q)
