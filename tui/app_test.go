@@ -240,13 +240,15 @@ func TestConsoleStatementsWithoutRows(t *testing.T) {
 	waitModel(t, tm, m, func(m *Model) bool { return m.console.editing && m.console.editor.Value() == "" })
 	tm.Type("CREATE TEMP TABLE z AS SELECT range AS n FROM range(3); SELECT * FROM range(0) t(x)")
 	send(tm, "ctrl+x")
-	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil && m.grid.rs.Total == 0 && len(m.grid.rs.Cols) == 1 && !m.console.running })
+	waitModel(t, tm, m, func(m *Model) bool {
+		return m.grid.rs != nil && m.grid.rs.Total == 0 && len(m.grid.rs.Cols) == 1 && !m.console.running
+	})
 	send(tm, "j", "s", "t", "y", "enter", "G")
 	fm := quit(t, tm)
 	if fm.console.err != "" {
 		t.Errorf("console error: %s", fm.console.err)
 	}
-	if !strings.Contains(fm.grid.status, "0 rows × 1 columns") || !strings.Contains(fm.grid.err, "needs a result with a video_id column") {
-		t.Errorf("grid status %q, error %q", fm.grid.status, fm.grid.err)
+	if !strings.Contains(fm.grid.status, "0 rows × 1 columns") {
+		t.Errorf("grid status %q", fm.grid.status)
 	}
 }
