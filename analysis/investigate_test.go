@@ -427,11 +427,12 @@ func handwrittenAggregates(ctx context.Context, ws *datasets.Workspace, seed str
 		{`SELECT o.policy, m.video_id IS NOT NULL AS in_set, quantile_cont(o.time_to_action_s, [0.5, 0.9, 0.99])
 		  FROM video_outcomes o LEFT JOIN hw_members m ON o.video_id = m.video_id
 		  WHERE o.removed_at IS NOT NULL GROUP BY GROUPING SETS ((o.policy, in_set), (o.policy))`, nil},
-		{`WITH co AS (SELECT t.tag, count(DISTINCT t.video_id) AS nab FROM video_tags t JOIN hw_members m ON t.video_id = m.video_id
-		  GROUP BY t.tag HAVING count(DISTINCT t.video_id) >= 5)
-		  SELECT co.tag, co.nab, count(DISTINCT t.video_id) FROM co JOIN video_tags t ON t.tag = co.tag GROUP BY co.tag, co.nab`, nil},
+		{`CREATE OR REPLACE TEMP TABLE hw_co AS SELECT t.tag, count(DISTINCT t.video_id) AS nab FROM video_tags t JOIN hw_members m ON t.video_id = m.video_id
+		  GROUP BY t.tag HAVING count(DISTINCT t.video_id) >= greatest(5, ceil(0.01 * (SELECT count(*) FROM hw_members)))`, nil},
+		{`SELECT tag, count(DISTINCT video_id) FROM video_tags WHERE tag IN (SELECT tag FROM hw_co) GROUP BY tag`, nil},
 	}
 	for _, s := range stmts {
+		start := time.Now()
 		rows, err := conn.QueryContext(ctx, s.q, s.args...)
 		if err != nil {
 			return err
@@ -442,8 +443,11 @@ func handwrittenAggregates(ctx context.Context, ws *datasets.Workspace, seed str
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if stepTimer != nil {
+			stepTimer(s.q[:min(len(s.q), 60)], time.Since(start))
+		}
 	}
-	_, err = conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.hw_members`)
+	_, err = conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.hw_members; DROP TABLE IF EXISTS temp.hw_co`)
 	return err
 }
 
