@@ -244,6 +244,7 @@ func TestConsoleStatementsWithoutRows(t *testing.T) {
 		return m.grid.rs != nil && m.grid.rs.Total == 0 && len(m.grid.rs.Cols) == 1 && !m.console.running
 	})
 	send(tm, "j", "s", "t", "y", "enter", "G")
+	waitModel(t, tm, m, func(m *Model) bool { return m.grid.req == 0 && m.grid.rs.SortCol == 0 })
 	fm := quit(t, tm)
 	if fm.console.err != "" {
 		t.Errorf("console error: %s", fm.console.err)
