@@ -89,6 +89,7 @@ func TestScoreVariant(t *testing.T) {
 		{"google", false, "edit distance 3 of 6"},
 		{"homegrown", false, `shares "omeg"`},
 		{"omeg", false, "truncation of the seed"},
+		{"omegla", false, "substituted letter"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.cand, func(t *testing.T) {
@@ -103,6 +104,10 @@ func TestScoreVariant(t *testing.T) {
 				t.Errorf("ScoreVariant(omegle, %q) reasons %q, want %q among them", tt.cand, reasons, tt.reason)
 			}
 		})
+	}
+	// In a long tag one changed letter is a likely misspelling.
+	if s, _ := ScoreVariant("rooftopchallenge", "rooftopchallange"); s < DefaultMinScore {
+		t.Errorf("rooftopchallange scored %v, want it accepted as a spelling of rooftopchallenge", s)
 	}
 	if s, r := ScoreVariant("omegle", "cooking"); s != 0 || r != nil {
 		t.Errorf("unrelated tag scored %v %v, want 0 and no reason", s, r)

@@ -210,7 +210,7 @@ func singleEdit(seed, cand []rune) (editKind, int) {
 //	seed skeleton as prefix or suffix (L>=4)   0.8   compound
 //	one transposition (L>=4)                   0.9*(1-1/L)
 //	one insertion or deletion (L>=4)           0.7*(1-1/L); at the first letter 0.4*(1-1/L)
-//	one substitution (L>=4)                    0.6*(1-1/L); at the first letter 0.4*(1-1/L)
+//	one substitution (L>=4)                    0.7*(1-2/L); at the first letter 0.4*(1-1/L)
 //	seed skeleton inside a longer word         0.5
 //	candidate a prefix of the seed             0.3   truncation
 //	d >= 2 edits with d/L <= 1/2 (or <= 2/3 with the same
@@ -279,7 +279,9 @@ func ScoreVariant(seed, cand string) (score float64, reasons []string) {
 			if pos == 0 {
 				return 0.4 * rel, append(traitReasons(), "substituted first letter", dist)
 			}
-			return 0.6 * rel, append(traitReasons(), "substituted letter", dist)
+			// Long words survive a changed letter better: 0.47 for 6
+			// letters (rejected), 0.61 for 16 (accepted).
+			return 0.7 * (1 - 2/L), append(traitReasons(), "substituted letter", dist)
 		}
 	}
 	if len(sr) >= minCompoundSeed && strings.Contains(cs, ss) {
