@@ -39,9 +39,10 @@ func TestCatalogDrillDown(t *testing.T) {
 	send(tm, "j", "j", "j", "j", "j", "enter") // region: US 2, BR 1, NULL 1
 	waitModel(t, tm, m, func(m *Model) bool { return m.catalog.summary != nil })
 	send(tm, "enter") // rows where region = US
-	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil && m.grid.rs.Total == 2 })
+	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) && m.grid.rs.Total == 2 })
 	send(tm, "l", "l", "l", "enter") // caption of v1, in the detail view
 	waitFor(t, tm, "Row 1 of 2")
+	waitModel(t, tm, m, func(m *Model) bool { return m.grid.detail && m.grid.col == 3 && gridReady(m) })
 	fm := quit(t, tm)
 	if fm.screen != screenResults || fm.grid.rs.Title != "videos where region = US" || !fm.grid.detail {
 		t.Fatalf("screen %d, title %q, detail %v", fm.screen, fm.grid.rs.Title, fm.grid.detail)
@@ -56,8 +57,9 @@ func TestCatalogImports(t *testing.T) {
 	send(tm, "i")
 	waitFor(t, tm, "Provenance", "abc123")
 	send(tm, "enter") // rejects of import 1
-	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil })
+	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) })
 	send(tm, "l", "l", "l", "l")
+	waitModel(t, tm, m, func(m *Model) bool { return m.grid.col == 4 && gridReady(m) })
 	fm := quit(t, tm)
 	rs := fm.grid.rs
 	if rs.Total != 1 || rs.Title != "rejects of import 1" {
@@ -80,7 +82,7 @@ func TestConsoleRunAndHistory(t *testing.T) {
 	tm.Type("SELECT 42 AS answer")
 	send(tm, "up") // back to the first statement
 	send(tm, "ctrl+r")
-	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil && !m.console.running })
+	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) && !m.console.running })
 	fm := quit(t, tm)
 	if fm.console.err != "" {
 		t.Fatalf("console error: %s", fm.console.err)
@@ -114,11 +116,11 @@ func TestConsoleRunAllAndErrors(t *testing.T) {
 	m, tm := newTestModel(t, cfg)
 	send(tm, "2", "alt+up") // recalls SELECT 2 AS two
 	send(tm, "ctrl+x")
-	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil && !m.console.running })
+	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) && !m.console.running })
 	send(tm, "esc", "alt+down") // back to the editor, emptied by moving past the history
 	tm.Type("CREATE TEMP TABLE t AS SELECT 1 AS x; INSERT INTO t VALUES (2), (3); SELECT * FROM t ORDER BY x DESC; SELECT nope")
 	send(tm, "ctrl+x")
-	waitModel(t, tm, m, func(m *Model) bool { return m.console.err != "" })
+	waitModel(t, tm, m, func(m *Model) bool { return m.console.err != "" && gridReady(m) })
 	fm := quit(t, tm)
 	if !strings.Contains(fm.console.err, "statement 4") || !strings.Contains(fm.console.err, "nope") {
 		t.Errorf("error = %q, want statement 4 naming the bad column", fm.console.err)
@@ -162,7 +164,7 @@ func TestResultsGridSortExportDetail(t *testing.T) {
 	send(tm, "2")
 	tm.Type("SELECT i, 'row ' || i AS label, i % 7 AS bucket FROM range(1000) t(i)")
 	send(tm, "ctrl+r")
-	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil && !m.console.running })
+	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) && !m.console.running })
 	send(tm, "3", "G") // last row: page 3 is fetched on demand
 	waitModel(t, tm, m, func(m *Model) bool { _, ok := m.grid.cellAt(999, 0); return ok })
 	send(tm, "g", "l", "l", "s") // sort by bucket
@@ -190,6 +192,7 @@ func TestResultsGridSortExportDetail(t *testing.T) {
 	send(tm, "enter")
 	waitModel(t, tm, m, func(m *Model) bool { return strings.Contains(m.grid.err, ".csv, .json, .jsonl or .parquet") })
 	send(tm, "enter") // detail of the first row
+	waitModel(t, tm, m, func(m *Model) bool { return m.grid.detail && gridReady(m) })
 	fm := quit(t, tm)
 	if !fm.grid.detail || fm.grid.row != 0 {
 		t.Fatalf("detail %v at row %d", fm.grid.detail, fm.grid.row)
@@ -230,7 +233,7 @@ func TestConsoleStatementsWithoutRows(t *testing.T) {
 	send(tm, "2")
 	tm.Type("SET threads = 2")
 	send(tm, "ctrl+r")
-	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil && !m.console.running })
+	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) && !m.console.running })
 	// Every grid key on a result without rows or columns is harmless.
 	send(tm, "j", "G", "l", "t", "y", "Y", "enter", "3", "j", "t", "2")
 	waitModel(t, tm, m, func(m *Model) bool { return m.screen == screenConsole && !m.console.editing && !m.grid.detail })
@@ -241,7 +244,7 @@ func TestConsoleStatementsWithoutRows(t *testing.T) {
 	tm.Type("CREATE TEMP TABLE z AS SELECT range AS n FROM range(3); SELECT * FROM range(0) t(x)")
 	send(tm, "ctrl+x")
 	waitModel(t, tm, m, func(m *Model) bool {
-		return m.grid.rs != nil && m.grid.rs.Total == 0 && len(m.grid.rs.Cols) == 1 && !m.console.running
+		return gridReady(m) && m.grid.rs.Total == 0 && len(m.grid.rs.Cols) == 1 && !m.console.running
 	})
 	send(tm, "j", "s", "t", "y", "enter", "G")
 	waitModel(t, tm, m, func(m *Model) bool { return m.grid.req == 0 && m.grid.rs.SortCol == 0 })

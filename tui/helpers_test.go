@@ -242,3 +242,17 @@ func screenNow(t *testing.T, tm *teatest.TestModel) string {
 	}
 	return ""
 }
+
+// gridReady: the grid shows a result whose visible page has arrived and no
+// page or result is on its way.
+func gridReady(m *Model) bool {
+	g := m.grid
+	if g.rs == nil || g.req != 0 || len(g.loading) > 0 {
+		return false
+	}
+	if g.rs.Total == 0 {
+		return true
+	}
+	_, ok := g.pages[g.top/pageSize]
+	return ok
+}

@@ -63,7 +63,7 @@ func TestTagExplorerDrillDown(t *testing.T) {
 	send(tm, "enter")
 	waitModel(t, tm, m, func(m *Model) bool { return m.tags.inv != nil && !m.tags.busy })
 	send(tm, "enter") // videos of the seed tag
-	waitModel(t, tm, m, func(m *Model) bool { return m.grid.rs != nil && m.grid.req == 0 })
+	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) && m.grid.req == 0 })
 	fm := quit(t, tm)
 	seed := fm.tags.inv.TagSet.Candidates[0]
 	if fm.screen != screenResults || fm.grid.rs.Total != seed.Videos {
@@ -174,7 +174,7 @@ func TestQueryPaletteAndReport(t *testing.T) {
 	for range params {
 		send(tm, "enter")
 	}
-	waitModel(t, tm, m, func(m *Model) bool { return (m.grid.rs != nil && m.grid.req == 0) || m.palette.err != "" })
+	waitModel(t, tm, m, func(m *Model) bool { return (gridReady(m) && m.grid.req == 0) || m.palette.err != "" })
 	// Report of an investigation.
 	send(tm, "4")
 	tm.Type("omegle")
