@@ -52,6 +52,7 @@ type inputFile struct {
 	compression string // none, gzip, zstd
 	size        int64
 	sha256      string
+	records     int64 // CSV: data records (after the header), counted while hashing
 }
 
 // expandFiles resolves the arguments (files or globs) to files, in order,
@@ -164,6 +165,9 @@ func hashAndVerify(f *inputFile) error {
 	} else if err := checkText(f, r); err != nil {
 		return err
 	}
+	if f.format == "csv" && f.records > 0 {
+		f.records-- // the header
+	}
 	f.sha256 = hex.EncodeToString(h.Sum(nil))
 	return nil
 }
@@ -174,6 +178,7 @@ func checkText(f *inputFile, r io.Reader) error {
 	buf := make([]byte, 1<<20)
 	line, col := int64(1), 1 // position of buf[0]
 	carry := 0
+	var records csvRecords
 	for {
 		n, err := r.Read(buf[carry:])
 		data := buf[:carry+n]
@@ -210,8 +215,12 @@ func checkText(f *inputFile, r io.Reader) error {
 		} else {
 			col += utf8.RuneCount(chunk)
 		}
+		if f.format == "csv" {
+			records.feed(chunk)
+		}
 		carry = copy(buf, data[end:])
 		if err == io.EOF {
+			f.records = records.total()
 			return nil
 		}
 		if err != nil {
@@ -222,6 +231,44 @@ func checkText(f *inputFile, r io.Reader) error {
 			return &FileError{File: f.path, Line: line, Msg: what, Err: err}
 		}
 	}
+}
+
+// csvRecords counts the records of RFC 4180 text: line ends outside quotes.
+// A doubled quote inside a quoted field toggles twice, so it needs no care.
+type csvRecords struct {
+	n       int64
+	inQuote bool
+	last    byte
+}
+
+func (c *csvRecords) feed(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	c.last = b[len(b)-1]
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '"')
+		seg := b
+		if i >= 0 {
+			seg = b[:i]
+		}
+		if !c.inQuote {
+			c.n += int64(bytes.Count(seg, []byte{'\n'}))
+		}
+		if i < 0 {
+			return
+		}
+		c.inQuote = !c.inQuote
+		b = b[i+1:]
+	}
+}
+
+// total counts a last record without a line end too.
+func (c *csvRecords) total() int64 {
+	if c.last != 0 && c.last != '\n' {
+		return c.n + 1
+	}
+	return c.n
 }
 
 func decompressor(compression string, r io.Reader) (io.Reader, error) {

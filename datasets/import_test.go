@@ -412,7 +412,7 @@ func TestImportTwiceAndAcrossImports(t *testing.T) {
 		t.Errorf("across imports: %+v", sum)
 	}
 	r := rejectsOf(t, ws)
-	if len(r) != 1 || !strings.Contains(r[0].Reason, "already in the workspace (import 1, line 2)") {
+	if len(r) != 1 || !strings.Contains(r[0].Reason, "already in the workspace (import 1)") {
 		t.Errorf("rejects %+v", r)
 	}
 	// --strict: nothing of a file with a reject is imported.

@@ -8,7 +8,7 @@ import (
 )
 
 // SchemaVersion is the version of the workspace schema this build writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[i] takes a workspace from schema version i to i+1. Append only:
 // a released migration never changes.
@@ -169,6 +169,12 @@ CREATE VIEW current_labels AS
 		SELECT *, row_number() OVER (PARTITION BY sample_id, video_id, reviewer
 		                             ORDER BY labelled_at DESC) AS rn
 		FROM labels) WHERE rn = 1;
+`,
+	// 1 -> 2: a row loaded by the streaming fast path of a CSV import has no
+	// line number (its line is known only when the file is staged).
+	`
+ALTER TABLE videos ALTER COLUMN source_line DROP NOT NULL;
+ALTER TABLE moderation_events ALTER COLUMN source_line DROP NOT NULL;
 `,
 }
 

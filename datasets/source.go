@@ -7,10 +7,13 @@ import (
 	"strings"
 )
 
-// source is an export file staged in the temp table tl_stage, with how to
-// read each of its columns from there.
+// source is an export file and how to read each of its columns: from the
+// file itself (rel is a read_csv or read_parquet call) or from the temp table
+// tl_stage it was staged into. Either way the relation is aliased tl_stage.
 type source struct {
 	file   inputFile
+	rel    string            // the relation the columns are read from
+	staged bool              // rel is the temp table tl_stage
 	names  []string          // source columns, in file order
 	exprs  map[string]string // source column -> SQL expression over tl_stage
 	types  map[string]string // source column -> DuckDB type of that expression
@@ -25,10 +28,13 @@ type source struct {
 
 const maxLineSize = 64 << 20 // a record may hold a caption of many megabytes
 
-// stage reads the file into tl_stage, each value as text for CSV and JSONL
-// and as typed by the file for Parquet. Rows the reader itself rejects are
-// collected, with line and reason, in tl_reader_rejects.
-func stage(ctx context.Context, tx *sql.Tx, f inputFile) (*source, error) {
+// open prepares to read a file. Parquet is read in place: its row numbers
+// are the lines. CSV is read in place when direct is set (the fast path: one
+// streaming pass, no line numbers for the loaded rows) and otherwise, like
+// JSON Lines, staged into tl_stage as text, so that every row has its line.
+// Rows the reader itself rejects are collected, with line and reason, in
+// tl_reader_rejects (after the read, by collectReaderRejects).
+func open(ctx context.Context, tx *sql.Tx, f inputFile, direct bool) (*source, error) {
 	for _, q := range []string{
 		"DROP TABLE IF EXISTS tl_stage", "DROP TABLE IF EXISTS tl_rej_errors",
 		"DROP TABLE IF EXISTS tl_rej_scans", "DROP TABLE IF EXISTS tl_reader_rejects",
@@ -45,14 +51,14 @@ func stage(ctx context.Context, tx *sql.Tx, f inputFile) (*source, error) {
 	var err error
 	switch f.format {
 	case "csv":
-		err = s.stageCSV(ctx, tx, readerOpts)
+		err = s.openCSV(ctx, tx, readerOpts, direct)
 	case "jsonl":
 		err = s.stageJSONL(ctx, tx, readerOpts)
 	case "parquet":
-		err = s.stageParquet(ctx, tx)
+		return s, s.openParquet(ctx, tx)
 	}
-	if err != nil {
-		return nil, err
+	if err != nil || !s.staged {
+		return s, err
 	}
 	// Row ids of a table made inside a transaction start at a large offset;
 	// the row's index in the file is its rowid less the first one.
@@ -66,13 +72,10 @@ func stage(ctx context.Context, tx *sql.Tx, f inputFile) (*source, error) {
 	} else if s.file.format == "jsonl" {
 		s.line = s.index + " + 1"
 	}
-	if err := s.collectReaderRejects(ctx, tx); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return s, s.collectReaderRejects(ctx, tx)
 }
 
-func (s *source) stageCSV(ctx context.Context, tx *sql.Tx, readerOpts string) error {
+func (s *source) openCSV(ctx context.Context, tx *sql.Tx, readerOpts string, direct bool) error {
 	header, crlf, err := readCSVHeader(s.file)
 	if err != nil {
 		return err
@@ -91,12 +94,17 @@ func (s *source) stageCSV(ctx context.Context, tx *sql.Tx, readerOpts string) er
 		s.exprs[h] = c
 		s.types[h] = "VARCHAR"
 	}
-	q := fmt.Sprintf(`CREATE TEMP TABLE tl_stage AS SELECT * FROM read_csv(%s, header=true, delim=',', quote='"', escape='"', new_line=%s,
+	s.raw = "concat_ws(',', " + strings.Join(raws, ", ") + ")"
+	read := fmt.Sprintf(`read_csv(%s, header=true, delim=',', quote='"', escape='"', new_line=%s,
 		columns={%s}, %s)`, quoteLiteral(s.file.path), newLine, strings.Join(cols, ", "), readerOpts)
-	if _, err := execT(ctx, tx, q); err != nil {
+	if direct {
+		s.rel, s.line = read, "NULL::BIGINT"
+		return nil
+	}
+	if _, err := execT(ctx, tx, "CREATE TEMP TABLE tl_stage AS SELECT * FROM "+read); err != nil {
 		return &FileError{File: s.file.path, Msg: "cannot read as CSV", Err: err}
 	}
-	s.raw = "concat_ws(',', " + strings.Join(raws, ", ") + ")"
+	s.rel, s.staged = "tl_stage", true
 	return nil
 }
 
@@ -110,6 +118,7 @@ func (s *source) stageJSONL(ctx context.Context, tx *sql.Tx, readerOpts string) 
 	if _, err := execT(ctx, tx, q); err != nil {
 		return &FileError{File: s.file.path, Msg: "cannot read as JSON Lines", Err: err}
 	}
+	s.rel, s.staged = "tl_stage", true
 	rows, err := tx.QueryContext(ctx, `SELECT k FROM (SELECT DISTINCT unnest(json_keys(line)) AS k FROM tl_stage WHERE tl_ok) ORDER BY k`)
 	if err != nil {
 		return &FileError{File: s.file.path, Msg: "reading the keys of the JSON objects", Err: err}
@@ -132,14 +141,11 @@ func (s *source) stageJSONL(ctx context.Context, tx *sql.Tx, readerOpts string) 
 	return nil
 }
 
-func (s *source) stageParquet(ctx context.Context, tx *sql.Tx) error {
-	q := fmt.Sprintf(`CREATE TEMP TABLE tl_stage AS SELECT * FROM read_parquet(%s, file_row_number=true)`, quoteLiteral(s.file.path))
-	if _, err := execT(ctx, tx, q); err != nil {
-		return &FileError{File: s.file.path, Msg: "cannot read as Parquet", Err: err}
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'tl_stage' AND database_name = 'temp' ORDER BY column_index`)
+func (s *source) openParquet(ctx context.Context, tx *sql.Tx) error {
+	s.rel = fmt.Sprintf(`read_parquet(%s, file_row_number=true)`, quoteLiteral(s.file.path))
+	rows, err := tx.QueryContext(ctx, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM `+s.rel+`)`)
 	if err != nil {
-		return err
+		return &FileError{File: s.file.path, Msg: "cannot read as Parquet", Err: err}
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -159,17 +165,14 @@ func (s *source) stageParquet(ctx context.Context, tx *sql.Tx) error {
 	}
 	s.raw = "CAST(to_json(tl_stage) AS VARCHAR)"
 	s.line = "tl_stage.file_row_number + 1"
-	return nil
+	_, err = execT(ctx, tx, `CREATE TEMP TABLE tl_reader_rejects (line BIGINT, column_name VARCHAR, reason VARCHAR, raw VARCHAR)`)
+	return err
 }
 
 // collectReaderRejects moves what DuckDB's reader rejected into
 // tl_reader_rejects and, since those rows are missing from tl_stage, makes the
 // line expression skip over them so later lines stay right.
 func (s *source) collectReaderRejects(ctx context.Context, tx *sql.Tx) error {
-	if s.file.format == "parquet" {
-		_, err := execT(ctx, tx, `CREATE TEMP TABLE tl_reader_rejects (line BIGINT, column_name VARCHAR, reason VARCHAR, raw VARCHAR)`)
-		return err
-	}
 	// Column names in DuckDB's rejects are ours (c0, c1, ...): map them back.
 	colCase := "NULL"
 	if s.file.format == "csv" {
@@ -192,7 +195,7 @@ func (s *source) collectReaderRejects(ctx context.Context, tx *sql.Tx) error {
 	if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT line) FROM tl_reader_rejects`).Scan(&s.structural); err != nil {
 		return err
 	}
-	if s.structural == 0 {
+	if s.structural == 0 || !s.staged {
 		return nil
 	}
 	// The k-th accepted record (0-based) is record k + |{i : d_i <= k}|,
