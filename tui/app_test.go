@@ -1,6 +1,10 @@
 package tui
 
 import (
+	"bytes"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,6 +195,10 @@ func TestResultsGridSortExportDetail(t *testing.T) {
 	tm.Type(filepath.Join(dir, "out.txt"))
 	send(tm, "enter")
 	waitModel(t, tm, m, func(m *Model) bool { return strings.Contains(m.grid.err, ".csv, .json, .jsonl or .parquet") })
+	// y copies the cell through the terminal's clipboard (OSC 52).
+	send(tm, "y")
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("\x1b]52;c;")) },
+		teatest.WithDuration(5*time.Second))
 	send(tm, "enter") // detail of the first row
 	waitModel(t, tm, m, func(m *Model) bool { return m.grid.detail && gridReady(m) })
 	fm := quit(t, tm)

@@ -713,14 +713,14 @@ func (m reviewModel) estimatesView(th theme, w int) []string {
 		lines = append(lines, th.Faint.Render("no labels yet"))
 	}
 	conf := fmt.Sprintf("%g%%", 100*e.Confidence)
-	barW := max(5, w-34)
+	barW := max(5, w-36)
 	for _, s := range append(append([]analysis.LabelShare{}, e.Shares...), e.Violating) {
 		name := SanitizeLine(s.Label)
 		if math.IsNaN(s.Estimate.P) {
-			lines = append(lines, pad(name, 14)+" "+padLeft(groupDigits(s.Count), 4)+"  –")
+			lines = append(lines, pad(name, 16)+" "+padLeft(groupDigits(s.Count), 4)+"  –")
 			continue
 		}
-		lines = append(lines, pad(name, 14)+" "+padLeft(groupDigits(s.Count), 4)+" "+padLeft(fmt.Sprintf("%.0f%%", 100*s.Estimate.P), 4)+" "+
+		lines = append(lines, pad(name, 16)+" "+padLeft(groupDigits(s.Count), 4)+" "+padLeft(fmt.Sprintf("%.0f%%", 100*s.Estimate.P), 4)+" "+
 			intervalBar(s.Estimate.P, s.Estimate.CI.Lo, s.Estimate.CI.Hi, 1, barW))
 	}
 	lines = append(lines, th.Faint.Render(fmt.Sprintf("%s intervals; %d of %d strata covered", conf, e.StrataCovered, e.Strata)))

@@ -589,7 +589,7 @@ func (m tagsModel) funnelView(th theme) []string {
 		if i < len(f.Baseline.Steps) {
 			bl = fmt.Sprintf("%.1f%%", 100*f.Baseline.Steps[i].Rate.P)
 		}
-		lines = append(lines, fmt.Sprintf("%-24s %6.1f%% [%.1f, %.1f]  vs %s", SanitizeLine(st.From)+" → "+SanitizeLine(st.To),
+		lines = append(lines, fmt.Sprintf("%s %6.1f%% [%.1f, %.1f]  vs %s", pad(SanitizeLine(st.From)+" → "+SanitizeLine(st.To), 32),
 			100*st.Rate.P, 100*st.Rate.CI.Lo, 100*st.Rate.CI.Hi, bl))
 	}
 	for i := range lines {
