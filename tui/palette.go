@@ -248,6 +248,15 @@ func (m paletteModel) Update(msg tea.Msg) (paletteModel, tea.Cmd) {
 			m.filter()
 		}
 		return m, cmd
+	case tea.PasteMsg:
+		var cmd tea.Cmd
+		if m.query != nil {
+			m.params[m.field], cmd = m.params[m.field].Update(msg)
+			return m, cmd
+		}
+		m.search, cmd = m.search.Update(msg)
+		m.filter()
+		return m, cmd
 	case tea.MouseClickMsg:
 		if m.query == nil && msg.Y >= 2 {
 			m.listL.cursor = m.listL.top + msg.Y - 2

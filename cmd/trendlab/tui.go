@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 
@@ -93,6 +94,11 @@ func runTUIWith(ctx context.Context, a *app, f tuiFlags) error {
 	}
 	if f.pauseEvery < 0 {
 		return usagef("--pause-every %d: use 0 (never) or a positive number", f.pauseEvery)
+	}
+	// The TUI explores an existing workspace; it does not create an empty
+	// one wherever it is started.
+	if _, err := os.Stat(a.workspace); err != nil {
+		return fmt.Errorf("no workspace at %s: run `trendlab import` (or `trendlab demo`) first, or pass --workspace", a.workspace)
 	}
 	ws, err := a.open(ctx, false)
 	if err != nil {
