@@ -61,7 +61,9 @@ func newTheme(dark, noColor bool) theme {
 	t.TabActive = lipgloss.NewStyle().Bold(true).Reverse(true).Padding(0, 1)
 	t.TabInactive = lipgloss.NewStyle().Padding(0, 1).Foreground(c("#4E4E4E", "#A8A8A8"))
 	t.Header = lipgloss.NewStyle().Bold(true).Underline(true)
-	t.Selected = lipgloss.NewStyle().Reverse(true)
+	// Without colour: the cursor is reverse video, the selected row (or an
+	// unfocused list's choice) underlined, so the two stay distinct.
+	t.Selected = lipgloss.NewStyle().Underline(true)
 	t.Cursor = lipgloss.NewStyle().Bold(true).Reverse(true)
 	if !noColor {
 		t.Selected = lipgloss.NewStyle().Background(c("#D0E4F5", "#303A4A")).Foreground(c("#000000", "#FFFFFF"))
