@@ -183,7 +183,11 @@ func (g *gridModel) ensurePages() tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	for p := first; p <= last; p++ {
-		if _, ok := g.pages[p]; ok || g.loading[p] {
+		if _, ok := g.pages[p]; ok {
+			g.touch(p) // in use: the last to be evicted
+			continue
+		}
+		if g.loading[p] {
 			continue
 		}
 		g.loading[p] = true
