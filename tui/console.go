@@ -196,7 +196,8 @@ func (m consoleModel) Update(msg tea.Msg, grid *gridModel) (consoleModel, tea.Cm
 			m.err = fmt.Sprintf("statement %d: %s", msg.ran+1, Sanitize(msg.err.Error()))
 		default:
 			m.status = fmt.Sprintf("%d statement(s) in %s", msg.ran, formatDuration(elapsed))
-			if msg.rs != nil && msg.rs.Mode != modeMemory || msg.rs != nil && len(msg.rs.Cols) > 0 {
+			if msg.rs != nil && len(msg.rs.Cols) > 0 {
+				// rows to look at: the keys go to the result
 				m.editing = false
 				m.editor.Blur()
 			}
