@@ -125,7 +125,7 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // bodyHeight is the height between the tab bar and the key bar.
-func (m *Model) bodyHeight() int { return max(3, m.height-2) }
+func (m *Model) bodyHeight() int { return max(1, m.height-2) }
 
 // layout gives each screen its size; the grid's depends on where it shows.
 func (m *Model) layout() {
@@ -470,7 +470,13 @@ func (m *Model) View() tea.View {
 	}
 	b.WriteString(ansi.Truncate(keybar, m.width, "…"))
 
-	v := tea.NewView(b.String())
+	// A window smaller than the tab bar, a line of body and the key bar
+	// shows what fits.
+	frame := b.String()
+	if m.height < 3 {
+		frame = fitLines(frame, m.width, max(1, m.height))
+	}
+	v := tea.NewView(frame)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "trendlab · " + SanitizeLine(baseName(m.cfg.Workspace.Path))

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
 )
@@ -256,3 +257,5 @@ func gridReady(m *Model) bool {
 	_, ok := g.pages[g.top/pageSize]
 	return ok
 }
+
+func analysisRequest(tag string) analysis.Request { return analysis.Request{Tag: tag} }

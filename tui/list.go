@@ -33,6 +33,7 @@ func (l *listState) follow(n, h int) {
 // renderList draws items (already sanitised) in w × h, the cursor line
 // highlighted when the list has focus.
 func renderList(th theme, items []string, l listState, w, h int, focused bool) []string {
+	h = max(0, h)
 	out := make([]string, 0, h)
 	for i := l.top; i < len(items) && len(out) < h; i++ {
 		s := pad(items[i], w)
