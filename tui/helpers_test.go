@@ -259,3 +259,5 @@ func gridReady(m *Model) bool {
 }
 
 func analysisRequest(tag string) analysis.Request { return analysis.Request{Tag: tag} }
+
+func windowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }

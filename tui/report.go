@@ -141,7 +141,7 @@ func (m *reportModel) write(inv *analysis.Investigation, sample *analysis.Sample
 		text += reportSampleSection
 		params["sample"] = strconv.FormatInt(sample.ID, 10)
 	}
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+	write := func() tea.Msg {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return reportDoneMsg{err: fmt.Errorf("creating the report folder: %w", err)}
 		}
@@ -166,7 +166,8 @@ func (m *reportModel) write(inv *analysis.Investigation, sample *analysis.Sample
 		}
 		abs, _ := filepath.Abs(path)
 		return reportDoneMsg{path: abs, bytes: int64(buf.Len())}
-	})
+	}
+	return tea.Batch(write, m.spin.Tick)
 }
 
 func (m reportModel) Update(msg tea.Msg) (reportModel, tea.Cmd) {
