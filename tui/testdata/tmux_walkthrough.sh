@@ -42,10 +42,12 @@ echo "1. a synthetic workspace in $WORK"
 "$BIN" import -w "$WS" --videos "$WORK/demo/videos.csv" --events "$WORK/demo/moderation_events.csv" >/dev/null
 
 echo "2. open the TUI"
+t0=$(date +%s%N)
 tmux new-session -d -s "$SESSION" -x 140 -y 40 \
 	"HOME='$WORK' NO_COLOR=1 '$BIN' tui -w '$WS' --history '$WORK/history' --reviewer ana --pause-every 0; echo \"TRENDLAB_EXIT=\$?\" > '$WORK/exit'; sleep 600"
 wait_for "Tables and views"
 wait_for "videos"
+echo "   first screen after $(( ($(date +%s%N) - t0) / 1000000 )) ms (process start, workspace open, catalog; polled every 0.2 s)"
 
 echo "3. explore #omegle and save its tag set"
 keys 4
