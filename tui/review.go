@@ -41,10 +41,11 @@ type (
 		err    error
 	}
 	memberMsg struct {
-		sample int64
-		pos    int64
-		detail *analysis.MemberDetail
-		err    error
+		sample  int64
+		pos     int64
+		detail  *analysis.MemberDetail
+		history []analysis.LabelRecord
+		err     error
 	}
 	labelledMsg struct {
 		rec analysis.LabelRecord
@@ -130,6 +131,7 @@ type reviewModel struct {
 	labels   []analysis.LabelDef
 	pos      int64
 	detail   *analysis.MemberDetail
+	history  []analysis.LabelRecord // the member's audit trail, every reviewer
 	revealed bool
 	mine     map[string]analysis.LabelRecord
 	progress analysis.Progress
@@ -302,8 +304,13 @@ func openSample(w *datasets.Workspace, s *analysis.Sample, me string) sampleOpen
 func (m reviewModel) loadMember() tea.Cmd {
 	ws, id, pos := m.sess.cfg.Workspace, m.sample.ID, m.pos
 	return func() tea.Msg {
-		d, err := analysis.SampleMemberDetail(context.Background(), ws, id, pos)
-		return memberMsg{sample: id, pos: pos, detail: d, err: err}
+		ctx := context.Background()
+		d, err := analysis.SampleMemberDetail(ctx, ws, id, pos)
+		if err != nil {
+			return memberMsg{sample: id, pos: pos, err: err}
+		}
+		h, err := analysis.LabelHistory(ctx, ws, id, d.VideoID)
+		return memberMsg{sample: id, pos: pos, detail: d, history: h, err: err}
 	}
 }
 
@@ -372,7 +379,7 @@ func (m reviewModel) Update(msg tea.Msg) (reviewModel, tea.Cmd) {
 			m.err = Sanitize(msg.err.Error())
 			return m, nil
 		}
-		m.detail, m.revealed = msg.detail, false
+		m.detail, m.history, m.revealed = msg.detail, msg.history, false
 		return m, nil
 	case labelledMsg:
 		if msg.err != nil {
@@ -671,6 +678,21 @@ func (m reviewModel) memberView(th theme) string {
 			left = append(left, th.OK.Render("your label: "+SanitizeLine(rec.Label))+th.Faint.Render(" ("+rec.LabelledAt.UTC().Format("15:04:05")+")"))
 		} else {
 			left = append(left, th.Faint.Render("not labelled by you yet"))
+		}
+		if n := len(m.history); n > 0 {
+			var trail []string
+			for _, r := range m.history[max(0, n-3):] {
+				e := SanitizeLine(r.Label) + " by " + SanitizeLine(r.Reviewer) + " " + r.LabelledAt.UTC().Format("01-02 15:04")
+				if r.Reason != "" {
+					e += " (" + SanitizeLine(r.Reason) + ")"
+				}
+				trail = append(trail, e)
+			}
+			more := ""
+			if n > 3 {
+				more = fmt.Sprintf("%d earlier · ", n-3)
+			}
+			left = append(left, th.Faint.Render(ansi.Truncate("audit trail: "+more+strings.Join(trail, " → "), leftW, "…")))
 		}
 		var choices []string
 		for _, l := range m.labels {
