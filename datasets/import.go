@@ -193,13 +193,6 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 		return sum, fmt.Errorf("%w: %d rows failed validation and --strict is set, so nothing was imported; %s", ErrRejected, sum.Rejected, firstRejects(sum))
 	}
 	progress(Progress{Phase: "tags"})
-	// Declare video_tags unique per (video, tag) unless it holds rows from
-	// an import older than that rule.
-	if _, err := execT(ctx, tx, `INSERT OR REPLACE INTO trendlab_meta
-		SELECT 'video_tags_unique', 'true' WHERE NOT EXISTS (SELECT 1 FROM video_tags)
-		OR EXISTS (SELECT 1 FROM trendlab_meta WHERE key = 'video_tags_unique' AND value = 'true')`); err != nil {
-		return nil, err
-	}
 	for _, id := range videoImports {
 		empty, err := loadTags(ctx, tx, id, captionTags[id])
 		if err != nil {
@@ -462,9 +455,7 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 	if fromCaption {
 		list = `regexp_extract_all(caption, '#[^\s#]+')`
 	}
-	// dupraw marks a video whose list holds the same raw tag twice.
-	occurrences := fmt.Sprintf(`SELECT video_id, unnest(%[1]s) AS tag_raw, generate_subscripts(%[1]s, 1) AS position,
-		len(list_distinct(%[1]s)) < len(%[1]s) AS dupraw
+	occurrences := fmt.Sprintf(`SELECT video_id, unnest(%[1]s) AS tag_raw, generate_subscripts(%[1]s, 1) AS position
 		FROM videos WHERE import_id = %[2]d`, list, importID)
 	if _, err := execT(ctx, tx, "DROP TABLE IF EXISTS tl_tagnorm"); err != nil {
 		return 0, err
@@ -503,26 +494,9 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 			return 0, err
 		}
 	}
-	// video_tags holds one row per video and normalised tag (the first
-	// spelling, by position; every spelling stays in videos.hashtags), so
-	// that counting rows counts videos. A video can repeat a normalised tag
-	// only if its list repeats a raw tag, or two raw tags normalise alike
-	// (#Omegle #omegle): only those rows go through the slower GROUP BY.
-	if _, err := execT(ctx, tx, `CREATE OR REPLACE TEMP TABLE tl_collide AS
-		SELECT tag FROM tl_tagnorm WHERE tag <> '' GROUP BY tag HAVING count(*) > 1`); err != nil {
-		return 0, err
-	}
 	if _, err := execT(ctx, tx, `INSERT INTO video_tags
 		SELECT t.video_id, t.position, t.tag_raw, n.tag, ?
-		FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw)
-		WHERE n.tag <> '' AND NOT t.dupraw AND n.tag NOT IN (SELECT tag FROM tl_collide)`, fromCaption); err != nil {
-		return 0, err
-	}
-	if _, err := execT(ctx, tx, `INSERT INTO video_tags
-		SELECT t.video_id, min(t.position), arg_min(t.tag_raw, t.position), n.tag, ?
-		FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw)
-		WHERE n.tag <> '' AND (t.dupraw OR n.tag IN (SELECT tag FROM tl_collide))
-		GROUP BY t.video_id, n.tag`, fromCaption); err != nil {
+		FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> ''`, fromCaption); err != nil {
 		return 0, err
 	}
 	var empty int64

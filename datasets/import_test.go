@@ -519,36 +519,3 @@ func TestImportProgressFractions(t *testing.T) {
 		t.Errorf("phases seen: %+v", seen)
 	}
 }
-
-// TestImportTagsUniquePerVideo: video_tags holds one row per video and
-// normalised tag, the first spelling by position; videos.hashtags keeps all.
-func TestImportTagsUniquePerVideo(t *testing.T) {
-	p := writeFile(t, t.TempDir(), "v.csv", []byte(videosHeader+
-		"v1,a,2026-06-01T00:00:00Z,,#Omegle #fun #omegle #OMEGLE!,,,,,,,,\n"+
-		"v2,a,2026-06-01T00:00:00Z,,#fun #fun #x,,,,,,,,\n"+
-		"v3,a,2026-06-01T00:00:00Z,,#fun #omegle,,,,,,,,\n"))
-	ws := memWorkspace(t)
-	if _, err := Import(context.Background(), ws, ImportRequest{Videos: []string{p}}); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := ws.DB.Query(`SELECT video_id || ':' || tag || ':' || tag_raw || ':' || position FROM video_tags ORDER BY video_id, position`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		got = append(got, s)
-	}
-	want := "v1:omegle:#Omegle:1 v1:fun:#fun:2 v2:fun:#fun:1 v2:x:#x:3 v3:fun:#fun:1 v3:omegle:#omegle:2"
-	if strings.Join(got, " ") != want {
-		t.Errorf("video_tags = %v\nwant %s", got, want)
-	}
-	if n := count(t, ws, `SELECT count(*) FROM trendlab_meta WHERE key = 'video_tags_unique' AND value = 'true'`); n != 1 {
-		t.Error("video_tags_unique not declared")
-	}
-	if n := count(t, ws, `SELECT len(hashtags) FROM videos WHERE video_id = 'v1'`); n != 4 {
-		t.Errorf("videos.hashtags lost spellings: %d", n)
-	}
-}
