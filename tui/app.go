@@ -356,7 +356,7 @@ func (m *Model) runQuery(q runQueryMsg) tea.Cmd {
 		var rs *resultSet
 		err := sess.withConn(func(c *sqlConn) error {
 			var err error
-			rs, err = materialize(context.Background(), c, req, q.title, q.sql, q.args...)
+			rs, err = materialize(context.Background(), c, sess.spill, req, q.title, q.sql, q.args...)
 			return err
 		})
 		return resultMsg{req: req, rs: rs, err: err}

@@ -139,7 +139,7 @@ func (m *consoleModel) startRun(stmts []string) tea.Cmd {
 				var err error
 				id := sess.newID()
 				if isQueryStatement(s) {
-					rs, err = materialize(ctx, c, id, oneLine(s, 60), s)
+					rs, err = materialize(ctx, c, sess.spill, id, oneLine(s, 60), s)
 				} else {
 					rs, err = runDirect(ctx, c, id, s)
 				}

@@ -38,15 +38,19 @@
 //
 // # Results that never sit whole in memory
 //
-// A result (result.go) is a temporary table on the TUI's own connection
-// (session.go: DuckDB keeps temporary tables per connection), read a page of
-// 256 rows at a time by rowid range, so a page deep in a 10-million-row
-// result costs what the first does. A workspace table browsed from the
-// catalog is read in place the same way when its rowids are dense, and with
-// LIMIT/OFFSET otherwise (views, filters). The grid keeps at most eight
-// pages, fetching the ones the screen needs (and the next) in commands, and
-// draws missing rows as … until they arrive. Sorting re-materialises with
-// ORDER BY; export is DuckDB's COPY to CSV, JSON or Parquet.
+// A query's result (result.go) is written once, by DuckDB's COPY, to a
+// Parquet file in the session's private spill folder (removed on exit), and
+// read back a page of 256 rows at a time by file_row_number range, so a
+// result of any size costs disk, not memory, and a page deep in it costs
+// what the first does. Where Parquet cannot hold a result (some types, a
+// column named file_row_number) it goes to a temporary table on the TUI's
+// own connection (session.go: DuckDB keeps temporary tables per
+// connection), paged by rowid. A workspace table browsed from the catalog
+// is read in place by rowid when its rowids are dense, with LIMIT/OFFSET
+// otherwise (views, filters). The grid keeps at most eight pages, fetching
+// the ones the screen needs (and the next) in commands, and draws missing
+// rows as … until they arrive. Sorting writes a sorted copy the same way;
+// export is DuckDB's COPY to CSV, JSON or Parquet.
 //
 // # Untrusted text
 //

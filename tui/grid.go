@@ -504,7 +504,7 @@ func (g *gridModel) sortCmd() tea.Cmd {
 		var out *resultSet
 		err := sess.withConn(func(conn *sqlConn) error {
 			var err error
-			out, err = sortResult(context.Background(), conn, rs, req, c, desc)
+			out, err = sortResult(context.Background(), conn, sess.spill, rs, req, c, desc)
 			return err
 		})
 		return resultMsg{req: req, rs: out, err: err}

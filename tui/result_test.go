@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"os"
 	"testing"
 )
 
@@ -61,7 +62,7 @@ func TestBrowseModesAndPaging(t *testing.T) {
 		t.Errorf("page 3 starts at %q, want row 768", got)
 	}
 	// Sorting a browsed table makes an owned temporary copy.
-	sorted, err := sortResult(ctx, c, rs, sess.newID(), 0, true)
+	sorted, err := sortResult(ctx, c, sess.spill, rs, sess.newID(), 0, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,5 +72,52 @@ func TestBrowseModesAndPaging(t *testing.T) {
 	}
 	if err := dropResult(ctx, c, sorted); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestMaterializeSpillsToParquet(t *testing.T) {
+	ctx := context.Background()
+	ws := testWorkspace(t)
+	sess, err := newSession(ctx, Config{Workspace: ws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sess.conn
+	rs, err := materialize(ctx, c, sess.spill, sess.newID(), "q", "SELECT i, 'row ' || i AS label FROM range(10000) t(i) WHERE i % 2 = ?", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Mode != modeFile || rs.Total != 5000 || !rs.Owned {
+		t.Fatalf("spilled result: mode %d, %d rows, owned %v", rs.Mode, rs.Total, rs.Owned)
+	}
+	rows, err := fetchPage(ctx, c, rs, 10)
+	if err != nil || len(rows) != pageSize || rows[0][0].Line != "5121" || len(rows[0]) != 2 {
+		t.Fatalf("page 10: %d rows, first %v, %v", len(rows), rows[0], err)
+	}
+	sorted, err := sortResult(ctx, c, sess.spill, rs, sess.newID(), 0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = fetchPage(ctx, c, sorted, 0)
+	if sorted.Mode != modeFile || rows[0][0].Line != "9999" {
+		t.Errorf("sorted: mode %d, first %q", sorted.Mode, rows[0][0].Line)
+	}
+	// A column Parquet paging cannot carry falls back to a temporary table.
+	fb, err := materialize(ctx, c, sess.spill, sess.newID(), "fb", "SELECT 7 AS file_row_number")
+	if err != nil || fb.Mode != modeKeyset || fb.Total != 1 {
+		t.Fatalf("fallback: %+v, %v", fb, err)
+	}
+	// Dropping removes the file; closing the session removes the folder.
+	if err := dropResult(ctx, c, rs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(rs.File); !os.IsNotExist(err) {
+		t.Errorf("result file still there: %v", err)
+	}
+	if err := sess.close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(sess.spill); !os.IsNotExist(err) {
+		t.Errorf("spill folder still there: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,10 @@ type session struct {
 
 	mu   sync.Mutex // serialises use of conn
 	conn *sql.Conn
+	// spill is a private folder for results written as Parquet files,
+	// removed on close; "" when none could be made (results then live in
+	// temporary tables).
+	spill string
 
 	nextID atomic.Int64
 }
@@ -31,7 +36,17 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening a connection to the workspace: %w", err)
 	}
-	return &session{cfg: cfg, db: cfg.Workspace.DB, conn: conn}, nil
+	spill, err := os.MkdirTemp("", "trendlab-tui-")
+	if err != nil {
+		spill = ""
+	}
+	// Spilled results are read a page at a time: keep their Parquet
+	// metadata instead of parsing it for every page.
+	if _, err := conn.ExecContext(ctx, "SET parquet_metadata_cache = true"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("configuring the TUI's connection: %w", err)
+	}
+	return &session{cfg: cfg, db: cfg.Workspace.DB, conn: conn, spill: spill}, nil
 }
 
 // withConn runs fn on the session's own connection, holding it alone.
@@ -45,11 +60,18 @@ func (s *session) withConn(fn func(*sql.Conn) error) error {
 // message about an old result can be recognised and dropped.
 func (s *session) newID() int64 { return s.nextID.Add(1) }
 
-// close drops the connection and with it every temporary result table.
+// close drops the connection, with it every temporary result table, and
+// the spill folder with every result file.
 func (s *session) close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.conn.Close()
+	err := s.conn.Close()
+	if s.spill != "" {
+		if rerr := os.RemoveAll(s.spill); err == nil {
+			err = rerr
+		}
+	}
+	return err
 }
 
 // quoteIdent quotes an SQL identifier for DuckDB.
