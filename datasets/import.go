@@ -202,7 +202,7 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 	}
 	progress(Progress{Phase: "outcomes"})
 	outStart := time.Now()
-	if err := RefreshOutcomes(ctx, tx); err != nil {
+	if err := refreshVideoOutcomes(ctx, tx); err != nil {
 		return nil, err
 	}
 	traced(outStart, "refresh video_outcomes")
@@ -455,7 +455,7 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 	if fromCaption {
 		list = `regexp_extract_all(caption, '#[^\s#]+')`
 	}
-	occurrences := fmt.Sprintf(`SELECT video_id, unnest(%[1]s) AS tag_raw, generate_subscripts(%[1]s, 1) AS position
+	occurrences := fmt.Sprintf(`SELECT video_id, created_at, unnest(%[1]s) AS tag_raw, generate_subscripts(%[1]s, 1) AS position
 		FROM videos WHERE import_id = %[2]d`, list, importID)
 	if _, err := execT(ctx, tx, "DROP TABLE IF EXISTS tl_tagnorm"); err != nil {
 		return 0, err
@@ -497,6 +497,13 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 	if _, err := execT(ctx, tx, `INSERT INTO video_tags
 		SELECT t.video_id, t.position, t.tag_raw, n.tag, ?
 		FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> ''`, fromCaption); err != nil {
+		return 0, err
+	}
+	if _, err := execT(ctx, tx, `INSERT INTO tag_days
+		SELECT ?, tag, day, count(*) FROM (
+			SELECT DISTINCT t.video_id, n.tag, CAST(t.created_at AS DATE) AS day
+			FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> '')
+		GROUP BY tag, day`, importID); err != nil {
 		return 0, err
 	}
 	var empty int64

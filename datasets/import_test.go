@@ -519,3 +519,30 @@ func TestImportProgressFractions(t *testing.T) {
 		t.Errorf("phases seen: %+v", seen)
 	}
 }
+
+// TestTagDaysExact: tag_days, kept by the import, holds exact distinct video
+// counts per tag and day, as RefreshOutcomes recomputes them.
+func TestTagDaysExact(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "v.csv", []byte(videosHeader+
+		"v1,a,2026-06-01T10:00:00Z,,#Omegle #fun #omegle,,,,,,,,\n"+
+		"v2,a,2026-06-01T23:00:00Z,,#fun,,,,,,,,\n"+
+		"v3,a,2026-06-02T01:00:00Z,,#fun #x,,,,,,,,\n"))
+	ws := memWorkspace(t)
+	if _, err := Import(context.Background(), ws, ImportRequest{Videos: []string{p}}); err != nil {
+		t.Fatal(err)
+	}
+	const q = `SELECT string_agg(tag || ' ' || day || ' ' || videos, ', ' ORDER BY tag, day) FROM tag_days`
+	var got string
+	ws.DB.QueryRow(q).Scan(&got)
+	want := "fun 2026-06-01 2, fun 2026-06-02 1, omegle 2026-06-01 1, x 2026-06-02 1"
+	if got != want {
+		t.Errorf("tag_days = %s\nwant %s", got, want)
+	}
+	if err := RefreshOutcomes(context.Background(), ws.DB); err != nil {
+		t.Fatal(err)
+	}
+	ws.DB.QueryRow(q).Scan(&got)
+	if got != want {
+		t.Errorf("after RefreshOutcomes tag_days = %s\nwant %s", got, want)
+	}
+}

@@ -56,10 +56,27 @@ JOIN videos v USING (video_id)
 LEFT JOIN first_report r USING (video_id)
 ORDER BY p.video_id, p.policy`
 
-// RefreshOutcomes rebuilds video_outcomes from videos and moderation_events.
-// Import calls it inside its transaction; run it again only after changing
-// those tables by hand.
+// RefreshOutcomes rebuilds the tables derived from videos, video_tags and
+// moderation_events: video_outcomes and tag_days. Import keeps them up to
+// date; call it after changing those tables by hand (test fixtures do).
 func RefreshOutcomes(ctx context.Context, db execer) error {
+	if err := refreshVideoOutcomes(ctx, db); err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM tag_days`); err != nil {
+		return fmt.Errorf("clearing tag_days: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO tag_days
+		SELECT v.import_id, t.tag, CAST(v.created_at AS DATE), count(DISTINCT t.video_id)
+		FROM video_tags t JOIN videos v USING (video_id) GROUP BY ALL`); err != nil {
+		return fmt.Errorf("computing tag_days: %w", err)
+	}
+	return nil
+}
+
+// refreshVideoOutcomes rebuilds video_outcomes only; the import calls it
+// inside its transaction (it adds to tag_days as it loads tags).
+func refreshVideoOutcomes(ctx context.Context, db execer) error {
 	if _, err := db.ExecContext(ctx, `DELETE FROM video_outcomes`); err != nil {
 		return fmt.Errorf("clearing video_outcomes: %w", err)
 	}
