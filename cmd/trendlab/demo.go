@@ -137,12 +137,21 @@ Done in %[1]s.
   report:     %[4]s (open it in a browser; it works offline)
 
 Try next:
-  trendlab -w %[3]s tui                                  # explore; label the sample %[5]s
-  trendlab -w %[3]s investigate --tag rooftopchallenge    # the planted spike
-  trendlab -w %[3]s query list                            # saved queries
-  trendlab -w %[3]s sample show %[5]s
-`, time.Since(start).Round(time.Second), dataDir, ws.Path, abs, sampleName)
+  %[6]s -w %[3]s tui                                  # explore; label the sample %[5]s
+  %[6]s -w %[3]s investigate --tag rooftopchallenge    # the planted spike
+  %[6]s -w %[3]s query list                            # saved queries
+  %[6]s -w %[3]s sample show %[5]s
+`, time.Since(start).Round(time.Second), dataDir, ws.Path, abs, sampleName, selfName())
 	return nil
+}
+
+// selfName is how the user ran trendlab: a path as typed (./bin/trendlab),
+// or the bare name when it came from PATH.
+func selfName() string {
+	if strings.Contains(os.Args[0], "/") {
+		return os.Args[0]
+	}
+	return "trendlab"
 }
 
 // reportLines prints the first n lines of text, saying how much was left out.
