@@ -97,7 +97,7 @@ func Open(ctx context.Context, path string, opts Options) (*Workspace, error) {
 		}
 		if v != SchemaVersion {
 			db.Close()
-			return nil, fmt.Errorf("workspace %s has schema version %d, this trendlab reads %d: open it once without --read-only to migrate it", abs, v, SchemaVersion)
+			return nil, fmt.Errorf("workspace %s has schema version %d, this trendlab reads %d: run `trendlab migrate` on it first", abs, v, SchemaVersion)
 		}
 		return ws, nil
 	}

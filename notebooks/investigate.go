@@ -829,11 +829,18 @@ func (r *renderer) savedSample(ctx context.Context, name string, conf float64) (
 
 // tagSetVideosSQL makes the temporary table tagset_videos: the videos with
 // an accepted tag created in the period, for the sql blocks below.
+//
+// It takes two statements: with the tag set's ids in a table of their own,
+// DuckDB filters the scan of videos by them (0.37 s at 10M videos against
+// 0.7-0.9 s for the same join in one statement).
 const tagSetVideosSQL = `CREATE OR REPLACE TEMP TABLE tagset_videos AS
-SELECT DISTINCT v.video_id, v.created_at
-FROM video_tags t JOIN videos v USING (video_id)
-WHERE t.tag IN (SELECT unnest($tagset_tags))
-  AND v.created_at >= $period_start AND v.created_at < $period_end`
+SELECT v.video_id, v.created_at
+FROM videos v SEMI JOIN tagset_ids USING (video_id)
+WHERE v.created_at >= $period_start AND v.created_at < $period_end`
+
+// tagSetIDsSQL is the first of the two: the ids of the tag set's videos.
+const tagSetIDsSQL = `CREATE OR REPLACE TEMP TABLE tagset_ids AS
+SELECT DISTINCT video_id FROM video_tags WHERE tag IN (SELECT unnest($tagset_tags))`
 
 func (r *renderer) tagSetTable(ctx context.Context) error {
 	var args []any
@@ -847,12 +854,17 @@ func (r *renderer) tagSetTable(ctx context.Context) error {
 		params = append(params, b.ParamValue)
 	}
 	start := time.Now()
-	if _, err := r.conn.ExecContext(ctx, tagSetVideosSQL, args...); err != nil {
+	if _, err := r.conn.ExecContext(ctx, tagSetIDsSQL, args[0]); err != nil {
+		return fmt.Errorf("investigate: making the table tagset_ids: %w", err)
+	}
+	if _, err := r.conn.ExecContext(ctx, tagSetVideosSQL, args[1:]...); err != nil {
 		return fmt.Errorf("investigate: making the table tagset_videos: %w", err)
 	}
 	if r.opts.Trace != nil {
 		r.opts.Trace("tagset_videos", time.Since(start))
 	}
-	r.statements = append(r.statements, statement{Source: "investigate block (temporary table for the sql blocks below)", SQL: tagSetVideosSQL, Params: params})
+	r.statements = append(r.statements,
+		statement{Source: "investigate block (temporary table for the next statement)", SQL: tagSetIDsSQL, Params: params[:1]},
+		statement{Source: "investigate block (temporary table for the sql blocks below)", SQL: tagSetVideosSQL, Params: params[1:]})
 	return nil
 }
