@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/duckdb/duckdb-go/v2"
@@ -112,18 +113,44 @@ func Fetch(ctx context.Context, db *sql.DB, st Statement, limit int) (*Table, er
 // it must be one statement, and a saved query must be a SELECT whose $name
 // parameters are exactly the declared ones.
 func Prepare(ctx context.Context, db *sql.DB, st Statement) error {
+	// Always prepared: check must see this workspace's schema, not a
+	// statement remembered from another.
+	validStatements.Delete(validationKey(st))
 	return readOnly(ctx, db, st, func(*sql.Conn) error { return nil })
 }
 
-// readOnly runs fn on one connection inside a READ ONLY transaction, after
-// checking the statement, and rolls back whatever happens: even a saved
-// query that tried to write could not change the workspace.
+// readOnlyDBs remembers, per database, whether it was opened read-only.
+var readOnlyDBs sync.Map // *sql.DB -> bool
+
+// openedReadOnly reports whether db was opened with access_mode READ_ONLY;
+// then no statement can write, and the explicit transaction below (two
+// round trips, a third of a short query's time) is not needed.
+func openedReadOnly(ctx context.Context, db *sql.DB, conn *sql.Conn) bool {
+	if v, ok := readOnlyDBs.Load(db); ok {
+		return v.(bool)
+	}
+	var mode string
+	ro := conn.QueryRowContext(ctx, `SELECT current_setting('access_mode')`).Scan(&mode) == nil && strings.EqualFold(mode, "read_only")
+	readOnlyDBs.Store(db, ro)
+	return ro
+}
+
+// readOnly runs fn on one connection inside a READ ONLY transaction (unless
+// the database itself is read-only), after checking the statement, and
+// rolls back whatever happens: even a saved query that tried to write could
+// not change the workspace.
 func readOnly(ctx context.Context, db *sql.DB, st Statement, fn func(*sql.Conn) error) (err error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	if openedReadOnly(ctx, db, conn) {
+		if err := validateOnce(conn, st); err != nil {
+			return err
+		}
+		return runChecked(ctx, conn, st, fn)
+	}
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION READ ONLY"); err != nil {
 		return fmt.Errorf("starting a read-only transaction: %w", err)
 	}
@@ -136,9 +163,41 @@ func readOnly(ctx context.Context, db *sql.DB, st Statement, fn func(*sql.Conn) 
 			}
 		}
 	}()
+	if err := validateOnce(conn, st); err != nil {
+		return err
+	}
+	return runChecked(ctx, conn, st, fn)
+}
+
+// validStatements remembers statements that passed validate. What validate
+// checks (one statement, its kind, its parameters) depends on the text and
+// the declared parameters only, so a statement run again (the TUI, a
+// benchmark) is prepared once for it rather than every time.
+var validStatements sync.Map // validationKey -> struct{}
+
+func validationKey(st Statement) string {
+	names := make([]string, 0, len(st.declared))
+	for n := range st.declared {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return fmt.Sprintf("%t\x00%s\x00%s", st.Saved(), strings.Join(names, ","), st.SQL)
+}
+
+func validateOnce(conn *sql.Conn, st Statement) error {
+	key := validationKey(st)
+	if _, ok := validStatements.Load(key); ok {
+		return nil
+	}
 	if err := conn.Raw(func(dc any) error { return validate(dc, st) }); err != nil {
 		return err
 	}
+	validStatements.Store(key, struct{}{})
+	return nil
+}
+
+// runChecked runs fn, naming the saved query in its error.
+func runChecked(ctx context.Context, conn *sql.Conn, st Statement, fn func(*sql.Conn) error) error {
 	if err := fn(conn); err != nil {
 		if st.Name != "" && ctx.Err() == nil {
 			return fmt.Errorf("query %s: %w", st.Name, err)
