@@ -4,10 +4,10 @@ export GOFLAGS := $(GOFLAGS) -tags=duckdb_arrow
 GO ?= go
 BIN := bin/trendlab
 
-.PHONY: build demo test deps bench fuzz clean
+.PHONY: build demo test deps assets bench clean
 
-# deps first: the binary embeds ECharts (notebooks/assets), copied there by .ci/deps.
-build: deps
+# assets first: the binary embeds ECharts (notebooks/assets), copied there by .ci/deps.
+build: assets
 	$(GO) build -o $(BIN) ./cmd/trendlab
 
 # The main job end to end on generated data.
@@ -21,6 +21,10 @@ test: deps
 
 deps:
 	bash .ci/deps
+
+# Only what the build needs (ECharts from npm), not the test tools.
+assets:
+	bash .ci/deps assets
 
 bench: build
 	./$(BIN) bench
