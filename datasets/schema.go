@@ -8,7 +8,7 @@ import (
 )
 
 // SchemaVersion is the version of the workspace schema this build writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrations[i] takes a workspace from schema version i to i+1. Append only:
 // a released migration never changes.
@@ -196,6 +196,45 @@ INSERT INTO tag_days
 	`
 CREATE OR REPLACE VIEW orphan_events AS
 	SELECT e.* FROM moderation_events e ANTI JOIN videos v ON v.video_id = e.video_id;
+`,
+	// 4 -> 5: a tag set's tags and videos, as trendlab investigate counts
+	// them, for saved queries and analysts' own SQL:
+	//   FROM tag_set_videos('omegle', [])        a saved tag set
+	//   FROM tag_set_videos('', ['omegle'])      explicit normalised tags
+	// A saved tag set with include_caption_mentions also takes the videos
+	// whose caption names one of its tags as a word (investigate's test:
+	// (?i)(^|[^\pL\pN_])#?(TAG)($|[^\pL\pN_])). A tag of word characters
+	// is compared with the caption's words, the same test without a regular
+	// expression built per row; any other tag is tested with that
+	// expression, only on captions that contain it.
+	`
+CREATE MACRO tag_set_tags(p_name, p_tags) AS TABLE
+	SELECT unnest(p_tags) AS tag
+	UNION SELECT seed_tag FROM tag_sets WHERE name = p_name
+	UNION SELECT tag FROM tag_set_variants WHERE tag_set = p_name AND status = 'accepted'
+	-- A tag set that does not exist is an error, not an empty result.
+	UNION SELECT error('no tag set named "' || p_name || '": list them with ` + "`trendlab tagset list`" + `')::VARCHAR
+	WHERE p_name <> '' AND NOT EXISTS (SELECT 1 FROM tag_sets WHERE name = p_name);
+
+CREATE MACRO tag_set_videos(p_name, p_tags) AS TABLE
+	WITH set_tags AS (SELECT tag FROM tag_set_tags(p_name, p_tags)),
+	-- One row (word tags, other tags) only when the set includes caption
+	-- mentions; otherwise empty, and the caption branch reads nothing.
+	caption_tags AS (
+		SELECT coalesce(list(tag) FILTER (WHERE regexp_full_match(tag, '[\pL\pN_]+')), []) AS words,
+		       coalesce(list(tag) FILTER (WHERE NOT regexp_full_match(tag, '[\pL\pN_]+')), []) AS others
+		FROM set_tags
+		HAVING (SELECT coalesce(bool_or(include_caption_mentions), false) FROM tag_sets WHERE name = p_name)
+	)
+	SELECT video_id FROM video_tags WHERE tag IN (SELECT tag FROM set_tags)
+	UNION
+	SELECT v.video_id
+	FROM caption_tags c, videos v
+	WHERE list_has_any(regexp_extract_all(lower(v.caption), '[\pL\pN_]+'), c.words)
+	   OR list_bool_or(list_transform(c.others, lambda t:
+	          CASE WHEN contains(lower(v.caption), t)
+	               THEN regexp_matches(v.caption, '(?i)(^|[^\pL\pN_])#?(' || regexp_escape(t) || ')($|[^\pL\pN_])')
+	               ELSE false END));
 `,
 }
 

@@ -8,40 +8,11 @@
 -- param: until date default null "last upload day (UTC), inclusive; default all"
 -- require-one-of: tag_set, tags
 
-WITH set_tags AS (
-    SELECT unnest($tags::VARCHAR[]) AS tag
-    UNION SELECT seed_tag FROM tag_sets WHERE name = $tag_set
-    UNION SELECT tag FROM tag_set_variants WHERE tag_set = $tag_set AND status = 'accepted'
-    -- A tag set that does not exist is an error, not an empty result.
-    UNION SELECT error('no tag set named "' || $tag_set || '": list them with `trendlab tagset list`')::VARCHAR
-    WHERE $tag_set <> '' AND NOT EXISTS (SELECT 1 FROM tag_sets WHERE name = $tag_set)
-),
--- A saved tag set with include_caption_mentions also takes the videos whose
--- caption names one of its tags as a word, as trendlab investigate does
--- (its test: (?i)(^|[^\pL\pN_])#?(TAG)($|[^\pL\pN_])). A tag of word
--- characters is compared with the caption's words, the same test without a
--- regular expression built per row; any other tag is tested with that
--- expression, only on captions that contain it.
--- caption_tags has one row, the set's tags of word characters and the
--- others, only when the tag set includes caption mentions; otherwise it is
--- empty and the caption branch reads nothing.
-caption_tags AS (
-    SELECT coalesce(list(tag) FILTER (WHERE regexp_full_match(tag, '[\pL\pN_]+')), []) AS words,
-           coalesce(list(tag) FILTER (WHERE NOT regexp_full_match(tag, '[\pL\pN_]+')), []) AS others
-    FROM set_tags
-    HAVING (SELECT coalesce(bool_or(include_caption_mentions), false) FROM tag_sets WHERE name = $tag_set)
-),
-set_videos AS (
-    SELECT video_id FROM video_tags WHERE tag IN (SELECT tag FROM set_tags)
-    UNION
-    SELECT v.video_id
-    FROM caption_tags c, videos v
-    WHERE list_has_any(regexp_extract_all(lower(v.caption), '[\pL\pN_]+'), c.words)
-       OR list_bool_or(list_transform(c.others, lambda t:
-              CASE WHEN contains(lower(v.caption), t)
-                   THEN regexp_matches(v.caption, '(?i)(^|[^\pL\pN_])#?(' || regexp_escape(t) || ')($|[^\pL\pN_])')
-                   ELSE false END))
-),
+-- set_tags and set_videos come from the workspace's table macros
+-- tag_set_tags and tag_set_videos (datasets/schema.go), one definition of a
+-- tag set for every query.
+WITH set_tags AS (SELECT tag FROM tag_set_tags($tag_set, $tags::VARCHAR[])),
+set_videos AS (SELECT video_id FROM tag_set_videos($tag_set, $tags::VARCHAR[])),
 frame AS (
     SELECT v.video_id, s.video_id IS NOT NULL AS in_set
     FROM videos v
