@@ -50,12 +50,15 @@ workspace already holds (same SHA-256) is skipped.`,
 				return err
 			}
 			defer ws.Close()
+			var pl *phaseLine
 			if isTerminal(os.Stderr) && !asJSON {
-				pl := newPhaseLine(os.Stderr)
+				pl = newPhaseLine(os.Stderr)
 				req.Progress = importProgress(pl)
-				defer pl.stop()
 			}
 			sum, err := datasets.Import(cmd.Context(), ws, req)
+			if pl != nil {
+				pl.stop() // clear the line before the summary or the error
+			}
 			if err != nil {
 				return err
 			}
