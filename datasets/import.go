@@ -397,6 +397,7 @@ func loadFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[strin
 		if fs.RowsLoaded != read || src.structural > 0 {
 			return false, nil
 		}
+		defer traced(time.Now(), "duplicate and existing id checks of "+f.path)
 		var repeated int64
 		if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT %[1]s FROM %[2]s WHERE import_id = ? GROUP BY 1 HAVING count(*) > 1)`, t.id, t.name), importID).Scan(&repeated); err != nil {
 			return false, err
@@ -483,11 +484,14 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 		return 0, err
 	}
 	const batch = 1000
+	anyEmpty := false // does some raw tag normalise to nothing?
 	for i := 0; i < len(raws); i += batch {
 		part := raws[i:min(i+batch, len(raws))]
 		args := make([]any, 0, 2*len(part))
 		for _, r := range part {
-			args = append(args, r, NormalizeTag(r))
+			norm := NormalizeTag(r)
+			anyEmpty = anyEmpty || norm == ""
+			args = append(args, r, norm)
 		}
 		q := "INSERT INTO tl_tagnorm VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)), ", ")
 		if _, err := execT(ctx, tx, q, args...); err != nil {
@@ -507,6 +511,9 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 		return 0, err
 	}
 	var empty int64
+	if !anyEmpty {
+		return 0, nil // no need to count them over every occurrence
+	}
 	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+occurrences+`) JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag = ''`).Scan(&empty)
 	return empty, err
 }

@@ -546,3 +546,25 @@ func TestTagDaysExact(t *testing.T) {
 		t.Errorf("after RefreshOutcomes tag_days = %s\nwant %s", got, want)
 	}
 }
+
+// TestImportEmptyTags: tokens that normalise to nothing are counted, kept
+// as written in videos.hashtags and left out of video_tags.
+func TestImportEmptyTags(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "v.csv", []byte(videosHeader+
+		"v1,a,2026-06-01T00:00:00Z,,# #ok !!,,,,,,,,\n"+
+		"v2,a,2026-06-01T00:00:00Z,,#ok,,,,,,,,\n"))
+	ws := memWorkspace(t)
+	sum, err := Import(context.Background(), ws, ImportRequest{Videos: []string{p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.EmptyTags != 2 {
+		t.Errorf("EmptyTags = %d, want 2", sum.EmptyTags)
+	}
+	if n := count(t, ws, `SELECT count(*) FROM video_tags`); n != 2 {
+		t.Errorf("video_tags rows = %d, want 2", n)
+	}
+	if n := count(t, ws, `SELECT len(hashtags) FROM videos WHERE video_id = 'v1'`); n != 3 {
+		t.Errorf("videos.hashtags of v1 has %d tokens, want 3", n)
+	}
+}
