@@ -47,7 +47,7 @@ func open(ctx context.Context, tx *sql.Tx, f inputFile, direct bool) (*source, e
 	s := &source{file: f, exprs: map[string]string{}, types: map[string]string{}}
 	readerOpts := fmt.Sprintf(`auto_detect=false, compression=%s, max_line_size=%d, buffer_size=%d,
 		store_rejects=true, rejects_table='tl_rej_errors', rejects_scan='tl_rej_scans'`,
-		quoteLiteral(map[string]string{"none": "none", "gzip": "gzip", "zstd": "zstd"}[f.compression]), maxLineSize, 2*maxLineSize)
+		quoteLiteral(f.compression), maxLineSize, 2*maxLineSize)
 	var err error
 	switch f.format {
 	case "csv":

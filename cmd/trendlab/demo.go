@@ -78,22 +78,11 @@ func runDemo(ctx context.Context, a *app, out io.Writer, dir string, videos int,
 	}
 	defer ws.Close()
 	req := datasets.ImportRequest{Videos: []string{m.Files.Videos}, Events: []string{m.Files.Events}}
-	if isTerminal(os.Stderr) {
-		pl := newPhaseLine(os.Stderr)
-		req.Progress = importProgress(pl)
-		sum, err := datasets.Import(ctx, ws, req)
-		pl.stop()
-		if err != nil {
-			return err
-		}
-		printImportSummary(out, ws.Path, sum)
-	} else {
-		sum, err := datasets.Import(ctx, ws, req)
-		if err != nil {
-			return err
-		}
-		printImportSummary(out, ws.Path, sum)
+	sum, err := importShowingProgress(ctx, ws, req, isTerminal(os.Stderr))
+	if err != nil {
+		return err
 	}
+	printImportSummary(out, ws.Path, sum)
 
 	step(3, "investigating #omegle (tag set saved as \"omegle\")")
 	inv, err := analysis.Investigate(ctx, ws, analysis.Request{Tag: "omegle", SaveAs: "omegle", Seed: 1})

@@ -50,15 +50,7 @@ workspace already holds (same SHA-256) is skipped.`,
 				return err
 			}
 			defer ws.Close()
-			var pl *phaseLine
-			if isTerminal(os.Stderr) && !asJSON {
-				pl = newPhaseLine(os.Stderr)
-				req.Progress = importProgress(pl)
-			}
-			sum, err := datasets.Import(cmd.Context(), ws, req)
-			if pl != nil {
-				pl.stop() // clear the line before the summary or the error
-			}
+			sum, err := importShowingProgress(cmd.Context(), ws, req, isTerminal(os.Stderr) && !asJSON)
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/trendlab/trendlab/datasets"
 )
 
 // Exit codes, stable for scripts.
@@ -49,7 +51,7 @@ func exitCode(ctx context.Context, err error) int {
 	switch {
 	case errors.As(err, &usage) || isCobraUsage(err):
 		return exitUsage
-	case errors.Is(err, errLockedSentinel()):
+	case errors.Is(err, datasets.ErrLocked):
 		return exitLocked
 	case ctx.Err() != nil || errors.Is(err, context.Canceled):
 		return exitCanceled

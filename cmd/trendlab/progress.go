@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -67,6 +68,20 @@ func (p *phaseLine) stop() {
 	close(p.done)
 	p.wg.Wait()
 	fmt.Fprint(p.w, "\r\033[K")
+}
+
+// importShowingProgress runs the import, drawing its progress on stderr when
+// show is set, and clears the line before returning so that the summary or
+// the error starts on a clean line.
+func importShowingProgress(ctx context.Context, ws *datasets.Workspace, req datasets.ImportRequest, show bool) (*datasets.ImportSummary, error) {
+	if !show {
+		return datasets.Import(ctx, ws, req)
+	}
+	pl := newPhaseLine(os.Stderr)
+	req.Progress = importProgress(pl)
+	sum, err := datasets.Import(ctx, ws, req)
+	pl.stop()
+	return sum, err
 }
 
 // importProgress adapts datasets.Progress to a phase line.

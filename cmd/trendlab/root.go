@@ -66,5 +66,3 @@ func (a *app) open(ctx context.Context, forceRead bool) (*datasets.Workspace, er
 		MemoryLimit: a.memoryLimit,
 	})
 }
-
-func errLockedSentinel() error { return datasets.ErrLocked }
