@@ -18,12 +18,10 @@
 // ScanSpikes looks the other way round: across every tag with enough
 // videos, which one's daily violation rate rose, and on which day.
 //
-// The costliest aggregate is the number of distinct videos per related
-// tag: video_tags may repeat a (video_id, tag) pair (a video that writes
-// #Omegle and #omegle), so videos are counted with count(DISTINCT). An
-// importer that stores one row per video and normalised tag can say so
-// with the trendlab_meta key video_tags_unique = 'true'; rows are then
-// counted instead, about ten times faster.
+// The costliest aggregate would be the number of distinct videos per tag
+// (video_tags may repeat a (video_id, tag) pair: a video that writes
+// #Omegle and #omegle). The import keeps it per tag and day in tag_days, so
+// related tags and the spike scan sum that table instead.
 //
 // Variants of a seed tag are found among the tags that occur in the data and
 // scored by how they resemble the seed (variants.go): case and width folding,

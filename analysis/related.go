@@ -138,12 +138,3 @@ GROUP BY tag`
 	return nil
 }
 
-// videoTagsUnique reports whether the workspace declares video_tags to hold
-// at most one row per (video_id, tag): trendlab_meta key
-// "video_tags_unique" with value "true", written by an importer that
-// deduplicates. Without the declaration distinct videos are counted.
-func videoTagsUnique(ctx context.Context, q sqlConn) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM trendlab_meta WHERE key = 'video_tags_unique' AND value = 'true'`).Scan(&n)
-	return n > 0, err
-}

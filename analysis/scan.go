@@ -100,12 +100,6 @@ func ScanSpikes(ctx context.Context, ws *datasets.Workspace, req ScanRequest) (*
 	if err := r.period(ctx); err != nil {
 		return nil, fmt.Errorf("scan: %w", err)
 	}
-	videos := "count(DISTINCT t.video_id)"
-	if unique, err := videoTagsUnique(ctx, conn); err != nil {
-		return nil, err
-	} else if unique {
-		videos = "count(*)"
-	}
 	// Tags with at least MinVideos rows: a superset of those with as many
 	// videos, and cheap to find; the exact count per day follows.
 	defer conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.tl_scantags`)
@@ -114,12 +108,12 @@ CREATE OR REPLACE TEMP TABLE tl_scantags AS
 SELECT tag FROM video_tags GROUP BY tag HAVING count(*) >= ?`, req.MinVideos); err != nil {
 		return nil, fmt.Errorf("scan: collecting tags: %w", err)
 	}
-	// Videos per tag and day.
+	// Videos per tag and day, kept exact by the import in tag_days.
 	vol := map[string][]int64{}
 	rows, err := conn.QueryContext(ctx, `
-SELECT t.tag, CAST(v.created_at AS DATE) AS day, `+videos+`
-FROM video_tags t JOIN videos v ON t.video_id = v.video_id
-WHERE t.tag IN (SELECT tag FROM tl_scantags) AND v.created_at >= ? AND v.created_at < ?
+SELECT tag, day, sum(videos)::BIGINT
+FROM tag_days
+WHERE tag IN (SELECT tag FROM tl_scantags) AND day >= CAST(? AS DATE) AND day < CAST(? AS DATE)
 GROUP BY ALL`, r.lo, r.hi)
 	if err != nil {
 		return nil, fmt.Errorf("scan: counting videos: %w", err)
@@ -153,7 +147,7 @@ GROUP BY ALL`, r.lo, r.hi)
 		}
 	}
 	rows, err = conn.QueryContext(ctx, `
-SELECT t.tag, o.policy, CAST(o.created_at AS DATE) AS day, `+videos+`
+SELECT t.tag, o.policy, CAST(o.created_at AS DATE) AS day, count(DISTINCT t.video_id)
 FROM video_tags t JOIN video_outcomes o ON o.video_id = t.video_id
 WHERE o.violating AND o.created_at >= ? AND o.created_at < ?`+filter+`
   AND t.tag IN (SELECT tag FROM tl_scantags)
