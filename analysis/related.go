@@ -137,4 +137,3 @@ GROUP BY tag`
 	rel.Tags = tags
 	return nil
 }
-
