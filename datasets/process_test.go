@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
@@ -37,12 +36,14 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		dir := os.Getenv("TRENDLAB_TEST_DATA")
+		stopAt := os.Getenv("TRENDLAB_TEST_STOP_AT") // "phase" or "phase index"
 		_, err = datasets.Import(context.Background(), ws, datasets.ImportRequest{
 			Videos: []string{filepath.Join(dir, "videos.csv")},
 			Events: []string{filepath.Join(dir, "moderation_events.csv")},
 			Progress: func(p datasets.Progress) {
-				if p.Phase == "tags" {
-					fmt.Println("loaded") // the videos are in the transaction now
+				if stopAt == p.Phase || stopAt == fmt.Sprint(p.Phase, " ", p.Index) {
+					fmt.Println("stopped")
+					bufio.NewReader(os.Stdin).ReadString('\n') // until killed
 				}
 			},
 		})
@@ -89,35 +90,85 @@ func TestWorkspaceLockedByAnotherProcess(t *testing.T) {
 }
 
 // TestImportKilledHalfWay: a process killed in the middle of an import leaves
-// a workspace that opens and holds none of it.
+// a workspace that opens and holds none of it, whether it was killed while
+// loading the files (the first transaction) or after their commit, while
+// deriving tables (the second), and whether the next open is read-only.
 func TestImportKilledHalfWay(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := synth.Generate(context.Background(), synth.Config{Videos: 60000, Seed: 3, Format: "csv", Dir: dir}); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "ws.duckdb")
-	cmd, out := child(t, "import", path, "TRENDLAB_TEST_DATA="+dir)
-	line, err := out.ReadString('\n')
-	if strings.TrimSpace(line) != "loaded" {
-		t.Fatalf("child said %q, %v (the import finished before it could be killed?)", line, err)
+	for _, tc := range []struct {
+		stopAt    string
+		readOnly  bool
+		discarded int // files the next open removes
+	}{
+		{"loading 2", false, 0}, // the videos are in the uncommitted transaction
+		{"tags", false, 2},      // both files are committed, nothing derived yet
+		{"outcomes", true, 2},
+	} {
+		t.Run(tc.stopAt, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "ws.duckdb")
+			cmd, out := child(t, "import", path, "TRENDLAB_TEST_DATA="+dir, "TRENDLAB_TEST_STOP_AT="+tc.stopAt)
+			line, err := out.ReadString('\n')
+			if strings.TrimSpace(line) != "stopped" {
+				t.Fatalf("child said %q, %v", line, err)
+			}
+			if err := cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			cmd.Wait()
+			ws, err := datasets.Open(context.Background(), path, datasets.Options{ReadOnly: tc.readOnly})
+			if err != nil {
+				t.Fatalf("workspace does not open after a killed import: %v", err)
+			}
+			defer ws.Close()
+			if len(ws.Discarded) != tc.discarded {
+				t.Errorf("Discarded = %q, want %d files", ws.Discarded, tc.discarded)
+			}
+			assertEmpty(t, ws)
+		})
 	}
-	if err := cmd.Process.Kill(); err != nil {
+}
+
+// TestImportCancelledAfterFilesCommit: cancelled between its two commits, an
+// import takes back what it had committed.
+func TestImportCancelledAfterFilesCommit(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := synth.Generate(context.Background(), synth.Config{Videos: 2000, Seed: 4, Format: "csv", Dir: dir}); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Wait()
-	time.Sleep(100 * time.Millisecond)
-	ws, err := datasets.Open(context.Background(), path, datasets.Options{})
+	ws, err := datasets.Open(context.Background(), filepath.Join(t.TempDir(), "ws.duckdb"), datasets.Options{})
 	if err != nil {
-		t.Fatalf("workspace does not open after a killed import: %v", err)
+		t.Fatal(err)
 	}
 	defer ws.Close()
-	for _, table := range []string{"videos", "moderation_events", "video_tags", "imports", "rejects", "video_outcomes"} {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err = datasets.Import(ctx, ws, datasets.ImportRequest{
+		Videos: []string{filepath.Join(dir, "videos.csv")},
+		Events: []string{filepath.Join(dir, "moderation_events.csv")},
+		Progress: func(p datasets.Progress) {
+			if p.Phase == "outcomes" {
+				cancel()
+			}
+		},
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	assertEmpty(t, ws)
+}
+
+func assertEmpty(t *testing.T, ws *datasets.Workspace) {
+	t.Helper()
+	for _, table := range []string{"videos", "moderation_events", "video_tags", "tag_days", "imports", "unfinished_imports", "rejects", "video_outcomes"} {
 		var n int64
 		if err := ws.DB.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != 0 {
-			t.Errorf("%s holds %d rows of the killed import", table, n)
+			t.Errorf("%s holds %d rows of the stopped import", table, n)
 		}
 	}
 }

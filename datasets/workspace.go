@@ -37,14 +37,19 @@ type Options struct {
 	MemoryLimit string
 	// Threads caps DuckDB's worker threads; 0 keeps DuckDB's default.
 	Threads int
+
+	recovered bool // set when reopening after removing an unfinished import
 }
 
 // Workspace is an open workspace file. DB is safe for concurrent use; every
 // connection in its pool has TimeZone set to UTC.
 type Workspace struct {
-	DB        *sql.DB
-	Path      string
-	ReadOnly  bool
+	DB       *sql.DB
+	Path     string
+	ReadOnly bool
+	// Discarded lists the files of imports that had stopped half way, which
+	// Open removed (see Import).
+	Discarded []string
 	connector *duckdb.Connector
 }
 
@@ -99,11 +104,37 @@ func Open(ctx context.Context, path string, opts Options) (*Workspace, error) {
 			db.Close()
 			return nil, fmt.Errorf("workspace %s has schema version %d, this trendlab reads %d: run `trendlab migrate` on it first", abs, v, SchemaVersion)
 		}
-		return ws, nil
+		var unfinished int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM unfinished_imports`).Scan(&unfinished); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if unfinished == 0 || opts.recovered {
+			return ws, nil
+		}
+		// An import stopped half way: open for writing once to remove it.
+		db.Close()
+		rw := opts
+		rw.ReadOnly = false
+		w, err := Open(ctx, path, rw)
+		if err != nil {
+			return nil, err
+		}
+		w.Close()
+		opts.recovered = true
+		ws, err = Open(ctx, path, opts)
+		if ws != nil {
+			ws.Discarded = w.Discarded
+		}
+		return ws, err
 	}
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("workspace %s: %w", abs, err)
+	}
+	if ws.Discarded, err = DiscardUnfinished(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("workspace %s: removing an import that stopped half way: %w", abs, err)
 	}
 	return ws, nil
 }

@@ -20,7 +20,7 @@ func TestWorkspaceSchemaAndModes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var v string
-	if err := ws.DB.QueryRow(`SELECT value FROM trendlab_meta WHERE key = 'schema_version'`).Scan(&v); err != nil || v != "5" {
+	if err := ws.DB.QueryRow(`SELECT value FROM trendlab_meta WHERE key = 'schema_version'`).Scan(&v); err != nil || v != "6" {
 		t.Fatalf("schema_version = %q, %v", v, err)
 	}
 	var tz string

@@ -17,9 +17,10 @@ func TestCatalogScreen(t *testing.T) {
 	waitFor(t, tm, "videos", "moderation_events")
 	// relations are listed tables first (alphabetically), then views:
 	// imports labels moderation_events rejects sample_members samples
-	// tag_set_variants tag_sets trendlab_meta video_outcomes video_tags videos
-	send(tm, "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "enter") // videos
-	send(tm, "j", "j", "j", "j", "j", "enter")                                    // region
+	// tag_days tag_set_variants tag_sets trendlab_meta unfinished_imports
+	// video_outcomes video_tags videos
+	send(tm, "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "enter") // videos
+	send(tm, "j", "j", "j", "j", "j", "enter")                                         // region
 	waitModel(t, tm, m, func(m *Model) bool { return m.catalog.summary != nil })
 	fm := quit(t, tm)
 	if fm.screen != screenCatalog || fm.catalog.summary == nil {
@@ -39,8 +40,8 @@ func TestCatalogDrillDown(t *testing.T) {
 	ws := testWorkspace(t)
 	m, tm := newTestModel(t, testConfig(t, ws))
 	waitFor(t, tm, "videos")
-	send(tm, "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "enter") // videos
-	send(tm, "j", "j", "j", "j", "j", "enter")                                    // region: US 2, BR 1, NULL 1
+	send(tm, "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "enter") // videos
+	send(tm, "j", "j", "j", "j", "j", "enter")                                         // region: US 2, BR 1, NULL 1
 	waitModel(t, tm, m, func(m *Model) bool { return m.catalog.summary != nil })
 	send(tm, "enter") // rows where region = US
 	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) && m.grid.rs.Total == 2 })

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
 )
 
@@ -103,4 +104,31 @@ func TestCLI(t *testing.T) {
 			golden(t, "cli_"+st.name, scrub("$ trendlab "+strings.Join(st.args, " ")+"\n"+stdout+"--- stderr\n"+stderr, dir))
 		})
 	}
+}
+
+// TestCLIUnfinishedImport: the first command on a workspace whose import
+// stopped between its two commits removes that import and says so.
+func TestCLIUnfinishedImport(t *testing.T) {
+	dir := t.TempDir()
+	ws := filepath.Join(dir, "ws.duckdb")
+	videos := filepath.Join(dir, "videos.csv")
+	os.WriteFile(videos, []byte("video_id,author_id,created_at,hashtags\nv1,a,2026-06-01T00:00:00Z,#x\n"), 0o644)
+	if code, _, stderr := cli(t, "-w", ws, "import", "--videos", videos); code != exitOK {
+		t.Fatal(stderr)
+	}
+	w, err := datasets.Open(context.Background(), ws, datasets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a process killed between the commits leaves behind.
+	if _, err := w.DB.Exec(`INSERT INTO unfinished_imports SELECT import_id FROM imports`); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	args := []string{"-w", ws, "sql", "SELECT count(*) AS videos FROM videos"}
+	code, stdout, stderr := cli(t, args...)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden(t, "cli_unfinished_import", scrub("$ trendlab "+strings.Join(args, " ")+"\n"+stdout+"--- stderr\n"+stderr, dir))
 }

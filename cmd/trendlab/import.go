@@ -28,8 +28,10 @@ as CSV, JSON Lines or Parquet, optionally gzip- or zstd-compressed, given as
 files or quoted globs. Rows are validated by the data contract; a row that
 fails is kept in the rejects table with its file, line, column and reason,
 and counted in the summary (--strict fails the import instead). The import is
-one transaction: interrupted, it leaves the workspace as it was. A file the
-workspace already holds (same SHA-256) is skipped.`,
+all or nothing: interrupted or killed, it leaves the workspace as it was (if
+it stopped after committing the files but before the tables derived from
+them, the next trendlab command on the workspace removes what it loaded).
+A file the workspace already holds (same SHA-256) is skipped.`,
 		Example: `  trendlab import --videos videos.csv.gz --events 'events/*.parquet'
   trendlab import --videos export.jsonl --mapping platform.yaml --strict
   trendlab sql "SELECT line, column_name, reason FROM rejects LIMIT 20"`,

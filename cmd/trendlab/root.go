@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +17,7 @@ type app struct {
 	workspace   string
 	readOnly    bool
 	memoryLimit string
+	stderr      io.Writer // the root command's, for notices
 }
 
 // commands lists the constructors of the subcommands; each command's file
@@ -21,7 +25,7 @@ type app struct {
 var commands []func(*app) *cobra.Command
 
 func newRootCmd() *cobra.Command {
-	a := &app{}
+	a := &app{stderr: os.Stderr}
 	root := &cobra.Command{
 		Use:   "trendlab",
 		Short: "Investigate hashtag trends in a platform's content and moderation exports",
@@ -43,6 +47,7 @@ Start with:  trendlab demo`,
 		}
 		return runTUI(cmd.Context(), a)
 	}
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.stderr = cmd.ErrOrStderr() }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	def := os.Getenv("TRENDLAB_WORKSPACE")
@@ -60,9 +65,15 @@ Start with:  trendlab demo`,
 
 // open opens the workspace as the global flags say; forceRead opens it
 // read-only whatever --read-only says (for commands that only read).
+// It says on stderr when it removed an import that had stopped half way.
 func (a *app) open(ctx context.Context, forceRead bool) (*datasets.Workspace, error) {
-	return datasets.Open(ctx, a.workspace, datasets.Options{
+	ws, err := datasets.Open(ctx, a.workspace, datasets.Options{
 		ReadOnly:    a.readOnly || forceRead,
 		MemoryLimit: a.memoryLimit,
 	})
+	if err == nil && len(ws.Discarded) > 0 {
+		fmt.Fprintf(a.stderr, "trendlab: removed an import that stopped before it finished (%s); nothing of it is in the workspace: import those files again\n",
+			strings.Join(ws.Discarded, ", "))
+	}
+	return ws, err
 }
