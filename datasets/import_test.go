@@ -101,6 +101,9 @@ func TestImportRowRejects(t *testing.T) {
 			[]reject{{Line: 2, Column: "view_count", Reason: "view_count: -1 is negative"}}},
 		{"non-numeric count", "v1,a,2026-06-01T00:00:00Z,,,,,,,lots,,,\n", 0,
 			[]reject{{Line: 2, Column: "like_count", Reason: "like_count: lots is not a whole number"}}},
+		{"fractional count", "v1,a,2026-06-01T00:00:00Z,,,,,,,,5.5,,\n", 0,
+			[]reject{{Line: 2, Column: "share_count", Reason: "share_count: 5.5 is not a whole number"}}},
+		{"whole counts in other spellings load", "v1,a,2026-06-01T00:00:00Z,,,,,, 7 ,+3,5.0,1e3,\n", 1, nil},
 		{"negative duration", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,-2.5\n", 0,
 			[]reject{{Line: 2, Column: "duration_s", Reason: "duration_s: -2.5 is not a finite number >= 0"}}},
 		{"unknown enum", "v1,a,2026-06-01T00:00:00Z,,,,,teen,,,,,\n", 0,
@@ -566,5 +569,42 @@ func TestImportEmptyTags(t *testing.T) {
 	}
 	if n := count(t, ws, `SELECT len(hashtags) FROM videos WHERE video_id = 'v1'`); n != 3 {
 		t.Errorf("videos.hashtags of v1 has %d tokens, want 3", n)
+	}
+}
+
+// TestDirectAndStagedReadsAgree: a CSV file loads the same values whether it
+// streams straight into the table (the fast path) or, because some other row
+// is bad, is staged with line numbers and loaded again.
+func TestDirectAndStagedReadsAgree(t *testing.T) {
+	good := "v1,a,2026-06-01 10:00:00,,,,,,7,,,,2.5\n" +
+		"v2,a,2026-06-01T12:00:00.123456+02:00,,,,,,,,,,.5\n" +
+		"v3,a,2026-06-01,,,,,,,,,,1e2\n" +
+		"v4,a,2026-06-01T00:00:00Z,,,,,,,,,,0\n" +
+		"v5,a,2026-06-01T23:59:59.5-05:30,,,,,,,,,,\n"
+	load := func(content string) (string, int64) {
+		dir := t.TempDir()
+		ws := memWorkspace(t)
+		sum, err := Import(context.Background(), ws, ImportRequest{Videos: []string{writeFile(t, dir, "v.csv", []byte(videosHeader+content))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if err := ws.DB.QueryRow(`SELECT string_agg(concat_ws('|', video_id, created_at, duration_s, view_count, source_line IS NULL), '; ' ORDER BY video_id)
+			FROM videos`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got, sum.Rejected
+	}
+	direct, rejected := load(good)
+	if rejected != 0 {
+		t.Fatalf("%d rows rejected", rejected)
+	}
+	staged, rejected := load(good + "v6,a,not-a-time,,,,,,,,,,\n")
+	if rejected != 1 {
+		t.Fatalf("%d rows rejected, want 1", rejected)
+	}
+	// The staged path knows each row's line; otherwise the values agree.
+	if strings.ReplaceAll(direct, "|true", "|false") != staged || strings.Contains(direct, "|false") {
+		t.Errorf("direct read:\n%s\nstaged read:\n%s", direct, staged)
 	}
 }

@@ -139,8 +139,14 @@ func typedValue(c column, raw, typ string, cm ColumnMapping, p *plan, fromJSON b
 	case kCount:
 		v = raw
 		if !isInteger(typ) {
+			// TRY_CAST to BIGINT rounds 5.5 to 6: a value with a fraction
+			// is rejected by comparing it with the number as a DOUBLE.
 			v = fmt.Sprintf("TRY_CAST(%s AS BIGINT)", text)
-			bad(v, "a whole number")
+			p.checks = append(p.checks, check{
+				cond:    fmt.Sprintf("%s IS NOT NULL AND (%s IS NULL OR TRY_CAST(%s AS DOUBLE) <> %s)", raw, v, text, v),
+				column:  c.name,
+				message: fmt.Sprintf("'%s: ' || %s || ' is not a whole number'", c.name, shown),
+			})
 		}
 		p.checks = append(p.checks, check{cond: v + " < 0", column: c.name, message: fmt.Sprintf("'%s: ' || %s || ' is negative'", c.name, shown)})
 	case kFloat:
@@ -157,8 +163,12 @@ func typedValue(c column, raw, typ string, cm ColumnMapping, p *plan, fromJSON b
 		}
 	}
 	if c.required {
+		missing := fmt.Sprintf("%s IS NULL OR trim(%s) = ''", raw, text)
+		if typ != "VARCHAR" {
+			missing = raw + " IS NULL" // a typed value is never blank text
+		}
 		p.checks = append(p.checks, check{
-			cond:    fmt.Sprintf("%s IS NULL OR trim(%s) = ''", raw, text),
+			cond:    missing,
 			column:  c.name,
 			message: fmt.Sprintf("'%s: missing (required)'", c.name),
 		})
