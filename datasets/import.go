@@ -508,6 +508,41 @@ func loadFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[strin
 	return true, nil
 }
 
+// addTagDays counts, per normalised tag and day of creation, the videos of
+// one import that carry the tag, from tl_tagnorm. A video counts once
+// however many spellings of a tag it has, so each video's list of tags is
+// made distinct, as a list: a raw tag is cast to an ENUM type of the
+// import's raw tags, whose code indexes a list of normalised-tag ids. At
+// 10M videos that takes half the time of counting distinct videos over
+// every (video, tag) pair.
+func addTagDays(ctx context.Context, tx *sql.Tx, importID int64, list string) error {
+	for _, q := range []string{
+		`DROP TABLE IF EXISTS tl_tagids`,
+		// Id 0 stands for a tag that normalises to nothing; it joins no tag.
+		`CREATE TEMP TABLE tl_tagids AS SELECT tag_raw, tag,
+			CASE WHEN tag <> '' THEN dense_rank() OVER (ORDER BY tag) ELSE 0 END AS tag_id FROM tl_tagnorm`,
+		`DROP TYPE IF EXISTS tl_raw_tag`,
+		`CREATE TYPE tl_raw_tag AS ENUM (SELECT tag_raw FROM tl_tagids)`,
+		`SET VARIABLE tl_tag_ids = (SELECT list(tag_id ORDER BY enum_code(CAST(tag_raw AS tl_raw_tag))) FROM tl_tagids)`,
+		fmt.Sprintf(`INSERT INTO tag_days
+			SELECT %[1]d, n.tag, g.day, g.videos FROM (
+				SELECT day, tag_id, count(*) AS videos FROM (
+					SELECT CAST(created_at AS DATE) AS day,
+						unnest(list_distinct(list_transform(CAST(%[2]s AS tl_raw_tag[]),
+							x -> getvariable('tl_tag_ids')[enum_code(x) + 1]))) AS tag_id
+					FROM videos WHERE import_id = %[1]d)
+				GROUP BY ALL) g
+			JOIN (SELECT DISTINCT tag_id, tag FROM tl_tagids WHERE tag_id > 0) n USING (tag_id)`, importID, list),
+		`DROP TYPE tl_raw_tag`,
+		`RESET VARIABLE tl_tag_ids`,
+	} {
+		if _, err := execT(ctx, tx, q); err != nil {
+			return fmt.Errorf("counting videos per tag and day: %w", err)
+		}
+	}
+	return nil
+}
+
 // planUses reports whether source column name feeds a canonical column.
 func planUses(t table, m map[string]ColumnMapping, name string) bool {
 	for _, c := range t.columns {
@@ -542,7 +577,7 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 	}
 	// Only the distinct raw tags come into Go, to be normalised.
 	defer traced(time.Now(), "hashtags of import (all steps)")
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT tag_raw FROM (`+occurrences+`)`)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT tag_raw FROM (`+occurrences+`) WHERE tag_raw IS NOT NULL`)
 	if err != nil {
 		return 0, err
 	}
@@ -574,12 +609,10 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 			return 0, err
 		}
 	}
-	// count(DISTINCT) per group: DuckDB runs it several times faster than
-	// a DISTINCT over every (video, tag, day) occurrence.
-	if _, err := execT(ctx, tx, `INSERT INTO tag_days
-		SELECT ?, n.tag, CAST(t.created_at AS DATE), count(DISTINCT t.video_id)
-		FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> ''
-		GROUP BY ALL`, importID); err != nil {
+	if len(raws) == 0 {
+		return 0, nil
+	}
+	if err := addTagDays(ctx, tx, importID, list); err != nil {
 		return 0, err
 	}
 	if _, err := execT(ctx, tx, `INSERT INTO video_tags

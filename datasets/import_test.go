@@ -527,17 +527,21 @@ func TestImportProgressFractions(t *testing.T) {
 // counts per tag and day, as RefreshOutcomes recomputes them.
 func TestTagDaysExact(t *testing.T) {
 	p := writeFile(t, t.TempDir(), "v.csv", []byte(videosHeader+
-		"v1,a,2026-06-01T10:00:00Z,,#Omegle #fun #omegle,,,,,,,,\n"+
+		"v1,a,2026-06-01T10:00:00Z,,#Omegle #fun #omegle # #ＯＭＥＧＬＥ!,,,,,,,,\n"+
 		"v2,a,2026-06-01T23:00:00Z,,#fun,,,,,,,,\n"+
 		"v3,a,2026-06-02T01:00:00Z,,#fun #x,,,,,,,,\n"))
+	// A second import whose tags come from the captions.
+	c := writeFile(t, t.TempDir(), "c.csv", []byte("video_id,author_id,created_at,caption\n"+
+		"c1,a,2026-06-02T05:00:00Z,hi #Fun and #fun! #x\n"))
 	ws := memWorkspace(t)
-	if _, err := Import(context.Background(), ws, ImportRequest{Videos: []string{p}}); err != nil {
+	if _, err := Import(context.Background(), ws, ImportRequest{Videos: []string{p, c}}); err != nil {
 		t.Fatal(err)
 	}
-	const q = `SELECT string_agg(tag || ' ' || day || ' ' || videos, ', ' ORDER BY tag, day) FROM tag_days`
+	const q = `SELECT string_agg(tag || ' ' || day || ' ' || videos, ', ' ORDER BY tag, day) FROM
+		(SELECT tag, day, sum(videos) AS videos FROM tag_days GROUP BY ALL)`
 	var got string
 	ws.DB.QueryRow(q).Scan(&got)
-	want := "fun 2026-06-01 2, fun 2026-06-02 1, omegle 2026-06-01 1, x 2026-06-02 1"
+	want := "fun 2026-06-01 2, fun 2026-06-02 2, omegle 2026-06-01 1, x 2026-06-02 2"
 	if got != want {
 		t.Errorf("tag_days = %s\nwant %s", got, want)
 	}
