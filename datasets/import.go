@@ -616,9 +616,19 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 	if err := addTagDays(ctx, tx, importID, list); err != nil {
 		return 0, err
 	}
-	if _, err := execT(ctx, tx, `INSERT INTO video_tags
+	// Compressing the video ids of video_tags with FSST takes 1.4 of the
+	// 7.5 s it takes to write 24M rows; without it they are stored as a
+	// dictionary, in 60% more space (70 MB at 10M videos).
+	if _, err := execT(ctx, tx, `SET disabled_compression_methods = 'fsst'`); err != nil {
+		return 0, err
+	}
+	_, err = execT(ctx, tx, `INSERT INTO video_tags
 		SELECT t.video_id, t.position, t.tag_raw, n.tag, ?
-		FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> ''`, fromCaption); err != nil {
+		FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> ''`, fromCaption)
+	if _, rerr := execT(ctx, tx, `RESET disabled_compression_methods`); err == nil {
+		err = rerr
+	}
+	if err != nil {
 		return 0, err
 	}
 	var empty int64
