@@ -208,8 +208,9 @@ func TestImportTextRoundTrip(t *testing.T) {
 		"nul\x00byte",
 		strings.Repeat("long caption ", 80000), // about 1 MB
 		"emoji 🔥🧪",
+		"a tag with a quote and a NUL",
 	}
-	tags := []string{"#<b>bold</b>", "#🔥", "#\u202eltr", "#a\u200bb", "#" + strings.Repeat("x", 10000), "#Ｏmegle", "#e\u0301"}
+	tags := []string{"#<b>bold</b>", "#🔥", "#\u202eltr", "#a\u200bb", "#" + strings.Repeat("x", 10000), "#Ｏmegle", "#e\u0301", "#it's\x00nul"}
 	var b strings.Builder
 	b.WriteString("\ufeff") // a UTF-8 byte order mark before the header
 	b.WriteString("video_id,author_id,created_at,caption,hashtags\n")
