@@ -215,7 +215,7 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 	if err := deriveTables(ctx, ws, sum, videoImports, captionTags, progress); err != nil {
 		// Cancelled or failed: take back what the first transaction
 		// committed, even though ctx may be done.
-		if _, derr := DiscardUnfinished(context.WithoutCancel(ctx), ws.DB); derr != nil {
+		if _, derr := discardUnfinished(context.WithoutCancel(ctx), ws.DB); derr != nil {
 			return nil, fmt.Errorf("%w; removing the files it had loaded failed too (%v): the next trendlab command on this workspace removes them", err, derr)
 		}
 		return nil, err
@@ -262,11 +262,11 @@ func deriveTables(ctx context.Context, ws *Workspace, sum *ImportSummary, videoI
 	return nil
 }
 
-// DiscardUnfinished removes, in one transaction, what imports that stopped
+// discardUnfinished removes, in one transaction, what imports that stopped
 // between their two commits had loaded, and returns their files. Only the
 // first transaction's tables hold their rows: the derived tables are
 // written in the second, which never committed.
-func DiscardUnfinished(ctx context.Context, db *sql.DB) ([]string, error) {
+func discardUnfinished(ctx context.Context, db *sql.DB) ([]string, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err

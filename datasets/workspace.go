@@ -132,7 +132,7 @@ func Open(ctx context.Context, path string, opts Options) (*Workspace, error) {
 		db.Close()
 		return nil, fmt.Errorf("workspace %s: %w", abs, err)
 	}
-	if ws.Discarded, err = DiscardUnfinished(ctx, db); err != nil {
+	if ws.Discarded, err = discardUnfinished(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("workspace %s: removing an import that stopped half way: %w", abs, err)
 	}

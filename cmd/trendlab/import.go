@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -57,9 +56,7 @@ A file the workspace already holds (same SHA-256) is skipped.`,
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(sum)
+				return writeJSON(cmd.OutOrStdout(), sum)
 			}
 			printImportSummary(cmd.OutOrStdout(), ws.Path, sum)
 			return nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -91,9 +90,7 @@ the whole result as one JSON document (fields described in the README).`,
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(inv)
+				return writeJSON(out, inv)
 			}
 			if err := analysis.WriteText(out, inv); err != nil {
 				return err
@@ -159,9 +156,7 @@ func runSpikeScan(cmd *cobra.Command, a *app, req analysis.Request, since, until
 	}
 	out := cmd.OutOrStdout()
 	if asJSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return writeJSON(out, res)
 	}
 	fmt.Fprintf(out, "Spike scan, videos created %s to %s: %d (tag, policy) series scanned\n%s\n\n",
 		res.Period.Since, res.Period.Until, res.Series, res.Method)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -76,4 +77,11 @@ func (a *app) open(ctx context.Context, forceRead bool) (*datasets.Workspace, er
 			strings.Join(ws.Discarded, ", "))
 	}
 	return ws, err
+}
+
+// writeJSON prints v as indented JSON, the form of every --json output.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -438,16 +438,12 @@ func newSampleShowCmd(a *app) *cobra.Command {
 			if err := sampleCheckConf(conf); err != nil {
 				return err
 			}
-			ws, err := a.open(cmd.Context(), true)
+			ws, s, err := a.openSample(cmd.Context(), args[0], true)
 			if err != nil {
 				return err
 			}
 			defer ws.Close()
 			ctx := cmd.Context()
-			s, err := analysis.SampleByName(ctx, ws, args[0])
-			if err != nil {
-				return err
-			}
 			p, err := analysis.SampleProgress(ctx, ws, s.ID, "")
 			if err != nil {
 				return err
@@ -458,7 +454,7 @@ func newSampleShowCmd(a *app) *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				return sampleWriteJSON(out, map[string]any{"sample": sampleJSON(s), "progress": p, "estimates": est})
+				return writeJSON(out, map[string]any{"sample": sampleJSON(s), "progress": p, "estimates": est})
 			}
 			fmt.Fprintf(out, "Sample %q (id %d), created %s by %s\n", sampleLine(s.Name), s.ID, s.CreatedAt.Format(time.RFC3339), sampleLine(s.CreatedBy))
 			fmt.Fprintf(out, "Frame:   %s (%d videos when drawn)\n", describeSampleFrame(s.Definition.Frame), s.FrameSize)
@@ -495,12 +491,6 @@ func newSampleShowCmd(a *app) *cobra.Command {
 func sampleJSON(s *analysis.Sample) map[string]any {
 	return map[string]any{"id": s.ID, "name": s.Name, "definition": s.Definition, "seed": s.Seed,
 		"size": s.Size, "frame_size": s.FrameSize, "created_at": s.CreatedAt, "created_by": s.CreatedBy}
-}
-
-func sampleWriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func samplePct(f float64) string {
@@ -557,15 +547,11 @@ history; --reason says why it changed.`,
 			if strings.TrimSpace(reviewer) == "" {
 				return usagef("no reviewer name: pass --reviewer or set $USER")
 			}
-			ws, err := a.open(cmd.Context(), false)
+			ws, s, err := a.openSample(cmd.Context(), args[0], false)
 			if err != nil {
 				return err
 			}
 			defer ws.Close()
-			s, err := analysis.SampleByName(cmd.Context(), ws, args[0])
-			if err != nil {
-				return err
-			}
 			r, err := analysis.Label(cmd.Context(), ws, s.ID, video, reviewer, label, note, reason)
 			if err != nil {
 				return err
@@ -607,21 +593,17 @@ reported beside it.`,
 			if err := sampleCheckConf(conf); err != nil {
 				return err
 			}
-			ws, err := a.open(cmd.Context(), true)
+			ws, s, err := a.openSample(cmd.Context(), args[0], true)
 			if err != nil {
 				return err
 			}
 			defer ws.Close()
-			s, err := analysis.SampleByName(cmd.Context(), ws, args[0])
-			if err != nil {
-				return err
-			}
 			est, err := analysis.EstimateSample(cmd.Context(), ws, s.ID, reviewer, conf)
 			if err != nil {
 				return err
 			}
 			if asJSON {
-				return sampleWriteJSON(cmd.OutOrStdout(), est)
+				return writeJSON(cmd.OutOrStdout(), est)
 			}
 			printSampleEstimates(cmd.OutOrStdout(), est)
 			return nil
@@ -649,22 +631,18 @@ func newSampleAgreementCmd(a *app) *cobra.Command {
 			if err := sampleCheckConf(conf); err != nil {
 				return err
 			}
-			ws, err := a.open(cmd.Context(), true)
+			ws, s, err := a.openSample(cmd.Context(), args[0], true)
 			if err != nil {
 				return err
 			}
 			defer ws.Close()
-			s, err := analysis.SampleByName(cmd.Context(), ws, args[0])
-			if err != nil {
-				return err
-			}
 			ag, err := analysis.SampleAgreement(cmd.Context(), ws, s.ID, reviewers[0], reviewers[1], conf)
 			if err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				return sampleWriteJSON(out, ag)
+				return writeJSON(out, ag)
 			}
 			fmt.Fprintf(out, "%s and %s both labelled %d members and agree on %d (%.1f%%).\n",
 				sampleLine(ag.ReviewerA), sampleLine(ag.ReviewerB), ag.Items, ag.Agreed, 100*ag.Observed)
@@ -721,15 +699,11 @@ video ids and notes are untrusted text, so open the file as data, not as a
 spreadsheet with formulas enabled.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.open(cmd.Context(), true)
+			ws, s, err := a.openSample(cmd.Context(), args[0], true)
 			if err != nil {
 				return err
 			}
 			defer ws.Close()
-			s, err := analysis.SampleByName(cmd.Context(), ws, args[0])
-			if err != nil {
-				return err
-			}
 			if output == "" || output == "-" {
 				return analysis.ExportSampleCSV(cmd.Context(), ws, s.ID, cmd.OutOrStdout())
 			}
@@ -751,4 +725,19 @@ spreadsheet with formulas enabled.`,
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "output file (default: standard output)")
 	return cmd
+}
+
+// openSample opens the workspace (read-only when forceRead) and finds the
+// saved sample name in it; on error nothing is left open.
+func (a *app) openSample(ctx context.Context, name string, forceRead bool) (*datasets.Workspace, *analysis.Sample, error) {
+	ws, err := a.open(ctx, forceRead)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := analysis.SampleByName(ctx, ws, name)
+	if err != nil {
+		ws.Close()
+		return nil, nil, err
+	}
+	return ws, s, nil
 }
