@@ -346,35 +346,32 @@ func (m *Model) toScreen(msg tea.Msg) tea.Cmd {
 
 // runQuery materialises a (saved) query into the grid.
 func (m *Model) runQuery(q runQueryMsg) tea.Cmd {
-	req := m.sess.newID()
-	m.grid.req = req
-	m.grid.err = ""
-	m.grid.status = "running " + q.title + "…"
-	cmd := m.setScreen(screenResults)
-	sess := m.sess
-	return tea.Batch(cmd, func() tea.Msg {
-		var rs *resultSet
-		err := sess.withConn(func(c *sqlConn) error {
-			var err error
-			rs, err = materialize(context.Background(), c, sess.spill, req, q.title, q.sql, q.args...)
-			return err
-		})
-		return resultMsg{req: req, rs: rs, err: err}
+	spill := m.sess.spill
+	return m.loadGrid("running "+q.title+"…", func(c *sqlConn, req int64) (*resultSet, error) {
+		return materialize(context.Background(), c, spill, req, q.title, q.sql, q.args...)
 	})
 }
 
 func (m *Model) openResult(o openResultMsg) tea.Cmd {
+	return m.loadGrid("opening "+o.title+"…", func(c *sqlConn, req int64) (*resultSet, error) {
+		return browse(context.Background(), c, req, o.title, o.relation, o.where, o.order, o.args...)
+	})
+}
+
+// loadGrid shows the results screen with status and fills the grid with
+// what load returns, on a connection of the session, in the background.
+func (m *Model) loadGrid(status string, load func(c *sqlConn, req int64) (*resultSet, error)) tea.Cmd {
 	req := m.sess.newID()
 	m.grid.req = req
 	m.grid.err = ""
-	m.grid.status = "opening " + o.title + "…"
+	m.grid.status = status
 	cmd := m.setScreen(screenResults)
 	sess := m.sess
 	return tea.Batch(cmd, func() tea.Msg {
 		var rs *resultSet
 		err := sess.withConn(func(c *sqlConn) error {
 			var err error
-			rs, err = browse(context.Background(), c, req, o.title, o.relation, o.where, o.order, o.args...)
+			rs, err = load(c, req)
 			return err
 		})
 		return resultMsg{req: req, rs: rs, err: err}
