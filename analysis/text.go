@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -47,6 +48,25 @@ func (t *textWriter) table(header []string, rows [][]string) {
 		line(r)
 	}
 	t.err = tw.Flush()
+}
+
+// GroupDigits writes n with a comma between groups of three digits:
+// GroupDigits(-1234) == "-1,234".
+func GroupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // Sanitize makes untrusted text safe to print on a terminal: control

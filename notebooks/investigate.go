@@ -185,7 +185,7 @@ func (r *renderer) investigate(ctx context.Context, spec *InvestigateSpec) (*inv
 // leadSentences states the main findings in words, each with its numbers.
 func leadSentences(inv *analysis.Investigation) []string {
 	out := []string{fmt.Sprintf("The tag set has %s videos in the period (%s to %s, %d days); the baseline (%s) has %s.",
-		count(inv.TagSet.Videos), inv.Period.Since, inv.Period.Until, inv.Period.Days, inv.Baseline.Description, count(inv.Baseline.Videos))}
+		analysis.GroupDigits(inv.TagSet.Videos), inv.Period.Since, inv.Period.Until, inv.Period.Days, inv.Baseline.Description, analysis.GroupDigits(inv.Baseline.Videos))}
 	for _, pr := range inv.Rates {
 		s := fmt.Sprintf("%s: %s of tag-set videos violate (%s) against %s of the baseline (%s); %s, %s %s (adjusted).",
 			pr.Policy, pct(pr.TagSet.P), ciText(pr.TagSet.CI), pct(pr.Baseline.P), ciText(pr.Baseline.CI),
@@ -217,7 +217,7 @@ func variantsTable(inv *analysis.Investigation) *table {
 		if c.Lookalike {
 			status += ", look-alike"
 		}
-		t.add(text(c.Tag), text(status), text(c.DecidedBy), num(fmt.Sprintf("%.2f", c.Score)), num(count(c.Videos)),
+		t.add(text(c.Tag), text(status), text(c.DecidedBy), num(fmt.Sprintf("%.2f", c.Score)), num(analysis.GroupDigits(c.Videos)),
 			text(strings.Join(c.Reasons, "; ")), text(strings.Join(raws, ", ")))
 	}
 	if len(t.Rows) == 0 {
@@ -421,7 +421,7 @@ func ratio(x, n int64) any {
 func relatedTable(inv *analysis.Investigation) *table {
 	t := newTable("Related tags", "tag", "with tag set", "videos with tag", "support", "lift", "NPMI", "p", "q (BH)", "significant")
 	for _, rt := range inv.Related.Tags {
-		t.add(text(rt.Tag), num(count(rt.Together)), num(count(rt.TagVideos)), num(pct(rt.Support)), num(numText(rt.Lift)), num(numText(rt.NPMI)),
+		t.add(text(rt.Tag), num(analysis.GroupDigits(rt.Together)), num(analysis.GroupDigits(rt.TagVideos)), num(pct(rt.Support)), num(numText(rt.Lift)), num(numText(rt.NPMI)),
 			num(pval(rt.PValue)), num(pval(rt.QValue)), text(yesNo(rt.Significant)))
 	}
 	if len(t.Rows) == 0 {
@@ -462,7 +462,7 @@ func removalTable(inv *analysis.Investigation) *table {
 			name string
 			s    analysis.RemovalStats
 		}{{"tag set", rm.TagSet}, {"all videos", rm.Overall}} {
-			t.add(text(rm.Policy), text(g.name), num(count(g.s.Removals)), text(propText(g.s.Proactive)), text(propText(g.s.Within24h)),
+			t.add(text(rm.Policy), text(g.name), num(analysis.GroupDigits(g.s.Removals)), text(propText(g.s.Proactive)), text(propText(g.s.Within24h)),
 				num(durText(g.s.TimeToAction.P50)), num(durText(g.s.TimeToAction.P90)), num(durText(g.s.TimeToAction.P99)))
 		}
 	}
@@ -477,8 +477,8 @@ func funnelTable(inv *analysis.Investigation) *table {
 			c    analysis.FunnelCounts
 		}{{"tag set", f.TagSet}, {"baseline", f.Baseline}} {
 			c := g.c
-			t.add(text(f.Policy), text(g.name), num(count(c.Videos)), num(count(c.Reported)), num(count(c.Flagged)), num(count(c.Reviewed)),
-				num(count(c.Violating)), num(count(c.Removed)), num(count(c.Escalated)), num(count(c.Appealed)), num(count(c.Reinstated)))
+			t.add(text(f.Policy), text(g.name), num(analysis.GroupDigits(c.Videos)), num(analysis.GroupDigits(c.Reported)), num(analysis.GroupDigits(c.Flagged)), num(analysis.GroupDigits(c.Reviewed)),
+				num(analysis.GroupDigits(c.Violating)), num(analysis.GroupDigits(c.Removed)), num(analysis.GroupDigits(c.Escalated)), num(analysis.GroupDigits(c.Appealed)), num(analysis.GroupDigits(c.Reinstated)))
 		}
 	}
 	return t
@@ -595,7 +595,7 @@ WHERE event_type = 'escalation' AND action = 'escalated_lert'
 	st := newTable("Strata", "stratum", "frame videos", "sampled", "escalated")
 	for _, a := range draw.Definition.Allocated {
 		strata = append(strata, stats.Stratum{N: a.FrameSize, N_sampled: a.SampleSize, X: perStratum[a.Stratum]})
-		st.add(text(a.Stratum), num(count(a.FrameSize)), num(count(a.SampleSize)), num(count(perStratum[a.Stratum])))
+		st.add(text(a.Stratum), num(analysis.GroupDigits(a.FrameSize)), num(analysis.GroupDigits(a.SampleSize)), num(analysis.GroupDigits(perStratum[a.Stratum])))
 	}
 	sv.Strata = st
 	var x int64
@@ -607,7 +607,7 @@ WHERE event_type = 'escalation' AND action = 'escalated_lert'
 		est := stats.StratifiedProportion(strata, inv.Confidence)
 		r.used.methods["sample estimate"] = est.Method
 		sv.Lead = append(sv.Lead, fmt.Sprintf("A %s of %s of the %s violating tag-set videos in %s (seed %d): %s escalated to law enforcement, %s of the sample; estimated share of the frame %s %s.",
-			kind, count(n), count(draw.FrameSize), strings.Join(pols, " or "), draw.Definition.Seed, count(x), pct(float64(x)/float64(n)), pct(est.P), ciText(analysis.Interval{Lo: est.CI.Lo, Hi: est.CI.Hi})))
+			kind, analysis.GroupDigits(n), analysis.GroupDigits(draw.FrameSize), strings.Join(pols, " or "), draw.Definition.Seed, analysis.GroupDigits(x), pct(float64(x)/float64(n)), pct(est.P), ciText(analysis.Interval{Lo: est.CI.Lo, Hi: est.CI.Hi})))
 	} else {
 		sv.Lead = append(sv.Lead, "The sample frame is empty: no violating tag-set video in "+strings.Join(pols, " or ")+".")
 	}
@@ -638,23 +638,6 @@ func (t *table) add(cells ...cell) { t.Rows = append(t.Rows, cells) }
 func text(s string) cell { return cell{Text: s} }
 func num(s string) cell  { return cell{Text: s, Class: "num"} }
 
-func count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 func pct(f float64) string {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return "n/a"
@@ -678,7 +661,7 @@ func propText(p analysis.Proportion) string {
 	if p.N == 0 {
 		return "0 / 0"
 	}
-	return fmt.Sprintf("%s / %s = %s %s", count(p.X), count(p.N), pct(p.P), ciText(p.CI))
+	return fmt.Sprintf("%s / %s = %s %s", analysis.GroupDigits(p.X), analysis.GroupDigits(p.N), pct(p.P), ciText(p.CI))
 }
 
 func pval(p float64) string {
@@ -801,16 +784,16 @@ func (r *renderer) savedSample(ctx context.Context, name string, conf float64) (
 	r.samples = append(r.samples, sampleRecord{Name: s.Name, Definition: string(defJSON), Seed: s.Seed, Size: s.Size, FrameSize: s.FrameSize, Saved: true})
 	sv := &sampleView{Heading: "Labelled sample " + s.Name, Definition: string(defJSON)}
 	sv.Lead = append(sv.Lead, fmt.Sprintf("Sample %s: %s members of a frame of %s (seed %d), %s labelled so far; %d of %d strata have a labelled member.",
-		s.Name, count(est.Size), count(est.FrameSize), s.Seed, count(est.Labelled), est.StrataCovered, est.Strata))
+		s.Name, analysis.GroupDigits(est.Size), analysis.GroupDigits(est.FrameSize), s.Seed, analysis.GroupDigits(est.Labelled), est.StrataCovered, est.Strata))
 	if est.StrataCovered < est.Strata {
-		sv.Lead = append(sv.Lead, fmt.Sprintf("Until every stratum has a label the shares describe the covered strata only (%s frame videos).", count(est.CoveredFrame)))
+		sv.Lead = append(sv.Lead, fmt.Sprintf("Until every stratum has a label the shares describe the covered strata only (%s frame videos).", analysis.GroupDigits(est.CoveredFrame)))
 	}
 	ee := est.EscalatedEvents
 	sv.Lead = append(sv.Lead, fmt.Sprintf("By the moderation data, %s of %s members were escalated to law enforcement (%s); estimated share of the frame %s %s.",
-		count(ee.Escalated), count(ee.Sampled), pct(ee.Share), pct(ee.Estimate.P), ciText(analysis.Interval{Lo: ee.Estimate.CI.Lo, Hi: ee.Estimate.CI.Hi})))
+		analysis.GroupDigits(ee.Escalated), analysis.GroupDigits(ee.Sampled), pct(ee.Share), pct(ee.Estimate.P), ciText(analysis.Interval{Lo: ee.Estimate.CI.Lo, Hi: ee.Estimate.CI.Hi})))
 	t := newTable("Label estimates for the frame", "label", "members", "of labelled", "estimated share", "interval", "method")
 	add := func(ls analysis.LabelShare) {
-		t.add(text(ls.Label), num(count(ls.Count)), num(count(ls.Labelled)), num(pct(ls.Estimate.P)),
+		t.add(text(ls.Label), num(analysis.GroupDigits(ls.Count)), num(analysis.GroupDigits(ls.Labelled)), num(pct(ls.Estimate.P)),
 			text(ciText(analysis.Interval{Lo: ls.Estimate.CI.Lo, Hi: ls.Estimate.CI.Hi})), text(ls.Estimate.Method))
 	}
 	for _, ls := range est.Shares {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 )
 
@@ -55,10 +56,10 @@ func (r *renderer) provenance(ctx context.Context) (*provenanceView, error) {
 	}
 	r.statements = append(r.statements, statement{Source: "provenance", SQL: countsSQL})
 	p.Tables = newTable("Workspace tables", "table", "rows")
-	p.Tables.add(text("videos"), num(count(videos)))
-	p.Tables.add(text("moderation_events"), num(count(events)))
-	p.Tables.add(text("rejects"), num(count(rejects)))
-	p.Tables.add(text("orphan_events (view)"), num(count(orphans)))
+	p.Tables.add(text("videos"), num(analysis.GroupDigits(videos)))
+	p.Tables.add(text("moderation_events"), num(analysis.GroupDigits(events)))
+	p.Tables.add(text("rejects"), num(analysis.GroupDigits(rejects)))
+	p.Tables.add(text("orphan_events (view)"), num(analysis.GroupDigits(orphans)))
 
 	rows, err := r.conn.QueryContext(ctx, importsSQL)
 	if err != nil {
@@ -76,8 +77,8 @@ func (r *renderer) provenance(ctx context.Context) (*provenanceView, error) {
 		if comp != "" && comp != "none" {
 			format += "+" + comp
 		}
-		p.Imports.add(num(fmt.Sprint(id)), text(kind), text(file), num(count(size)), cell{Text: sum, Class: "hash"}, text(format),
-			num(count(read)), num(count(loaded)), num(count(rejected)), text(started.UTC().Format("2006-01-02 15:04:05")), text(version))
+		p.Imports.add(num(fmt.Sprint(id)), text(kind), text(file), num(analysis.GroupDigits(size)), cell{Text: sum, Class: "hash"}, text(format),
+			num(analysis.GroupDigits(read)), num(analysis.GroupDigits(loaded)), num(analysis.GroupDigits(rejected)), text(started.UTC().Format("2006-01-02 15:04:05")), text(version))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -101,7 +102,7 @@ func (r *renderer) provenance(ctx context.Context) (*provenanceView, error) {
 			rows.Close()
 			return nil, fmt.Errorf("provenance: reading samples: %w", err)
 		}
-		p.Samples.add(text(name), num(fmt.Sprint(seed)), num(count(size)), num(count(frame)), text(created.UTC().Format("2006-01-02 15:04:05")),
+		p.Samples.add(text(name), num(fmt.Sprint(seed)), num(analysis.GroupDigits(size)), num(analysis.GroupDigits(frame)), text(created.UTC().Format("2006-01-02 15:04:05")),
 			text(by), cell{Text: def, Class: "code"})
 	}
 	rows.Close()
@@ -125,7 +126,7 @@ func (r *renderer) methods() *methodsView {
 	m := &methodsView{}
 	add := func(format string, args ...any) { m.Paragraphs = append(m.Paragraphs, fmt.Sprintf(format, args...)) }
 	if r.used.tables {
-		add("SQL blocks run as single SELECT statements against the workspace, with the notebook's parameters bound as SQL parameters (never spliced into the text). Their tables show at most the number of rows the block asks for (%d by default); charts draw from at most %s rows.", DefaultRows, count(int64(r.opts.MaxChartRows)))
+		add("SQL blocks run as single SELECT statements against the workspace, with the notebook's parameters bound as SQL parameters (never spliced into the text). Their tables show at most the number of rows the block asks for (%d by default); charts draw from at most %s rows.", DefaultRows, analysis.GroupDigits(int64(r.opts.MaxChartRows)))
 	}
 	for _, rec := range r.investigations {
 		inv := rec.Inv

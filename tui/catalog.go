@@ -9,6 +9,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/trendlab/trendlab/analysis"
 )
 
 // relation is a table or view of the workspace.
@@ -523,7 +525,7 @@ func (m catalogModel) View(th theme) string {
 	for i, r := range m.rels {
 		count := "?"
 		if r.RowsKnown {
-			count = groupDigits(r.Rows)
+			count = analysis.GroupDigits(r.Rows)
 		} else if m.counting == r.Name {
 			count = "…"
 		}
@@ -565,9 +567,9 @@ func (m catalogModel) summaryBlock(th theme, w int) []string {
 	kv := func(k, v string) string { return pad(th.Key.Render(pad(k, 9))+" "+v, w) }
 	lines = append(lines,
 		kv("column", s.Rel+"."+s.Col+" "+th.Faint.Render(s.Type)),
-		kv("rows", groupDigits(s.Count)),
-		kv("nulls", fmt.Sprintf("%s (%s)", groupDigits(s.Nulls), pct(s.Nulls, s.Count))),
-		kv("distinct", groupDigits(s.Distinct)),
+		kv("rows", analysis.GroupDigits(s.Count)),
+		kv("nulls", fmt.Sprintf("%s (%s)", analysis.GroupDigits(s.Nulls), pct(s.Nulls, s.Count))),
+		kv("distinct", analysis.GroupDigits(s.Distinct)),
 		kv("min", s.Min),
 		kv("max", s.Max),
 	)
@@ -584,7 +586,7 @@ func (m catalogModel) summaryBlock(th theme, w int) []string {
 	items := make([]string, len(s.Freq))
 	nw := 0
 	for _, f := range s.Freq {
-		nw = max(nw, len(groupDigits(f.N)))
+		nw = max(nw, len(analysis.GroupDigits(f.N)))
 	}
 	barW := max(0, min(20, w-nw-40))
 	top := int64(1)
@@ -593,7 +595,7 @@ func (m catalogModel) summaryBlock(th theme, w int) []string {
 	}
 	for i, f := range s.Freq {
 		bar := strings.Repeat("█", int(int64(barW)*f.N/top))
-		items[i] = padLeft(groupDigits(f.N), nw) + " " + pad(pct(f.N, s.Count), 6) + " " + pad(bar, barW) + " " + f.Value
+		items[i] = padLeft(analysis.GroupDigits(f.N), nw) + " " + pad(pct(f.N, s.Count), 6) + " " + pad(bar, barW) + " " + f.Value
 	}
 	return append(lines, renderList(th, items, m.freqL, w, m.freqHeight(), m.pane == 2)...)
 }
@@ -606,7 +608,7 @@ func (m catalogModel) importsView(th theme) string {
 	for i, r := range m.impRows {
 		rej := ""
 		if r.Rejected > 0 {
-			rej = fmt.Sprintf(" %s rejected", groupDigits(r.Rejected))
+			rej = fmt.Sprintf(" %s rejected", analysis.GroupDigits(r.Rejected))
 		}
 		items[i] = fmt.Sprintf("#%d %-6s %s%s", r.ID, r.Kind, SanitizeLine(baseName(r.File)), rej)
 	}
@@ -624,11 +626,11 @@ func (m catalogModel) importsView(th theme) string {
 			kv("file", SanitizeLine(r.File)),
 			kv("kind", r.Kind),
 			kv("format", r.Format+" ("+r.Compression+")"),
-			kv("size", groupDigits(r.Size)+" bytes"),
+			kv("size", analysis.GroupDigits(r.Size)+" bytes"),
 			kv("sha256", r.SHA),
-			kv("rows read", groupDigits(r.Read)),
-			kv("loaded", groupDigits(r.Loaded)),
-			kv("rejected", groupDigits(r.Rejected)),
+			kv("rows read", analysis.GroupDigits(r.Read)),
+			kv("loaded", analysis.GroupDigits(r.Loaded)),
+			kv("rejected", analysis.GroupDigits(r.Rejected)),
 			kv("started", r.Started.UTC().Format("2006-01-02 15:04:05 UTC")),
 			kv("took", formatDuration(time.Duration(r.DurationMS)*time.Millisecond)),
 			kv("trendlab", r.Ver),

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/trendlab/trendlab/analysis"
 )
 
 func TestParseLabels(t *testing.T) {
@@ -52,8 +54,8 @@ func TestHistoryFile(t *testing.T) {
 
 func TestFormatting(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 10000000: "10,000,000", -1234: "-1,234"} {
-		if got := groupDigits(n); got != want {
-			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)
+		if got := analysis.GroupDigits(n); got != want {
+			t.Errorf("analysis.GroupDigits(%d) = %q, want %q", n, got, want)
 		}
 	}
 	if got := fitLines("abcdef\nx", 3, 3); got != "abc\nx\n" {

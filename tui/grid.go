@@ -11,6 +11,8 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trendlab/trendlab/analysis"
 )
 
 // Messages of the grid. Each carries the result ID it belongs to, so a page
@@ -162,7 +164,7 @@ func describeResult(rs *resultSet) string {
 	if rs == nil {
 		return ""
 	}
-	s := fmt.Sprintf("%s rows × %d columns in %s", groupDigits(rs.Total), len(rs.Cols), formatDuration(rs.Elapsed))
+	s := fmt.Sprintf("%s rows × %d columns in %s", analysis.GroupDigits(rs.Total), len(rs.Cols), formatDuration(rs.Elapsed))
 	if rs.Message != "" {
 		s = rs.Message + " · " + s
 	}
@@ -337,7 +339,7 @@ func (g gridModel) Update(msg tea.Msg) (gridModel, tea.Cmd) {
 			g.err = Sanitize(msg.err.Error())
 		} else {
 			g.err = ""
-			g.status = fmt.Sprintf("exported %s rows to %s", groupDigits(msg.rows), Sanitize(msg.path))
+			g.status = fmt.Sprintf("exported %s rows to %s", analysis.GroupDigits(msg.rows), Sanitize(msg.path))
 		}
 		return g, nil
 	case tea.MouseWheelMsg:
@@ -660,7 +662,7 @@ func (g gridModel) footer(th theme) string {
 	}
 	text := g.status
 	if len(g.rs.Cols) > 0 && g.rs.Total > 0 {
-		text = fmt.Sprintf("row %s/%s · col %d/%d %s · ", groupDigits(int64(g.row+1)), groupDigits(g.rs.Total), g.col+1, len(g.rs.Cols), g.rs.Cols[g.col].Type) + text
+		text = fmt.Sprintf("row %s/%s · col %d/%d %s · ", analysis.GroupDigits(int64(g.row+1)), analysis.GroupDigits(g.rs.Total), g.col+1, len(g.rs.Cols), g.rs.Cols[g.col].Type) + text
 	}
 	left := th.Status.Render(text)
 	if g.err != "" {
@@ -672,7 +674,7 @@ func (g gridModel) footer(th theme) string {
 func (g gridModel) detailView(th theme) string {
 	row, ok := g.rowAt(g.row)
 	var lines []string
-	lines = append(lines, th.Title.Render(fmt.Sprintf("Row %s of %s", groupDigits(int64(g.row+1)), groupDigits(g.rs.Total)))+th.Faint.Render("  ←/→ previous/next row · ↑/↓ scroll · y copy cell · esc back"))
+	lines = append(lines, th.Title.Render(fmt.Sprintf("Row %s of %s", analysis.GroupDigits(int64(g.row+1)), analysis.GroupDigits(g.rs.Total)))+th.Faint.Render("  ←/→ previous/next row · ↑/↓ scroll · y copy cell · esc back"))
 	if !ok {
 		lines = append(lines, "loading…")
 	} else {
@@ -733,26 +735,6 @@ func padLeft(s string, w int) string {
 		return strings.Repeat(" ", n) + s
 	}
 	return s
-}
-
-// groupDigits writes n with thousands separators: 10,000,000.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 func formatDuration(d time.Duration) string {

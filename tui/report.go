@@ -218,7 +218,7 @@ func (m reportModel) View(th theme, inv *analysis.Investigation, sample *analysi
 	case m.err != "":
 		lines = append(lines, th.Error.Render(m.err))
 	case m.path != "":
-		lines = append(lines, th.OK.Render("wrote "+SanitizeLine(m.path)), th.Faint.Render(fmt.Sprintf("%s bytes; open it in a browser (it makes no network request)", groupDigits(m.size))))
+		lines = append(lines, th.OK.Render("wrote "+SanitizeLine(m.path)), th.Faint.Render(fmt.Sprintf("%s bytes; open it in a browser (it makes no network request)", analysis.GroupDigits(m.size))))
 	default:
 		lines = append(lines, th.Faint.Render("press w to write the report"))
 	}

@@ -569,8 +569,8 @@ func (m reviewModel) View(th theme) string {
 		for _, n := range p.Reviewers {
 			anyone = max(anyone, n)
 		}
-		items[i] = pad(SanitizeLine(s.Name), 28) + " " + padLeft(groupDigits(s.Size), 7) + " " + padLeft(groupDigits(s.FrameSize), 10) + " " +
-			pad(SanitizeLine(method), 22) + " " + padLeft(groupDigits(p.Labelled), 6) + " " + padLeft(groupDigits(anyone), 7) + "  " +
+		items[i] = pad(SanitizeLine(s.Name), 28) + " " + padLeft(analysis.GroupDigits(s.Size), 7) + " " + padLeft(analysis.GroupDigits(s.FrameSize), 10) + " " +
+			pad(SanitizeLine(method), 22) + " " + padLeft(analysis.GroupDigits(p.Labelled), 6) + " " + padLeft(analysis.GroupDigits(anyone), 7) + "  " +
 			s.CreatedAt.UTC().Format("2006-01-02 15:04") + " by " + SanitizeLine(s.CreatedBy)
 	}
 	if len(items) == 0 {
@@ -637,7 +637,7 @@ func (m reviewModel) memberView(th theme) string {
 			kv("author", SanitizeLine(d.AuthorID)),
 			kv("created", d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")),
 			kv("region", SanitizeLine(d.Region)+"  language "+SanitizeLine(d.Language)+"  age band "+SanitizeLine(d.AuthorAgeBand)),
-			kv("views", groupDigits(d.ViewCount)),
+			kv("views", analysis.GroupDigits(d.ViewCount)),
 		)
 		tags := make([]string, len(d.Tags))
 		for i, t := range d.Tags {
@@ -739,10 +739,10 @@ func (m reviewModel) estimatesView(th theme, w int) []string {
 	for _, s := range append(append([]analysis.LabelShare{}, e.Shares...), e.Violating) {
 		name := SanitizeLine(s.Label)
 		if math.IsNaN(s.Estimate.P) {
-			lines = append(lines, pad(name, 16)+" "+padLeft(groupDigits(s.Count), 4)+"  –")
+			lines = append(lines, pad(name, 16)+" "+padLeft(analysis.GroupDigits(s.Count), 4)+"  –")
 			continue
 		}
-		lines = append(lines, pad(name, 16)+" "+padLeft(groupDigits(s.Count), 4)+" "+padLeft(fmt.Sprintf("%.0f%%", 100*s.Estimate.P), 4)+" "+
+		lines = append(lines, pad(name, 16)+" "+padLeft(analysis.GroupDigits(s.Count), 4)+" "+padLeft(fmt.Sprintf("%.0f%%", 100*s.Estimate.P), 4)+" "+
 			intervalBar(s.Estimate.P, s.Estimate.CI.Lo, s.Estimate.CI.Hi, 1, barW))
 	}
 	lines = append(lines, th.Faint.Render(fmt.Sprintf("%s intervals; %d of %d strata covered", conf, e.StrataCovered, e.Strata)))

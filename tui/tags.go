@@ -381,7 +381,7 @@ func (m tagsModel) View(th theme) string {
 	inv := m.inv
 	ts := inv.TagSet
 	summary := fmt.Sprintf("#%s: %s accepted tags · %s videos · baseline %s videos (%s) · %s to %s",
-		SanitizeLine(ts.Seed), groupDigits(int64(len(ts.Accepted))), groupDigits(ts.Videos), groupDigits(inv.Baseline.Videos),
+		SanitizeLine(ts.Seed), analysis.GroupDigits(int64(len(ts.Accepted))), analysis.GroupDigits(ts.Videos), analysis.GroupDigits(inv.Baseline.Videos),
 		SanitizeLine(inv.Baseline.Kind), inv.Period.Since, inv.Period.Until)
 	if m.savedAs != "" {
 		summary += " · tag set " + SanitizeLine(m.savedAs)
@@ -430,7 +430,7 @@ func (m tagsModel) variantsView(th theme) []string {
 		if v.Lookalike {
 			why += " (look-alike)"
 		}
-		items[i] = pad(mark, 10) + " " + pad("#"+SanitizeLine(v.Tag), 24) + " " + padLeft(groupDigits(v.Videos), 9) + " " +
+		items[i] = pad(mark, 10) + " " + pad("#"+SanitizeLine(v.Tag), 24) + " " + padLeft(analysis.GroupDigits(v.Videos), 9) + " " +
 			padLeft(fmt.Sprintf("%.2f", v.Score), 6) + "  " + SanitizeLine(why)
 	}
 	return append([]string{head}, renderList(th, items, m.lists[secVariants], m.width, m.listHeight(), true)...)
@@ -494,7 +494,7 @@ func (m tagsModel) volumeView(th theme) []string {
 		for _, s := range spikes[d.Day] {
 			sp = append(sp, fmt.Sprintf("▲ %s %.1f%% → %.1f%% (p.adj %s)", SanitizeLine(s.Policy), 100*s.Before, 100*s.After, formatP(s.PAdjusted)))
 		}
-		items[i] = pad(d.Day, 11) + " " + padLeft(groupDigits(d.TagSet), 8) + " " + padLeft(groupDigits(d.Baseline), 9) + "  " + strings.Join(sp, "; ")
+		items[i] = pad(d.Day, 11) + " " + padLeft(analysis.GroupDigits(d.TagSet), 8) + " " + padLeft(analysis.GroupDigits(d.Baseline), 9) + "  " + strings.Join(sp, "; ")
 	}
 	return append(lines, renderList(th, items, m.lists[secVolume], m.width, m.listHeight()-4, true)...)
 }
@@ -542,7 +542,7 @@ func (m tagsModel) ratesView(th theme) []string {
 			pad(SanitizeLine(r.Policy), 20)+" "+row("tag set", r.TagSet, padLeft(formatP(r.Test.PAdjusted), 8)+"  "+finding+" · "+mde),
 		)
 		items = append(items, pad("", 20)+" "+th.Faint.Render(row("baseline", r.Baseline, fmt.Sprintf("%8s  %s, x/n %s/%s vs %s/%s", "", SanitizeLine(r.Test.Method),
-			groupDigits(r.TagSet.X), groupDigits(r.TagSet.N), groupDigits(r.Baseline.X), groupDigits(r.Baseline.N)))))
+			analysis.GroupDigits(r.TagSet.X), analysis.GroupDigits(r.TagSet.N), analysis.GroupDigits(r.Baseline.X), analysis.GroupDigits(r.Baseline.N)))))
 	}
 	// The cursor moves by policy, two lines each.
 	l := m.lists[secRates]
@@ -580,8 +580,8 @@ func (m tagsModel) funnelView(th theme) []string {
 	barW := max(5, min(25, (m.width-60)/2))
 	lines = append(lines, th.Header.Render(pad("step", 11)+" "+padLeft("tag set", 9)+" "+pad("", barW)+" "+padLeft("baseline", 10)+" "+pad("", barW)))
 	for _, s := range steps {
-		lines = append(lines, pad(s.name, 11)+" "+padLeft(groupDigits(s.ts), 9)+" "+th.Bar.Render(pad(strings.Repeat("█", int(ratio(s.ts, f.TagSet.Videos)*float64(barW))), barW))+" "+
-			padLeft(groupDigits(s.bl), 10)+" "+th.Faint.Render(pad(strings.Repeat("█", int(ratio(s.bl, f.Baseline.Videos)*float64(barW))), barW)))
+		lines = append(lines, pad(s.name, 11)+" "+padLeft(analysis.GroupDigits(s.ts), 9)+" "+th.Bar.Render(pad(strings.Repeat("█", int(ratio(s.ts, f.TagSet.Videos)*float64(barW))), barW))+" "+
+			padLeft(analysis.GroupDigits(s.bl), 10)+" "+th.Faint.Render(pad(strings.Repeat("█", int(ratio(s.bl, f.Baseline.Videos)*float64(barW))), barW)))
 	}
 	lines = append(lines, "", th.Header.Render("conversions (tag set vs baseline)"))
 	for i, st := range f.TagSet.Steps {
@@ -614,7 +614,7 @@ func (m tagsModel) relatedView(th theme) []string {
 		if t.Significant {
 			mark = "▲"
 		}
-		items[i] = pad(mark+" #"+SanitizeLine(t.Tag), 26) + " " + padLeft(groupDigits(t.Together), 9) + " " + padLeft(fmt.Sprintf("%.1f%%", 100*t.Support), 8) + " " +
+		items[i] = pad(mark+" #"+SanitizeLine(t.Tag), 26) + " " + padLeft(analysis.GroupDigits(t.Together), 9) + " " + padLeft(fmt.Sprintf("%.1f%%", 100*t.Support), 8) + " " +
 			padLeft(formatNum(t.Lift, 1), 6) + " " + padLeft(formatNum(t.NPMI, 2), 6) + " " + padLeft(formatP(t.QValue), 8)
 	}
 	foot := th.Faint.Render(fmt.Sprintf("%d tags tested (%s, %s); ▲ significant; enter investigates the tag", rel.Tested, SanitizeLine(rel.TestMethod), SanitizeLine(rel.AdjustMethod)))
