@@ -6,10 +6,14 @@ import (
 )
 
 // baseline returns the mean and sample standard deviation of the first
-// days values. It panics if days < 2 (no spread can be estimated).
-func baseline(x []float64, days int) (mu, sigma float64) {
+// days values; ok is false when no day is left after them to judge. It
+// panics if days < 2 (no spread can be estimated).
+func baseline(x []float64, days int) (mu, sigma float64, ok bool) {
 	if days < 2 {
 		panic(fmt.Sprintf("stats: control chart baseline of %d days; need at least 2", days))
+	}
+	if days >= len(x) {
+		return 0, 0, false // no day left to judge
 	}
 	for _, v := range x[:days] {
 		mu += v
@@ -18,7 +22,7 @@ func baseline(x []float64, days int) (mu, sigma float64) {
 	for _, v := range x[:days] {
 		sigma += (v - mu) * (v - mu)
 	}
-	return mu, math.Sqrt(sigma / float64(days-1))
+	return mu, math.Sqrt(sigma / float64(days-1)), true
 }
 
 // EWMAAlerts runs an exponentially weighted moving average control chart
@@ -40,13 +44,10 @@ func EWMAAlerts(x []float64, lambda, L float64, baselineDays int) []int {
 	if !(lambda > 0 && lambda <= 1) || !(L > 0) {
 		panic(fmt.Sprintf("stats: EWMAAlerts needs 0 < lambda <= 1 and L > 0, got %v, %v", lambda, L))
 	}
-	if baselineDays >= len(x) {
-		if baselineDays < 2 {
-			panic(fmt.Sprintf("stats: control chart baseline of %d days; need at least 2", baselineDays))
-		}
+	mu, sigma, ok := baseline(x, baselineDays)
+	if !ok {
 		return nil
 	}
-	mu, sigma := baseline(x, baselineDays)
 	var alerts []int
 	z := mu
 	for i := baselineDays; i < len(x); i++ {
@@ -76,13 +77,10 @@ func CUSUMAlerts(x []float64, k, h float64, baselineDays int) []int {
 	if !(k >= 0) || !(h > 0) {
 		panic(fmt.Sprintf("stats: CUSUMAlerts needs k >= 0 and h > 0, got %v, %v", k, h))
 	}
-	if baselineDays >= len(x) {
-		if baselineDays < 2 {
-			panic(fmt.Sprintf("stats: control chart baseline of %d days; need at least 2", baselineDays))
-		}
+	mu, sigma, ok := baseline(x, baselineDays)
+	if !ok {
 		return nil
 	}
-	mu, sigma := baseline(x, baselineDays)
 	var alerts []int
 	var hi, lo float64
 	for i := baselineDays; i < len(x); i++ {
