@@ -34,15 +34,7 @@ type Changepoint struct {
 // Fewer than two days gives Index -1 and NaN. It panics if the slices
 // differ in length or some x[i] > n[i].
 func ChangepointBinomial(x, n []int64, permutations int, seed uint64) Changepoint {
-	if len(x) != len(n) {
-		panic("stats: ChangepointBinomial needs x and n of the same length")
-	}
-	xs := make([]float64, len(x))
-	ns := make([]float64, len(x))
-	for i := range x {
-		checkCount(x[i], n[i])
-		xs[i], ns[i] = float64(x[i]), float64(n[i])
-	}
+	xs, ns := binomialSeries("ChangepointBinomial", x, n)
 	method := fmt.Sprintf("binomial likelihood-ratio scan for one change; permutation p-value (%d permutations, seed %d)", max(permutations, 0), seed)
 	return scan(xs, ns, binomLL, permutations, seed, method)
 }
@@ -56,16 +48,9 @@ func ChangepointBinomial(x, n []int64, permutations int, seed uint64) Changepoin
 // computed the same way. It panics if the slices differ in length, some
 // e[i] < 0, or x[i] > 0 with e[i] = 0.
 func ChangepointPoisson(x []int64, e []float64, permutations int, seed uint64) Changepoint {
-	if len(x) != len(e) {
-		panic("stats: ChangepointPoisson needs x and e of the same length")
-	}
-	xs := make([]float64, len(x))
-	for i := range x {
-		checkRate(x[i], e[i])
-		xs[i] = float64(x[i])
-	}
+	xs, es := poissonSeries("ChangepointPoisson", x, e)
 	method := fmt.Sprintf("Poisson likelihood-ratio scan for one change; permutation p-value (%d permutations, seed %d)", max(permutations, 0), seed)
-	return scan(xs, append([]float64(nil), e...), poisLL, permutations, seed, method)
+	return scan(xs, es, poisLL, permutations, seed, method)
 }
 
 // binomLL is the maximised binomial log likelihood of x events in n trials
@@ -144,4 +129,33 @@ func scan(x, w []float64, ll func(x, w float64) float64, permutations int, seed 
 	}
 	cp.PValue = float64(k+1) / float64(permutations+1)
 	return cp
+}
+
+// binomialSeries checks daily counts x[i] of n[i] (same length, 0 <= x <= n)
+// and returns them as floats for the scans; fn names the caller in a panic.
+func binomialSeries(fn string, x, n []int64) (xs, ns []float64) {
+	if len(x) != len(n) {
+		panic("stats: " + fn + " needs x and n of the same length")
+	}
+	xs = make([]float64, len(x))
+	ns = make([]float64, len(x))
+	for i := range x {
+		checkCount(x[i], n[i])
+		xs[i], ns[i] = float64(x[i]), float64(n[i])
+	}
+	return xs, ns
+}
+
+// poissonSeries checks daily counts x[i] over exposures e[i] and returns
+// the counts as floats and a copy of the exposures for the scans.
+func poissonSeries(fn string, x []int64, e []float64) (xs, es []float64) {
+	if len(x) != len(e) {
+		panic("stats: " + fn + " needs x and e of the same length")
+	}
+	xs = make([]float64, len(x))
+	for i := range x {
+		checkRate(x[i], e[i])
+		xs[i] = float64(x[i])
+	}
+	return xs, append([]float64(nil), e...)
 }

@@ -44,15 +44,7 @@ type Spike struct {
 // Start = End = -1, LogLR is 0, PValue 1 and the rates are NaN; otherwise
 // permutations <= 0 gives PValue NaN.
 func SpikeBinomial(x, n []int64, maxLen, permutations int, seed uint64) Spike {
-	if len(x) != len(n) {
-		panic("stats: SpikeBinomial needs x and n of the same length")
-	}
-	xs := make([]float64, len(x))
-	ns := make([]float64, len(x))
-	for i := range x {
-		checkCount(x[i], n[i])
-		xs[i], ns[i] = float64(x[i]), float64(n[i])
-	}
+	xs, ns := binomialSeries("SpikeBinomial", x, n)
 	method := fmt.Sprintf("binomial temporal scan for a raised window (Kulldorff); Monte Carlo p-value under one common rate (%d replicates, seed %d)", max(permutations, 0), seed)
 	return spikeScan(xs, ns, binomLL, binomNull, maxLen, permutations, seed, method)
 }
@@ -63,16 +55,9 @@ func SpikeBinomial(x, n []int64, maxLen, permutations int, seed uint64) Spike {
 // multinomially with probabilities e[i]/E. The same caveat about
 // overdispersed series applies.
 func SpikePoisson(x []int64, e []float64, maxLen, permutations int, seed uint64) Spike {
-	if len(x) != len(e) {
-		panic("stats: SpikePoisson needs x and e of the same length")
-	}
-	xs := make([]float64, len(x))
-	for i := range x {
-		checkRate(x[i], e[i])
-		xs[i] = float64(x[i])
-	}
+	xs, es := poissonSeries("SpikePoisson", x, e)
 	method := fmt.Sprintf("Poisson temporal scan for a raised window (Kulldorff); Monte Carlo p-value under one common rate (%d replicates, seed %d)", max(permutations, 0), seed)
-	return spikeScan(xs, append([]float64(nil), e...), poisLL, poisNull, maxLen, permutations, seed, method)
+	return spikeScan(xs, es, poisLL, poisNull, maxLen, permutations, seed, method)
 }
 
 // bestWindow returns the raised window with the largest log likelihood
