@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -49,36 +50,17 @@ const (
 
 // withDefaults fills the zero fields of a request and checks the others.
 func (r Request) withDefaults() (Request, error) {
-	if r.MinScore == 0 {
-		r.MinScore = DefaultMinScore
-	}
-	if r.Confidence == 0 {
-		r.Confidence = defaultConfidence
-	}
-	if r.Alpha == 0 {
-		r.Alpha = defaultAlpha
-	}
-	if r.Power == 0 {
-		r.Power = defaultPower
-	}
-	if r.Permutations == 0 {
-		r.Permutations = defaultPermutations
-	}
-	if r.Seed == 0 {
-		r.Seed = 1
-	}
-	if r.RelatedLimit == 0 {
-		r.RelatedLimit = defaultRelatedLimit
-	}
-	if r.RelatedMinVideos == 0 {
-		r.RelatedMinVideos = defaultRelatedMin
-	}
-	if r.RelatedMinSupport == 0 {
-		r.RelatedMinSupport = defaultRelatedShare
-	}
-	if r.Baseline == "" {
-		r.Baseline = "rest"
-	}
+	// cmp.Or takes the first non-zero value: the caller's, else the default.
+	r.MinScore = cmp.Or(r.MinScore, DefaultMinScore)
+	r.Confidence = cmp.Or(r.Confidence, defaultConfidence)
+	r.Alpha = cmp.Or(r.Alpha, defaultAlpha)
+	r.Power = cmp.Or(r.Power, defaultPower)
+	r.Permutations = cmp.Or(r.Permutations, defaultPermutations)
+	r.Seed = cmp.Or(r.Seed, 1)
+	r.RelatedLimit = cmp.Or(r.RelatedLimit, defaultRelatedLimit)
+	r.RelatedMinVideos = cmp.Or(r.RelatedMinVideos, defaultRelatedMin)
+	r.RelatedMinSupport = cmp.Or(r.RelatedMinSupport, defaultRelatedShare)
+	r.Baseline = cmp.Or(r.Baseline, "rest")
 	switch {
 	case r.MinScore < 0 || r.MinScore > 1:
 		return r, fmt.Errorf("min score %v: use a number between 0 and 1", r.MinScore)
