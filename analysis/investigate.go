@@ -602,14 +602,7 @@ func sum(xs []int64) int64 {
 
 // outcomes runs the one grouped aggregate over video_outcomes.
 func (r *run) outcomes(ctx context.Context) error {
-	args := []any{r.lo, r.hi}
-	policyFilter := ""
-	if len(r.req.Policies) > 0 {
-		policyFilter = " AND o.policy IN (" + placeholders(len(r.req.Policies)) + ")"
-		for _, p := range r.req.Policies {
-			args = append(args, p)
-		}
-	}
+	policyFilter, args := r.periodPolicyArgs()
 	rows, err := r.conn.QueryContext(ctx, `
 SELECT coalesce(m.grp, 0) AS g, o.policy, CAST(o.created_at AS DATE) AS d,
 	count(*) FILTER (WHERE o.violating),
