@@ -19,10 +19,6 @@ import (
 	"github.com/trendlab/trendlab/datasets/synth"
 )
 
-func init() {
-	commands = append(commands, newBenchCmd, func(*app) *cobra.Command { return newBenchRawCmd() })
-}
-
 // benchRun is one measured child process.
 type benchRun struct {
 	Format  string  `json:"format"`

@@ -19,8 +19,6 @@ import (
 	"github.com/trendlab/trendlab/notebooks"
 )
 
-func init() { commands = append(commands, newDemoCmd) }
-
 func newDemoCmd(a *app) *cobra.Command {
 	var (
 		dir    string

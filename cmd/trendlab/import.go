@@ -13,8 +13,6 @@ import (
 	"github.com/trendlab/trendlab/queries"
 )
 
-func init() { commands = append(commands, newImportCmd) }
-
 func newImportCmd(a *app) *cobra.Command {
 	var req datasets.ImportRequest
 	var mappingPath string

@@ -11,8 +11,6 @@ import (
 	"github.com/trendlab/trendlab/analysis"
 )
 
-func init() { commands = append(commands, newInvestigateCmd) }
-
 func newInvestigateCmd(a *app) *cobra.Command {
 	var (
 		req                      analysis.Request

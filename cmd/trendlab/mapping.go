@@ -11,8 +11,6 @@ import (
 	"github.com/trendlab/trendlab/queries"
 )
 
-func init() { commands = append(commands, newMappingCmd) }
-
 func newMappingCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "mapping",

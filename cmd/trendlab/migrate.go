@@ -8,8 +8,6 @@ import (
 	"github.com/trendlab/trendlab/datasets"
 )
 
-func init() { commands = append(commands, newMigrateCmd) }
-
 func newMigrateCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",

@@ -12,8 +12,6 @@ import (
 	"github.com/trendlab/trendlab/queries"
 )
 
-func init() { commands = append(commands, newQueryCmd) }
-
 func newQueryCmd(a *app) *cobra.Command {
 	var dirs []string
 	cmd := &cobra.Command{

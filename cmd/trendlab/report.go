@@ -13,8 +13,6 @@ import (
 	"github.com/trendlab/trendlab/notebooks"
 )
 
-func init() { commands = append(commands, newReportCmd) }
-
 func newReportCmd(a *app) *cobra.Command {
 	var (
 		out          string

@@ -21,9 +21,26 @@ type app struct {
 	stderr      io.Writer // the root command's, for notices
 }
 
-// commands lists the constructors of the subcommands; each command's file
-// adds itself in an init function, so files stay independent.
-var commands []func(*app) *cobra.Command
+// commands lists the constructors of the subcommands, in the order --help
+// shows them. A new command's file adds its constructor here.
+func commands() []func(*app) *cobra.Command {
+	return []func(*app) *cobra.Command{
+		newDemoCmd,
+		newSynthCmd,
+		newImportCmd,
+		newMappingCmd,
+		newInvestigateCmd,
+		newTagSetCmd,
+		newSampleCmd,
+		newQueryCmd,
+		newSQLCmd,
+		newReportCmd,
+		newTUICmd,
+		newMigrateCmd,
+		newBenchCmd,
+		func(*app) *cobra.Command { return newBenchRawCmd() },
+	}
+}
 
 func newRootCmd() *cobra.Command {
 	a := &app{stderr: os.Stderr}
@@ -58,7 +75,7 @@ Start with:  trendlab demo`,
 	pf.StringVarP(&a.workspace, "workspace", "w", def, "workspace file (env TRENDLAB_WORKSPACE)")
 	pf.BoolVar(&a.readOnly, "read-only", false, "open the workspace read-only")
 	pf.StringVar(&a.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 2GB (default: DuckDB's, 80% of RAM)")
-	for _, c := range commands {
+	for _, c := range commands() {
 		root.AddCommand(c(a))
 	}
 	return root

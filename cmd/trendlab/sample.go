@@ -21,8 +21,6 @@ import (
 	"github.com/trendlab/trendlab/tui"
 )
 
-func init() { commands = append(commands, newSampleCmd) }
-
 func newSampleCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sample",

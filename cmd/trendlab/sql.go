@@ -10,8 +10,6 @@ import (
 	"github.com/trendlab/trendlab/queries"
 )
 
-func init() { commands = append(commands, newSQLCmd) }
-
 func newSQLCmd(a *app) *cobra.Command {
 	var out queryOutputFlags
 	cmd := &cobra.Command{

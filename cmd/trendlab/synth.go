@@ -10,8 +10,6 @@ import (
 	"github.com/trendlab/trendlab/datasets/synth"
 )
 
-func init() { commands = append(commands, newSynthCmd) }
-
 // synthProgressFrom is the number of videos from which synth shows progress
 // on a terminal.
 const synthProgressFrom = 500_000

@@ -10,8 +10,6 @@ import (
 	"github.com/trendlab/trendlab/analysis"
 )
 
-func init() { commands = append(commands, newTagSetCmd) }
-
 func newTagSetCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tagset",

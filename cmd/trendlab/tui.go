@@ -11,8 +11,6 @@ import (
 	"github.com/trendlab/trendlab/tui"
 )
 
-func init() { commands = append(commands, newTUICmd) }
-
 // tuiFlags are the TUI's settings from the command line.
 type tuiFlags struct {
 	reviewer   string
