@@ -7,8 +7,9 @@ import (
 	"strconv"
 )
 
-// SchemaVersion is the version of the workspace schema this build writes.
-const SchemaVersion = 6
+// SchemaVersion is the version of the workspace schema this build writes:
+// one per migration, so adding a migration is the only step.
+var SchemaVersion = len(migrations)
 
 // migrations[i] takes a workspace from schema version i to i+1. Append only:
 // a released migration never changes.
