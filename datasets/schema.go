@@ -245,6 +245,72 @@ CREATE MACRO tag_set_videos(p_name, p_tags) AS TABLE
 	`
 CREATE TABLE unfinished_imports (import_id INTEGER PRIMARY KEY);
 `,
+	// 6 -> 7: what turns findings into actions (trendlab terms, sweep,
+	// watch): who decided each tag-set variant; versioned term lists with
+	// the decisions and imports they came from; watches and the alerts they
+	// fired; and tag_set_tags / tag_set_videos with one argument, the
+	// saved tag set's name. The two-argument forms are restated unchanged:
+	// CREATE OR REPLACE replaces every overload of a macro.
+	`
+ALTER TABLE tag_set_variants ADD COLUMN decided_by VARCHAR;
+
+CREATE TABLE term_lists (
+	name       VARCHAR NOT NULL,
+	version    INTEGER NOT NULL,       -- 1, 2, ... per name
+	tag_set    VARCHAR NOT NULL,       -- the tag set it was built from
+	spellings  VARCHAR NOT NULL,       -- 'normalised' or 'all'
+	tag_set_updated_at TIMESTAMP NOT NULL, -- the decisions it reflects
+	import_ids INTEGER[] NOT NULL,     -- the imports in the workspace then
+	created_at TIMESTAMP NOT NULL,
+	created_by VARCHAR NOT NULL,
+	PRIMARY KEY (name, version)
+);
+CREATE TABLE term_list_terms (
+	name        VARCHAR NOT NULL,
+	version     INTEGER NOT NULL,
+	term        VARCHAR NOT NULL,      -- as it goes into the list
+	normalised  VARCHAR NOT NULL,      -- the tag-set variant it spells
+	raw         BOOLEAN NOT NULL,      -- a spelling as written, not the normalised form
+	occurrences BIGINT NOT NULL,       -- hashtag occurrences with this spelling
+	videos      BIGINT NOT NULL,       -- videos carrying the normalised tag
+	status      VARCHAR NOT NULL,
+	reason      VARCHAR NOT NULL,
+	decided_by  VARCHAR NOT NULL,
+	decided_at  TIMESTAMP NOT NULL,
+	PRIMARY KEY (name, version, term)
+);
+
+CREATE TABLE watches (
+	name        VARCHAR PRIMARY KEY,
+	tag_set     VARCHAR NOT NULL,
+	definition  JSON NOT NULL,         -- policies, rules and their thresholds
+	state       JSON NOT NULL,         -- what the next run compares with
+	last_import_id INTEGER NOT NULL,   -- the newest import evaluated
+	created_at  TIMESTAMP NOT NULL,
+	created_by  VARCHAR NOT NULL
+);
+CREATE SEQUENCE alert_id_seq START 1;
+CREATE TABLE alerts (
+	alert_id   INTEGER PRIMARY KEY,
+	watch      VARCHAR NOT NULL,
+	import_id  INTEGER NOT NULL,       -- the newest import of the evaluation
+	rule       VARCHAR NOT NULL,
+	subject    VARCHAR NOT NULL,       -- the policy, spelling or tag
+	message    VARCHAR NOT NULL,
+	numbers    JSON NOT NULL,
+	fired_at   TIMESTAMP NOT NULL
+);
+
+CREATE OR REPLACE MACRO tag_set_tags(p_name) AS TABLE (
+	SELECT tag FROM tag_set_tags(p_name, []::VARCHAR[])
+), (p_name, p_tags) AS TABLE (
+	SELECT unnest(p_tags) AS tag
+	UNION SELECT seed_tag FROM tag_sets WHERE name = p_name
+	UNION SELECT tag FROM tag_set_variants WHERE tag_set = p_name AND status = 'accepted'
+	UNION SELECT error('no tag set named "' || p_name || '": list them with ` + "`trendlab tagset list`" + `')::VARCHAR
+	WHERE p_name <> '' AND NOT EXISTS (SELECT 1 FROM tag_sets WHERE name = p_name)
+);
+`,
 }
 
 // migrate brings the workspace schema up to SchemaVersion. It refuses a
