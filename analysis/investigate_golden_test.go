@@ -382,21 +382,6 @@ func TestTagSetSaveExplicitAndBaseline(t *testing.T) {
 	}
 }
 
-func TestSanitize(t *testing.T) {
-	for in, want := range map[string]string{
-		"omegle":            "omegle",
-		"evil\x1b[31mred":   "evil\uFFFD[31mred",
-		"a\u202eb":          "ab",
-		"tab\there":         "tab\uFFFDhere",
-		"ＯＭＥＧＬＥ":            "ＯＭＥＧＬＥ",
-		"bell\x07\u0085end": "bell\uFFFD\uFFFDend",
-	} {
-		if got := Sanitize(in); got != want {
-			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func FuzzScoreVariant(f *testing.F) {
 	for _, s := range []string{"omegle", "0megle", "οmegle", "omeglefunny", "", "a", "\xff\xfe", "ｏｍｅｇｌｅ"} {
 		f.Add("omegle", s)

@@ -8,14 +8,15 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
+
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // WriteText writes a readable summary of the investigation: aligned
 // tables, every rate as "x/n = p% [lo%, hi%]". Text from the data (tags,
-// spellings, file names) is stripped of control and bidirectional
-// formatting characters, so it cannot move the cursor or recolour the
-// terminal.
+// spellings, file names) shows control and bidirectional formatting
+// characters as visible escapes (textsafe.Show), so it cannot move the
+// cursor or recolour the terminal.
 func WriteText(w io.Writer, inv *Investigation) error {
 	tw := &textWriter{w: w}
 	inv.writeText(tw)
@@ -69,23 +70,6 @@ func GroupDigits(n int64) string {
 	return b.String()
 }
 
-// Sanitize makes untrusted text safe to print on a terminal: control
-// characters (C0, C1, DEL) become U+FFFD and bidirectional formatting
-// characters are dropped.
-func Sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == 0x7f || r < 0x20 || (r >= 0x80 && r < 0xa0):
-			return '\uFFFD'
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
-			return -1
-		case !unicode.IsPrint(r) && !unicode.IsSpace(r):
-			return '\uFFFD'
-		}
-		return r
-	}, s)
-}
-
 // pct formats a proportion in percent.
 func pct(p float64) string { return fmt.Sprintf("%.2f%%", 100*p) }
 
@@ -126,20 +110,20 @@ func fmtDuration(s Num) string {
 
 func (inv *Investigation) writeText(t *textWriter) {
 	ts := &inv.TagSet
-	title := "#" + Sanitize(ts.Seed)
+	title := "#" + textsafe.Show(ts.Seed)
 	if ts.Name != "" {
-		title = fmt.Sprintf("tag set %s (%s)", Sanitize(ts.Name), title)
+		title = fmt.Sprintf("tag set %s (%s)", textsafe.Show(ts.Name), title)
 	}
 	t.printf("Investigation of %s, videos created %s to %s (%d days)\n", title, inv.Period.Since, inv.Period.Until, inv.Period.Days)
 	p := &inv.Provenance
 	t.printf("Workspace %s: schema v%d, %d videos, %d events, %d imports; trendlab %s; generated %s\n",
-		Sanitize(p.Workspace), p.SchemaVersion, p.Videos, p.Events, len(p.Imports), p.TrendlabVersion, inv.GeneratedAt.Format(time.RFC3339))
+		textsafe.Show(p.Workspace), p.SchemaVersion, p.Videos, p.Events, len(p.Imports), p.TrendlabVersion, inv.GeneratedAt.Format(time.RFC3339))
 	for _, im := range p.Imports {
 		sha := im.SHA256
 		if len(sha) > 12 {
 			sha = sha[:12]
 		}
-		t.printf("  import %d: %s %s, sha256 %s, %d rows loaded, %d rejected\n", im.ID, im.Kind, Sanitize(im.File), sha, im.RowsLoaded, im.RowsRejected)
+		t.printf("  import %d: %s %s, sha256 %s, %d rows loaded, %d rejected\n", im.ID, im.Kind, textsafe.Show(im.File), sha, im.RowsLoaded, im.RowsRejected)
 	}
 
 	t.printf("\nTag set: %d videos, %d tags accepted (%s", ts.Videos, len(ts.Accepted), ts.Source)
@@ -159,18 +143,18 @@ func (inv *Investigation) writeText(t *textWriter) {
 		}
 		var forms []string
 		for _, f := range v.RawForms {
-			forms = append(forms, fmt.Sprintf("%s×%d", Sanitize(f.Raw), f.Count))
+			forms = append(forms, fmt.Sprintf("%s×%d", textsafe.Show(f.Raw), f.Count))
 		}
-		rows = append(rows, []string{Sanitize(v.Tag), fmt.Sprint(v.Videos), fmt.Sprintf("%.2f", v.Score), status,
-			Sanitize(strings.Join(v.Reasons, "; ")), strings.Join(forms, " ")})
+		rows = append(rows, []string{textsafe.Show(v.Tag), fmt.Sprint(v.Videos), fmt.Sprintf("%.2f", v.Score), status,
+			textsafe.Show(strings.Join(v.Reasons, "; ")), strings.Join(forms, " ")})
 	}
 	t.table([]string{"TAG", "VIDEOS", "SCORE", "STATUS", "REASONS", "SPELLINGS"}, rows)
-	t.printf("Baseline: %s (%d videos)\n", Sanitize(inv.Baseline.Description), inv.Baseline.Videos)
+	t.printf("Baseline: %s (%d videos)\n", textsafe.Show(inv.Baseline.Description), inv.Baseline.Videos)
 
 	t.printf("\nViolation rate by policy (%s %.0f%% intervals; p adjusted by Holm across policies)\n", inv.IntervalMethod, 100*inv.Confidence)
 	rows = nil
 	for _, r := range inv.Rates {
-		rows = append(rows, []string{Sanitize(r.Policy), FormatProportion(r.TagSet), FormatProportion(r.Baseline),
+		rows = append(rows, []string{textsafe.Show(r.Policy), FormatProportion(r.TagSet), FormatProportion(r.Baseline),
 			fmt.Sprintf("%s [%s, %s]", fmtNum(r.RiskRatio.Estimate), fmtNum(r.RiskRatio.CI.Lo), fmtNum(r.RiskRatio.CI.Hi)),
 			fmt.Sprintf("%+.2f [%+.2f, %+.2f]", 100*float64(r.RiskDifference.Estimate), 100*float64(r.RiskDifference.CI.Lo), 100*float64(r.RiskDifference.CI.Hi)),
 			testName(r.Test.Method), fmtP(r.Test.PAdjusted), r.Finding})
@@ -189,7 +173,7 @@ func (inv *Investigation) writeText(t *textWriter) {
 				ratio = "x" + fmtNum(r.MDE.Ratio) + " "
 			}
 			t.printf("  %s: no detectable difference; %.0f%% power to detect a tag-set rate of %s or more (%sthe baseline's %s)\n",
-				Sanitize(r.Policy), 100*r.MDE.Power, pct(float64(r.MDE.TagSetRate)), ratio, pct(r.MDE.BaselineRate))
+				textsafe.Show(r.Policy), 100*r.MDE.Power, pct(float64(r.MDE.TagSetRate)), ratio, pct(r.MDE.BaselineRate))
 		}
 	}
 
@@ -202,11 +186,11 @@ func (inv *Investigation) writeText(t *textWriter) {
 		if s.Group == "baseline" {
 			group = "baseline"
 		}
-		t.printf("  spike: %s %s from %s, rate %s -> %s (p adj %s)\n", group, Sanitize(s.Policy), s.Day, pct(s.Before), pct(s.After), fmtP(s.PAdjusted))
+		t.printf("  spike: %s %s from %s, rate %s -> %s (p adj %s)\n", group, textsafe.Show(s.Policy), s.Day, pct(s.Before), pct(s.After), fmtP(s.PAdjusted))
 	}
 	for _, pt := range inv.Trend.Policies {
 		if len(pt.EWMAAlerts)+len(pt.CUSUMAlerts) > 0 {
-			t.printf("  %s alerts: EWMA %s; CUSUM %s\n", Sanitize(pt.Policy), listOrNone(pt.EWMAAlerts), listOrNone(pt.CUSUMAlerts))
+			t.printf("  %s alerts: EWMA %s; CUSUM %s\n", textsafe.Show(pt.Policy), listOrNone(pt.EWMAAlerts), listOrNone(pt.CUSUMAlerts))
 		}
 	}
 	if inv.Trend.ChangeDate != "" {
@@ -214,7 +198,7 @@ func (inv *Investigation) writeText(t *textWriter) {
 		rows = nil
 		for _, pt := range inv.Trend.Policies {
 			if ba := pt.BeforeAfter; ba != nil {
-				rows = append(rows, []string{Sanitize(pt.Policy), FormatProportion(ba.Before), FormatProportion(ba.After), fmtNum(ba.RateRatio), fmtP(ba.Test.PAdjusted)})
+				rows = append(rows, []string{textsafe.Show(pt.Policy), FormatProportion(ba.Before), FormatProportion(ba.After), fmtNum(ba.RateRatio), fmtP(ba.Test.PAdjusted)})
 			}
 		}
 		t.table([]string{"POLICY", "BEFORE", "AFTER", "RATIO", "P ADJ"}, rows)
@@ -231,7 +215,7 @@ func (inv *Investigation) writeText(t *textWriter) {
 			if r.Significant {
 				sig = "*"
 			}
-			rows = append(rows, []string{Sanitize(r.Tag), fmt.Sprint(r.Together), fmt.Sprint(r.TagVideos), pct(r.Support),
+			rows = append(rows, []string{textsafe.Show(r.Tag), fmt.Sprint(r.Together), fmt.Sprint(r.TagVideos), pct(r.Support),
 				fmtNum(r.Lift), fmtNum(r.NPMI), fmtP(r.QValue) + sig})
 		}
 		t.table([]string{"TAG", "TOGETHER", "TAG VIDEOS", "SUPPORT", "LIFT", "NPMI", "Q"}, rows)
@@ -240,7 +224,7 @@ func (inv *Investigation) writeText(t *textWriter) {
 	t.printf("\nRemovals (tag set | all videos in the period; time to action p50/p90/p99)\n")
 	rows = nil
 	for _, r := range inv.Removal {
-		rows = append(rows, []string{Sanitize(r.Policy),
+		rows = append(rows, []string{textsafe.Show(r.Policy),
 			fmt.Sprint(r.TagSet.Removals), FormatProportion(r.TagSet.Proactive), FormatProportion(r.TagSet.Within24h), ttaText(r.TagSet.TimeToAction),
 			fmt.Sprint(r.Overall.Removals), FormatProportion(r.Overall.Proactive), FormatProportion(r.Overall.Within24h), ttaText(r.Overall.TimeToAction)})
 	}
@@ -254,7 +238,7 @@ func (inv *Investigation) writeText(t *textWriter) {
 			c    FunnelCounts
 		}{{"tag set", f.TagSet}, {"baseline", f.Baseline}} {
 			c := g.c
-			rows = append(rows, []string{Sanitize(f.Policy), g.name, fmt.Sprint(c.Videos),
+			rows = append(rows, []string{textsafe.Show(f.Policy), g.name, fmt.Sprint(c.Videos),
 				fmt.Sprintf("%d %d %d %d %d %d %d %d", c.Reported, c.Flagged, c.Reviewed, c.Violating, c.Removed, c.Escalated, c.Appealed, c.Reinstated),
 				stepText(c, "reviewed", "violating"), stepText(c, "violating", "removed"), stepText(c, "violating", "escalated")})
 		}
@@ -266,7 +250,7 @@ func (inv *Investigation) writeText(t *textWriter) {
 			sm.Size, sm.FrameSize, sm.Definition.Method, sm.Definition.Seed)
 		rows = nil
 		for _, m := range sm.Members {
-			rows = append(rows, []string{fmt.Sprint(m.Position), Sanitize(m.VideoID), Sanitize(m.Stratum), fmt.Sprintf("%.3g", m.Weight)})
+			rows = append(rows, []string{fmt.Sprint(m.Position), textsafe.Show(m.VideoID), textsafe.Show(m.Stratum), fmt.Sprintf("%.3g", m.Weight)})
 		}
 		t.table([]string{"#", "VIDEO", "STRATUM", "WEIGHT"}, rows)
 	}
@@ -274,7 +258,7 @@ func (inv *Investigation) writeText(t *textWriter) {
 	if len(inv.Notes) > 0 {
 		t.printf("\nNotes\n")
 		for _, n := range inv.Notes {
-			t.printf("  - %s\n", Sanitize(n))
+			t.printf("  - %s\n", textsafe.Show(n))
 		}
 	}
 }

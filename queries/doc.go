@@ -61,7 +61,7 @@
 // itself on a pooled connection (SET, BEGIN, ATTACH, LOAD, CREATE TEMP).
 // A front end that shows a few rows itself (the TUI) calls Fetch, which
 // returns a Table with each column's DuckDB type; Column.Text renders a
-// value as the CSV writer does and Sanitize makes it safe for a terminal.
+// value as the CSV writer does and textsafe makes it safe for a terminal.
 // Export with any Format writes the same result to a file the user chose.
 //
 // # Tag sets in the shipped queries

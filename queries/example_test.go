@@ -40,8 +40,3 @@ GROUP BY ALL ORDER BY day
 	//   tags   list<tag>  (required)            hashtags, comma-separated
 	//   since  date       (default 2026-01-01)  first day (UTC)
 }
-
-func ExampleSanitize() {
-	fmt.Println(queries.Sanitize("caption \x1b[2Jwith\u202e tricks\n"))
-	// Output: caption \x1b[2Jwith\u202e tricks\n
-}

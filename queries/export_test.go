@@ -384,26 +384,6 @@ func TestUserFolders(t *testing.T) {
 	}
 }
 
-func TestSanitize(t *testing.T) {
-	cases := map[string]string{
-		"plain ascii":      "plain ascii",
-		"emoji 👩‍💻 é ́":    "emoji 👩‍💻 é ́",
-		"\x1b[2J\x07":      `\x1b[2J\x07`,
-		"a\nb\tc\r":        `a\nb\tc\r`,
-		"\u202eevil\u2066": `\u202eevil\u2066`,
-		"zero\u200bwidth":  `zero\u200bwidth`,
-		"bad \xff byte":    `bad \xff byte`,
-		"c1 \u009b31m":     `c1 \u009b31m`,
-		"line\u2028sep":    `line\u2028sep`,
-		"中文 full width ＡＢ": "中文 full width ＡＢ",
-	}
-	for in, want := range cases {
-		if got := Sanitize(in); got != want {
-			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestCancel: a cancelled context interrupts a running query, and the
 // connection pool is usable afterwards.
 func TestCancel(t *testing.T) {
@@ -421,33 +401,6 @@ func TestCancel(t *testing.T) {
 	if _, err := Export(context.Background(), db, AdHoc(`SELECT 1`), FormatCSV, io.Discard, TableOptions{}); err != nil {
 		t.Errorf("after an interrupt: %v", err)
 	}
-}
-
-// FuzzSanitize: whatever the input, the output is valid UTF-8 without
-// control, bidi or invisible format characters (the joiner aside), and
-// clean input passes unchanged.
-func FuzzSanitize(f *testing.F) {
-	for _, s := range []string{"plain", nastyCaption, "\xff\xfe", "\u200d\u200b", "a\u0300"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := Sanitize(s)
-		if !utf8.ValidString(got) {
-			t.Fatalf("Sanitize(%q) = %q is not UTF-8", s, got)
-		}
-		for _, r := range got {
-			if unsafeRune(r) {
-				t.Fatalf("Sanitize(%q) = %q keeps %U", s, got, r)
-			}
-		}
-		clean := utf8.ValidString(s)
-		for _, r := range s {
-			clean = clean && !unsafeRune(r)
-		}
-		if clean && got != s {
-			t.Fatalf("clean %q changed to %q", s, got)
-		}
-	})
 }
 
 func TestGoldenShow(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // WriteList writes the library's queries as `trendlab query list` shows
@@ -16,7 +18,7 @@ func WriteList(w io.Writer, qs []*Query, width int) error {
 	}
 	var b strings.Builder
 	line := func(name, source, desc string) {
-		s := fmt.Sprintf("%-*s  %-7s  %s", wName, name, source, Sanitize(desc))
+		s := fmt.Sprintf("%-*s  %-7s  %s", wName, name, source, textsafe.Show(desc))
 		if width > 0 {
 			s = cellWidth.Truncate(s, width, "…")
 		}
@@ -32,7 +34,7 @@ func WriteList(w io.Writer, qs []*Query, width int) error {
 		}
 		line(q.Name, source, q.Description)
 		for _, s := range q.Shadows {
-			notes = append(notes, fmt.Sprintf("%s: %s overrides %s", q.Name, Sanitize(q.File), Sanitize(s)))
+			notes = append(notes, fmt.Sprintf("%s: %s overrides %s", q.Name, textsafe.Show(q.File), textsafe.Show(s)))
 		}
 	}
 	if len(notes) > 0 {
@@ -50,9 +52,9 @@ func WriteList(w io.Writer, qs []*Query, width int) error {
 // source, description, parameters, an example command and the SQL.
 func WriteShow(w io.Writer, q *Query) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  (%s)\n\n%s\n\n%s\n\n", q.Name, Sanitize(q.File), Sanitize(q.Description), SanitizeLines(q.ParamUsage()))
+	fmt.Fprintf(&b, "%s  (%s)\n\n%s\n\n%s\n\n", q.Name, textsafe.Show(q.File), textsafe.Show(q.Description), textsafe.ShowLines(q.ParamUsage()))
 	for _, s := range q.Shadows {
-		fmt.Fprintf(&b, "overrides %s\n\n", Sanitize(s))
+		fmt.Fprintf(&b, "overrides %s\n\n", textsafe.Show(s))
 	}
 	b.WriteString("example:\n  trendlab query run " + q.Name)
 	for _, p := range q.Params {
@@ -64,24 +66,10 @@ func WriteShow(w io.Writer, q *Query) error {
 		fmt.Fprintf(&b, " --param %s=...", q.RequireOneOf[0][0])
 	}
 	b.WriteString("\n\n")
-	b.WriteString(SanitizeLines(q.SQL))
+	b.WriteString(textsafe.ShowLines(q.SQL))
 	if !strings.HasSuffix(q.SQL, "\n") {
 		b.WriteString("\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// SanitizeLines sanitises multi-line text line by line, keeping the newlines
-// and tabs.
-func SanitizeLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		parts := strings.Split(strings.TrimSuffix(l, "\r"), "\t")
-		for j, p := range parts {
-			parts[j] = Sanitize(p)
-		}
-		lines[i] = strings.Join(parts, "\t")
-	}
-	return strings.Join(lines, "\n")
 }

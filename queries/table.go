@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
+
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // TableOptions shape the table format.
@@ -51,7 +51,7 @@ func WriteTable(w io.Writer, rows *sql.Rows, opts TableOptions) (Stats, error) {
 	// text may be cut to minColumn.
 	floor := make([]int, len(cols))
 	for i, c := range cols {
-		header[i] = Sanitize(c.Name)
+		header[i] = textsafe.Show(c.Name)
 		right[i] = numericType(c.Type)
 		widths[i] = min(cellWidth.StringWidth(header[i]), opts.MaxCell)
 		floor[i] = min(widths[i], minColumn)
@@ -60,7 +60,7 @@ func WriteTable(w io.Writer, rows *sql.Rows, opts TableOptions) (Stats, error) {
 		if v == nil {
 			return "NULL"
 		}
-		return Sanitize(textValue(v, cols[i].Type))
+		return textsafe.Show(textValue(v, cols[i].Type))
 	}
 	var sample [][]string
 	for len(sample) < tableSampleRows && rows.Next() {
@@ -178,58 +178,4 @@ func numericType(t string) bool {
 		return true
 	}
 	return false
-}
-
-// Sanitize makes untrusted text safe to print on a terminal: control
-// characters (C0, DEL, C1 and so every escape sequence's introducer), line
-// and paragraph separators, bidirectional overrides and isolates, and
-// invisible format characters become visible escapes such as \n, \x1b or
-// \u202e; invalid UTF-8 bytes become \xff. The zero-width joiner stays, as
-// emoji sequences need it. Printable text, emoji and combining marks pass
-// through unchanged.
-func Sanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || unsafeRune(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x80 && unsafeRune(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
-
-func unsafeRune(r rune) bool {
-	switch {
-	case r < 0x20, r >= 0x7f && r < 0xa0:
-		return true
-	case r == 0x200d: // zero-width joiner: part of emoji sequences
-		return false
-	case r == 0x2028, r == 0x2029:
-		return true
-	}
-	return unicode.Is(unicode.Cf, r)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // screenID names a screen; its number is the key that opens it.
@@ -201,7 +202,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.grid.req = 0
 		if msg.err != nil {
-			m.grid.err = Sanitize(msg.err.Error())
+			m.grid.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		return m, m.grid.setResult(msg.rs)
@@ -431,7 +432,7 @@ func (m *Model) View() tea.View {
 		}
 	}
 	bar := strings.Join(tabs, "")
-	ws := m.th.Faint.Render(SanitizeLine(baseName(m.cfg.Workspace.Path)))
+	ws := m.th.Faint.Render(textsafe.StripLine(baseName(m.cfg.Workspace.Path)))
 	if gap := m.width - ansi.StringWidth(bar) - ansi.StringWidth(ws); gap > 0 {
 		bar += strings.Repeat(" ", gap) + ws
 	}
@@ -476,7 +477,7 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(frame)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = "trendlab · " + SanitizeLine(baseName(m.cfg.Workspace.Path))
+	v.WindowTitle = "trendlab · " + textsafe.StripLine(baseName(m.cfg.Workspace.Path))
 	return v
 }
 

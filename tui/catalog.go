@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // relation is a table or view of the workspace.
@@ -206,7 +207,7 @@ func summarize(ctx context.Context, db *sql.DB, rel relation, col column) (colSu
 	if err != nil {
 		return s, fmt.Errorf("summarising %s.%s: %w", rel.Name, col.Name, err)
 	}
-	s.Min, s.Max = SanitizeLine(mn.String), SanitizeLine(mx.String)
+	s.Min, s.Max = textsafe.StripLine(mn.String), textsafe.StripLine(mx.String)
 	qrows, qerr := db.QueryContext(ctx, fmt.Sprintf(
 		`SELECT UNNEST(quantile_disc(%s, [0.05, 0.25, 0.5, 0.75, 0.95])::VARCHAR[]) FROM %s`, c, from))
 	if qerr == nil {
@@ -215,7 +216,7 @@ func summarize(ctx context.Context, db *sql.DB, rel relation, col column) (colSu
 			if qerr = qrows.Scan(&v); qerr != nil {
 				break
 			}
-			s.Quantiles = append(s.Quantiles, SanitizeLine(v.String))
+			s.Quantiles = append(s.Quantiles, textsafe.StripLine(v.String))
 		}
 		if qerr == nil {
 			qerr = qrows.Err()
@@ -238,7 +239,7 @@ func summarize(ctx context.Context, db *sql.DB, rel relation, col column) (colSu
 		if err := rows.Scan(&v, &f.N); err != nil {
 			return s, err
 		}
-		f.Null, f.Raw, f.Value = !v.Valid, v.String, SanitizeLine(v.String)
+		f.Null, f.Raw, f.Value = !v.Valid, v.String, textsafe.StripLine(v.String)
 		if f.Null {
 			f.Value = "NULL"
 		}
@@ -284,7 +285,7 @@ func (m catalogModel) Update(msg tea.Msg) (catalogModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case catalogMsg:
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		m.rels, m.loaded, m.err = msg.rels, true, ""
@@ -298,7 +299,7 @@ func (m catalogModel) Update(msg tea.Msg) (catalogModel, tea.Cmd) {
 			}
 		}
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 		}
 		return m, nil
 	case summaryMsg:
@@ -307,7 +308,7 @@ func (m catalogModel) Update(msg tea.Msg) (catalogModel, tea.Cmd) {
 		}
 		m.sumBusy = false
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		s := msg.s
@@ -316,7 +317,7 @@ func (m catalogModel) Update(msg tea.Msg) (catalogModel, tea.Cmd) {
 		return m, nil
 	case importsMsg:
 		if msg.err != nil {
-			m.impErr = Sanitize(msg.err.Error())
+			m.impErr = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		m.impRows, m.impErr = msg.rows, ""
@@ -610,7 +611,7 @@ func (m catalogModel) importsView(th theme) string {
 		if r.Rejected > 0 {
 			rej = fmt.Sprintf(" %s rejected", analysis.GroupDigits(r.Rejected))
 		}
-		items[i] = fmt.Sprintf("#%d %-6s %s%s", r.ID, r.Kind, SanitizeLine(baseName(r.File)), rej)
+		items[i] = fmt.Sprintf("#%d %-6s %s%s", r.ID, r.Kind, textsafe.StripLine(baseName(r.File)), rej)
 	}
 	left := append([]string{th.Title.Render(pad("Imports", listW))}, renderList(th, items, m.impL, listW, h, true)...)
 	right := []string{th.Title.Render(pad("Provenance", detW))}
@@ -623,7 +624,7 @@ func (m catalogModel) importsView(th theme) string {
 		r := m.impRows[m.impL.cursor]
 		kv := func(k, v string) string { return pad(th.Key.Render(pad(k, 11))+" "+v, detW) }
 		right = append(right,
-			kv("file", SanitizeLine(r.File)),
+			kv("file", textsafe.StripLine(r.File)),
 			kv("kind", r.Kind),
 			kv("format", r.Format+" ("+r.Compression+")"),
 			kv("size", analysis.GroupDigits(r.Size)+" bytes"),

@@ -12,6 +12,8 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 var consoleKeys = struct {
@@ -193,7 +195,7 @@ func (m consoleModel) Update(msg tea.Msg, grid *gridModel) (consoleModel, tea.Cm
 		case errors.Is(msg.err, context.Canceled):
 			m.err = fmt.Sprintf("cancelled after %s", formatDuration(elapsed))
 		case msg.err != nil:
-			m.err = fmt.Sprintf("statement %d: %s", msg.ran+1, Sanitize(msg.err.Error()))
+			m.err = fmt.Sprintf("statement %d: %s", msg.ran+1, textsafe.Strip(msg.err.Error()))
 		default:
 			m.status = fmt.Sprintf("%d statement(s) in %s", msg.ran, formatDuration(elapsed))
 			if msg.rs != nil && len(msg.rs.Cols) > 0 {

@@ -55,7 +55,7 @@
 // # Untrusted text
 //
 // Everything from the data (captions, tags, ids, cell values, and error
-// messages that quote them) goes through Sanitize or SanitizeLine before it
+// messages that quote them) goes through textsafe.Strip or textsafe.StripLine before it
 // is drawn: ANSI CSI/OSC/DCS/APC sequences, other control characters and
 // bidirectional overrides are removed (sanitize.go, fuzzed).
 //

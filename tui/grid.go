@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // Messages of the grid. Each carries the result ID it belongs to, so a page
@@ -328,7 +329,7 @@ func (g gridModel) Update(msg tea.Msg) (gridModel, tea.Cmd) {
 		}
 		delete(g.loading, msg.page)
 		if msg.err != nil {
-			g.err = "reading rows: " + Sanitize(msg.err.Error())
+			g.err = "reading rows: " + textsafe.Strip(msg.err.Error())
 			return g, nil
 		}
 		g.storePage(msg.page, msg.rows)
@@ -336,10 +337,10 @@ func (g gridModel) Update(msg tea.Msg) (gridModel, tea.Cmd) {
 		return g, nil
 	case exportedMsg:
 		if msg.err != nil {
-			g.err = Sanitize(msg.err.Error())
+			g.err = textsafe.Strip(msg.err.Error())
 		} else {
 			g.err = ""
-			g.status = fmt.Sprintf("exported %s rows to %s", analysis.GroupDigits(msg.rows), Sanitize(msg.path))
+			g.status = fmt.Sprintf("exported %s rows to %s", analysis.GroupDigits(msg.rows), textsafe.Strip(msg.path))
 		}
 		return g, nil
 	case tea.MouseWheelMsg:
@@ -395,11 +396,11 @@ func (g gridModel) updateKey(msg tea.KeyPressMsg) (gridModel, tea.Cmd) {
 			g.input.Blur()
 			path := strings.TrimSpace(g.input.Value())
 			if _, err := exportFormat(path); err != nil {
-				g.err = Sanitize(err.Error())
+				g.err = textsafe.Strip(err.Error())
 				return g, nil
 			}
 			sess, rs := g.sess, g.rs
-			g.status = "exporting to " + Sanitize(path) + "…"
+			g.status = "exporting to " + textsafe.Strip(path) + "…"
 			return g, func() tea.Msg {
 				var n int64
 				err := sess.withConn(func(c *sqlConn) error {

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trendlab/trendlab/internal/textsafe"
 	"github.com/trendlab/trendlab/queries"
 )
 
@@ -144,7 +145,7 @@ func (m *paletteModel) choose(q *queries.Query) tea.Cmd {
 	m.query = q
 	m.params = make([]textinput.Model, len(q.Params))
 	for i, p := range q.Params {
-		in := newInput("", SanitizeLine(p.Description))
+		in := newInput("", textsafe.StripLine(p.Description))
 		in.SetWidth(max(10, m.width-40))
 		if !p.Required && p.DefaultText != "null" {
 			in.SetValue(strings.Trim(p.DefaultText, `"`))
@@ -171,11 +172,11 @@ func (m *paletteModel) run() tea.Cmd {
 	}
 	st, err := m.query.Bind(given)
 	if err != nil {
-		m.err = Sanitize(err.Error())
+		m.err = textsafe.Strip(err.Error())
 		return nil
 	}
 	if err := queries.Prepare(context.Background(), m.sess.db, st); err != nil {
-		m.err = Sanitize(err.Error())
+		m.err = textsafe.Strip(err.Error())
 		return nil
 	}
 	m.err = ""
@@ -194,7 +195,7 @@ func (m paletteModel) Update(msg tea.Msg) (paletteModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case queriesLoadedMsg:
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 		}
 		m.lib = msg.lib
 		m.filter()
@@ -271,9 +272,9 @@ func (m paletteModel) View(th theme) string {
 	var lines []string
 	if m.query != nil {
 		q := m.query
-		lines = append(lines, th.Title.Render(SanitizeLine(q.Name))+"  "+th.Faint.Render(oneLine(q.Description, max(10, m.width-len(q.Name)-3))), "")
+		lines = append(lines, th.Title.Render(textsafe.StripLine(q.Name))+"  "+th.Faint.Render(oneLine(q.Description, max(10, m.width-len(q.Name)-3))), "")
 		for i, p := range q.Params {
-			label := pad(fmt.Sprintf("%s (%s)", SanitizeLine(p.Name), typeName(p)), 30)
+			label := pad(fmt.Sprintf("%s (%s)", textsafe.StripLine(p.Name), typeName(p)), 30)
 			if i == m.field {
 				label = th.Key.Render(label)
 			}
@@ -291,9 +292,9 @@ func (m paletteModel) View(th theme) string {
 		for i, q := range m.matches {
 			src := ""
 			if !q.Shipped {
-				src = " (" + SanitizeLine(q.File) + ")"
+				src = " (" + textsafe.StripLine(q.File) + ")"
 			}
-			items[i] = pad(SanitizeLine(q.Name), 28) + " " + th.Faint.Render(oneLine(q.Description, max(10, m.width-32))) + src
+			items[i] = pad(textsafe.StripLine(q.Name), 28) + " " + th.Faint.Render(oneLine(q.Description, max(10, m.width-32))) + src
 		}
 		if m.lib != nil && len(items) == 0 {
 			lines = append(lines, th.Faint.Render("no saved query matches"))

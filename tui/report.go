@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/internal/textsafe"
 	"github.com/trendlab/trendlab/notebooks"
 )
 
@@ -182,7 +183,7 @@ func (m reportModel) Update(msg tea.Msg) (reportModel, tea.Cmd) {
 	case reportDoneMsg:
 		m.busy = false
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		m.path, m.size, m.written = msg.path, msg.bytes, time.Now()
@@ -199,26 +200,26 @@ func (m reportModel) View(th theme, inv *analysis.Investigation, sample *analysi
 	} else {
 		tags := make([]string, len(inv.TagSet.Accepted))
 		for i, t := range inv.TagSet.Accepted {
-			tags[i] = "#" + SanitizeLine(t)
+			tags[i] = "#" + textsafe.StripLine(t)
 		}
 		lines = append(lines,
-			kv("tag", "#"+SanitizeLine(inv.TagSet.Seed)),
+			kv("tag", "#"+textsafe.StripLine(inv.TagSet.Seed)),
 			kv("accepted", oneLine(strings.Join(tags, " "), max(10, m.width-14))),
-			kv("policies", SanitizeLine(strings.Join(inv.Policies, ", "))))
+			kv("policies", textsafe.StripLine(strings.Join(inv.Policies, ", "))))
 	}
 	if sample != nil {
-		lines = append(lines, kv("sample", fmt.Sprintf("%s (%d members, seed %d)", SanitizeLine(sample.Name), sample.Size, sample.Seed)))
+		lines = append(lines, kv("sample", fmt.Sprintf("%s (%d members, seed %d)", textsafe.StripLine(sample.Name), sample.Size, sample.Seed)))
 	} else {
 		lines = append(lines, kv("sample", th.Faint.Render("none: open one on screen 5 to add its labels")))
 	}
-	lines = append(lines, kv("folder", SanitizeLine(m.reportDir())), "")
+	lines = append(lines, kv("folder", textsafe.StripLine(m.reportDir())), "")
 	switch {
 	case m.busy:
 		lines = append(lines, m.spin.View()+" writing the report…")
 	case m.err != "":
 		lines = append(lines, th.Error.Render(m.err))
 	case m.path != "":
-		lines = append(lines, th.OK.Render("wrote "+SanitizeLine(m.path)), th.Faint.Render(fmt.Sprintf("%s bytes; open it in a browser (it makes no network request)", analysis.GroupDigits(m.size))))
+		lines = append(lines, th.OK.Render("wrote "+textsafe.StripLine(m.path)), th.Faint.Render(fmt.Sprintf("%s bytes; open it in a browser (it makes no network request)", analysis.GroupDigits(m.size))))
 	default:
 		lines = append(lines, th.Faint.Render("press w to write the report"))
 	}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // column describes one column of a result.
@@ -197,7 +199,7 @@ func describe(ctx context.Context, conn *sql.Conn, rs *resultSet) error {
 	}
 	rs.Cols = rs.Cols[:0]
 	for _, t := range types {
-		rs.Cols = append(rs.Cols, column{Name: SanitizeLine(t.Name()), Type: t.DatabaseTypeName()})
+		rs.Cols = append(rs.Cols, column{Name: textsafe.StripLine(t.Name()), Type: t.DatabaseTypeName()})
 	}
 	return conn.QueryRowContext(ctx, "SELECT count(*) FROM "+rs.from(), rs.Args...).Scan(&rs.Total)
 }
@@ -217,7 +219,7 @@ func runDirect(ctx context.Context, conn *sql.Conn, id int64, query string) (*re
 		return nil, err
 	}
 	for _, t := range types {
-		rs.Cols = append(rs.Cols, column{Name: SanitizeLine(t.Name()), Type: t.DatabaseTypeName()})
+		rs.Cols = append(rs.Cols, column{Name: textsafe.StripLine(t.Name()), Type: t.DatabaseTypeName()})
 	}
 	vals := make([]any, len(types))
 	ptrs := make([]any, len(types))
@@ -308,8 +310,8 @@ func makeCell(s string, null bool) cell {
 	if null {
 		return cell{Line: "NULL", Full: "NULL", Null: true}
 	}
-	full := Sanitize(s)
-	return cell{Line: SanitizeLine(full), Full: full}
+	full := textsafe.Strip(s)
+	return cell{Line: textsafe.StripLine(full), Full: full}
 }
 
 // sortResult orders a result by column c, making a new temporary table
@@ -471,7 +473,7 @@ func formatValue(v any) string {
 
 // oneLine shortens text to one sanitised line of at most n runes.
 func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(SanitizeLine(s)), " ")
+	s = strings.Join(strings.Fields(textsafe.StripLine(s)), " ")
 	r := []rune(s)
 	if len(r) > n {
 		return string(r[:n-1]) + "…"

@@ -16,6 +16,7 @@ import (
 
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // reviewState is what the review screen shows.
@@ -348,7 +349,7 @@ func (m reviewModel) Update(msg tea.Msg) (reviewModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case samplesMsg:
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		m.samples, m.prog = msg.list, msg.prog
@@ -357,7 +358,7 @@ func (m reviewModel) Update(msg tea.Msg) (reviewModel, tea.Cmd) {
 	case sampleOpenedMsg:
 		m.note = ""
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		m.err = ""
@@ -376,14 +377,14 @@ func (m reviewModel) Update(msg tea.Msg) (reviewModel, tea.Cmd) {
 			return m, nil
 		}
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		m.detail, m.history, m.revealed = msg.detail, msg.history, false
 		return m, nil
 	case labelledMsg:
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		m.err = ""
@@ -392,7 +393,7 @@ func (m reviewModel) Update(msg tea.Msg) (reviewModel, tea.Cmd) {
 		if pe := m.sess.cfg.PauseEvery; pe > 0 && m.given%pe == 0 {
 			m.paused = true
 		}
-		m.note = fmt.Sprintf("saved %s for %s", Sanitize(msg.rec.Label), Sanitize(msg.rec.VideoID))
+		m.note = fmt.Sprintf("saved %s for %s", textsafe.Strip(msg.rec.Label), textsafe.Strip(msg.rec.VideoID))
 		cmds := []tea.Cmd{m.loadStats()}
 		if m.pos < m.sample.Size {
 			m.pos++
@@ -405,7 +406,7 @@ func (m reviewModel) Update(msg tea.Msg) (reviewModel, tea.Cmd) {
 			return m, nil
 		}
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		m.progress, m.est, m.agree = msg.prog, msg.est, msg.agree
@@ -569,9 +570,9 @@ func (m reviewModel) View(th theme) string {
 		for _, n := range p.Reviewers {
 			anyone = max(anyone, n)
 		}
-		items[i] = pad(SanitizeLine(s.Name), 28) + " " + padLeft(analysis.GroupDigits(s.Size), 7) + " " + padLeft(analysis.GroupDigits(s.FrameSize), 10) + " " +
-			pad(SanitizeLine(method), 22) + " " + padLeft(analysis.GroupDigits(p.Labelled), 6) + " " + padLeft(analysis.GroupDigits(anyone), 7) + "  " +
-			s.CreatedAt.UTC().Format("2006-01-02 15:04") + " by " + SanitizeLine(s.CreatedBy)
+		items[i] = pad(textsafe.StripLine(s.Name), 28) + " " + padLeft(analysis.GroupDigits(s.Size), 7) + " " + padLeft(analysis.GroupDigits(s.FrameSize), 10) + " " +
+			pad(textsafe.StripLine(method), 22) + " " + padLeft(analysis.GroupDigits(p.Labelled), 6) + " " + padLeft(analysis.GroupDigits(anyone), 7) + "  " +
+			s.CreatedAt.UTC().Format("2006-01-02 15:04") + " by " + textsafe.StripLine(s.CreatedBy)
 	}
 	if len(items) == 0 {
 		lines = append(lines, th.Faint.Render("no samples yet: press n to draw one"))
@@ -620,8 +621,8 @@ func (m reviewModel) memberView(th theme) string {
 	if s.Size > 0 {
 		frac = float64(m.progress.Labelled) / float64(s.Size)
 	}
-	header := th.Title.Render(fmt.Sprintf("%s · member %d of %d", SanitizeLine(s.Name), m.pos, s.Size)) + "  " +
-		m.bar.ViewAs(frac) + fmt.Sprintf(" %d/%d labelled by %s", m.progress.Labelled, s.Size, SanitizeLine(m.sess.cfg.Reviewer))
+	header := th.Title.Render(fmt.Sprintf("%s · member %d of %d", textsafe.StripLine(s.Name), m.pos, s.Size)) + "  " +
+		m.bar.ViewAs(frac) + fmt.Sprintf(" %d/%d labelled by %s", m.progress.Labelled, s.Size, textsafe.StripLine(m.sess.cfg.Reviewer))
 	var left []string
 	if m.paused {
 		left = append(left, "", th.Warn.Render(fmt.Sprintf("You have labelled %d items in this session.", m.given)),
@@ -633,19 +634,19 @@ func (m reviewModel) memberView(th theme) string {
 	} else {
 		kv := func(k, v string) string { return th.Key.Render(pad(k, 10)) + " " + v }
 		left = append(left,
-			kv("video", SanitizeLine(d.VideoID)+th.Faint.Render("  stratum "+SanitizeLine(d.Stratum))),
-			kv("author", SanitizeLine(d.AuthorID)),
+			kv("video", textsafe.StripLine(d.VideoID)+th.Faint.Render("  stratum "+textsafe.StripLine(d.Stratum))),
+			kv("author", textsafe.StripLine(d.AuthorID)),
 			kv("created", d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")),
-			kv("region", SanitizeLine(d.Region)+"  language "+SanitizeLine(d.Language)+"  age band "+SanitizeLine(d.AuthorAgeBand)),
+			kv("region", textsafe.StripLine(d.Region)+"  language "+textsafe.StripLine(d.Language)+"  age band "+textsafe.StripLine(d.AuthorAgeBand)),
 			kv("views", analysis.GroupDigits(d.ViewCount)),
 		)
 		tags := make([]string, len(d.Tags))
 		for i, t := range d.Tags {
-			tags[i] = SanitizeLine(t)
+			tags[i] = textsafe.StripLine(t)
 		}
 		left = append(left, kv("tags", ansi.Truncate(strings.Join(tags, " "), leftW-11, "…")))
 		if m.revealed {
-			wrapped := strings.Split(ansi.Wordwrap(Sanitize(d.Caption), leftW-11, " "), "\n")
+			wrapped := strings.Split(ansi.Wordwrap(textsafe.Strip(d.Caption), leftW-11, " "), "\n")
 			for i, w := range wrapped {
 				if i == 0 {
 					left = append(left, kv("caption", w))
@@ -661,30 +662,30 @@ func (m reviewModel) memberView(th theme) string {
 			left = append(left, th.Faint.Render("no moderation events"))
 		}
 		for _, e := range d.Events {
-			what := SanitizeLine(e.EventType + " " + e.Source + " " + e.Policy)
+			what := textsafe.StripLine(e.EventType + " " + e.Source + " " + e.Policy)
 			if e.PolicyTitle != "" {
-				what += " (" + SanitizeLine(e.PolicyTitle) + ")"
+				what += " (" + textsafe.StripLine(e.PolicyTitle) + ")"
 			}
 			if e.Decision != "" {
-				what += " → " + SanitizeLine(e.Decision)
+				what += " → " + textsafe.StripLine(e.Decision)
 			}
 			if e.Action != "" {
-				what += " → " + SanitizeLine(e.Action)
+				what += " → " + textsafe.StripLine(e.Action)
 			}
 			left = append(left, th.Faint.Render(e.EventTime.UTC().Format("01-02 15:04"))+" "+what)
 		}
 		left = append(left, "")
 		if rec, ok := m.mine[d.VideoID]; ok {
-			left = append(left, th.OK.Render("your label: "+SanitizeLine(rec.Label))+th.Faint.Render(" ("+rec.LabelledAt.UTC().Format("15:04:05")+")"))
+			left = append(left, th.OK.Render("your label: "+textsafe.StripLine(rec.Label))+th.Faint.Render(" ("+rec.LabelledAt.UTC().Format("15:04:05")+")"))
 		} else {
 			left = append(left, th.Faint.Render("not labelled by you yet"))
 		}
 		if n := len(m.history); n > 0 {
 			var trail []string
 			for _, r := range m.history[max(0, n-3):] {
-				e := SanitizeLine(r.Label) + " by " + SanitizeLine(r.Reviewer) + " " + r.LabelledAt.UTC().Format("01-02 15:04")
+				e := textsafe.StripLine(r.Label) + " by " + textsafe.StripLine(r.Reviewer) + " " + r.LabelledAt.UTC().Format("01-02 15:04")
 				if r.Reason != "" {
-					e += " (" + SanitizeLine(r.Reason) + ")"
+					e += " (" + textsafe.StripLine(r.Reason) + ")"
 				}
 				trail = append(trail, e)
 			}
@@ -696,7 +697,7 @@ func (m reviewModel) memberView(th theme) string {
 		}
 		var choices []string
 		for _, l := range m.labels {
-			choices = append(choices, th.Key.Render("["+l.Key+"]")+" "+SanitizeLine(l.Title))
+			choices = append(choices, th.Key.Render("["+l.Key+"]")+" "+textsafe.StripLine(l.Title))
 		}
 		left = append(left, strings.Join(choices, "  "))
 		if m.noting {
@@ -737,7 +738,7 @@ func (m reviewModel) estimatesView(th theme, w int) []string {
 	conf := fmt.Sprintf("%g%%", 100*e.Confidence)
 	barW := max(5, w-36)
 	for _, s := range append(append([]analysis.LabelShare{}, e.Shares...), e.Violating) {
-		name := SanitizeLine(s.Label)
+		name := textsafe.StripLine(s.Label)
 		if math.IsNaN(s.Estimate.P) {
 			lines = append(lines, pad(name, 16)+" "+padLeft(analysis.GroupDigits(s.Count), 4)+"  –")
 			continue
@@ -748,7 +749,7 @@ func (m reviewModel) estimatesView(th theme, w int) []string {
 	lines = append(lines, th.Faint.Render(fmt.Sprintf("%s intervals; %d of %d strata covered", conf, e.StrataCovered, e.Strata)))
 	if a := m.agree; a != nil && a.Items > 0 {
 		lines = append(lines, "", th.Title.Render("Agreement"),
-			fmt.Sprintf("with %s on %d items", SanitizeLine(a.ReviewerB), a.Items),
+			fmt.Sprintf("with %s on %d items", textsafe.StripLine(a.ReviewerB), a.Items),
 			fmt.Sprintf("agreed %d (%.0f%%)", a.Agreed, 100*a.Observed),
 			fmt.Sprintf("Cohen's κ %.2f [%.2f, %.2f]", a.Kappa, a.CI.Lo, a.CI.Hi))
 	}

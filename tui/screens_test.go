@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // The investigation screens run on a small synthetic platform with the
@@ -98,7 +99,7 @@ func TestSampleReview(t *testing.T) {
 		}
 		return false
 	})
-	if c := caption; c != "" && strings.Contains(screenNow(t, tm), SanitizeLine(c)) {
+	if c := caption; c != "" && strings.Contains(screenNow(t, tm), textsafe.StripLine(c)) {
 		t.Error("the caption shows before it is revealed")
 	}
 	send(tm, "r")

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // Sections of the tag explorer.
@@ -146,7 +147,7 @@ func (m tagsModel) Update(msg tea.Msg) (tagsModel, tea.Cmd) {
 			return m, nil
 		}
 		if msg.err != nil {
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		m.inv = msg.inv
@@ -159,11 +160,11 @@ func (m tagsModel) Update(msg tea.Msg) (tagsModel, tea.Cmd) {
 	case tagSetSavedMsg:
 		if msg.err != nil {
 			m.busy = false
-			m.err = Sanitize(msg.err.Error())
+			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
 		m.savedAs = msg.name
-		m.note = "saved tag set " + Sanitize(msg.name)
+		m.note = "saved tag set " + textsafe.Strip(msg.name)
 		return m, m.investigate(analysis.Request{TagSet: msg.name})
 	case tea.KeyPressMsg:
 		if m.input.Focused() {
@@ -323,12 +324,12 @@ func (m tagsModel) tagSetFilter() (string, []any) {
 
 func (m tagsModel) drillDown() tea.Cmd {
 	c := m.cursor()
-	seed := SanitizeLine(m.inv.TagSet.Seed)
+	seed := textsafe.StripLine(m.inv.TagSet.Seed)
 	switch m.section {
 	case secVariants:
 		if c < len(m.inv.TagSet.Candidates) {
 			v := m.inv.TagSet.Candidates[c]
-			return openResult("videos tagged #"+SanitizeLine(v.Tag), "main.videos",
+			return openResult("videos tagged #"+textsafe.StripLine(v.Tag), "main.videos",
 				"video_id IN (SELECT video_id FROM main.video_tags WHERE tag = ?)", v.Tag)
 		}
 	case secVolume:
@@ -347,7 +348,7 @@ func (m tagsModel) drillDown() tea.Cmd {
 		}
 		if policy != "" {
 			where, args := m.tagSetFilter()
-			return openResult(fmt.Sprintf("#%s videos violating %s", seed, SanitizeLine(policy)), "main.videos",
+			return openResult(fmt.Sprintf("#%s videos violating %s", seed, textsafe.StripLine(policy)), "main.videos",
 				where+" AND video_id IN (SELECT video_id FROM main.video_outcomes WHERE policy = ? AND violating)", append(args, policy)...)
 		}
 	case secRelated:
@@ -381,10 +382,10 @@ func (m tagsModel) View(th theme) string {
 	inv := m.inv
 	ts := inv.TagSet
 	summary := fmt.Sprintf("#%s: %s accepted tags · %s videos · baseline %s videos (%s) · %s to %s",
-		SanitizeLine(ts.Seed), analysis.GroupDigits(int64(len(ts.Accepted))), analysis.GroupDigits(ts.Videos), analysis.GroupDigits(inv.Baseline.Videos),
-		SanitizeLine(inv.Baseline.Kind), inv.Period.Since, inv.Period.Until)
+		textsafe.StripLine(ts.Seed), analysis.GroupDigits(int64(len(ts.Accepted))), analysis.GroupDigits(ts.Videos), analysis.GroupDigits(inv.Baseline.Videos),
+		textsafe.StripLine(inv.Baseline.Kind), inv.Period.Since, inv.Period.Until)
 	if m.savedAs != "" {
-		summary += " · tag set " + SanitizeLine(m.savedAs)
+		summary += " · tag set " + textsafe.StripLine(m.savedAs)
 	}
 	b.WriteString(th.Title.Render(ansi.Truncate(summary, m.width, "…")) + "\n")
 	var tabs []string
@@ -430,8 +431,8 @@ func (m tagsModel) variantsView(th theme) []string {
 		if v.Lookalike {
 			why += " (look-alike)"
 		}
-		items[i] = pad(mark, 10) + " " + pad("#"+SanitizeLine(v.Tag), 24) + " " + padLeft(analysis.GroupDigits(v.Videos), 9) + " " +
-			padLeft(fmt.Sprintf("%.2f", v.Score), 6) + "  " + SanitizeLine(why)
+		items[i] = pad(mark, 10) + " " + pad("#"+textsafe.StripLine(v.Tag), 24) + " " + padLeft(analysis.GroupDigits(v.Videos), 9) + " " +
+			padLeft(fmt.Sprintf("%.2f", v.Score), 6) + "  " + textsafe.StripLine(why)
 	}
 	return append([]string{head}, renderList(th, items, m.lists[secVariants], m.width, m.listHeight(), true)...)
 }
@@ -492,7 +493,7 @@ func (m tagsModel) volumeView(th theme) []string {
 	for i, d := range vol {
 		var sp []string
 		for _, s := range spikes[d.Day] {
-			sp = append(sp, fmt.Sprintf("▲ %s %.1f%% → %.1f%% (p.adj %s)", SanitizeLine(s.Policy), 100*s.Before, 100*s.After, formatP(s.PAdjusted)))
+			sp = append(sp, fmt.Sprintf("▲ %s %.1f%% → %.1f%% (p.adj %s)", textsafe.StripLine(s.Policy), 100*s.Before, 100*s.After, formatP(s.PAdjusted)))
 		}
 		items[i] = pad(d.Day, 11) + " " + padLeft(analysis.GroupDigits(d.TagSet), 8) + " " + padLeft(analysis.GroupDigits(d.Baseline), 9) + "  " + strings.Join(sp, "; ")
 	}
@@ -539,9 +540,9 @@ func (m tagsModel) ratesView(th theme) []string {
 			mde = fmt.Sprintf("MDE %.2f%%", 100*float64(r.MDE.TagSetRate))
 		}
 		items = append(items,
-			pad(SanitizeLine(r.Policy), 20)+" "+row("tag set", r.TagSet, padLeft(formatP(r.Test.PAdjusted), 8)+"  "+finding+" · "+mde),
+			pad(textsafe.StripLine(r.Policy), 20)+" "+row("tag set", r.TagSet, padLeft(formatP(r.Test.PAdjusted), 8)+"  "+finding+" · "+mde),
 		)
-		items = append(items, pad("", 20)+" "+th.Faint.Render(row("baseline", r.Baseline, fmt.Sprintf("%8s  %s, x/n %s/%s vs %s/%s", "", SanitizeLine(r.Test.Method),
+		items = append(items, pad("", 20)+" "+th.Faint.Render(row("baseline", r.Baseline, fmt.Sprintf("%8s  %s, x/n %s/%s vs %s/%s", "", textsafe.StripLine(r.Test.Method),
 			analysis.GroupDigits(r.TagSet.X), analysis.GroupDigits(r.TagSet.N), analysis.GroupDigits(r.Baseline.X), analysis.GroupDigits(r.Baseline.N)))))
 	}
 	// The cursor moves by policy, two lines each.
@@ -556,7 +557,7 @@ func (m tagsModel) funnelView(th theme) []string {
 	var lines []string
 	names := make([]string, len(m.inv.Funnel))
 	for i, f := range m.inv.Funnel {
-		names[i] = SanitizeLine(f.Policy)
+		names[i] = textsafe.StripLine(f.Policy)
 	}
 	left := renderList(th, names, m.lists[secFunnel], 22, m.listHeight(), true)
 	if c >= len(m.inv.Funnel) {
@@ -589,7 +590,7 @@ func (m tagsModel) funnelView(th theme) []string {
 		if i < len(f.Baseline.Steps) {
 			bl = fmt.Sprintf("%.1f%%", 100*f.Baseline.Steps[i].Rate.P)
 		}
-		lines = append(lines, fmt.Sprintf("%s %6.1f%% [%.1f, %.1f]  vs %s", pad(SanitizeLine(st.From)+" → "+SanitizeLine(st.To), 32),
+		lines = append(lines, fmt.Sprintf("%s %6.1f%% [%.1f, %.1f]  vs %s", pad(textsafe.StripLine(st.From)+" → "+textsafe.StripLine(st.To), 32),
 			100*st.Rate.P, 100*st.Rate.CI.Lo, 100*st.Rate.CI.Hi, bl))
 	}
 	for i := range lines {
@@ -614,10 +615,10 @@ func (m tagsModel) relatedView(th theme) []string {
 		if t.Significant {
 			mark = "▲"
 		}
-		items[i] = pad(mark+" #"+SanitizeLine(t.Tag), 26) + " " + padLeft(analysis.GroupDigits(t.Together), 9) + " " + padLeft(fmt.Sprintf("%.1f%%", 100*t.Support), 8) + " " +
+		items[i] = pad(mark+" #"+textsafe.StripLine(t.Tag), 26) + " " + padLeft(analysis.GroupDigits(t.Together), 9) + " " + padLeft(fmt.Sprintf("%.1f%%", 100*t.Support), 8) + " " +
 			padLeft(formatNum(t.Lift, 1), 6) + " " + padLeft(formatNum(t.NPMI, 2), 6) + " " + padLeft(formatP(t.QValue), 8)
 	}
-	foot := th.Faint.Render(fmt.Sprintf("%d tags tested (%s, %s); ▲ significant; enter investigates the tag", rel.Tested, SanitizeLine(rel.TestMethod), SanitizeLine(rel.AdjustMethod)))
+	foot := th.Faint.Render(fmt.Sprintf("%d tags tested (%s, %s); ▲ significant; enter investigates the tag", rel.Tested, textsafe.StripLine(rel.TestMethod), textsafe.StripLine(rel.AdjustMethod)))
 	return append(append([]string{head}, renderList(th, items, m.lists[secRelated], m.width, m.listHeight()-1, true)...), foot)
 }
 

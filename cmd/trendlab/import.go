@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trendlab/trendlab/datasets"
-	"github.com/trendlab/trendlab/queries"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 func newImportCmd(a *app) *cobra.Command {
@@ -83,7 +83,7 @@ func printImportSummary(w io.Writer, path string, s *datasets.ImportSummary) {
 	tw.Flush()
 	for _, f := range s.Files {
 		for _, r := range f.Reasons {
-			fmt.Fprintf(w, "  rejected in %s: %d rows on %s, e.g. line %d: %s\n", f.File, r.Rows, r.Column, r.FirstLine, queries.Sanitize(r.Example))
+			fmt.Fprintf(w, "  rejected in %s: %d rows on %s, e.g. line %d: %s\n", f.File, r.Rows, r.Column, r.FirstLine, textsafe.Show(r.Example))
 		}
 		if len(f.UnmappedCols) > 0 {
 			fmt.Fprintf(w, "  %s: columns %v kept in the extra JSON column\n", f.File, f.UnmappedCols)

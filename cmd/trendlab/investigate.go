@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 func newInvestigateCmd(a *app) *cobra.Command {
@@ -161,7 +162,7 @@ func runSpikeScan(cmd *cobra.Command, a *app, req analysis.Request, since, until
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TAG\tPOLICY\tFROM\tVIDEOS\tBEFORE\tAFTER\tP\tQ\tSIGNIFICANT")
 	for _, r := range res.Rises {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.2f%%\t%.2f%%\t%.3g\t%.3g\t%v\n", analysis.Sanitize(r.Tag), analysis.Sanitize(r.Policy),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.2f%%\t%.2f%%\t%.3g\t%.3g\t%v\n", textsafe.Show(r.Tag), textsafe.Show(r.Policy),
 			r.Day, r.Videos, 100*r.Before, 100*r.After, r.PValue, r.QValue, r.Significant)
 	}
 	return tw.Flush()

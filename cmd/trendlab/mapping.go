@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trendlab/trendlab/datasets"
-	"github.com/trendlab/trendlab/queries"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 func newMappingCmd(a *app) *cobra.Command {
@@ -68,7 +68,7 @@ list is written (list: space, comma or json). Shorthand: video_id: VideoID.`,
 			for _, r := range mc.Preview {
 				cells := make([]string, len(r))
 				for i, v := range r {
-					cells[i] = queries.Sanitize(truncate(v, 40))
+					cells[i] = textsafe.Show(truncate(v, 40))
 				}
 				fmt.Fprintln(tw, strings.Join(cells, "\t"))
 			}
@@ -93,7 +93,7 @@ list is written (list: space, comma or json). Shorthand: video_id: VideoID.`,
 				for i, l := range p.FirstLines {
 					lines[i] = fmt.Sprint(l)
 				}
-				fmt.Fprintf(out, "  %s: %d rows, e.g. %s (lines %s)\n", p.Column, p.Rows, queries.Sanitize(p.Reason), strings.Join(lines, ", "))
+				fmt.Fprintf(out, "  %s: %d rows, e.g. %s (lines %s)\n", p.Column, p.Rows, textsafe.Show(p.Reason), strings.Join(lines, ", "))
 			}
 			return fmt.Errorf("%d of %d rows would be rejected: fix the mapping or the export", rejected, read)
 		},

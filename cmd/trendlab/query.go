@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trendlab/trendlab/internal/textsafe"
 	"github.com/trendlab/trendlab/queries"
 )
 
@@ -258,13 +259,13 @@ Exits with status 1 if any query fails.`,
 			}
 			for _, e := range loadErrs {
 				failed++
-				fmt.Fprintf(w, "FAIL  %s\n", queries.Sanitize(e.Error()))
+				fmt.Fprintf(w, "FAIL  %s\n", textsafe.Show(e.Error()))
 			}
 			results := queries.Check(cmd.Context(), ws.DB, lib)
 			for _, r := range results {
 				if r.Err != nil {
 					failed++
-					fmt.Fprintf(w, "FAIL  %s (%s): %s\n", r.Query.Name, queries.Sanitize(r.Query.File), queries.SanitizeLines(r.Err.Error()))
+					fmt.Fprintf(w, "FAIL  %s (%s): %s\n", r.Query.Name, textsafe.Show(r.Query.File), textsafe.ShowLines(r.Err.Error()))
 					continue
 				}
 				fmt.Fprintf(w, "ok    %s\n", r.Query.Name)

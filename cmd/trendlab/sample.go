@@ -18,7 +18,7 @@ import (
 
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
-	"github.com/trendlab/trendlab/tui"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 func newSampleCmd(a *app) *cobra.Command {
@@ -127,7 +127,7 @@ func sampleDefaultReviewer() string {
 }
 
 // line makes untrusted text safe for one line of terminal output.
-func sampleLine(s string) string { return tui.SanitizeLine(s) }
+func sampleLine(s string) string { return textsafe.Show(s) }
 
 func newSamplePlanCmd(a *app) *cobra.Command {
 	var ff sampleFrameFlags

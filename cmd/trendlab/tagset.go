@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 func newTagSetCmd(a *app) *cobra.Command {
@@ -40,8 +41,8 @@ func printVariants(cmd *cobra.Command, vs []analysis.Variant) error {
 		if v.Lookalike {
 			status += " (look-alike)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%s\t%s\n", analysis.Sanitize(v.Tag), v.Videos, v.Score, status,
-			analysis.Sanitize(strings.Join(v.Reasons, "; ")))
+		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%s\t%s\n", textsafe.Show(v.Tag), v.Videos, v.Score, status,
+			textsafe.Show(strings.Join(v.Reasons, "; ")))
 	}
 	return tw.Flush()
 }
@@ -91,8 +92,8 @@ func newTagSetListCmd(a *app) *cobra.Command {
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tSEED\tACCEPTED\tCAPTIONS\tUPDATED")
 			for _, s := range sets {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\n", s.Name, analysis.Sanitize(s.Seed),
-					analysis.Sanitize(strings.Join(s.Accepted(), ",")), s.IncludeCaptions, s.UpdatedAt.UTC().Format("2006-01-02 15:04"))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\n", s.Name, textsafe.Show(s.Seed),
+					textsafe.Show(strings.Join(s.Accepted(), ",")), s.IncludeCaptions, s.UpdatedAt.UTC().Format("2006-01-02 15:04"))
 			}
 			return tw.Flush()
 		},
@@ -114,7 +115,7 @@ func newTagSetShowCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Tag set %s: seed #%s, caption mentions %v\n", s.Name, analysis.Sanitize(s.Seed), s.IncludeCaptions)
+			fmt.Fprintf(cmd.OutOrStdout(), "Tag set %s: seed #%s, caption mentions %v\n", s.Name, textsafe.Show(s.Seed), s.IncludeCaptions)
 			return printVariants(cmd, s.Variants)
 		},
 	}
@@ -137,7 +138,7 @@ func newTagSetDecideCmd(a *app, status string) *cobra.Command {
 				if err := analysis.DecideVariant(cmd.Context(), ws, args[0], tag, status); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: %s %s\n", args[0], analysis.Sanitize(tag), status)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: %s %s\n", args[0], textsafe.Show(tag), status)
 			}
 			return nil
 		},
