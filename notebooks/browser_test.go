@@ -86,9 +86,15 @@ func checkInBrowser(t *testing.T, bin, name, html string) {
 		t.Fatal(err)
 	}
 	probe := filepath.Join(dir, name+".probe.html")
-	// The last </body>: ECharts' source contains the string too.
+	// The last </body>: ECharts' source contains the string too. The
+	// probe's copy of the policy lets the probe run as well.
 	at := strings.LastIndex(html, "</body>")
-	if err := os.WriteFile(probe, []byte(html[:at]+inkProbe+html[at:]), 0o644); err != nil {
+	probed := html[:at] + inkProbe + html[at:]
+	probeBody := strings.TrimSuffix(strings.TrimPrefix(inkProbe, "<script>"), "</script>")
+	if !strings.Contains(probed, "script-src 'unsafe-inline'") {
+		probed = strings.Replace(probed, "script-src ", "script-src "+cspHash([]byte(probeBody))+" ", 1)
+	}
+	if err := os.WriteFile(probe, []byte(probed), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	want := strings.Count(html, `<div class="chart"`)
@@ -163,6 +169,12 @@ func TestBrowser(t *testing.T) {
 	})
 	t.Run("investigation layout with payloads", func(t *testing.T) {
 		checkInBrowser(t, bin, "investigation", renderFakeInvestigation(t))
+	})
+	t.Run("script injected past the escaping", func(t *testing.T) {
+		// As if an escaping mistake let raw HTML through: the policy
+		// still runs only the report's own scripts, so the charts draw
+		// and the payloads do not run.
+		checkInBrowser(t, bin, "injected", injectPayloads(renderFixture(t, Options{})))
 	})
 	t.Run("omegle investigation", func(t *testing.T) {
 		if testing.Short() {

@@ -43,7 +43,7 @@
 // parameters are bound from the notebook's parameters as SQL parameters,
 // never spliced into the text. investigate blocks call analysis.Investigate
 // and, with sample_size, draw a reproducible sample with
-// analysis.DrawSample (stratified with sample_strata), or with sample: NAME
+// review.DrawSample (stratified with sample_strata), or with sample: NAME
 // show a saved sample's label estimates; the report shows rates with
 // interval bars, tests with their MDE, the trend with its changepoints
 // marked, related tags, removal metrics, the funnel and the sample
@@ -56,8 +56,10 @@
 // The report is one HTML file that makes no network request: ECharts (from
 // npm, at the version package-lock.json pins) is embedded in the binary
 // and inlined, go-echarts builds only the chart options (its templates would
-// load ECharts from a CDN), and a Content-Security-Policy forbids any fetch.
-// Everything from the data is escaped by html/template; author ids are
+// load ECharts from a CDN), and a Content-Security-Policy forbids any fetch
+// and runs only the two scripts whose SHA-256 it lists (ECharts and the
+// bootstrap), so that even an escaping mistake could not run injected
+// script. Everything from the data is escaped by html/template; author ids are
 // pseudonymised with a keyed HMAC and captions hidden unless asked for. The
 // report ends with a Methods section, in words, and a provenance appendix:
 // workspace, imports with SHA-256, samples and seeds, every SQL statement

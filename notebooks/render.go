@@ -118,6 +118,7 @@ func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, s
 		Params:      vals.List(),
 		Library:     lib,
 		Source:      src,
+		CSP:         contentSecurityPolicy(lib.Source, []byte(bootstrapJS)),
 	}
 	trace := func(string, time.Time) {}
 	if opts.Trace != nil {

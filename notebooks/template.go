@@ -16,16 +16,20 @@ type page struct {
 	Provenance  *provenanceView
 	Library     *Library
 	Source      Source
+	// CSP is the Content-Security-Policy (csp.go).
+	CSP string
 }
 
 // The report is one html/template: every value from the data or the
 // notebook is escaped by context (text, attribute, JSON in a script).
 // The only unescaped pieces are the embedded ECharts build, the static
-// bootstrap script and CSS below, and goldmark's safe-mode Markdown.
+// bootstrap script and CSS below, goldmark's safe-mode Markdown and the
+// Content-Security-Policy, which lets only those two scripts run.
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"library":   func(l *Library) template.JS { return template.JS(l.Source) },
 	"bootstrap": func() template.JS { return template.JS(bootstrapJS) },
 	"css":       func() template.CSS { return template.CSS(reportCSS) },
+	"cspAttr":   cspAttr,
 }).Parse(reportHTML))
 
 const reportHTML = `<!DOCTYPE html>
@@ -34,7 +38,7 @@ const reportHTML = `<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="trendlab {{.Provenance.TrendlabVersion}}">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" {{cspAttr .CSP}}>
 <title>{{.Title}}</title>
 <style>{{css}}</style>
 </head>

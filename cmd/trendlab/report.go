@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -74,31 +73,10 @@ same key for reports whose pseudonyms should match.`,
 				return err
 			}
 			defer ws.Close()
-			// Write to a temporary file beside the target and rename it, so
-			// a failed run never leaves half a report.
-			dir := filepath.Dir(out)
-			tmp, err := os.CreateTemp(dir, ".trendlab-report-*.html")
-			if err != nil {
-				return fmt.Errorf("creating the report in %s: %w", dir, err)
-			}
-			defer os.Remove(tmp.Name())
-			bw := bufio.NewWriterSize(tmp, 1<<20)
-			if err := notebooks.Render(ctx, ws, args[0], opts, bw); err != nil {
-				tmp.Close()
+			if err := notebooks.WriteFile(out, func(w io.Writer) error {
+				return notebooks.Render(ctx, ws, args[0], opts, w)
+			}); err != nil {
 				return err
-			}
-			if err := bw.Flush(); err != nil {
-				tmp.Close()
-				return fmt.Errorf("writing %s: %w", out, err)
-			}
-			if err := tmp.Close(); err != nil {
-				return fmt.Errorf("writing %s: %w", out, err)
-			}
-			if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-				return err
-			}
-			if err := os.Rename(tmp.Name(), out); err != nil {
-				return fmt.Errorf("writing %s: %w", out, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", out)
 			return nil
