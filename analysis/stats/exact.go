@@ -115,19 +115,15 @@ func b2f(b bool) float64 {
 // 1e-17 of the sum, so tables with counts near 10⁹ are exact and take
 // milliseconds. Statistic is NaN. Reference: scipy fisher_exact and R
 // fisher.test (R alone for counts near 10⁹, where scipy 1.10 loses
-// digits). An empty row (a group with n = 0) gives PValue NaN, as for the
-// other two-group tests (scipy returns 1 there); an empty column (no
-// events, or only events, in both groups) leaves one possible table:
-// PValue 1.
+// digits). A table with an empty row (a group with n = 0) or an empty
+// column (no events, or only events, in both groups) leaves one possible
+// table given its margins, so it is as extreme as itself: PValue 1, as
+// scipy and R give.
 func FisherExact(a, b, c, d int64, alt Alternative) Test {
 	checkCells(a, b, c, d)
 	checkAlt(alt)
 	t := Test{Method: "Fisher's exact test, " + alt.String(), Statistic: nan}
 	h := hyper{r1: a + b, r2: c + d, c1: a + c}
-	if h.r1 == 0 || h.r2 == 0 {
-		t.PValue = nan
-		return t
-	}
 	h.lo = max(0, h.c1-h.r2)
 	h.hi = min(h.r1, h.c1)
 	if h.lo == h.hi {

@@ -111,8 +111,11 @@ for a, b, c, d in TABLES:
                      "statistic": f(chi), "p": f(p)})
 out["chi2"] = {"source": "scipy.stats.chi2_contingency(table, correction)", "cases": rows}
 
+# Tables with an empty row or column: one table is possible given the
+# margins, so scipy (and R) give p = 1.
+FISHER_EMPTY = [[0, 0, 3, 4], [3, 4, 0, 0], [0, 5, 0, 7], [2, 0, 9, 0], [0, 0, 0, 0]]
 rows = []
-for a, b, c, d in TABLES:
+for a, b, c, d in TABLES + FISHER_EMPTY:
     if a + b + c + d > 10**8:
         # scipy 1.10 fisher_exact loses digits near 10^9 (hypergeom tails
         # differ from R's phyper/fisher.test in the 7th digit); R's values
