@@ -77,7 +77,7 @@ var fixtureSQL = []string{
 	`INSERT INTO tag_sets VALUES
 		('omegle', 'omegle', false, TIMESTAMP '2026-01-10 11:00:00', TIMESTAMP '2026-01-10 11:00:00'),
 		('omegle_captions', 'omegle', true, TIMESTAMP '2026-01-10 11:00:00', TIMESTAMP '2026-01-10 11:00:00')`,
-	`INSERT INTO tag_set_variants VALUES
+	`INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at) VALUES
 		('omegle', 'omegel', 'accepted', 'spelling', 0.9, 1, TIMESTAMP '2026-01-10 11:00:00'),
 		('omegle', '0megle', 'accepted', 'leetspeak', 0.9, 1, TIMESTAMP '2026-01-10 11:00:00'),
 		('omegle', 'omeglefunny', 'rejected', 'prefix', 0.5, 0, TIMESTAMP '2026-01-10 11:00:00'),
