@@ -71,7 +71,11 @@ whatever --videos is: rows are generated and written one at a time.`,
 			}
 			took := time.Since(began)
 			out := cmd.OutOrStdout()
-			for _, f := range []string{m.Files.Videos, m.Files.Events, m.Files.Manifest} {
+			files := []string{m.Files.Videos, m.Files.Events, m.Files.Manifest}
+			if m.Impact != nil {
+				files = append(files, m.Impact.Files.Views, m.Impact.Files.Searches, m.Impact.Files.Interventions)
+			}
+			for _, f := range files {
 				size := int64(-1)
 				if st, err := os.Stat(f); err == nil {
 					size = st.Size()
@@ -81,6 +85,11 @@ whatever --videos is: rows are generated and written one at a time.`,
 			fmt.Fprintf(out, "in %s (%.0f videos/s)\n\n", took.Round(time.Millisecond), float64(m.Videos)/took.Seconds())
 			if err := m.WriteSummary(out); err != nil {
 				return err
+			}
+			if m.Impact != nil {
+				fmt.Fprintf(out, "\nnext: trendlab import --videos %s --events %s --views %s --searches %s --interventions %s\n",
+					m.Files.Videos, m.Files.Events, m.Impact.Files.Views, m.Impact.Files.Searches, m.Impact.Files.Interventions)
+				return nil
 			}
 			fmt.Fprintf(out, "\nnext: trendlab import --videos %s --events %s\n", m.Files.Videos, m.Files.Events)
 			return nil
@@ -93,6 +102,7 @@ whatever --videos is: rows are generated and written one at a time.`,
 	f.StringVar(&cfg.Format, "format", synth.FormatCSV, "csv, jsonl or parquet")
 	f.StringVar(&cfg.Compression, "compress", "", "csv/jsonl: none, gzip or zstd (whole file); parquet: none, snappy (default), gzip or zstd (inside the file)")
 	f.IntVar(&cfg.Days, "days", synth.DefaultDays, "length of the period in days")
+	f.BoolVar(&cfg.Optional, "optional", false, "also write the optional exports (views_daily, search_daily, interventions) with the impact truths planted")
 	f.StringVar(&start, "start", "", "first day of the period, YYYY-MM-DD (default "+synth.DefaultStart.Format(time.DateOnly)+")")
 	return cmd
 }

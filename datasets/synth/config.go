@@ -43,6 +43,11 @@ type Config struct {
 	// for csv and jsonl, snappy for parquet.
 	Compression string
 
+	// Optional also writes the optional exports views_daily, search_daily
+	// and interventions (CSV), and plants the truths of the impact
+	// analyses (optional.go); it changes the videos and events too.
+	Optional bool
+
 	// Dir is the output directory of Generate (created if missing).
 	Dir string
 

@@ -138,6 +138,7 @@ type generator struct {
 	evs     []event
 	orphans []event
 	m       *Manifest
+	imp     *impact // nil unless Config.Optional (optional.go)
 }
 
 var tagCountCum = cumulative([]float64{10, 20, 25, 20, 15, 10}) // 0..5 ordinary tags
@@ -290,11 +291,22 @@ func (g *generator) drawTags() {
 		v.relHit[i] = false
 	}
 
-	if r.Float64() < familyRate {
+	rate := familyRate
+	if g.imp != nil {
+		rate = g.imp.familyRate(v.day)
+	}
+	if r.Float64() < rate {
 		v.family = true
 		a := pick(g.variantCum, r.Float64())
 		v.tags = append(v.tags, familyVariants[a].raw)
 		v.variants[0], v.variants[1] = g.variantNorm[a], -1
+		if g.imp != nil {
+			g.imp.famByDay[v.day]++
+			if g.imp.evades(v.day) {
+				v.tags[len(v.tags)-1], v.variants[0] = evasionTag, -1
+				g.imp.m.EvasionVideos++
+			}
+		}
 		if r.Float64() < 0.10 { // a second, differently normalised spelling
 			b := pick(g.variantCum, r.Float64())
 			if g.variantNorm[b] != g.variantNorm[a] {
@@ -375,6 +387,9 @@ func (g *generator) drawViolations() {
 			}
 			deficit := rate*float64(g.familySeen) - float64(g.familyPlanted[p])
 			rate = min(1, max(0, rate+deficit/familyDriftWindow))
+		}
+		if g.imp != nil {
+			rate = g.imp.rate(p, v.day, v.family, rate)
 		}
 		if p == spikePolicy && v.spiked {
 			rate = spikeRateBefore

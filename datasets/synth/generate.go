@@ -59,12 +59,44 @@ func Generate(ctx context.Context, cfg Config) (Manifest, error) {
 	}
 	defer removeIfLeft(ef)
 
-	m, err := Write(ctx, cfg, vf, ef)
+	var opt OptionalWriters
+	var optFiles []*os.File
+	var optNames OptionalFiles
+	if cfg.Optional {
+		csv := cfg
+		csv.Format = FormatCSV
+		if cfg.Format == FormatParquet {
+			csv.Compression = CompressNone
+		}
+		optNames = OptionalFiles{
+			Views:         filepath.Join(cfg.Dir, ViewsBase+"."+csv.extension()),
+			Searches:      filepath.Join(cfg.Dir, SearchesBase+"."+csv.extension()),
+			Interventions: filepath.Join(cfg.Dir, InterventionsBase+"."+csv.extension()),
+		}
+		for _, name := range []string{optNames.Views, optNames.Searches, optNames.Interventions} {
+			f, err := createTemp(name)
+			if err != nil {
+				return Manifest{}, err
+			}
+			defer removeIfLeft(f)
+			optFiles = append(optFiles, f)
+		}
+		opt = OptionalWriters{Views: optFiles[0], Searches: optFiles[1], Interventions: optFiles[2]}
+	}
+
+	m, err := WriteAll(ctx, cfg, vf, ef, opt)
 	if err != nil {
 		return Manifest{}, err
 	}
 	m.Files = files
-	for _, f := range []*os.File{vf, ef} {
+	renames := [][2]string{{vf.Name(), files.Videos}, {ef.Name(), files.Events}}
+	if m.Impact != nil {
+		m.Impact.Files = optNames
+		for i, name := range []string{optNames.Views, optNames.Searches, optNames.Interventions} {
+			renames = append(renames, [2]string{optFiles[i].Name(), name})
+		}
+	}
+	for _, f := range append([]*os.File{vf, ef}, optFiles...) {
 		if err := f.Close(); err != nil {
 			return Manifest{}, fmt.Errorf("synth: writing %s: %w", f.Name(), err)
 		}
@@ -77,7 +109,7 @@ func Generate(ctx context.Context, cfg Config) (Manifest, error) {
 	if err := os.WriteFile(files.Manifest+".tmp", data, 0o644); err != nil {
 		return Manifest{}, fmt.Errorf("synth: writing the manifest: %w", err)
 	}
-	for _, rn := range [][2]string{{vf.Name(), files.Videos}, {ef.Name(), files.Events}, {files.Manifest + ".tmp", files.Manifest}} {
+	for _, rn := range append(renames, [2]string{files.Manifest + ".tmp", files.Manifest}) {
 		if err := os.Rename(rn[0], rn[1]); err != nil {
 			return Manifest{}, fmt.Errorf("synth: %w", err)
 		}
@@ -106,6 +138,13 @@ func removeIfLeft(f *os.File) {
 // and the moderation events table) in cfg's format and compression, and
 // returns the manifest (with Files empty). cfg.Dir is not used.
 func Write(ctx context.Context, cfg Config, videos, events io.Writer) (Manifest, error) {
+	cfg.Optional = false
+	return WriteAll(ctx, cfg, videos, events, OptionalWriters{})
+}
+
+// WriteAll is Write that also writes the optional exports into opt when
+// cfg.Optional is set (all three writers are then required).
+func WriteAll(ctx context.Context, cfg Config, videos, events io.Writer, opt OptionalWriters) (Manifest, error) {
 	cfg, err := cfg.normalized()
 	if err != nil {
 		return Manifest{}, err
@@ -129,6 +168,15 @@ func Write(ctx context.Context, cfg Config, videos, events io.Writer) (Manifest,
 
 	m := newManifest(cfg)
 	g := newGenerator(cfg, &m)
+	if cfg.Optional {
+		if opt.Views == nil || opt.Searches == nil || opt.Interventions == nil {
+			return Manifest{}, errors.New("synth: the optional exports need three writers")
+		}
+		m.Impact = &Impact{}
+		if g.imp, err = newImpact(cfg, g.vocab, opt, m.Impact); err != nil {
+			return Manifest{}, err
+		}
+	}
 	n := int64(cfg.Videos)
 	var eventID int64
 	for i := int64(0); i < n; i++ {
@@ -157,7 +205,17 @@ func Write(ctx context.Context, cfg Config, videos, events io.Writer) (Manifest,
 				return Manifest{}, fmt.Errorf("synth: writing the events: %w", err)
 			}
 		}
+		if g.imp != nil {
+			if err := g.imp.writeViews(&g.v); err != nil {
+				return Manifest{}, fmt.Errorf("synth: writing the views: %w", err)
+			}
+		}
 		g.tally()
+	}
+	if g.imp != nil {
+		if err := g.imp.finish(opt); err != nil {
+			return Manifest{}, fmt.Errorf("synth: writing the optional exports: %w", err)
+		}
 	}
 	for _, c := range []func() error{vw.close, ew.close, vs.close, es.close} {
 		if err := c(); err != nil {

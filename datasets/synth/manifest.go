@@ -50,6 +50,9 @@ type Manifest struct {
 	Outcomes map[string]PolicyOutcome `json:"outcomes"`
 
 	OrdinaryTags int `json:"ordinary_tags"` // size of the ordinary tag vocabulary
+
+	// Impact is set when the optional exports were written (optional.go).
+	Impact *Impact `json:"impact,omitempty"`
 }
 
 // Files names the written files (Dir joined with the file name).
