@@ -1,10 +1,12 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -263,9 +265,9 @@ ON CONFLICT (name) DO UPDATE SET seed_tag = excluded.seed_tag,
 		}
 		seen[v.Tag] = true
 		if _, err := tx.ExecContext(ctx, `
-INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			name, v.Tag, v.Status, strings.Join(v.Reasons, "; "), v.Score, v.Videos, now); err != nil {
+INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at, decided_by)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			name, v.Tag, v.Status, strings.Join(v.Reasons, "; "), v.Score, v.Videos, now, cmp.Or(v.DecidedBy, "score")); err != nil {
 			return fmt.Errorf("saving variant %q of tag set %q: %w", v.Tag, name, err)
 		}
 	}
@@ -299,16 +301,21 @@ func DecideVariant(ctx context.Context, ws *datasets.Workspace, name, tag, statu
 		return fmt.Errorf("counting videos tagged %q: %w", tag, err)
 	}
 	_, err = ws.DB.ExecContext(ctx, `
-INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (tag_set, tag) DO UPDATE SET status = excluded.status, decided_at = excluded.decided_at`,
-		name, tag, status, strings.Join(reasons, "; "), score, videos, time.Now().UTC())
+INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at, decided_by)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (tag_set, tag) DO UPDATE SET status = excluded.status, decided_at = excluded.decided_at,
+	decided_by = excluded.decided_by`,
+		name, tag, status, strings.Join(reasons, "; "), score, videos, time.Now().UTC(), Decider())
 	if err != nil {
 		return fmt.Errorf("deciding %q in tag set %q: %w", tag, name, err)
 	}
 	_, err = ws.DB.ExecContext(ctx, `UPDATE tag_sets SET updated_at = ? WHERE name = ?`, time.Now().UTC(), name)
 	return err
 }
+
+// Decider names who makes a decision from this process, for the records
+// that keep it (tag_set_variants.decided_by): $USER, else "investigator".
+func Decider() string { return cmp.Or(os.Getenv("USER"), os.Getenv("USERNAME"), "investigator") }
 
 // LoadTagSet reads a saved tag set; ErrNoTagSet if there is none.
 func LoadTagSet(ctx context.Context, ws *datasets.Workspace, name string) (*SavedTagSet, error) {

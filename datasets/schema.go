@@ -274,10 +274,11 @@ CREATE TABLE term_list_terms (
 	occurrences BIGINT NOT NULL,       -- hashtag occurrences with this spelling
 	videos      BIGINT NOT NULL,       -- videos carrying the normalised tag
 	status      VARCHAR NOT NULL,
+	score       DOUBLE NOT NULL,
 	reason      VARCHAR NOT NULL,
 	decided_by  VARCHAR NOT NULL,
 	decided_at  TIMESTAMP NOT NULL,
-	PRIMARY KEY (name, version, term)
+	PRIMARY KEY (name, version, normalised, raw, term)
 );
 
 CREATE TABLE watches (
@@ -311,6 +312,9 @@ CREATE OR REPLACE MACRO tag_set_tags(p_name) AS TABLE (
 	WHERE p_name <> '' AND NOT EXISTS (SELECT 1 FROM tag_sets WHERE name = p_name)
 );
 `,
+	// 7 -> 8: the optional exports views_daily, search_daily and
+	// interventions (with hand-recorded interventions); see optional.go.
+	optionalMigration,
 }
 
 // migrate brings the workspace schema up to SchemaVersion. It refuses a
