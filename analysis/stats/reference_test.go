@@ -106,6 +106,21 @@ type reference struct {
 	Quantile       section[quantCase]  `json:"quantile"`
 	Cooccurrence   section[coocCase]   `json:"cooccurrence"`
 	Kappa          section[kappaCase]  `json:"kappa"`
+	RiskRatioTest  section[rrTestCase] `json:"risk_ratio_test"`
+	RiskRatioTOST  section[tostCase]   `json:"risk_ratio_tost"`
+}
+
+type rrTestCase struct {
+	X1, N1, X2, N2 int64
+	Value          float64
+	Alt            string
+	Statistic, P   num
+}
+
+type tostCase struct {
+	X1, N1, X2, N2 int64
+	Lo, Hi         float64
+	P              num
 }
 
 type rawFPC struct {
@@ -469,3 +484,27 @@ func TestReferenceKappa(t *testing.T) {
 }
 
 func sortFloats(x []float64) { sort.Float64s(x) }
+
+// TestReferenceRiskRatioEquivalence compares the one-sided tests of the
+// log risk ratio and their TOST with statsmodels (see reference.py for
+// statsmodels 0.13.5's TOST p-value, taken from its two one-sided tests).
+func TestReferenceRiskRatioEquivalence(t *testing.T) {
+	ref := loadReference(t)
+	if len(ref.RiskRatioTest.Cases) == 0 || len(ref.RiskRatioTOST.Cases) == 0 {
+		t.Fatal("no risk-ratio test reference cases: regenerate testdata/reference.json")
+	}
+	for _, c := range ref.RiskRatioTest.Cases {
+		got := RiskRatioTest(c.X1, c.N1, c.X2, c.N2, c.Value, alternative(t, c.Alt))
+		what := fmt.Sprintf("RiskRatioTest(%d, %d, %d, %d, %v, %s)", c.X1, c.N1, c.X2, c.N2, c.Value, c.Alt)
+		check(t, what+".Statistic", got.Statistic, c.Statistic)
+		check(t, what+".PValue", got.PValue, c.P)
+	}
+	for _, c := range ref.RiskRatioTOST.Cases {
+		got := RiskRatioEquivalence(c.X1, c.N1, c.X2, c.N2, c.Lo, c.Hi)
+		what := fmt.Sprintf("RiskRatioEquivalence(%d, %d, %d, %d, %v, %v)", c.X1, c.N1, c.X2, c.N2, c.Lo, c.Hi)
+		check(t, what+".PValue", got.PValue, c.P)
+		// The tests beyond the margins are the complements of the TOST's.
+		checkTol(t, what+".PAboveHi", got.PAboveHi, num(1-got.PBelowHi), 1e-15, 0)
+		checkTol(t, what+".PBelowLo", got.PBelowLo, num(1-got.PAboveLo), 1e-15, 0)
+	}
+}

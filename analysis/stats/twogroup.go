@@ -190,3 +190,79 @@ func OddsRatio(a, b, c, d int64, conf float64) (or float64, ci Interval) {
 	}
 	return math.Inf(1), Interval{adj.Lo, math.Inf(1)}
 }
+
+// RiskRatioTest is the Wald test on the log risk ratio of H0: p1/p2 =
+// value against alt (Greater: p1/p2 > value):
+//
+//	z = (log rr - log value) / sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2)
+//
+// the test whose inversion is RiskRatio's Katz interval. When x1 or x2 is
+// 0, 0.5 is added to x1, n1, x2 and n2 (Pettigrew et al. 1986), as for
+// RiskRatio's finite bound. Reference: statsmodels
+// test_proportions_2indep(compare="ratio", method="log", or
+// "log-adjusted" with a zero count). An empty group gives NaN. It panics
+// if value <= 0.
+func RiskRatioTest(x1, n1, x2, n2 int64, value float64, alt Alternative) Test {
+	checkCount(x1, n1)
+	checkCount(x2, n2)
+	checkAlt(alt)
+	if !(value > 0) || math.IsInf(value, 1) {
+		panic("stats: RiskRatioTest value must be a positive number")
+	}
+	t := Test{Method: "Wald test of the log risk ratio, " + alt.String()}
+	if n1 == 0 || n2 == 0 {
+		t.Statistic, t.PValue = nan, nan
+		return t
+	}
+	f1, f2, g1, g2 := float64(x1), float64(n1), float64(x2), float64(n2)
+	if x1 == 0 || x2 == 0 {
+		f1, f2, g1, g2 = f1+0.5, f2+0.5, g1+0.5, g2+0.5
+		t.Method += " (0.5 added to each count)"
+	}
+	se := math.Sqrt(1/f1 - 1/f2 + 1/g1 - 1/g2)
+	t.Statistic = (math.Log(f1/f2) - math.Log(g1/g2) - math.Log(value)) / se
+	t.PValue = pNormal(t.Statistic, alt)
+	return t
+}
+
+// Equivalence is the result of RiskRatioEquivalence.
+type Equivalence struct {
+	// PValue is the TOST p-value, max(PAboveLo, PBelowHi): below alpha the
+	// ratio is shown inside (Lo, Hi).
+	PValue float64
+	// PAboveLo tests H0: rr <= Lo against rr > Lo; PBelowHi tests
+	// H0: rr >= Hi against rr < Hi.
+	PAboveLo, PBelowHi float64
+	// PAboveHi tests H0: rr <= Hi against rr > Hi (materially higher);
+	// PBelowLo tests H0: rr >= Lo against rr < Lo (materially lower).
+	PAboveHi, PBelowLo float64
+	Method             string
+}
+
+// RiskRatioEquivalence tests whether the risk ratio p1/p2 lies inside the
+// margin (lo, hi) with two one-sided tests (Schuirmann 1987): the TOST
+// p-value is the larger of the RiskRatioTest p-values at lo (Greater) and
+// hi (Less); below alpha, the (1-2·alpha) Katz interval lies inside the
+// margin. It also returns the one-sided tests beyond each margin, which
+// show a difference to be material. Reference: statsmodels
+// tost_proportions_2indep(compare="ratio", method="log"). An empty group
+// gives NaN. It panics unless 0 < lo < hi < +Inf.
+func RiskRatioEquivalence(x1, n1, x2, n2 int64, lo, hi float64) Equivalence {
+	if !(lo > 0 && lo < hi) || math.IsInf(hi, 1) {
+		panic("stats: RiskRatioEquivalence needs 0 < lo < hi < +Inf")
+	}
+	aboveLo := RiskRatioTest(x1, n1, x2, n2, lo, Greater)
+	belowHi := RiskRatioTest(x1, n1, x2, n2, hi, Less)
+	e := Equivalence{
+		PAboveLo: aboveLo.PValue,
+		PBelowHi: belowHi.PValue,
+		PAboveHi: RiskRatioTest(x1, n1, x2, n2, hi, Greater).PValue,
+		PBelowLo: RiskRatioTest(x1, n1, x2, n2, lo, Less).PValue,
+		Method:   "two one-sided tests (TOST) of the log risk ratio (Wald)",
+	}
+	e.PValue = math.Max(e.PAboveLo, e.PBelowHi)
+	if math.IsNaN(e.PAboveLo) || math.IsNaN(e.PBelowHi) {
+		e.PValue = nan
+	}
+	return e
+}

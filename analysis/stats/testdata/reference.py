@@ -24,6 +24,8 @@ from statsmodels.stats.inter_rater import cohens_kappa
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import (confint_proportions_2indep,
+                                          test_proportions_2indep,
+                                          tost_proportions_2indep,
                                           proportion_confint,
                                           proportion_effectsize,
                                           proportions_ztest)
@@ -311,6 +313,35 @@ for a, b in [("yyynnnyn", "yynnnnyy"),
     r = cohens_kappa(tab)
     rows.append({"a": a, "b": b, "kappa": f(r.kappa), "se": f(r.std_kappa)})
 out["kappa"] = {"source": "statsmodels cohens_kappa(table).kappa, .std_kappa", "cases": rows}
+
+# Equivalence of risk ratios: the one-sided Wald tests of the log risk
+# ratio at a value, and TOST against a margin. The Go code adds 0.5 to the
+# counts when one is zero, statsmodels' method="log-adjusted".
+rows = {"test": [], "tost": []}
+RR_CASES = TWO + [(0, 10, 3, 12), (3, 12, 0, 10), (965, 100000, 1000, 100000),
+                  (9650000, 10**8, 10000000, 10**8), (30, 100, 10, 100)]
+for x1, n1, x2, n2 in RR_CASES:
+    method = "log" if x1 > 0 and x2 > 0 else "log-adjusted"
+    for value in (0.8, 1.0, 1.25, 2.0):
+        for alt, sm in ALTS.items():
+            # numpy counts: statsmodels also computes an odds ratio, which
+            # divides by zero for a proportion of 1.
+            r = test_proportions_2indep(*map(np.int64, (x1, n1, x2, n2)), value=value, method=method,
+                                        compare="ratio", alternative=sm)
+            rows["test"].append({"x1": x1, "n1": n1, "x2": x2, "n2": n2, "value": value,
+                                 "alt": alt, "statistic": f(r.statistic), "p": f(r.pvalue)})
+    for lo, hi in ((0.8, 1.25), (0.5, 2.0), (0.9, 1.1)):
+        r = tost_proportions_2indep(*map(np.int64, (x1, n1, x2, n2)), lo, hi, method=method, compare="ratio")
+        # statsmodels 0.13.5 reports the smaller of the two one-sided
+        # p-values as r.pvalue (its docstring and later releases: the
+        # larger), so the TOST p-value is taken from its two results.
+        p = max(r.results_larger.pvalue, r.results_smaller.pvalue)
+        rows["tost"].append({"x1": x1, "n1": n1, "x2": x2, "n2": n2, "lo": lo, "hi": hi,
+                             "p": f(p)})
+out["risk_ratio_test"] = {"source": "statsmodels test_proportions_2indep(compare='ratio', method='log' or 'log-adjusted' with a zero count)",
+                          "cases": rows["test"]}
+out["risk_ratio_tost"] = {"source": "statsmodels tost_proportions_2indep(low, upp, compare='ratio', method='log' or 'log-adjusted' with a zero count)",
+                          "cases": rows["tost"]}
 
 json.dump(out, sys.stdout, indent=1, sort_keys=False, allow_nan=False)
 sys.stdout.write("\n")
