@@ -82,7 +82,7 @@ func goldenWorkspace(t *testing.T) *datasets.Workspace {
 		exec(`INSERT INTO videos (video_id, author_id, created_at, caption, import_id, source_line) VALUES (?, ?, ?, ?, 1, ?)`,
 			id, "a"+id, created, caption, i+2)
 		for p, tag := range tags {
-			exec(`INSERT INTO video_tags VALUES (?, ?, ?, ?, false)`, id, p, "#"+tag, datasets.NormalizeTag(tag))
+			exec(`INSERT INTO video_tags (video_id, position, tag_raw, tag, from_caption) VALUES (?, ?, ?, ?, false)`, id, p, "#"+tag, datasets.NormalizeTag(tag))
 		}
 		family := i%6 <= 1 || i%12 == 2
 		// minor_safety: family videos violate more often.

@@ -114,7 +114,7 @@ func openSampleWorkspace(t *testing.T, perm []int) *datasets.Workspace {
 		exec(`INSERT INTO videos (video_id, author_id, created_at, caption, region, import_id, source_line)
 			VALUES (?, ?, ?, ?, ?, 1, ?)`, v.id, "a"+v.id, v.created, v.caption, v.region, line+2)
 		for p, tag := range v.tags {
-			exec(`INSERT INTO video_tags VALUES (?, ?, ?, ?, false)`, v.id, p, "#"+tag, tag)
+			exec(`INSERT INTO video_tags (video_id, position, tag_raw, tag, from_caption) VALUES (?, ?, ?, ?, false)`, v.id, p, "#"+tag, tag)
 		}
 		for _, o := range v.outcomes {
 			exec(`INSERT INTO video_outcomes (video_id, policy, created_at, violating, escalated, reinstated,

@@ -30,7 +30,7 @@ import (
 //     autocomplete share of searches for them falls from acShareBefore to
 //     acShareAfter and searches fall by acSearchDrop; from evasionDelay
 //     days later the spelling evasionTag appears in searches and replaces
-//     the family spelling on evasionShare of family videos.
+//     the family spelling on impEvasionShare of family videos.
 const (
 	volumeLow, volumeHigh = 0.4, 1.6
 	volumeShockPhi        = 0.5
@@ -45,7 +45,7 @@ const (
 	acSearchDrop          = 0.30
 	evasionTag            = "omeggle"
 	evasionDelay          = 3
-	evasionShare          = 0.30
+	impEvasionShare       = 0.30
 	forYouShare           = 0.60
 )
 
@@ -191,7 +191,7 @@ func (imp *impact) familyRate(d int) float64 { return min(0.5, familyRate*imp.fa
 // evades reports whether a family video on day d uses the evasion
 // spelling instead of its family spelling.
 func (imp *impact) evades(d int) bool {
-	return d >= imp.acDay+evasionDelay && imp.r.Float64() < evasionShare
+	return d >= imp.acDay+evasionDelay && imp.r.Float64() < impEvasionShare
 }
 
 // rate is the violation rate of policy p for a video on day d.
