@@ -17,6 +17,10 @@ type ImportRequest struct {
 	Strict         bool     // fail the whole import on any rejected row
 	// Progress, if set, is told each phase as it starts.
 	Progress func(Progress)
+
+	// Views, Searches and Interventions are the optional exports
+	// (optional.go), loaded in the same transaction.
+	Views, Searches, Interventions []string
 }
 
 // Progress reports the phase an import is in.
@@ -68,6 +72,10 @@ type ImportSummary struct {
 	EmptyTags    int64         `json:"empty_hashtag_tokens"` // tokens such as "#" that normalise to nothing
 	Workspace    Counts        `json:"workspace"`
 	Duration     time.Duration `json:"duration_ns"`
+
+	// OptionalLoaded counts rows loaded per optional export kind (views,
+	// searches, interventions).
+	OptionalLoaded map[string]int64 `json:"optional_loaded,omitempty"`
 }
 
 // Counts are the workspace totals after an import.
@@ -96,8 +104,8 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 	if ws.ReadOnly {
 		return nil, errors.New("the workspace is open read-only: import without --read-only")
 	}
-	if len(req.Videos) == 0 && len(req.Events) == 0 {
-		return nil, errors.New("nothing to import: give --videos and/or --events files")
+	if len(req.Videos)+len(req.Events)+len(req.Views)+len(req.Searches)+len(req.Interventions) == 0 {
+		return nil, errors.New("nothing to import: give --videos and/or --events files (or the optional --views, --searches, --interventions)")
 	}
 	type job struct {
 		t table
@@ -194,6 +202,11 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 		sum.Files = append(sum.Files, fs)
 		doneBytes += j.f.size
 	}
+	if err := importOptional(ctx, tx, req, sum, func(file string, i, n int, phase string) {
+		progress(Progress{File: file, Index: i, Phase: phase})
+	}); err != nil {
+		return nil, err
+	}
 	if !anyImported(sum) {
 		return sum, tx.Rollback() // every file was there already: leave the workspace untouched
 	}
@@ -289,7 +302,7 @@ func discardUnfinished(ctx context.Context, db *sql.DB) ([]string, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, table := range []string{"videos", "moderation_events", "rejects", "imports", "unfinished_imports"} {
+	for _, table := range append([]string{"videos", "moderation_events", "rejects", "imports", "unfinished_imports"}, optionalDataTables...) {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE import_id IN (SELECT import_id FROM unfinished_imports)`); err != nil {
 			return nil, fmt.Errorf("removing an unfinished import from %s: %w", table, err)
 		}

@@ -27,6 +27,9 @@ type Mapping struct {
 	Text   string // its text, kept in the import's provenance
 	Videos map[string]ColumnMapping
 	Events map[string]ColumnMapping
+	// Optional holds the sections of the optional exports (views,
+	// searches, interventions), by kind.
+	Optional map[string]map[string]ColumnMapping
 }
 
 // ColumnMapping says where one canonical column comes from.
@@ -82,6 +85,17 @@ func ParseMapping(name string, data []byte) (*Mapping, error) {
 			t = videosTable
 		case "events":
 			t = eventsTable
+		case "views", "searches", "interventions":
+			ot, _ := optionalTableOf(key.Value)
+			cols, err := parseSection(name, ot.table, val)
+			if err != nil {
+				return nil, err
+			}
+			if m.Optional == nil {
+				m.Optional = map[string]map[string]ColumnMapping{}
+			}
+			m.Optional[key.Value] = cols
+			continue
 		default:
 			return nil, &MappingError{name, key.Line, key.Column, fmt.Sprintf("unknown section %q (expected videos or events)", key.Value)}
 		}
@@ -198,8 +212,11 @@ func (m *Mapping) forTable(t table) map[string]ColumnMapping {
 	if m == nil {
 		return nil
 	}
-	if t.kind == "videos" {
+	switch t.kind {
+	case "videos":
 		return m.Videos
+	case "events":
+		return m.Events
 	}
-	return m.Events
+	return m.Optional[t.kind]
 }

@@ -312,6 +312,9 @@ CREATE OR REPLACE MACRO tag_set_tags(p_name) AS TABLE (
 	WHERE p_name <> '' AND NOT EXISTS (SELECT 1 FROM tag_sets WHERE name = p_name)
 );
 `,
+	// 7 -> 8: the optional exports views_daily, search_daily and
+	// interventions (with hand-recorded interventions); see optional.go.
+	optionalMigration,
 }
 
 // migrate brings the workspace schema up to SchemaVersion. It refuses a

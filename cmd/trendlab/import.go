@@ -34,8 +34,8 @@ A file the workspace already holds (same SHA-256) is skipped.`,
   trendlab sql "SELECT line, column_name, reason FROM rejects LIMIT 20"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(req.Videos) == 0 && len(req.Events) == 0 {
-				return usagef("give --videos and/or --events files to import")
+			if len(req.Videos)+len(req.Events)+len(req.Views)+len(req.Searches)+len(req.Interventions) == 0 {
+				return usagef("give --videos and/or --events files to import (optional exports: --views, --searches, --interventions)")
 			}
 			if mappingPath != "" {
 				m, err := datasets.LoadMapping(mappingPath)
@@ -63,6 +63,9 @@ A file the workspace already holds (same SHA-256) is skipped.`,
 	f := cmd.Flags()
 	f.StringSliceVar(&req.Videos, "videos", nil, "content export files or globs (repeat or comma-separate)")
 	f.StringSliceVar(&req.Events, "events", nil, "moderation-event export files or globs")
+	f.StringSliceVar(&req.Views, "views", nil, "optional views_daily export files or globs (views per video, day and surface)")
+	f.StringSliceVar(&req.Searches, "searches", nil, "optional search_daily export files or globs (searches per day and query)")
+	f.StringSliceVar(&req.Interventions, "interventions", nil, "optional interventions export files or globs")
 	f.StringVar(&req.Format, "format", "", "csv, jsonl or parquet (default: from each file's extension)")
 	f.StringVar(&mappingPath, "mapping", "", "YAML column mapping for exports in another shape")
 	f.BoolVar(&req.Strict, "strict", false, "fail the whole import if any row is rejected")
@@ -95,7 +98,12 @@ func printImportSummary(w io.Writer, path string, s *datasets.ImportSummary) {
 	if s.EmptyTags > 0 {
 		fmt.Fprintf(w, "  %d hashtag tokens normalise to nothing (e.g. a lone #); they stay as written in videos.hashtags\n", s.EmptyTags)
 	}
-	if s.VideosLoaded+s.EventsLoaded+s.Rejected == 0 {
+	for _, kind := range []string{"views", "searches", "interventions"} {
+		if n, ok := s.OptionalLoaded[kind]; ok {
+			fmt.Fprintf(w, "  optional export %s: %d rows loaded\n", kind, n)
+		}
+	}
+	if s.VideosLoaded+s.EventsLoaded+s.Rejected == 0 && len(s.OptionalLoaded) == 0 {
 		fmt.Fprintf(w, "Nothing new: the workspace %s is unchanged.\n", path)
 		return
 	}
