@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/trendlab/trendlab/internal/sqltext"
 )
 
 // The optional exports of the data contract: views_daily, search_daily and
@@ -318,7 +320,7 @@ func loadOptional(ctx context.Context, tx *sql.Tx, t optionalTable, f inputFile,
 				coalesce(c.tl_reason, %[1]s || ': the same ' || %[1]s || ' ' || k.why) AS tl_reason,
 				coalesce(c.tl_column, %[2]s) AS tl_column,
 				coalesce(c.tl_raw, k.raw) AS tl_raw)
-			FROM tl_typed c LEFT JOIN tl_keybad k USING (tl_line)`, quoteLiteral(strings.Join(t.key, ", ")), quoteLiteral(t.key[0]))
+			FROM tl_typed c LEFT JOIN tl_keybad k USING (tl_line)`, sqltext.QuoteLiteral(strings.Join(t.key, ", ")), sqltext.QuoteLiteral(t.key[0]))
 	}
 	if _, err := execT(ctx, tx, "CREATE OR REPLACE TEMP VIEW tl_checked AS "+checked); err != nil {
 		return false, &FileError{File: f.path, Msg: "validating", Err: err}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/trendlab/trendlab/internal/sqltext"
 )
 
 // source is an export file and how to read each of its columns: from the
@@ -47,7 +49,7 @@ func open(ctx context.Context, tx *sql.Tx, f inputFile, direct bool) (*source, e
 	s := &source{file: f, exprs: map[string]string{}, types: map[string]string{}}
 	readerOpts := fmt.Sprintf(`auto_detect=false, compression=%s, max_line_size=%d, buffer_size=%d,
 		store_rejects=true, rejects_table='tl_rej_errors', rejects_scan='tl_rej_scans'`,
-		quoteLiteral(f.compression), maxLineSize, 2*maxLineSize)
+		sqltext.QuoteLiteral(f.compression), maxLineSize, 2*maxLineSize)
 	var err error
 	switch f.format {
 	case "csv":
@@ -88,7 +90,7 @@ func (s *source) openCSV(ctx context.Context, tx *sql.Tx, readerOpts string, dir
 	raws := make([]string, len(header))
 	for i, h := range header {
 		c := fmt.Sprintf("c%d", i)
-		cols[i] = fmt.Sprintf("%s: 'VARCHAR'", quoteLiteral(c))
+		cols[i] = fmt.Sprintf("%s: 'VARCHAR'", sqltext.QuoteLiteral(c))
 		raws[i] = fmt.Sprintf(`CASE WHEN regexp_matches(%[1]s, '[",\r\n]') THEN '"' || replace(%[1]s, '"', '""') || '"' ELSE coalesce(%[1]s, '') END`, c)
 		s.names = append(s.names, h)
 		s.exprs[h] = c
@@ -96,7 +98,7 @@ func (s *source) openCSV(ctx context.Context, tx *sql.Tx, readerOpts string, dir
 	}
 	s.raw = "concat_ws(',', " + strings.Join(raws, ", ") + ")"
 	read := fmt.Sprintf(`read_csv(%s, header=true, delim=',', quote='"', escape='"', new_line=%s,
-		columns={%s}, %s)`, quoteLiteral(s.file.path), newLine, strings.Join(cols, ", "), readerOpts)
+		columns={%s}, %s)`, sqltext.QuoteLiteral(s.file.path), newLine, strings.Join(cols, ", "), readerOpts)
 	if direct {
 		s.rel, s.line = read, "NULL::BIGINT"
 		return nil
@@ -114,7 +116,7 @@ func (s *source) stageJSONL(ctx context.Context, tx *sql.Tx, readerOpts string) 
 	q := fmt.Sprintf(`CREATE TEMP TABLE tl_stage AS
 		SELECT line, CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END AS tl_ok
 		FROM read_csv(%s, header=false, delim='\x01', quote='', escape='', columns={'line': 'VARCHAR'}, %s)`,
-		quoteLiteral(s.file.path), readerOpts)
+		sqltext.QuoteLiteral(s.file.path), readerOpts)
 	if _, err := execT(ctx, tx, q); err != nil {
 		return &FileError{File: s.file.path, Msg: "cannot read as JSON Lines", Err: err}
 	}
@@ -130,7 +132,7 @@ func (s *source) stageJSONL(ctx context.Context, tx *sql.Tx, readerOpts string) 
 			return err
 		}
 		s.names = append(s.names, k)
-		s.exprs[k] = fmt.Sprintf("CASE WHEN tl_ok THEN line->>%s END", quoteLiteral(jsonPathKey(k)))
+		s.exprs[k] = fmt.Sprintf("CASE WHEN tl_ok THEN line->>%s END", sqltext.QuoteLiteral(jsonPathKey(k)))
 		s.types[k] = "VARCHAR"
 	}
 	if err := rows.Err(); err != nil {
@@ -142,7 +144,7 @@ func (s *source) stageJSONL(ctx context.Context, tx *sql.Tx, readerOpts string) 
 }
 
 func (s *source) openParquet(ctx context.Context, tx *sql.Tx) error {
-	s.rel = fmt.Sprintf(`read_parquet(%s, file_row_number=true)`, quoteLiteral(s.file.path))
+	s.rel = fmt.Sprintf(`read_parquet(%s, file_row_number=true)`, sqltext.QuoteLiteral(s.file.path))
 	rows, err := tx.QueryContext(ctx, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM `+s.rel+`)`)
 	if err != nil {
 		return &FileError{File: s.file.path, Msg: "cannot read as Parquet", Err: err}
@@ -157,7 +159,7 @@ func (s *source) openParquet(ctx context.Context, tx *sql.Tx) error {
 			continue
 		}
 		s.names = append(s.names, name)
-		s.exprs[name] = "tl_stage." + quoteIdent(name)
+		s.exprs[name] = "tl_stage." + sqltext.QuoteIdent(name)
 		s.types[name] = typ
 	}
 	if err := rows.Err(); err != nil {
@@ -179,7 +181,7 @@ func (s *source) collectReaderRejects(ctx context.Context, tx *sql.Tx) error {
 		var b strings.Builder
 		b.WriteString("CASE e.column_name")
 		for i, h := range s.names {
-			fmt.Fprintf(&b, " WHEN 'c%d' THEN %s", i, quoteLiteral(h))
+			fmt.Fprintf(&b, " WHEN 'c%d' THEN %s", i, sqltext.QuoteLiteral(h))
 		}
 		b.WriteString(" END")
 		colCase = b.String()

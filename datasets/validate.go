@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/trendlab/trendlab/internal/sqltext"
 )
 
 // check is one validation rule: when cond holds, the row is rejected, blaming
@@ -57,7 +59,7 @@ func buildPlan(t table, s *source, m map[string]ColumnMapping) (*plan, error) {
 	var extra []string
 	for _, name := range s.names {
 		if !used[name] {
-			extra = append(extra, quoteLiteral(name), fmt.Sprintf("CAST(%s AS VARCHAR)", s.exprs[name]))
+			extra = append(extra, sqltext.QuoteLiteral(name), fmt.Sprintf("CAST(%s AS VARCHAR)", s.exprs[name]))
 		}
 	}
 	p.extra = "NULL::JSON"
@@ -83,7 +85,7 @@ func sourceValue(c column, s *source, m map[string]ColumnMapping, used map[strin
 	cm, mapped := m[c.name]
 	switch {
 	case mapped && cm.Const != nil:
-		return quoteLiteral(*cm.Const), "VARCHAR", true, nil
+		return sqltext.QuoteLiteral(*cm.Const), "VARCHAR", true, nil
 	case mapped:
 		if !s.has(cm.From) {
 			return "", "", false, &FileError{File: s.file.path, Line: 1, Msg: fmt.Sprintf("the mapping takes %s from column %q, which the file does not have; it has %s", c.name, cm.From, describeColumns(s.names))}
@@ -121,7 +123,7 @@ func typedValue(c column, raw, typ string, cm ColumnMapping, p *plan, fromJSON b
 		if c.kind == kEnum {
 			allowed := make([]string, len(c.values))
 			for i, a := range c.values {
-				allowed[i] = quoteLiteral(a)
+				allowed[i] = sqltext.QuoteLiteral(a)
 			}
 			p.checks = append(p.checks, check{
 				cond:    fmt.Sprintf("%s IS NOT NULL AND %s NOT IN (%s)", v, v, strings.Join(allowed, ", ")),
@@ -200,7 +202,7 @@ func valueMap(text string, values map[string]string) string {
 	var b strings.Builder
 	b.WriteString("CASE " + text)
 	for _, k := range keys {
-		fmt.Fprintf(&b, " WHEN %s THEN %s", quoteLiteral(k), quoteLiteral(values[k]))
+		fmt.Fprintf(&b, " WHEN %s THEN %s", sqltext.QuoteLiteral(k), sqltext.QuoteLiteral(values[k]))
 	}
 	b.WriteString(" ELSE " + text + " END")
 	return b.String()
@@ -227,7 +229,7 @@ func timestampValue(raw, typ, format string) string {
 	case "epoch_ms":
 		return fmt.Sprintf("epoch_ms(TRY_CAST(%s AS BIGINT))", text)
 	default:
-		v := fmt.Sprintf("try_strptime(%s, %s)", text, quoteLiteral(format))
+		v := fmt.Sprintf("try_strptime(%s, %s)", text, sqltext.QuoteLiteral(format))
 		if strings.Contains(format, "%z") || strings.Contains(format, "%Z") {
 			v = fmt.Sprintf("CAST(%s AS TIMESTAMP)", v)
 		}
@@ -282,7 +284,7 @@ func (p *plan) checkedSQL(t table, s *source, from string) string {
 		reasons = append(reasons, fmt.Sprintf("CASE WHEN %s THEN %s END", ch.cond, ch.message))
 		col := "NULL"
 		if ch.column != "" {
-			col = quoteLiteral(ch.column)
+			col = sqltext.QuoteLiteral(ch.column)
 		}
 		cols = append(cols, fmt.Sprintf("WHEN %s THEN %s", ch.cond, col))
 	}

@@ -243,35 +243,6 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func TestStatementCount(t *testing.T) {
-	tests := []struct {
-		sql  string
-		want int
-	}{
-		{"SELECT 1", 1},
-		{"SELECT 1;", 1},
-		{"SELECT 1; ", 1},
-		{"SELECT 1; SELECT 2", 2},
-		{"DELETE FROM videos; SELECT 1", 2},
-		{"SELECT ';' AS s", 1},
-		{"SELECT 'it''s;' AS s", 1},
-		{`SELECT 1 AS "a;b"`, 1},
-		{"SELECT 1 -- ; comment\n", 1},
-		{"SELECT 1 /* ; */", 1},
-		{"SELECT $$;$$", 1},
-		{"SELECT $q$;$q$", 1},
-		{"SELECT $tag; SELECT 2", 2},
-		{"", 0},
-		{";;", 0},
-		{"SELECT '", 1},
-	}
-	for _, tt := range tests {
-		if got := statementCount(tt.sql); got != tt.want {
-			t.Errorf("statementCount(%q) = %d, want %d", tt.sql, got, tt.want)
-		}
-	}
-}
-
 func TestParseYAMLErrorText(t *testing.T) {
 	_, err := Parse("nb.md", []byte("---\ntitle: x\nauthor: me\n---\n"))
 	if err == nil || err.Error() != "nb.md:3: field author not found in type frontMatter" {

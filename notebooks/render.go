@@ -24,6 +24,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/internal/sqltext"
 )
 
 // Options say how to render a report.
@@ -318,7 +319,7 @@ type result struct {
 // runSQL prepares text to find its statement type and named parameters,
 // binds the notebook's values to them and fetches the rows.
 func (r *renderer) runSQL(ctx context.Context, source, text string) (*result, error) {
-	if n := statementCount(text); n != 1 {
+	if n := len(sqltext.Split(text)); n != 1 {
 		return nil, fmt.Errorf("a sql block runs exactly one SELECT statement; this one has %d", n)
 	}
 	conn := r.conn

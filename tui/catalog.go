@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/internal/sqltext"
 	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
@@ -23,7 +24,9 @@ type relation struct {
 }
 
 // qualified is the relation's quoted name for SQL.
-func (r relation) qualified() string { return quoteIdent(r.Schema) + "." + quoteIdent(r.Name) }
+func (r relation) qualified() string {
+	return sqltext.QuoteIdent(r.Schema) + "." + sqltext.QuoteIdent(r.Name)
+}
 
 // colSummary describes one column's values.
 type colSummary struct {
@@ -198,7 +201,7 @@ func loadCatalog(ctx context.Context, db *sql.DB) ([]relation, error) {
 // summarize computes a column's summary and top-50 frequency table.
 func summarize(ctx context.Context, db *sql.DB, rel relation, col column) (colSummary, error) {
 	s := colSummary{Rel: rel.Name, Col: col.Name, Type: col.Type}
-	c := quoteIdent(col.Name)
+	c := sqltext.QuoteIdent(col.Name)
 	from := rel.qualified()
 	var mn, mx sql.NullString
 	err := db.QueryRowContext(ctx, fmt.Sprintf(
@@ -449,7 +452,7 @@ func (m catalogModel) updateKey(msg tea.KeyPressMsg) (catalogModel, tea.Cmd) {
 		case 2:
 			if m.summary != nil && m.freqL.cursor < len(m.summary.Freq) {
 				f := m.summary.Freq[m.freqL.cursor]
-				c := quoteIdent(m.summary.Col)
+				c := sqltext.QuoteIdent(m.summary.Col)
 				if f.Null {
 					return m, openResult(fmt.Sprintf("%s where %s is NULL", rel.Name, m.summary.Col), rel.qualified(), c+" IS NULL")
 				}

@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/trendlab/trendlab/internal/sqltext"
 	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
@@ -219,7 +220,7 @@ func (m consoleModel) Update(msg tea.Msg, grid *gridModel) (consoleModel, tea.Cm
 			return m, m.startRun([]string{s.Text})
 		case key.Matches(msg, consoleKeys.RunAll):
 			var all []string
-			for _, s := range splitStatements(m.editor.Value()) {
+			for _, s := range sqltext.Split(m.editor.Value()) {
 				all = append(all, s.Text)
 			}
 			if len(all) == 0 {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trendlab/trendlab/internal/sqltext"
 	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
@@ -112,13 +113,13 @@ func spill(ctx context.Context, conn *sql.Conn, dir string, id int64, title, que
 		return nil, fmt.Errorf("no spill folder")
 	}
 	file := filepath.Join(dir, fmt.Sprintf("result_%d.parquet", id))
-	_, err := conn.ExecContext(ctx, "COPY ("+query+") TO "+quoteLiteral(file)+
+	_, err := conn.ExecContext(ctx, "COPY ("+query+") TO "+sqltext.QuoteLiteral(file)+
 		fmt.Sprintf(" (FORMAT parquet, ROW_GROUP_SIZE %d)", rowGroupRows), args...)
 	if err != nil {
 		os.Remove(file)
 		return nil, err
 	}
-	rs := &resultSet{ID: id, Title: title, Mode: modeFile, File: file, Source: "read_parquet(" + quoteLiteral(file) + ")", Owned: true, SortCol: -1}
+	rs := &resultSet{ID: id, Title: title, Mode: modeFile, File: file, Source: "read_parquet(" + sqltext.QuoteLiteral(file) + ")", Owned: true, SortCol: -1}
 	if err := describe(ctx, conn, rs); err != nil {
 		os.Remove(file)
 		return nil, err
@@ -147,7 +148,7 @@ func materializeTable(ctx context.Context, conn *sql.Conn, id int64, title, quer
 
 // numbered is a spilled result's file with its row numbers.
 func (rs *resultSet) numbered() string {
-	return "read_parquet(" + quoteLiteral(rs.File) + ", file_row_number = true)"
+	return "read_parquet(" + sqltext.QuoteLiteral(rs.File) + ", file_row_number = true)"
 }
 
 // browse opens a table or view in place (offset mode), optionally filtered
@@ -332,7 +333,7 @@ func sortResult(ctx context.Context, conn *sql.Conn, spillDir string, rs *result
 		out.SortCol, out.SortDesc = c, desc
 		return &out, nil
 	}
-	order := quoteIdent(rs.Cols[c].Name) + " " + dir + " NULLS LAST"
+	order := sqltext.QuoteIdent(rs.Cols[c].Name) + " " + dir + " NULLS LAST"
 	var q string
 	switch rs.Mode {
 	case modeFile:
@@ -422,7 +423,7 @@ func exportResult(ctx context.Context, conn *sql.Conn, rs *resultSet, path strin
 		q = "SELECT * FROM " + rs.from() + rs.orderBy()
 	}
 	var n int64
-	res, err := conn.ExecContext(ctx, "COPY ("+q+") TO "+quoteLiteral(abs)+" ("+format+")", rs.Args...)
+	res, err := conn.ExecContext(ctx, "COPY ("+q+") TO "+sqltext.QuoteLiteral(abs)+" ("+format+")", rs.Args...)
 	if err != nil {
 		return 0, fmt.Errorf("exporting to %s: %w", abs, err)
 	}

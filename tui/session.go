@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -72,15 +71,4 @@ func (s *session) close() error {
 		}
 	}
 	return err
-}
-
-// quoteIdent quotes an SQL identifier for DuckDB.
-func quoteIdent(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
-
-// quoteLiteral quotes an SQL string literal, for the places DuckDB takes no
-// parameter (the file of COPY ... TO).
-func quoteLiteral(s string) string {
-	return `'` + strings.ReplaceAll(s, `'`, `''`) + `'`
 }

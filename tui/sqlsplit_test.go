@@ -1,41 +1,10 @@
 package tui
 
 import (
-	"strings"
 	"testing"
-)
 
-func TestSplitStatements(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-		want []string
-	}{
-		{"one", "SELECT 1", []string{"SELECT 1"}},
-		{"two", "SELECT 1; SELECT 2;", []string{"SELECT 1", "SELECT 2"}},
-		{"semicolon in string", "SELECT 'a;b'; SELECT 2", []string{"SELECT 'a;b'", "SELECT 2"}},
-		{"escaped quote", "SELECT 'it''s;'; SELECT 2", []string{"SELECT 'it''s;'", "SELECT 2"}},
-		{"quoted identifier", `SELECT "a;b" FROM t; SELECT 2`, []string{`SELECT "a;b" FROM t`, "SELECT 2"}},
-		{"line comment", "SELECT 1 -- no; split\n; SELECT 2", []string{"SELECT 1 -- no; split", "SELECT 2"}},
-		{"block comment", "SELECT /* ; */ 1; SELECT 2", []string{"SELECT /* ; */ 1", "SELECT 2"}},
-		{"dollar quote", "SELECT $$a;b$$; SELECT $x$c;d$x$", []string{"SELECT $$a;b$$", "SELECT $x$c;d$x$"}},
-		{"positional param is not a tag", "SELECT $1; SELECT 2", []string{"SELECT $1", "SELECT 2"}},
-		{"comment only dropped", "SELECT 1; -- done\n", []string{"SELECT 1"}},
-		{"empty statements dropped", ";;SELECT 1;;", []string{"SELECT 1"}},
-		{"unterminated string", "SELECT 'abc; SELECT 2", []string{"SELECT 'abc; SELECT 2"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			for _, s := range splitStatements(tt.in) {
-				got = append(got, s.Text)
-			}
-			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-				t.Errorf("splitStatements(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
+	"github.com/trendlab/trendlab/internal/sqltext"
+)
 
 func TestStatementAt(t *testing.T) {
 	text := "SELECT 1;\nSELECT 2; \n\nSELECT 3"
@@ -86,25 +55,15 @@ func TestIsQueryStatement(t *testing.T) {
 	}
 }
 
-func FuzzSplitStatements(f *testing.F) {
+// FuzzStatementAt: statementAt finds one of the statements exactly when
+// there is one. (The splitter's own tests and fuzzing moved to
+// internal/sqltext.)
+func FuzzStatementAt(f *testing.F) {
 	for _, s := range []string{"SELECT 1; SELECT 2", "'a;''b'", "$t$;$t$", "/* ; */", "--;\n;", `"";`} {
 		f.Add(s, 3)
 	}
 	f.Fuzz(func(t *testing.T, text string, pos int) {
-		stmts := splitStatements(text)
-		prevEnd := 0
-		for _, s := range stmts {
-			if s.Start < prevEnd || s.End < s.Start || s.End > len(text) {
-				t.Fatalf("bad span %d..%d after %d in %q", s.Start, s.End, prevEnd, text)
-			}
-			if !strings.Contains(text[s.Start:s.End], s.Text) {
-				t.Fatalf("statement %q not within its span %q", s.Text, text[s.Start:s.End])
-			}
-			if !hasCode(s.Text) {
-				t.Fatalf("empty statement %q kept", s.Text)
-			}
-			prevEnd = s.End
-		}
+		stmts := sqltext.Split(text)
 		s, ok := statementAt(text, pos)
 		if ok != (len(stmts) > 0) {
 			t.Fatalf("statementAt ok=%v with %d statements", ok, len(stmts))
