@@ -303,7 +303,7 @@ func (g *generator) drawTags() {
 		if g.imp != nil {
 			g.imp.famByDay[v.day]++
 			if g.imp.evades(v.day) {
-				v.tags[len(v.tags)-1], v.variants[0] = evasionTag, -1
+				v.tags = append(v.tags, evasionTag)
 				g.imp.m.EvasionVideos++
 			}
 		}

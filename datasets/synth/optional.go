@@ -16,8 +16,8 @@ import (
 // change the main stream's outcomes.
 //
 // What is planted (all recorded in Manifest.Impact):
-//   - the family's daily share of uploads rises from 0.4x to 1.6x of
-//     familyRate over the period, with AR(1) day-to-day shocks;
+//   - the family's daily share of uploads rises exponentially from 0.4x
+//     to 1.6x of familyRate over the period, with AR(1) day-to-day shocks;
 //   - assocPolicy's violation rate among non-family videos on day t is
 //     its base rate times (family videos on day t-assocLag) / (expected
 //     family videos per day): a linear, lagged association with slope
@@ -29,8 +29,8 @@ import (
 //   - autocomplete_restricted on the family's terms at day Days/2: the
 //     autocomplete share of searches for them falls from acShareBefore to
 //     acShareAfter and searches fall by acSearchDrop; from evasionDelay
-//     days later the spelling evasionTag appears in searches and replaces
-//     the family spelling on impEvasionShare of family videos.
+//     days later the spelling evasionTag appears in searches and, beside
+//     the family spelling, on impEvasionShare of family videos.
 const (
 	volumeLow, volumeHigh = 0.4, 1.6
 	volumeShockPhi        = 0.5
@@ -153,7 +153,8 @@ func newImpact(cfg Config, vocab *vocabulary, out OptionalWriters, m *Impact) (*
 	s := 0.0
 	for d := range cfg.Days {
 		s = volumeShockPhi*s + volumeShockSD*imp.r.NormFloat64()
-		trend := volumeLow + (volumeHigh-volumeLow)*float64(d)/float64(max(1, cfg.Days-1))
+		// Exponential growth: linear on the log scale the analyses fit.
+		trend := volumeLow * math.Pow(volumeHigh/volumeLow, float64(d)/float64(max(1, cfg.Days-1)))
 		imp.factor = append(imp.factor, trend*math.Exp(s))
 	}
 	csv := cfg
@@ -188,8 +189,8 @@ func newImpact(cfg Config, vocab *vocabulary, out OptionalWriters, m *Impact) (*
 // family tag.
 func (imp *impact) familyRate(d int) float64 { return min(0.5, familyRate*imp.factor[d]) }
 
-// evades reports whether a family video on day d uses the evasion
-// spelling instead of its family spelling.
+// evades reports whether a family video on day d also carries the
+// evasion spelling.
 func (imp *impact) evades(d int) bool {
 	return d >= imp.acDay+evasionDelay && imp.r.Float64() < impEvasionShare
 }
