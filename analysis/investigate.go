@@ -217,7 +217,6 @@ func Investigate(ctx context.Context, ws *datasets.Workspace, req Request) (inv 
 		{"measuring removals", r.removal},
 		{"building the funnel", r.funnel},
 		{"finding related tags", r.related},
-		{"drawing the sample", func(ctx context.Context) error { return r.sample(ctx, ws) }},
 	}
 	for _, s := range steps {
 		start := time.Now()
@@ -725,35 +724,4 @@ func (r *run) overallTotals(policy string) outcomeCounts {
 	t.add(r.totals(policy, grpSet))
 	t.add(r.totals(policy, grpBaseline))
 	return t
-}
-
-// sample draws the requested review sample from the tag set's violating
-// videos in the period.
-func (r *run) sample(ctx context.Context, ws *datasets.Workspace) error {
-	if r.req.Sample <= 0 {
-		return nil
-	}
-	since, until := r.lo, r.hi
-	frame := SampleFrame{Policies: r.req.Policies, Violating: true, Since: &since, Until: &until}
-	if r.inv.TagSet.Name != "" && r.req.SaveAs == "" {
-		frame.TagSet = r.inv.TagSet.Name
-	} else {
-		frame.Tags = r.accepted
-		if r.inv.TagSet.IncludeCaptions {
-			r.note("the sample's frame holds the videos tagged with the accepted tags; caption mentions count in it only for a saved tag set (--tagset)")
-		}
-	}
-	d, err := DrawSample(ctx, ws, SampleDefinition{Frame: frame, Method: MethodSimple, Size: r.req.Sample, Seed: int64(r.req.Seed)})
-	if errors.Is(err, ErrEmptyFrame) {
-		r.note("no sample drawn: the tag set has no violating videos in the period")
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	r.inv.Sample = &SampleSummary{Definition: d.Definition, FrameSize: d.FrameSize, Size: int64(len(d.Members)), Members: d.Members}
-	if r.inv.Sample.Size < r.req.Sample {
-		r.note("the sample holds all %d violating tag-set videos, fewer than the %d asked for", r.inv.Sample.Size, r.req.Sample)
-	}
-	return nil
 }

@@ -120,7 +120,7 @@ func goldenWorkspace(t *testing.T) *datasets.Workspace {
 }
 
 func goldenRequest() Request {
-	return Request{Tag: "#Omegle", Permutations: 99, Seed: 3, Now: fixedNow, Sample: 3}
+	return Request{Tag: "#Omegle", Permutations: 99, Seed: 3, Now: fixedNow}
 }
 
 func TestInvestigateGolden(t *testing.T) {

@@ -60,12 +60,8 @@ type Request struct {
 	Power float64 `json:"power"`
 	// Permutations for the changepoint p-values. Default 999.
 	Permutations int `json:"permutations"`
-	// Seed makes permutation p-values (and a sample) reproducible. Default 1.
+	// Seed makes permutation p-values reproducible. Default 1.
 	Seed uint64 `json:"seed"`
-	// Sample, when above 0, draws a simple random sample of that many of
-	// the tag set's videos violating one of the policies (DrawSample, by
-	// hashed id and Seed); it is not saved (use `trendlab sample create`).
-	Sample int64 `json:"sample,omitempty"`
 	// RelatedLimit caps the related tags listed. Default 20.
 	RelatedLimit int `json:"related_limit"`
 	// RelatedMinVideos is the least number of tag-set videos a tag must
@@ -104,9 +100,6 @@ type Investigation struct {
 	Related   Related    `json:"related"`
 	Removal   []Removal  `json:"removal"`
 	Funnel    []Funnel   `json:"funnel"`
-	// Sample is a reproducible review sample drawn from the tag set's
-	// violating videos (only when the request asks for one).
-	Sample *SampleSummary `json:"sample,omitempty"`
 	// Notes are warnings and explanations a reader should see (empty set,
 	// tiny counts, a variant accepted by the investigator's list).
 	Notes []string `json:"notes"`
@@ -478,13 +471,4 @@ type FunnelStep struct {
 	From string     `json:"from"`
 	To   string     `json:"to"`
 	Rate Proportion `json:"rate"`
-}
-
-// SampleSummary is a sample drawn (not saved) for the investigation.
-type SampleSummary struct {
-	// Definition draws the same members again (analysis.DrawSample).
-	Definition SampleDefinition `json:"definition"`
-	FrameSize  int64            `json:"frame_size"`
-	Size       int64            `json:"size"`
-	Members    []SampleMember   `json:"members"`
 }

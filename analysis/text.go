@@ -245,16 +245,6 @@ func (inv *Investigation) writeText(t *textWriter) {
 	}
 	t.table([]string{"POLICY", "GROUP", "VIDEOS", "COUNTS", "REVIEWED->VIOLATING", "VIOLATING->REMOVED", "VIOLATING->ESCALATED"}, rows)
 
-	if sm := inv.Sample; sm != nil {
-		t.printf("\nReview sample: %d of %d violating tag-set videos (%s, seed %d; redraw with the definition in --json)\n",
-			sm.Size, sm.FrameSize, sm.Definition.Method, sm.Definition.Seed)
-		rows = nil
-		for _, m := range sm.Members {
-			rows = append(rows, []string{fmt.Sprint(m.Position), textsafe.Show(m.VideoID), textsafe.Show(m.Stratum), fmt.Sprintf("%.3g", m.Weight)})
-		}
-		t.table([]string{"#", "VIDEO", "STRATUM", "WEIGHT"}, rows)
-	}
-
 	if len(inv.Notes) > 0 {
 		t.printf("\nNotes\n")
 		for _, n := range inv.Notes {

@@ -15,7 +15,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/trendlab/trendlab/analysis"
-	"github.com/trendlab/trendlab/analysis/stats"
+	"github.com/trendlab/trendlab/review"
 )
 
 // investigate is analysis.Investigate; a variable so tests of the report
@@ -520,15 +520,15 @@ func (r *renderer) sample(ctx context.Context, spec *InvestigateSpec, inv *analy
 	if len(pols) == 0 {
 		pols = inv.Policies
 	}
-	def := analysis.SampleDefinition{
-		Frame:  analysis.SampleFrame{Tags: inv.TagSet.Accepted, Policies: pols, Violating: true},
-		Method: analysis.MethodSimple,
+	def := review.SampleDefinition{
+		Frame:  review.SampleFrame{Tags: inv.TagSet.Accepted, Policies: pols, Violating: true},
+		Method: review.MethodSimple,
 		Size:   size,
 		Seed:   int64(inv.Request.Seed),
 	}
 	kind := "simple random sample"
 	if spec.SampleStrata != "" {
-		def.Method, def.Strata, def.Allocation = analysis.MethodStratified, spec.SampleStrata, analysis.AllocProportional
+		def.Method, def.Strata, def.Allocation = review.MethodStratified, spec.SampleStrata, review.AllocProportional
 		kind = "sample stratified by " + spec.SampleStrata + " (proportional allocation)"
 	}
 	if since, err := time.Parse(time.DateOnly, inv.Period.Since); err == nil {
@@ -539,15 +539,15 @@ func (r *renderer) sample(ctx context.Context, spec *InvestigateSpec, inv *analy
 		def.Frame.Until = &end
 	}
 	start := time.Now()
-	draw, err := analysis.DrawSample(ctx, r.ws, def)
-	if errors.Is(err, analysis.ErrEmptyFrame) {
+	draw, err := review.DrawSample(ctx, r.ws, def)
+	if errors.Is(err, review.ErrEmptyFrame) {
 		return &sampleView{Heading: "Sample", Lead: []string{"No sample was drawn: no tag-set video in the period violates " + strings.Join(pols, " or ") + "."}}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("drawing the sample: %w", err)
 	}
 	if r.opts.Trace != nil {
-		r.opts.Trace("analysis.DrawSample", time.Since(start))
+		r.opts.Trace("review.DrawSample", time.Since(start))
 	}
 	r.used.sample = true
 	defJSON, _ := json.MarshalIndent(draw.Definition, "", "  ")
@@ -555,59 +555,22 @@ func (r *renderer) sample(ctx context.Context, spec *InvestigateSpec, inv *analy
 		Seed: draw.Definition.Seed, Size: int64(len(draw.Members)), FrameSize: draw.FrameSize})
 	sv := &sampleView{Heading: "Sample drawn for this report", Definition: string(defJSON)}
 
-	// Escalated members: an escalation event with action escalated_lert
-	// for any policy (the contract's definition, as analysis.EstimateSample).
-	ids := make([]string, len(draw.Members))
-	for i, m := range draw.Members {
-		ids[i] = m.VideoID
+	// Escalated members and the frame's estimate come from review, as for
+	// a saved sample.
+	esc, err := review.EscalationsInDraw(ctx, r.ws, draw, inv.Confidence)
+	if err != nil {
+		return nil, err
 	}
-	const escSQL = `SELECT DISTINCT video_id FROM moderation_events
-WHERE event_type = 'escalation' AND action = 'escalated_lert'
-  AND video_id IN (SELECT unnest(string_split($ids, chr(31))))`
-	escalated := map[string]bool{}
-	if len(ids) > 0 {
-		rows, err := r.conn.QueryContext(ctx, escSQL, sqlNamed("ids", strings.Join(ids, "\x1f")))
-		if err != nil {
-			return nil, fmt.Errorf("counting escalated sample members: %w", err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			escalated[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	r.statements = append(r.statements, statement{Source: "sample escalations", SQL: escSQL,
-		Params: []ParamValue{{Name: "ids", Type: "string", Value: fmt.Sprintf("the %d sampled video ids, separated by U+001F", len(ids))}}})
-	perStratum := map[string]int64{}
-	for _, m := range draw.Members {
-		if escalated[m.VideoID] {
-			perStratum[m.Stratum]++
-		}
-	}
-	var strata []stats.Stratum
 	st := newTable("Strata", "stratum", "frame videos", "sampled", "escalated")
 	for _, a := range draw.Definition.Allocated {
-		strata = append(strata, stats.Stratum{N: a.FrameSize, N_sampled: a.SampleSize, X: perStratum[a.Stratum]})
-		st.add(text(a.Stratum), num(analysis.GroupDigits(a.FrameSize)), num(analysis.GroupDigits(a.SampleSize)), num(analysis.GroupDigits(perStratum[a.Stratum])))
+		st.add(text(a.Stratum), num(analysis.GroupDigits(a.FrameSize)), num(analysis.GroupDigits(a.SampleSize)), num(analysis.GroupDigits(esc.PerStratum[a.Stratum])))
 	}
 	sv.Strata = st
-	var x int64
-	for _, n := range perStratum {
-		x += n
-	}
-	n := int64(len(draw.Members))
-	if n > 0 {
-		est := stats.StratifiedProportion(strata, inv.Confidence)
+	if n := esc.Sampled; n > 0 {
+		est := esc.Estimate
 		r.used.methods["sample estimate"] = est.Method
 		sv.Lead = append(sv.Lead, fmt.Sprintf("A %s of %s of the %s violating tag-set videos in %s (seed %d): %s escalated to law enforcement, %s of the sample; estimated share of the frame %s %s.",
-			kind, analysis.GroupDigits(n), analysis.GroupDigits(draw.FrameSize), strings.Join(pols, " or "), draw.Definition.Seed, analysis.GroupDigits(x), pct(float64(x)/float64(n)), pct(est.P), ciText(analysis.Interval{Lo: est.CI.Lo, Hi: est.CI.Hi})))
+			kind, analysis.GroupDigits(n), analysis.GroupDigits(draw.FrameSize), strings.Join(pols, " or "), draw.Definition.Seed, analysis.GroupDigits(esc.Escalated), pct(esc.Share), pct(est.P), ciText(analysis.Interval{Lo: est.CI.Lo, Hi: est.CI.Hi})))
 	} else {
 		sv.Lead = append(sv.Lead, "The sample frame is empty: no violating tag-set video in "+strings.Join(pols, " or ")+".")
 	}
@@ -617,7 +580,7 @@ WHERE event_type = 'escalation' AND action = 'escalated_lert'
 			mt.Note = fmt.Sprintf("%d more members not shown.", len(draw.Members)-25)
 			break
 		}
-		mt.add(num(strconv.FormatInt(m.Position, 10)), text(m.VideoID), text(m.Stratum), text(yesNo(escalated[m.VideoID])))
+		mt.add(num(strconv.FormatInt(m.Position, 10)), text(m.VideoID), text(m.Stratum), text(yesNo(esc.IsEscalated[m.VideoID])))
 	}
 	sv.Members = mt
 	return sv, nil
@@ -771,11 +734,11 @@ func level(f float64) string {
 
 // savedSample shows the label estimates of a sample saved in the workspace.
 func (r *renderer) savedSample(ctx context.Context, name string, conf float64) (*sampleView, error) {
-	s, err := analysis.SampleByName(ctx, r.ws, name)
+	s, err := review.SampleByName(ctx, r.ws, name)
 	if err != nil {
 		return nil, fmt.Errorf("investigate: sample %q: %w (list them with trendlab sample list)", name, err)
 	}
-	est, err := analysis.EstimateSample(ctx, r.ws, s.ID, "", conf)
+	est, err := review.EstimateSample(ctx, r.ws, s.ID, "", conf)
 	if err != nil {
 		return nil, fmt.Errorf("investigate: estimating sample %q: %w", name, err)
 	}
@@ -792,7 +755,7 @@ func (r *renderer) savedSample(ctx context.Context, name string, conf float64) (
 	sv.Lead = append(sv.Lead, fmt.Sprintf("By the moderation data, %s of %s members were escalated to law enforcement (%s); estimated share of the frame %s %s.",
 		analysis.GroupDigits(ee.Escalated), analysis.GroupDigits(ee.Sampled), pct(ee.Share), pct(ee.Estimate.P), ciText(analysis.Interval{Lo: ee.Estimate.CI.Lo, Hi: ee.Estimate.CI.Hi})))
 	t := newTable("Label estimates for the frame", "label", "members", "of labelled", "estimated share", "interval", "method")
-	add := func(ls analysis.LabelShare) {
+	add := func(ls review.LabelShare) {
 		t.add(text(ls.Label), num(analysis.GroupDigits(ls.Count)), num(analysis.GroupDigits(ls.Labelled)), num(pct(ls.Estimate.P)),
 			text(ciText(analysis.Interval{Lo: ls.Estimate.CI.Lo, Hi: ls.Estimate.CI.Hi})), text(ls.Estimate.Method))
 	}

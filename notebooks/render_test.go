@@ -14,6 +14,7 @@ import (
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
+	"github.com/trendlab/trendlab/review"
 )
 
 // The payloads that untrusted export text carries in these tests. If any
@@ -277,7 +278,7 @@ func TestRenderShippedNotebook(t *testing.T) {
 		"minor_safety", "bullying_harassment", "hate_speech",
 		"MDE", "Changepoints", "Related tags", "Removal", "Moderation funnel",
 		"A simple random sample of", "escalated to law enforcement",
-		"Investigation request", "sample escalations",
+		"Investigation request", "Sample drawn for this report",
 		`data-kind="rates"`, `data-kind="trend"`, `data-kind="stacked_bar"`, `data-kind="heatmap"`,
 	} {
 		if !strings.Contains(html, want) {
@@ -429,20 +430,20 @@ func TestRenderSamples(t *testing.T) {
 	ctx := context.Background()
 	ws := synthWorkspace(t, 20000)
 	// A saved sample with a few labels, as a reviewer leaves it.
-	def := analysis.SampleDefinition{Frame: analysis.SampleFrame{Tags: []string{"omegle", "0megle", "omegel"}, Policies: []string{"minor_safety", "bullying_harassment"}, Violating: true},
-		Method: analysis.MethodSimple, Size: 10, Seed: 11}
-	s, err := analysis.SampleByName(ctx, ws, "review-<b>1</b>")
+	def := review.SampleDefinition{Frame: review.SampleFrame{Tags: []string{"omegle", "0megle", "omegel"}, Policies: []string{"minor_safety", "bullying_harassment"}, Violating: true},
+		Method: review.MethodSimple, Size: 10, Seed: 11}
+	s, err := review.SampleByName(ctx, ws, "review-<b>1</b>")
 	if err != nil {
-		if s, err = analysis.CreateSample(ctx, ws, "review-<b>1</b>", "tester", def); err != nil {
+		if s, err = review.CreateSample(ctx, ws, "review-<b>1</b>", "tester", def); err != nil {
 			t.Fatal(err)
 		}
-		members, err := analysis.SampleMembers(ctx, ws, s.ID, 0, 4)
+		members, err := review.SampleMembers(ctx, ws, s.ID, 0, 4)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, m := range members {
-			label := []string{analysis.LabelEscalate, analysis.LabelViolating, analysis.LabelNotViolating, analysis.LabelViolating}[i]
-			if _, err := analysis.Label(ctx, ws, s.ID, m.VideoID, "tester", label, "", ""); err != nil {
+			label := []string{review.LabelEscalate, review.LabelViolating, review.LabelNotViolating, review.LabelViolating}[i]
+			if _, err := review.Label(ctx, ws, s.ID, m.VideoID, "tester", label, "", ""); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,4 +1,4 @@
-package analysis
+package review
 
 import (
 	"context"
@@ -133,7 +133,7 @@ func openSampleWorkspace(t *testing.T, perm []int) *datasets.Workspace {
 		}
 	}
 	exec(`INSERT INTO tag_sets VALUES ('omegle', 'omegle', false, ?, ?)`, sampleT0, sampleT0)
-	exec(`INSERT INTO tag_set_variants VALUES ('omegle', '0megle', 'accepted', 'leetspeak', 0.9, 10, ?),
+	exec(`INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at) VALUES ('omegle', '0megle', 'accepted', 'leetspeak', 0.9, 10, ?),
 		('omegle', 'omeglefunny', 'rejected', 'seed as prefix', 0.5, 10, ?)`, sampleT0, sampleT0)
 	return ws
 }

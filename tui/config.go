@@ -5,8 +5,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/review"
 )
 
 // Background says which terminal background the colours are chosen for.
@@ -27,9 +27,9 @@ type Config struct {
 	// Reviewer names the person labelling samples (stored with each label).
 	Reviewer string
 	// Labels is the label set of samples created in the TUI; empty means
-	// analysis.DefaultLabelSet. A sample keeps its own label set, which
+	// review.DefaultLabelSet. A sample keeps its own label set, which
 	// the review screen uses.
-	Labels []analysis.LabelDef
+	Labels []review.LabelDef
 	// PauseEvery shows a pause reminder after this many reviewed items;
 	// 0 turns the reminder off.
 	PauseEvery int
@@ -64,7 +64,7 @@ func (c *Config) validate() error {
 		return fmt.Errorf("tui: no workspace")
 	}
 	if len(c.Labels) == 0 {
-		c.Labels = analysis.DefaultLabelSet()
+		c.Labels = review.DefaultLabelSet()
 	}
 	if err := checkLabelKeys(c.Labels); err != nil {
 		return err
@@ -81,11 +81,11 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// ParseLabels reads a label set written as analysis.ParseLabelSet reads it
+// ParseLabels reads a label set written as review.ParseLabelSet reads it
 // ("escalate:e!,violating:v!,not_violating:n,unsure:u") and checks that no
 // key is one the review screen needs.
-func ParseLabels(s string) ([]analysis.LabelDef, error) {
-	set, err := analysis.ParseLabelSet(s)
+func ParseLabels(s string) ([]review.LabelDef, error) {
+	set, err := review.ParseLabelSet(s)
 	if err != nil {
 		return nil, err
 	}
@@ -96,8 +96,8 @@ func ParseLabels(s string) ([]analysis.LabelDef, error) {
 }
 
 // checkLabelKeys refuses label keys the review screen uses itself.
-func checkLabelKeys(set []analysis.LabelDef) error {
-	if err := analysis.ValidateLabelSet(set); err != nil {
+func checkLabelKeys(set []review.LabelDef) error {
+	if err := review.ValidateLabelSet(set); err != nil {
 		return err
 	}
 	for _, l := range set {

@@ -19,6 +19,7 @@ import (
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/internal/textsafe"
 	"github.com/trendlab/trendlab/notebooks"
+	"github.com/trendlab/trendlab/review"
 )
 
 // reportNotebook is the notebook the Report screen writes: the
@@ -122,7 +123,7 @@ func fileSafe(s string) string {
 }
 
 // write renders the report of the investigation (and sample) to a file.
-func (m *reportModel) write(inv *analysis.Investigation, sample *analysis.Sample) tea.Cmd {
+func (m *reportModel) write(inv *analysis.Investigation, sample *review.Sample) tea.Cmd {
 	if inv == nil {
 		m.err = "investigate a tag first (screen 4), then write its report here"
 		return nil
@@ -192,7 +193,7 @@ func (m reportModel) Update(msg tea.Msg) (reportModel, tea.Cmd) {
 	return m, nil
 }
 
-func (m reportModel) View(th theme, inv *analysis.Investigation, sample *analysis.Sample) string {
+func (m reportModel) View(th theme, inv *analysis.Investigation, sample *review.Sample) string {
 	kv := func(k, v string) string { return th.Key.Render(pad(k, 12)) + " " + v }
 	lines := []string{th.Title.Render("Report") + th.Faint.Render("  one self-contained HTML file: rates with intervals, trend and spikes, related tags, funnel, methods and provenance"), ""}
 	if inv == nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/textsafe"
+	"github.com/trendlab/trendlab/review"
 )
 
 // reviewState is what the review screen shows.
@@ -30,33 +31,33 @@ const (
 
 type (
 	samplesMsg struct {
-		list []analysis.Sample
-		prog map[int64]analysis.Progress
+		list []review.Sample
+		prog map[int64]review.Progress
 		err  error
 	}
 	sampleOpenedMsg struct {
-		sample *analysis.Sample
+		sample *review.Sample
 		pos    int64
 		done   bool
-		mine   map[string]analysis.LabelRecord
+		mine   map[string]review.LabelRecord
 		err    error
 	}
 	memberMsg struct {
 		sample  int64
 		pos     int64
-		detail  *analysis.MemberDetail
-		history []analysis.LabelRecord
+		detail  *review.MemberDetail
+		history []review.LabelRecord
 		err     error
 	}
 	labelledMsg struct {
-		rec analysis.LabelRecord
+		rec review.LabelRecord
 		err error
 	}
 	reviewStatsMsg struct {
 		sample int64
-		prog   analysis.Progress
-		est    *analysis.SampleEstimates
-		agree  *analysis.Agreement
+		prog   review.Progress
+		est    *review.SampleEstimates
+		agree  *review.Agreement
 		err    error
 	}
 )
@@ -121,23 +122,23 @@ type reviewModel struct {
 	err   string
 	note  string
 
-	samples []analysis.Sample
-	prog    map[int64]analysis.Progress
+	samples []review.Sample
+	prog    map[int64]review.Progress
 	listL   listState
 
 	fields [numFields]textinput.Model
 	field  int
 
-	sample   *analysis.Sample
-	labels   []analysis.LabelDef
+	sample   *review.Sample
+	labels   []review.LabelDef
 	pos      int64
-	detail   *analysis.MemberDetail
-	history  []analysis.LabelRecord // the member's audit trail, every reviewer
+	detail   *review.MemberDetail
+	history  []review.LabelRecord // the member's audit trail, every reviewer
 	revealed bool
-	mine     map[string]analysis.LabelRecord
-	progress analysis.Progress
-	est      *analysis.SampleEstimates
-	agree    *analysis.Agreement
+	mine     map[string]review.LabelRecord
+	progress review.Progress
+	est      *review.SampleEstimates
+	agree    *review.Agreement
 	bar      progress.Model
 
 	noteInput textinput.Model
@@ -151,7 +152,7 @@ type reviewModel struct {
 }
 
 func newReview(sess *session) reviewModel {
-	m := reviewModel{sess: sess, prog: map[int64]analysis.Progress{}, noteInput: newInput("note: ", "saved with the next label")}
+	m := reviewModel{sess: sess, prog: map[int64]review.Progress{}, noteInput: newInput("note: ", "saved with the next label")}
 	for i := range m.fields {
 		m.fields[i] = newInput("", "")
 	}
@@ -177,13 +178,13 @@ func (m reviewModel) loadSamples() tea.Cmd {
 	ws, me := m.sess.cfg.Workspace, m.sess.cfg.Reviewer
 	return func() tea.Msg {
 		ctx := context.Background()
-		list, err := analysis.ListSamples(ctx, ws)
+		list, err := review.ListSamples(ctx, ws)
 		if err != nil {
 			return samplesMsg{err: err}
 		}
-		prog := map[int64]analysis.Progress{}
+		prog := map[int64]review.Progress{}
 		for _, s := range list {
-			p, err := analysis.SampleProgress(ctx, ws, s.ID, me)
+			p, err := review.SampleProgress(ctx, ws, s.ID, me)
 			if err != nil {
 				return samplesMsg{err: err}
 			}
@@ -228,8 +229,8 @@ func splitList(s string) []string {
 }
 
 // definition reads the form.
-func (m reviewModel) definition() (string, analysis.SampleDefinition, error) {
-	var def analysis.SampleDefinition
+func (m reviewModel) definition() (string, review.SampleDefinition, error) {
+	var def review.SampleDefinition
 	v := func(i int) string { return strings.TrimSpace(m.fields[i].Value()) }
 	name := v(fName)
 	if name == "" {
@@ -257,9 +258,9 @@ func (m reviewModel) definition() (string, analysis.SampleDefinition, error) {
 	def.Seed = seed
 	switch s := strings.ToLower(v(fStrata)); s {
 	case "", "none":
-		def.Method = analysis.MethodSimple
-	case analysis.StrataPolicy, analysis.StrataWeek, analysis.StrataRegion:
-		def.Method, def.Strata = analysis.MethodStratified, s
+		def.Method = review.MethodSimple
+	case review.StrataPolicy, review.StrataWeek, review.StrataRegion:
+		def.Method, def.Strata = review.MethodStratified, s
 	default:
 		return "", def, fmt.Errorf("strata %q: use none, policy, week or region", s)
 	}
@@ -276,7 +277,7 @@ func (m reviewModel) create() (reviewModel, tea.Cmd) {
 	ws, me := m.sess.cfg.Workspace, m.sess.cfg.Reviewer
 	m.note = "drawing the sample…"
 	return m, func() tea.Msg {
-		s, err := analysis.CreateSample(context.Background(), ws, name, me, def)
+		s, err := review.CreateSample(context.Background(), ws, name, me, def)
 		if err != nil {
 			return sampleOpenedMsg{err: err}
 		}
@@ -286,13 +287,13 @@ func (m reviewModel) create() (reviewModel, tea.Cmd) {
 
 // openSample loads a sample and the reviewer's labels and finds where the
 // review resumes.
-func openSample(w *datasets.Workspace, s *analysis.Sample, me string) sampleOpenedMsg {
+func openSample(w *datasets.Workspace, s *review.Sample, me string) sampleOpenedMsg {
 	ctx := context.Background()
-	mine, err := analysis.CurrentLabels(ctx, w, s.ID, me)
+	mine, err := review.CurrentLabels(ctx, w, s.ID, me)
 	if err != nil {
 		return sampleOpenedMsg{err: err}
 	}
-	pos, ok, err := analysis.NextUnlabelled(ctx, w, s.ID, me)
+	pos, ok, err := review.NextUnlabelled(ctx, w, s.ID, me)
 	if err != nil {
 		return sampleOpenedMsg{err: err}
 	}
@@ -306,11 +307,11 @@ func (m reviewModel) loadMember() tea.Cmd {
 	ws, id, pos := m.sess.cfg.Workspace, m.sample.ID, m.pos
 	return func() tea.Msg {
 		ctx := context.Background()
-		d, err := analysis.SampleMemberDetail(ctx, ws, id, pos)
+		d, err := review.SampleMemberDetail(ctx, ws, id, pos)
 		if err != nil {
 			return memberMsg{sample: id, pos: pos, err: err}
 		}
-		h, err := analysis.LabelHistory(ctx, ws, id, d.VideoID)
+		h, err := review.LabelHistory(ctx, ws, id, d.VideoID)
 		return memberMsg{sample: id, pos: pos, detail: d, history: h, err: err}
 	}
 }
@@ -319,11 +320,11 @@ func (m reviewModel) loadStats() tea.Cmd {
 	ws, id, me := m.sess.cfg.Workspace, m.sample.ID, m.sess.cfg.Reviewer
 	return func() tea.Msg {
 		ctx := context.Background()
-		prog, err := analysis.SampleProgress(ctx, ws, id, me)
+		prog, err := review.SampleProgress(ctx, ws, id, me)
 		if err != nil {
 			return reviewStatsMsg{sample: id, err: err}
 		}
-		est, err := analysis.EstimateSample(ctx, ws, id, me, 0.95)
+		est, err := review.EstimateSample(ctx, ws, id, me, 0.95)
 		if err != nil {
 			return reviewStatsMsg{sample: id, err: err}
 		}
@@ -334,9 +335,9 @@ func (m reviewModel) loadStats() tea.Cmd {
 				other, most = r, n
 			}
 		}
-		var agree *analysis.Agreement
+		var agree *review.Agreement
 		if other != "" {
-			agree, err = analysis.SampleAgreement(ctx, ws, id, me, other, 0.95)
+			agree, err = review.SampleAgreement(ctx, ws, id, me, other, 0.95)
 			if err != nil {
 				agree = nil // no members in common yet
 			}
@@ -365,7 +366,7 @@ func (m reviewModel) Update(msg tea.Msg) (reviewModel, tea.Cmd) {
 		m.sample, m.pos, m.mine = msg.sample, msg.pos, msg.mine
 		m.labels = msg.sample.Definition.Labels
 		if len(m.labels) == 0 {
-			m.labels = analysis.DefaultLabelSet()
+			m.labels = review.DefaultLabelSet()
 		}
 		m.state, m.detail, m.revealed, m.est, m.agree = reviewMember, nil, false, nil, nil
 		if msg.done {
@@ -543,7 +544,7 @@ func (m *reviewModel) label(name string) tea.Cmd {
 		reason = "changed from " + prev.Label + " in review"
 	}
 	return func() tea.Msg {
-		rec, err := analysis.Label(context.Background(), ws, id, video, me, name, note, reason)
+		rec, err := review.Label(context.Background(), ws, id, video, me, name, note, reason)
 		return labelledMsg{rec: rec, err: err}
 	}
 }
@@ -605,7 +606,7 @@ func (m reviewModel) formView(th theme) string {
 	return strings.Join(lines, "\n")
 }
 
-func labelSummary(set []analysis.LabelDef) string {
+func labelSummary(set []review.LabelDef) string {
 	parts := make([]string, len(set))
 	for i, l := range set {
 		parts[i] = l.Key + " " + l.Title
@@ -737,7 +738,7 @@ func (m reviewModel) estimatesView(th theme, w int) []string {
 	}
 	conf := fmt.Sprintf("%g%%", 100*e.Confidence)
 	barW := max(5, w-36)
-	for _, s := range append(append([]analysis.LabelShare{}, e.Shares...), e.Violating) {
+	for _, s := range append(append([]review.LabelShare{}, e.Shares...), e.Violating) {
 		name := textsafe.StripLine(s.Label)
 		if math.IsNaN(s.Estimate.P) {
 			lines = append(lines, pad(name, 16)+" "+padLeft(analysis.GroupDigits(s.Count), 4)+"  –")

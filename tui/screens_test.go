@@ -9,6 +9,7 @@ import (
 
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/internal/textsafe"
+	"github.com/trendlab/trendlab/review"
 )
 
 // The investigation screens run on a small synthetic platform with the
@@ -126,16 +127,16 @@ func TestSampleReview(t *testing.T) {
 		t.Fatalf("sample: size %d, frame %+v", s.Size, s.Definition.Frame)
 	}
 	// Two members labelled, the second twice: the audit trail keeps both.
-	first, err := analysis.SampleMemberDetail(context.Background(), ws, s.ID, 1)
+	first, err := review.SampleMemberDetail(context.Background(), ws, s.ID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := analysis.SampleMemberDetail(context.Background(), ws, s.ID, 2)
+	second, err := review.SampleMemberDetail(context.Background(), ws, s.ID, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h1, _ := analysis.LabelHistory(context.Background(), ws, s.ID, first.VideoID)
-	h2, _ := analysis.LabelHistory(context.Background(), ws, s.ID, second.VideoID)
+	h1, _ := review.LabelHistory(context.Background(), ws, s.ID, first.VideoID)
+	h2, _ := review.LabelHistory(context.Background(), ws, s.ID, second.VideoID)
 	if len(h1) != 1 || h1[0].Label != "violating" || h1[0].Note != "looks like grooming" || h1[0].Reviewer != "ana" {
 		t.Errorf("first member's history = %+v", h1)
 	}
@@ -150,7 +151,7 @@ func TestSampleReview(t *testing.T) {
 		t.Errorf("changed label = %+v", latest)
 	}
 	// Resume: reopening starts at the first member not labelled.
-	pos, ok, err := analysis.NextUnlabelled(context.Background(), ws, s.ID, "ana")
+	pos, ok, err := review.NextUnlabelled(context.Background(), ws, s.ID, "ana")
 	if err != nil || !ok || pos != 3 {
 		t.Errorf("NextUnlabelled = %d, %v, %v", pos, ok, err)
 	}
@@ -228,14 +229,14 @@ func TestReviewResumeAndAgreement(t *testing.T) {
 	if err := analysis.SaveTagSet(ctx, ws, "omegle", "omegle", false, nil); err != nil {
 		t.Fatal(err)
 	}
-	s, err := analysis.CreateSample(ctx, ws, "omegle-review", "bo", analysis.SampleDefinition{
-		Frame: analysis.SampleFrame{TagSet: "omegle"}, Method: analysis.MethodSimple, Size: 6, Seed: 9,
+	s, err := review.CreateSample(ctx, ws, "omegle-review", "bo", review.SampleDefinition{
+		Frame: review.SampleFrame{TagSet: "omegle"}, Method: review.MethodSimple, Size: 6, Seed: 9,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	member := func(pos int64) string {
-		d, err := analysis.SampleMemberDetail(ctx, ws, s.ID, pos)
+		d, err := review.SampleMemberDetail(ctx, ws, s.ID, pos)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,11 +244,11 @@ func TestReviewResumeAndAgreement(t *testing.T) {
 	}
 	// bo labelled members 1-3; ana labelled member 1 in an earlier session.
 	for pos, label := range map[int64]string{1: "violating", 2: "not_violating", 3: "violating"} {
-		if _, err := analysis.Label(ctx, ws, s.ID, member(pos), "bo", label, "", ""); err != nil {
+		if _, err := review.Label(ctx, ws, s.ID, member(pos), "bo", label, "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := analysis.Label(ctx, ws, s.ID, member(1), "ana", "violating", "", ""); err != nil {
+	if _, err := review.Label(ctx, ws, s.ID, member(1), "ana", "violating", "", ""); err != nil {
 		t.Fatal(err)
 	}
 	m, tm := newTestModel(t, testConfig(t, ws))
@@ -268,7 +269,7 @@ func TestReviewResumeAndAgreement(t *testing.T) {
 		t.Errorf("resumed at member %d, want 2", pos)
 	}
 	a := fm.review.agree
-	want, err := analysis.SampleAgreement(ctx, ws, s.ID, "ana", "bo", 0.95)
+	want, err := review.SampleAgreement(ctx, ws, s.ID, "ana", "bo", 0.95)
 	if err != nil {
 		t.Fatal(err)
 	}

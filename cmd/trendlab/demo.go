@@ -17,6 +17,7 @@ import (
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
 	"github.com/trendlab/trendlab/notebooks"
+	"github.com/trendlab/trendlab/review"
 )
 
 func newDemoCmd(a *app) *cobra.Command {
@@ -95,12 +96,12 @@ func runDemo(ctx context.Context, a *app, out io.Writer, dir string, videos int,
 
 	step(4, "drawing a review sample of violating #omegle videos (minor_safety, bullying_harassment)")
 	const sampleName = "omegle-review"
-	if s, err := analysis.SampleByName(ctx, ws, sampleName); err == nil {
+	if s, err := review.SampleByName(ctx, ws, sampleName); err == nil {
 		fmt.Fprintf(out, "sample %q is there already: %d of %d videos, seed %d\n", s.Name, s.Size, s.FrameSize, s.Seed)
-	} else if errors.Is(err, analysis.ErrNoSample) {
-		s, err := analysis.CreateSample(ctx, ws, sampleName, "demo", analysis.SampleDefinition{
-			Frame:  analysis.SampleFrame{TagSet: "omegle", Policies: []string{"minor_safety", "bullying_harassment"}, Violating: true},
-			Method: analysis.MethodStratified, Strata: analysis.StrataPolicy, Allocation: analysis.AllocProportional,
+	} else if errors.Is(err, review.ErrNoSample) {
+		s, err := review.CreateSample(ctx, ws, sampleName, "demo", review.SampleDefinition{
+			Frame:  review.SampleFrame{TagSet: "omegle", Policies: []string{"minor_safety", "bullying_harassment"}, Violating: true},
+			Method: review.MethodStratified, Strata: review.StrataPolicy, Allocation: review.AllocProportional,
 			Size: 200, Seed: 1,
 		})
 		if err != nil {

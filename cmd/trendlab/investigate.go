@@ -76,7 +76,7 @@ the whole result as one JSON document (fields described in the README).`,
 			if cmd.Flags().Changed("sample") && sampleSize <= 0 {
 				return usagef("--sample %d: give the number of videos to draw, e.g. --sample 200", sampleSize)
 			}
-			req.Sample, req.Seed = sampleSize, seed
+			req.Seed = seed
 			ctx := cmd.Context()
 			ws, err := a.open(ctx, req.SaveAs == "")
 			if err != nil {
@@ -87,12 +87,26 @@ the whole result as one JSON document (fields described in the README).`,
 			if err != nil {
 				return err
 			}
+			// The sample is review's job: drawn after investigating, from
+			// the investigation's tag set, period and policies.
+			var sample *investigationSample
+			if sampleSize > 0 {
+				if sample, err = drawInvestigationSample(ctx, ws, inv, req.SaveAs, sampleSize, seed); err != nil {
+					return err
+				}
+			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				return writeJSON(out, inv)
+				return writeJSON(out, struct {
+					*analysis.Investigation
+					Sample *investigationSample `json:"sample,omitempty"`
+				}{inv, sample})
 			}
 			if err := analysis.WriteText(out, inv); err != nil {
 				return err
+			}
+			if sample != nil {
+				printInvestigationSample(out, sample)
 			}
 			if req.SaveAs != "" {
 				fmt.Fprintf(out, "\nSaved tag set %q; change a decision with `trendlab tagset accept|reject %s TAG`.\n", req.SaveAs, req.SaveAs)

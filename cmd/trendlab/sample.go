@@ -19,6 +19,7 @@ import (
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/textsafe"
+	"github.com/trendlab/trendlab/review"
 )
 
 func newSampleCmd(a *app) *cobra.Command {
@@ -75,8 +76,8 @@ func (ff *sampleFrameFlags) register(cmd *cobra.Command) {
 	f.StringSliceVar(&ff.regions, "regions", nil, "region codes, e.g. US,BR")
 }
 
-func (ff *sampleFrameFlags) frame() (analysis.SampleFrame, error) {
-	fr := analysis.SampleFrame{TagSet: ff.tagSet, Policies: ff.policies, Violating: ff.violating, Regions: ff.regions}
+func (ff *sampleFrameFlags) frame() (review.SampleFrame, error) {
+	fr := review.SampleFrame{TagSet: ff.tagSet, Policies: ff.policies, Violating: ff.violating, Regions: ff.regions}
 	for _, t := range ff.tags {
 		n := datasets.NormalizeTag(t)
 		if n == "" {
@@ -155,7 +156,7 @@ n0 = z² p(1-p) / margin², n = n0 / (1 + (n0-1)/N). p is the anticipated share;
 				return err
 			}
 			defer ws.Close()
-			plan, err := analysis.PlanSampleSize(cmd.Context(), ws, fr, margin, conf, p)
+			plan, err := review.PlanSampleSize(cmd.Context(), ws, fr, margin, conf, p)
 			if err != nil {
 				return err
 			}
@@ -175,7 +176,7 @@ n0 = z² p(1-p) / margin², n = n0 / (1 + (n0-1)/N). p is the anticipated share;
 func newSampleCreateCmd(a *app) *cobra.Command {
 	var ff sampleFrameFlags
 	var name, labels, createdBy string
-	var def analysis.SampleDefinition
+	var def review.SampleDefinition
 	var seedSet, dryRun bool
 	cmd := &cobra.Command{
 		Use:   "create --name NAME [frame flags] (--size N | --margin M) [--seed S] [--strata policy|week|region]",
@@ -225,25 +226,25 @@ violating; the default is escalate:e!,violating:v!,not_violating:n,unsure:u.`,
 				def.Margin, def.Confidence, def.PlanP = 0, 0, 0
 			}
 			switch def.Strata {
-			case "", analysis.StrataPolicy, analysis.StrataWeek, analysis.StrataRegion:
+			case "", review.StrataPolicy, review.StrataWeek, review.StrataRegion:
 			default:
 				return usagef("--strata %q: expected policy, week or region", def.Strata)
 			}
-			if def.Allocation != analysis.AllocProportional && def.Allocation != analysis.AllocNeyman {
+			if def.Allocation != review.AllocProportional && def.Allocation != review.AllocNeyman {
 				return usagef("--allocation %q: expected proportional or neyman", def.Allocation)
 			}
 			switch def.PriorSource {
-			case "", analysis.PriorViolationRate, analysis.PriorEscalationRate, analysis.PriorGuess:
+			case "", review.PriorViolationRate, review.PriorEscalationRate, review.PriorGuess:
 			default:
 				return usagef("--prior %q: expected violation_rate, escalation_rate or guess", def.PriorSource)
 			}
 			if def.Strata != "" {
-				def.Method = analysis.MethodStratified
+				def.Method = review.MethodStratified
 			} else if cmd.Flags().Changed("allocation") {
 				return usagef("--allocation needs --strata (policy, week or region)")
 			}
 			if labels != "" {
-				set, err := analysis.ParseLabelSet(labels)
+				set, err := review.ParseLabelSet(labels)
 				if err != nil {
 					return usagef("--labels: %v", err)
 				}
@@ -263,7 +264,7 @@ violating; the default is escalate:e!,violating:v!,not_violating:n,unsure:u.`,
 			defer ws.Close()
 			out := cmd.OutOrStdout()
 			if dryRun {
-				d, err := analysis.DrawSample(cmd.Context(), ws, def)
+				d, err := review.DrawSample(cmd.Context(), ws, def)
 				if err != nil {
 					return err
 				}
@@ -274,7 +275,7 @@ violating; the default is escalate:e!,violating:v!,not_violating:n,unsure:u.`,
 			if createdBy == "" {
 				return usagef("no user name: pass --by NAME or set $USER")
 			}
-			s, err := analysis.CreateSample(cmd.Context(), ws, name, createdBy, def)
+			s, err := review.CreateSample(cmd.Context(), ws, name, createdBy, def)
 			if err != nil {
 				return err
 			}
@@ -294,7 +295,7 @@ violating; the default is escalate:e!,violating:v!,not_violating:n,unsure:u.`,
 	f.Float64Var(&def.PlanP, "p", 0, "anticipated share for --margin (default 0.5, the most conservative)")
 	f.Int64Var(&def.Seed, "seed", 0, "seed of the selection (default: random, printed and saved)")
 	f.StringVar(&def.Strata, "strata", "", "stratify by policy, week (ISO week of created_at) or region")
-	f.StringVar(&def.Allocation, "allocation", analysis.AllocProportional, "proportional or neyman (with --strata)")
+	f.StringVar(&def.Allocation, "allocation", review.AllocProportional, "proportional or neyman (with --strata)")
 	f.StringVar(&def.PriorSource, "prior", "", "Neyman prior per stratum: violation_rate, escalation_rate or guess")
 	f.Float64Var(&def.PriorGuess, "prior-guess", 0, "prior share for --prior guess")
 	f.StringVar(&labels, "labels", "", "label set, e.g. escalate:e!,violating:v!,not_violating:n,unsure:u")
@@ -315,13 +316,13 @@ func sampleShellWord(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-func printSampleAllocation(w io.Writer, def analysis.SampleDefinition) {
-	if def.Method != analysis.MethodStratified {
+func printSampleAllocation(w io.Writer, def review.SampleDefinition) {
+	if def.Method != review.MethodStratified {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := "STRATUM\tFRAME\tSAMPLE\tWEIGHT\t"
-	if def.Allocation == analysis.AllocNeyman {
+	if def.Allocation == review.AllocNeyman {
 		head += "PRIOR\t"
 	}
 	fmt.Fprintln(tw, head)
@@ -331,7 +332,7 @@ func printSampleAllocation(w io.Writer, def analysis.SampleDefinition) {
 			weight = fmt.Sprintf("%.3g", float64(a.FrameSize)/float64(a.SampleSize))
 		}
 		row := fmt.Sprintf("%s\t%d\t%d\t%s\t", sampleLine(a.Stratum), a.FrameSize, a.SampleSize, weight)
-		if def.Allocation == analysis.AllocNeyman {
+		if def.Allocation == review.AllocNeyman {
 			row += fmt.Sprintf("%.3g\t", a.Prior)
 		}
 		fmt.Fprintln(tw, row)
@@ -350,7 +351,7 @@ func newSampleListCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer ws.Close()
-			list, err := analysis.ListSamples(cmd.Context(), ws)
+			list, err := review.ListSamples(cmd.Context(), ws)
 			if err != nil {
 				return err
 			}
@@ -362,7 +363,7 @@ func newSampleListCmd(a *app) *cobra.Command {
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tID\tSIZE\tFRAME\tDESIGN\tSEED\tLABELLED\tCREATED\tBY")
 			for _, s := range list {
-				p, err := analysis.SampleProgress(cmd.Context(), ws, s.ID, "")
+				p, err := review.SampleProgress(cmd.Context(), ws, s.ID, "")
 				if err != nil {
 					return err
 				}
@@ -374,14 +375,14 @@ func newSampleListCmd(a *app) *cobra.Command {
 	}
 }
 
-func sampleDesign(d analysis.SampleDefinition) string {
-	if d.Method == analysis.MethodStratified {
+func sampleDesign(d review.SampleDefinition) string {
+	if d.Method == review.MethodStratified {
 		return "stratified by " + d.Strata + ", " + d.Allocation
 	}
 	return "simple random"
 }
 
-func describeSampleFrame(f analysis.SampleFrame) string {
+func describeSampleFrame(f review.SampleFrame) string {
 	var parts []string
 	if f.TagSet != "" {
 		desc := "tag set " + sampleLine(f.TagSet)
@@ -442,11 +443,11 @@ func newSampleShowCmd(a *app) *cobra.Command {
 			}
 			defer ws.Close()
 			ctx := cmd.Context()
-			p, err := analysis.SampleProgress(ctx, ws, s.ID, "")
+			p, err := review.SampleProgress(ctx, ws, s.ID, "")
 			if err != nil {
 				return err
 			}
-			est, err := analysis.EstimateSample(ctx, ws, s.ID, "", conf)
+			est, err := review.EstimateSample(ctx, ws, s.ID, "", conf)
 			if err != nil {
 				return err
 			}
@@ -486,7 +487,7 @@ func newSampleShowCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func sampleJSON(s *analysis.Sample) map[string]any {
+func sampleJSON(s *review.Sample) map[string]any {
 	return map[string]any{"id": s.ID, "name": s.Name, "definition": s.Definition, "seed": s.Seed,
 		"size": s.Size, "frame_size": s.FrameSize, "created_at": s.CreatedAt, "created_by": s.CreatedBy}
 }
@@ -498,7 +499,7 @@ func samplePct(f float64) string {
 	return fmt.Sprintf("%.1f%%", 100*f)
 }
 
-func printSampleEstimates(w io.Writer, est *analysis.SampleEstimates) {
+func printSampleEstimates(w io.Writer, est *review.SampleEstimates) {
 	who := "latest label of any reviewer"
 	if est.Reviewer != "" {
 		who = "labels of " + sampleLine(est.Reviewer)
@@ -514,7 +515,7 @@ func printSampleEstimates(w io.Writer, est *analysis.SampleEstimates) {
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  LABEL\tCOUNT\tSHARE\tINTERVAL\tSE")
-		rows := append(append([]analysis.LabelShare{}, est.Shares...), est.Violating)
+		rows := append(append([]review.LabelShare{}, est.Shares...), est.Violating)
 		for _, s := range rows {
 			fmt.Fprintf(tw, "  %s\t%d / %d\t%s\t%s – %s\t%.3g\n", sampleLine(s.Label), s.Count, s.Labelled,
 				samplePct(s.Estimate.P), samplePct(s.Estimate.CI.Lo), samplePct(s.Estimate.CI.Hi), s.Estimate.SE)
@@ -550,11 +551,11 @@ history; --reason says why it changed.`,
 				return err
 			}
 			defer ws.Close()
-			r, err := analysis.Label(cmd.Context(), ws, s.ID, video, reviewer, label, note, reason)
+			r, err := review.Label(cmd.Context(), ws, s.ID, video, reviewer, label, note, reason)
 			if err != nil {
 				return err
 			}
-			p, err := analysis.SampleProgress(cmd.Context(), ws, s.ID, r.Reviewer)
+			p, err := review.SampleProgress(cmd.Context(), ws, s.ID, r.Reviewer)
 			if err != nil {
 				return err
 			}
@@ -596,7 +597,7 @@ reported beside it.`,
 				return err
 			}
 			defer ws.Close()
-			est, err := analysis.EstimateSample(cmd.Context(), ws, s.ID, reviewer, conf)
+			est, err := review.EstimateSample(cmd.Context(), ws, s.ID, reviewer, conf)
 			if err != nil {
 				return err
 			}
@@ -634,7 +635,7 @@ func newSampleAgreementCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer ws.Close()
-			ag, err := analysis.SampleAgreement(cmd.Context(), ws, s.ID, reviewers[0], reviewers[1], conf)
+			ag, err := review.SampleAgreement(cmd.Context(), ws, s.ID, reviewers[0], reviewers[1], conf)
 			if err != nil {
 				return err
 			}
@@ -703,13 +704,13 @@ spreadsheet with formulas enabled.`,
 			}
 			defer ws.Close()
 			if output == "" || output == "-" {
-				return analysis.ExportSampleCSV(cmd.Context(), ws, s.ID, cmd.OutOrStdout())
+				return review.ExportSampleCSV(cmd.Context(), ws, s.ID, cmd.OutOrStdout())
 			}
 			f, err := os.Create(output)
 			if err != nil {
 				return fmt.Errorf("writing the export: %w", err)
 			}
-			if err := analysis.ExportSampleCSV(cmd.Context(), ws, s.ID, f); err != nil {
+			if err := review.ExportSampleCSV(cmd.Context(), ws, s.ID, f); err != nil {
 				f.Close()
 				os.Remove(output)
 				return err
@@ -727,15 +728,81 @@ spreadsheet with formulas enabled.`,
 
 // openSample opens the workspace (read-only when forceRead) and finds the
 // saved sample name in it; on error nothing is left open.
-func (a *app) openSample(ctx context.Context, name string, forceRead bool) (*datasets.Workspace, *analysis.Sample, error) {
+func (a *app) openSample(ctx context.Context, name string, forceRead bool) (*datasets.Workspace, *review.Sample, error) {
 	ws, err := a.open(ctx, forceRead)
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := analysis.SampleByName(ctx, ws, name)
+	s, err := review.SampleByName(ctx, ws, name)
 	if err != nil {
 		ws.Close()
 		return nil, nil, err
 	}
 	return ws, s, nil
+}
+
+// investigationSample is the review sample `investigate --sample N` draws
+// after investigating: a simple random sample of the tag set's videos that
+// violate one of the investigated policies in the period. It is not saved.
+type investigationSample struct {
+	// Definition draws the same members again (review.DrawSample).
+	Definition review.SampleDefinition `json:"definition"`
+	FrameSize  int64                   `json:"frame_size"`
+	Size       int64                   `json:"size"`
+	Members    []review.SampleMember   `json:"members"`
+	Notes      []string                `json:"notes,omitempty"`
+}
+
+// drawInvestigationSample draws size members from the investigation's tag
+// set (by name when it is saved, by its accepted tags otherwise); nil when
+// the frame is empty, with the reason in notes.
+func drawInvestigationSample(ctx context.Context, ws *datasets.Workspace, inv *analysis.Investigation, savedAs string, size int64, seed uint64) (*investigationSample, error) {
+	since, err := time.Parse(time.DateOnly, inv.Period.Since)
+	if err != nil {
+		return nil, fmt.Errorf("the investigation has no period to draw a sample from: %w", err)
+	}
+	last, err := time.Parse(time.DateOnly, inv.Period.Until)
+	if err != nil {
+		return nil, fmt.Errorf("the investigation has no period to draw a sample from: %w", err)
+	}
+	until := last.AddDate(0, 0, 1)
+	frame := review.SampleFrame{Policies: inv.Policies, Violating: true, Since: &since, Until: &until}
+	var notes []string
+	if inv.TagSet.Name != "" && savedAs == "" {
+		frame.TagSet = inv.TagSet.Name
+	} else {
+		frame.Tags = inv.TagSet.Accepted
+		if inv.TagSet.IncludeCaptions {
+			notes = append(notes, "the sample's frame holds the videos tagged with the accepted tags; caption mentions count in it only for a saved tag set (--tagset)")
+		}
+	}
+	d, err := review.DrawSample(ctx, ws, review.SampleDefinition{Frame: frame, Method: review.MethodSimple, Size: size, Seed: int64(seed)})
+	if errors.Is(err, review.ErrEmptyFrame) {
+		return &investigationSample{Notes: append(notes, "no sample drawn: the tag set has no violating videos in the period")}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("drawing the sample: %w", err)
+	}
+	s := &investigationSample{Definition: d.Definition, FrameSize: d.FrameSize, Size: int64(len(d.Members)), Members: d.Members, Notes: notes}
+	if s.Size < size {
+		s.Notes = append(s.Notes, fmt.Sprintf("the sample holds all %d violating tag-set videos, fewer than the %d asked for", s.Size, size))
+	}
+	return s, nil
+}
+
+// printInvestigationSample writes the sample below the investigation's text.
+func printInvestigationSample(w io.Writer, s *investigationSample) {
+	if s.Size > 0 {
+		fmt.Fprintf(w, "\nReview sample: %d of %d violating tag-set videos (%s, seed %d; redraw with the definition in --json)\n",
+			s.Size, s.FrameSize, s.Definition.Method, s.Definition.Seed)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "#\tVIDEO\tSTRATUM\tWEIGHT")
+		for _, m := range s.Members {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%.3g\n", m.Position, sampleLine(m.VideoID), sampleLine(m.Stratum), m.Weight)
+		}
+		tw.Flush()
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(w, "  - %s\n", n)
+	}
 }

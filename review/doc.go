@@ -1,0 +1,22 @@
+// Package review is the labelled review of a sample of videos: drawing a
+// reproducible sample from a frame (draw.go, frame.go), the reviewers'
+// labels and their audit trail (labels.go), estimates of the share of the
+// frame with each label (estimate.go), agreement between two reviewers
+// (agreement.go) and the export of a labelled sample (export.go).
+//
+// Selection ranks every frame video by md5(seed || ':' || video_id) and
+// takes the n smallest (per stratum when stratified). md5 is a fixed,
+// documented function, so the same workspace, frame and seed give the same
+// members on any machine and in any DuckDB version, whatever the order the
+// rows were inserted in. The whole selection runs in DuckDB; only
+// per-stratum counts and the chosen members come into Go.
+//
+// The labels table is append-only: every label given is a new row (who,
+// when, optional note and reason), and a reviewer's current label on a
+// member is their latest row (the current_labels view). Changing a label
+// therefore keeps its history. Each label is one INSERT statement,
+// committed at once, so a crash loses at most the label being given.
+//
+// review reads the workspace (datasets) and uses analysis/stats for the
+// statistics; it does not depend on the investigation (analysis).
+package review
