@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
@@ -346,6 +347,48 @@ func FuzzParseRef(f *testing.F) {
 		}
 		if validName(r.Name) != nil || r.Version < 0 {
 			t.Errorf("%q parsed to an invalid %+v", s, r)
+		}
+	})
+}
+
+func TestReadTerms(t *testing.T) {
+	for _, tc := range []struct{ in, want, err string }{
+		{"omegle\n#0megle\n\n  omeg1e  \nomegle\n", "omegle,0megle,omeg1e", ""},
+		{"\uFEFFomegle\r\n", "omegle", ""},
+		{"", "", "f.txt: no terms"},
+		{"ok\nbad\x01x\n", "", "f.txt:2:4: control character U+0001"},
+		{"two words\n", "", "f.txt:1:4: \"two words\" holds a space"},
+		{"ok\n\xff\n", "", "f.txt:2: the line is not valid UTF-8"},
+	} {
+		got, err := ReadTerms(strings.NewReader(tc.in), "f.txt")
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: error %v, want %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || strings.Join(got, ",") != tc.want {
+			t.Errorf("%q: %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func FuzzReadTerms(f *testing.F) {
+	for _, s := range []string{"omegle\n0megle\n", "#x\r\n\n", "a b", "\x00", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		terms, err := ReadTerms(strings.NewReader(s), "f")
+		if err != nil {
+			return
+		}
+		for _, term := range terms {
+			if term == "" || strings.ContainsAny(term, " \t\r\n") || !utf8.ValidString(term) {
+				t.Errorf("%q gave the term %q", s, term)
+			}
+		}
+		if _, err := regexp.Compile(Pattern(terms)); err != nil {
+			t.Errorf("pattern of %q: %v", terms, err)
 		}
 	})
 }

@@ -31,6 +31,8 @@ func commands() []func(*app) *cobra.Command {
 		newMappingCmd,
 		newInvestigateCmd,
 		newTagSetCmd,
+		newTermsCmd,
+		newSweepCmd,
 		newSampleCmd,
 		newQueryCmd,
 		newSQLCmd,

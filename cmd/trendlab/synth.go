@@ -103,6 +103,10 @@ whatever --videos is: rows are generated and written one at a time.`,
 	f.StringVar(&cfg.Compression, "compress", "", "csv/jsonl: none, gzip or zstd (whole file); parquet: none, snappy (default), gzip or zstd (inside the file)")
 	f.IntVar(&cfg.Days, "days", synth.DefaultDays, "length of the period in days")
 	f.BoolVar(&cfg.Optional, "optional", false, "also write the optional exports (views_daily, search_daily, interventions) with the impact truths planted")
+	f.BoolVar(&cfg.SweepStory, "sweep-story", false, "plant related tags for trendlab sweep: two with raised rates of their own, one without")
+	f.Int64Var(&cfg.FirstID, "first-id", 0, "number videos and events after this id (a later export of the same platform)")
+	f.StringVar(&cfg.Evasion, "evasion", "", "a new spelling some family videos carry instead of theirs (for trendlab watch), e.g. 0m3gle")
+	f.Float64Var(&cfg.Rise, "rise", 0, "multiply the family's minor_safety rate by this (for trendlab watch), e.g. 2")
 	f.StringVar(&start, "start", "", "first day of the period, YYYY-MM-DD (default "+synth.DefaultStart.Format(time.DateOnly)+")")
 	return cmd
 }

@@ -101,11 +101,15 @@ func newTagSetListCmd(a *app) *cobra.Command {
 }
 
 func newTagSetShowCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Show a saved tag set's decided variants",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" && format != "csv" {
+				return usagef("--format %q: use text, json or csv", format)
+			}
 			ws, err := a.open(cmd.Context(), true)
 			if err != nil {
 				return err
@@ -115,10 +119,15 @@ func newTagSetShowCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if format != "text" {
+				return writeTagSet(cmd, ws, s, format)
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Tag set %s: seed #%s, caption mentions %v\n", s.Name, textsafe.Show(s.Seed), s.IncludeCaptions)
 			return printVariants(cmd, s.Variants)
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "text", "text, json or csv (with who decided each variant and when)")
+	return cmd
 }
 
 func newTagSetDecideCmd(a *app, status string) *cobra.Command {

@@ -48,6 +48,18 @@ type Config struct {
 	// analyses (optional.go); it changes the videos and events too.
 	Optional bool
 
+	// SweepStory plants tags related to the family, two with raised
+	// violation rates of their own and one without (actions.go).
+	SweepStory bool
+	// FirstID numbers this export's videos and events from FirstID+1, so
+	// that a later export's ids follow an earlier one's (0: from 1).
+	FirstID int64
+	// Evasion, when set, replaces the family spelling of some family
+	// videos with this new spelling; Rise, when above 1, multiplies the
+	// family's minor_safety rate (actions.go).
+	Evasion string
+	Rise    float64
+
 	// Dir is the output directory of Generate (created if missing).
 	Dir string
 
@@ -74,6 +86,9 @@ func (cfg Config) normalized() (Config, error) {
 	}
 	if cfg.Days < 2 || cfg.Days > 3660 {
 		return cfg, fmt.Errorf("synth: days must be between 2 and 3660 (got %d); the spike needs a day before and after it", cfg.Days)
+	}
+	if err := cfg.checkStories(); err != nil {
+		return cfg, err
 	}
 	if cfg.Start.IsZero() {
 		cfg.Start = DefaultStart

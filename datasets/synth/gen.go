@@ -235,7 +235,7 @@ func (g *generator) lognormal(median, sigma float64, floor int64) int64 {
 func (g *generator) nextVideo(i, n int64) {
 	r := g.r
 	v := &g.v
-	v.num = i
+	v.num = g.cfg.FirstID + i
 	v.created = g.start + int64((float64(i)+r.Float64())*float64(g.span)/float64(n))
 	v.day = int((v.created - g.start) / 86400)
 	v.style, v.off = g.drawStyle(tsNaiveShare, tsOffsetShare)
@@ -257,6 +257,9 @@ func (g *generator) nextVideo(i, n int64) {
 
 	g.drawTags()
 	g.drawViolations()
+	if g.m.Stories != nil {
+		g.plantStories() // actions.go
+	}
 
 	v.views = int64(800 * math.Exp(1.8*r.NormFloat64()))
 	v.likes = int64(float64(v.views) * (0.01 + 0.09*r.Float64()))
@@ -480,7 +483,7 @@ func (g *generator) drawEvents(n int64) {
 				typ, src = evFlag, srcModel
 			}
 			g.orphans = append(g.orphans, event{
-				video: n + k, t: v.created + g.lognormal(6*3600, 1.5, 60),
+				video: g.cfg.FirstID + n + k, t: v.created + g.lognormal(6*3600, 1.5, 60),
 				typ: typ, source: src, policy: uint8(r.IntN(len(policies))),
 			})
 		}

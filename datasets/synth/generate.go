@@ -178,7 +178,8 @@ func WriteAll(ctx context.Context, cfg Config, videos, events io.Writer, opt Opt
 		}
 	}
 	n := int64(cfg.Videos)
-	var eventID int64
+	eventID := cfg.FirstID // a later export's ids follow the earlier one's
+	m.Stories = newStories(cfg)
 	for i := int64(0); i < n; i++ {
 		if i&4095 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -226,7 +227,7 @@ func WriteAll(ctx context.Context, cfg Config, videos, events io.Writer, opt Opt
 		cfg.Progress(cfg.Videos, cfg.Videos)
 	}
 	g.finish()
-	m.Events = eventID
+	m.Events = eventID - cfg.FirstID
 	return m, nil
 }
 

@@ -53,6 +53,8 @@ type Manifest struct {
 
 	// Impact is set when the optional exports were written (optional.go).
 	Impact *Impact `json:"impact,omitempty"`
+	// Stories is set when the sweep or watch stories were planted (actions.go).
+	Stories *Stories `json:"stories,omitempty"`
 }
 
 // Files names the written files (Dir joined with the file name).

@@ -1,0 +1,507 @@
+package analysis
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/trendlab/trendlab/analysis/stats"
+	"github.com/trendlab/trendlab/datasets"
+)
+
+// A watch re-evaluates a saved tag set whenever data arrives: each run
+// compares the videos of the imports it has not seen with those before
+// them, and looks for new spellings and new related tags. What fires is
+// kept in the alerts table with its import, rule and numbers.
+//
+// Rules and their false-alarm control:
+//
+//   - volume: the tag set's share of the new videos is above its share of
+//     the earlier videos. One-sided test (Fisher or z by expected counts).
+//   - rate: per policy, the tag set's violation rate among the new videos
+//     is above its rate among the earlier ones (its own history).
+//   - rate-vs-baseline: per policy, the tag set's rate among the new videos
+//     is above the rate of the other new videos.
+//     These three fire only when p < alpha / m, m the number of such tests
+//     in the run (Bonferroni: at most alpha chance per run that any fires
+//     when nothing changed), and the rise is at least MinRatio times.
+//   - new-spelling: a tag that scores as a variant of the seed (at least
+//     DefaultMinScore), is neither accepted nor rejected in the tag set, is
+//     on at least MinVideos videos, and has not fired before.
+//   - new-related: a tag significantly related to the tag set (as
+//     investigate finds them: Benjamini-Hochberg q < alpha, lift > 1) in
+//     its top list that was not significant at the last run.
+
+// Watch rules.
+const (
+	RuleVolume         = "volume"
+	RuleRate           = "rate"
+	RuleRateVsBaseline = "rate-vs-baseline"
+	RuleNewSpelling    = "new-spelling"
+	RuleNewRelated     = "new-related"
+)
+
+// DefaultWatchRules are the rules of a watch that names none.
+var DefaultWatchRules = []string{RuleVolume, RuleRate, RuleNewSpelling, RuleNewRelated}
+
+// ErrNoWatch means no watch of that name is saved.
+var ErrNoWatch = errors.New("no such watch")
+
+// WatchDefinition is what a watch checks and its thresholds.
+type WatchDefinition struct {
+	Policies []string `json:"policies,omitempty"` // empty: every policy found
+	Rules    []string `json:"rules"`
+	// Alpha is the chance per run that a test rule fires when nothing
+	// changed. Default 0.01.
+	Alpha float64 `json:"alpha"`
+	// MinRatio is the smallest rise a test rule reports. Default 1.5.
+	MinRatio float64 `json:"min_ratio"`
+	// MinVideos is the fewest videos a new spelling needs. Default 3.
+	MinVideos int64 `json:"min_videos"`
+	// Top is the related-tags list watched. Default 20.
+	Top int `json:"top"`
+}
+
+// WatchState is what the next run compares with.
+type WatchState struct {
+	Related   []string `json:"related"`   // tags significantly related so far
+	Spellings []string `json:"spellings"` // new spellings already reported
+}
+
+// Watch is a saved watch.
+type Watch struct {
+	Name         string          `json:"name"`
+	TagSet       string          `json:"tag_set"`
+	Definition   WatchDefinition `json:"definition"`
+	State        WatchState      `json:"state"`
+	LastImportID int64           `json:"last_import_id"`
+	CreatedAt    time.Time       `json:"created_at"`
+	CreatedBy    string          `json:"created_by"`
+}
+
+// Alert is one rule that fired.
+type Alert struct {
+	ID       int64              `json:"id"`
+	Watch    string             `json:"watch"`
+	ImportID int64              `json:"import_id"`
+	Rule     string             `json:"rule"`
+	Subject  string             `json:"subject"` // policy, spelling or tag
+	Message  string             `json:"message"`
+	Numbers  map[string]float64 `json:"numbers"`
+	FiredAt  time.Time          `json:"fired_at"`
+}
+
+// WatchRun is the result of evaluating one watch.
+type WatchRun struct {
+	Watch string `json:"watch"`
+	// Imports are the imports evaluated (none: nothing new to see).
+	Imports   []int64 `json:"imports"`
+	NewVideos int64   `json:"new_videos"`
+	Alerts    []Alert `json:"alerts"`
+	// Checks say what each rule tested and its false-alarm control.
+	Checks []string `json:"checks"`
+}
+
+func (d WatchDefinition) withDefaults() (WatchDefinition, error) {
+	if len(d.Rules) == 0 {
+		d.Rules = slices.Clone(DefaultWatchRules)
+	}
+	d.Alpha = cmp.Or(d.Alpha, 0.01)
+	d.MinRatio = cmp.Or(d.MinRatio, 1.5)
+	d.MinVideos = cmp.Or(d.MinVideos, 3)
+	d.Top = cmp.Or(d.Top, defaultRelatedLimit)
+	all := []string{RuleVolume, RuleRate, RuleRateVsBaseline, RuleNewSpelling, RuleNewRelated}
+	for _, r := range d.Rules {
+		if !slices.Contains(all, r) {
+			return d, fmt.Errorf("rule %q: use %s", r, strings.Join(all, ", "))
+		}
+	}
+	switch {
+	case d.Alpha <= 0 || d.Alpha >= 1:
+		return d, fmt.Errorf("alpha %v: use a level between 0 and 1, e.g. 0.01", d.Alpha)
+	case d.MinRatio < 1:
+		return d, fmt.Errorf("min ratio %v: use 1 or more, e.g. 1.5", d.MinRatio)
+	case d.MinVideos < 1 || d.Top < 1:
+		return d, errors.New("min videos and top must be at least 1")
+	}
+	return d, nil
+}
+
+// AddWatch saves a watch on a saved tag set. It starts from the data as it
+// is: the next run sees only imports made after this one, and tags already
+// related now do not fire.
+func AddWatch(ctx context.Context, ws *datasets.Workspace, name, tagSet string, def WatchDefinition, createdBy string) (*Watch, error) {
+	if err := validTagSetName(name); err != nil {
+		return nil, fmt.Errorf("watch name: %w", err)
+	}
+	def, err := def.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := LoadTagSet(ctx, ws, tagSet); err != nil {
+		return nil, err
+	}
+	w := &Watch{Name: name, TagSet: tagSet, Definition: def, CreatedAt: time.Now().UTC(), CreatedBy: createdBy,
+		State: WatchState{Related: []string{}, Spellings: []string{}}}
+	if err := ws.DB.QueryRowContext(ctx, `SELECT coalesce(max(import_id), 0) FROM imports`).Scan(&w.LastImportID); err != nil {
+		return nil, err
+	}
+	if slices.Contains(def.Rules, RuleNewRelated) && w.LastImportID > 0 {
+		if w.State.Related, err = significantRelated(ctx, ws, w); err != nil {
+			return nil, err
+		}
+	}
+	def2, _ := json.Marshal(w.Definition)
+	state, _ := json.Marshal(w.State)
+	_, err = ws.DB.ExecContext(ctx, `
+INSERT INTO watches (name, tag_set, definition, state, last_import_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		name, tagSet, string(def2), string(state), w.LastImportID, w.CreatedAt, createdBy)
+	if err != nil && strings.Contains(err.Error(), "Duplicate key") {
+		return nil, fmt.Errorf("a watch named %q exists: remove it first (`trendlab watch rm %s`) or choose another name", name, name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("saving watch %q: %w", name, err)
+	}
+	return w, nil
+}
+
+// ListWatches lists the saved watches by name.
+func ListWatches(ctx context.Context, ws *datasets.Workspace) ([]Watch, error) {
+	rows, err := ws.DB.QueryContext(ctx, `
+SELECT name, tag_set, definition::VARCHAR, state::VARCHAR, last_import_id, created_at, created_by FROM watches ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("listing watches: %w", err)
+	}
+	defer rows.Close()
+	out := []Watch{}
+	for rows.Next() {
+		var w Watch
+		var def, state string
+		if err := rows.Scan(&w.Name, &w.TagSet, &def, &state, &w.LastImportID, &w.CreatedAt, &w.CreatedBy); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(def), &w.Definition); err != nil {
+			return nil, fmt.Errorf("watch %q: its definition is damaged: %w", w.Name, err)
+		}
+		if err := json.Unmarshal([]byte(state), &w.State); err != nil {
+			return nil, fmt.Errorf("watch %q: its state is damaged: %w", w.Name, err)
+		}
+		w.CreatedAt = w.CreatedAt.UTC()
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// RemoveWatch deletes a watch; its alerts stay.
+func RemoveWatch(ctx context.Context, ws *datasets.Workspace, name string) error {
+	res, err := ws.DB.ExecContext(ctx, `DELETE FROM watches WHERE name = ?`, name)
+	if err != nil {
+		return fmt.Errorf("removing watch %q: %w", name, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%w %q: list them with `trendlab watch list`", ErrNoWatch, name)
+	}
+	return nil
+}
+
+// ListAlerts lists the alerts kept, newest first; watch "" for every watch.
+func ListAlerts(ctx context.Context, ws *datasets.Workspace, watch string, limit int) ([]Alert, error) {
+	rows, err := ws.DB.QueryContext(ctx, `
+SELECT alert_id, watch, import_id, rule, subject, message, numbers::VARCHAR, fired_at FROM alerts
+WHERE watch = ? OR ? = '' ORDER BY alert_id DESC LIMIT ?`, watch, watch, cmp.Or(limit, math.MaxInt32))
+	if err != nil {
+		return nil, fmt.Errorf("listing alerts: %w", err)
+	}
+	defer rows.Close()
+	out := []Alert{}
+	for rows.Next() {
+		var a Alert
+		var nums string
+		if err := rows.Scan(&a.ID, &a.Watch, &a.ImportID, &a.Rule, &a.Subject, &a.Message, &nums, &a.FiredAt); err != nil {
+			return nil, err
+		}
+		json.Unmarshal([]byte(nums), &a.Numbers)
+		a.FiredAt = a.FiredAt.UTC()
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// RunWatches evaluates every watch (or the one named) on the imports it
+// has not seen, keeps what fired, and moves each watch past them.
+func RunWatches(ctx context.Context, ws *datasets.Workspace, name string) ([]WatchRun, error) {
+	ws2, err := ListWatches(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	runs := []WatchRun{}
+	found := false
+	for _, w := range ws2 {
+		if name != "" && w.Name != name {
+			continue
+		}
+		found = true
+		run, err := runWatch(ctx, ws, w)
+		if err != nil {
+			return nil, fmt.Errorf("watch %q: %w", w.Name, err)
+		}
+		runs = append(runs, run)
+	}
+	if name != "" && !found {
+		return nil, fmt.Errorf("%w %q: list them with `trendlab watch list`", ErrNoWatch, name)
+	}
+	return runs, nil
+}
+
+// watchCounts are one group's videos and violations per policy.
+type watchCounts struct {
+	videos    int64
+	violating map[string]int64
+}
+
+func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, error) {
+	run := WatchRun{Watch: w.Name, Imports: []int64{}, Alerts: []Alert{}, Checks: []string{}}
+	rows, err := ws.DB.QueryContext(ctx, `SELECT import_id FROM imports WHERE import_id > ? ORDER BY import_id`, w.LastImportID)
+	if err != nil {
+		return run, err
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		run.Imports = append(run.Imports, id)
+	}
+	rows.Close()
+	if len(run.Imports) == 0 {
+		run.Checks = append(run.Checks, "no import since the last run: nothing to evaluate")
+		return run, nil
+	}
+	last := slices.Max(run.Imports)
+	set, err := LoadTagSet(ctx, ws, w.TagSet)
+	if err != nil {
+		return run, err
+	}
+	def := w.Definition
+	fire := func(rule, subject, msg string, nums map[string]float64) {
+		run.Alerts = append(run.Alerts, Alert{Watch: w.Name, ImportID: last, Rule: rule, Subject: subject, Message: msg, Numbers: nums})
+	}
+	has := func(r string) bool { return slices.Contains(def.Rules, r) }
+
+	// Counts of the tag set and the other videos, new and earlier.
+	var g [2][2]watchCounts // [new][in set]
+	if has(RuleVolume) || has(RuleRate) || has(RuleRateVsBaseline) {
+		if g, err = watchGroups(ctx, ws, w, def.Policies); err != nil {
+			return run, err
+		}
+		run.NewVideos = g[1][0].videos + g[1][1].videos
+	}
+	policies := def.Policies
+	if len(policies) == 0 {
+		for p := range g[0][1].violating {
+			policies = append(policies, p)
+		}
+		for p := range g[1][1].violating {
+			if !slices.Contains(policies, p) {
+				policies = append(policies, p)
+			}
+		}
+		slices.Sort(policies)
+	}
+	type test struct {
+		rule, subject  string
+		x1, n1, x2, n2 int64
+		what           string
+	}
+	var tests []test
+	if run.NewVideos > 0 {
+		nw, old := g[1], g[0]
+		if has(RuleVolume) {
+			tests = append(tests, test{RuleVolume, "volume", nw[1].videos, nw[0].videos + nw[1].videos, old[1].videos, old[0].videos + old[1].videos,
+				"share of the new videos in the tag set against its share of the earlier videos"})
+		}
+		for _, p := range policies {
+			if has(RuleRate) {
+				tests = append(tests, test{RuleRate, p, nw[1].violating[p], nw[1].videos, old[1].violating[p], old[1].videos,
+					"the tag set's " + p + " rate among the new videos against among the earlier ones"})
+			}
+			if has(RuleRateVsBaseline) {
+				tests = append(tests, test{RuleRateVsBaseline, p, nw[1].violating[p], nw[1].videos, nw[0].violating[p], nw[0].videos,
+					"the tag set's " + p + " rate among the new videos against the other new videos'"})
+			}
+		}
+	} else if has(RuleVolume) || has(RuleRate) || has(RuleRateVsBaseline) {
+		run.Checks = append(run.Checks, "the new imports hold no videos: the volume and rate rules need new videos")
+	}
+	level := def.Alpha / float64(max(1, len(tests)))
+	for _, t := range tests {
+		if t.n1 == 0 || t.n2 == 0 {
+			continue
+		}
+		res := stats.CompareProportions(t.x1, t.n1, t.x2, t.n2, stats.Greater)
+		p1, p2 := float64(t.x1)/float64(t.n1), float64(t.x2)/float64(t.n2)
+		ratio := math.Inf(1)
+		if p2 > 0 {
+			ratio = p1 / p2
+		}
+		if res.PValue < level && ratio >= def.MinRatio {
+			fire(t.rule, t.subject, fmt.Sprintf("%s: %d of %d (%.3g%%) against %d of %d (%.3g%%), %.2fx, one-sided p = %.2g < %.2g",
+				t.what, t.x1, t.n1, 100*p1, t.x2, t.n2, 100*p2, ratio, res.PValue, level),
+				map[string]float64{"x_new": float64(t.x1), "n_new": float64(t.n1), "x_before": float64(t.x2), "n_before": float64(t.n2),
+					"ratio": finite(ratio), "p_value": res.PValue, "level": level})
+		}
+	}
+	if len(tests) > 0 {
+		run.Checks = append(run.Checks, fmt.Sprintf("%d rise tests (%s), one-sided; fire at p < %.3g (alpha %.3g / %d, Bonferroni) and a rise of at least %.2gx",
+			len(tests), strings.Join(ruleNames(tests, func(t test) string { return t.rule }), ", "), level, def.Alpha, len(tests), def.MinRatio))
+	}
+	if has(RuleNewSpelling) {
+		cands, err := DiscoverVariants(ctx, ws, set.Seed, DefaultMinScore)
+		if err != nil {
+			return run, err
+		}
+		decided := map[string]bool{set.Seed: true}
+		for _, v := range set.Variants {
+			decided[v.Tag] = true
+		}
+		for _, c := range cands {
+			if c.Status != VariantAccepted || decided[c.Tag] || c.Videos < def.MinVideos || slices.Contains(w.State.Spellings, c.Tag) {
+				continue
+			}
+			fire(RuleNewSpelling, c.Tag, fmt.Sprintf("%q scores %.2f as a variant of #%s (%s), is on %d videos, and tag set %s has not decided it: `trendlab tagset accept %s %s` or `reject`",
+				c.Tag, c.Score, set.Seed, strings.Join(c.Reasons, "; "), c.Videos, w.TagSet, w.TagSet, c.Tag),
+				map[string]float64{"score": c.Score, "videos": float64(c.Videos)})
+			w.State.Spellings = append(w.State.Spellings, c.Tag)
+		}
+		run.Checks = append(run.Checks, fmt.Sprintf("new spellings: variants scoring at least %.2g, undecided in tag set %s, on at least %d videos, each reported once",
+			DefaultMinScore, w.TagSet, def.MinVideos))
+	}
+	if has(RuleNewRelated) {
+		now, err := significantRelated(ctx, ws, &w)
+		if err != nil {
+			return run, err
+		}
+		for _, t := range now {
+			if !slices.Contains(w.State.Related, t) {
+				fire(RuleNewRelated, t, fmt.Sprintf("#%s is now significantly related to tag set %s (in its top %d; Benjamini-Hochberg q < %.2g, lift > 1), and was not at the last run",
+					t, w.TagSet, def.Top, defaultAlpha), map[string]float64{})
+				w.State.Related = append(w.State.Related, t)
+			}
+		}
+		run.Checks = append(run.Checks, fmt.Sprintf("new related tags: significant in the top %d (Benjamini-Hochberg q < %.2g across the tags tested), not significant before",
+			def.Top, defaultAlpha))
+	}
+	return run, saveRun(ctx, ws, &w, &run, last)
+}
+
+func ruleNames[T any](ts []T, f func(T) string) []string {
+	var out []string
+	for _, t := range ts {
+		if n := f(t); !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func finite(x float64) float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return -1
+	}
+	return x
+}
+
+// watchGroups counts videos and violating videos per policy, new (created
+// by an import after the watch's last) or earlier, in the tag set or not.
+func watchGroups(ctx context.Context, ws *datasets.Workspace, w Watch, policies []string) ([2][2]watchCounts, error) {
+	var g [2][2]watchCounts
+	for i := range g {
+		for j := range g[i] {
+			g[i][j].violating = map[string]int64{}
+		}
+	}
+	rows, err := ws.DB.QueryContext(ctx, `
+WITH s AS (SELECT DISTINCT video_id FROM tag_set_videos(?, [])),
+v AS (
+	SELECT v.video_id, v.import_id > ? AS is_new, s.video_id IS NOT NULL AS in_set
+	FROM videos v LEFT JOIN s ON s.video_id = v.video_id
+)
+SELECT is_new, in_set, NULL AS policy, count(*) FROM v GROUP BY ALL
+UNION ALL
+SELECT v.is_new, v.in_set, o.policy, count(*) FROM video_outcomes o JOIN v ON v.video_id = o.video_id
+WHERE o.violating AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], o.policy))
+GROUP BY ALL`, w.TagSet, w.LastImportID, policies, policies)
+	if err != nil {
+		return g, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var isNew, inSet bool
+		var policy sql.NullString
+		var n int64
+		if err := rows.Scan(&isNew, &inSet, &policy, &n); err != nil {
+			return g, err
+		}
+		c := &g[b2i(isNew)][b2i(inSet)]
+		if policy.Valid {
+			c.violating[policy.String] = n
+		} else {
+			c.videos = n
+		}
+	}
+	return g, rows.Err()
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// significantRelated lists the tags significantly related to the watch's
+// tag set in its top list, as Investigate finds them.
+func significantRelated(ctx context.Context, ws *datasets.Workspace, w *Watch) ([]string, error) {
+	inv, err := Investigate(ctx, ws, Request{TagSet: w.TagSet, RelatedLimit: w.Definition.Top, Permutations: 1, Policies: w.Definition.Policies})
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for _, t := range inv.Related.Tags {
+		if t.Significant {
+			out = append(out, t.Tag)
+		}
+	}
+	return out, nil
+}
+
+// saveRun keeps the alerts and moves the watch past the imports evaluated.
+func saveRun(ctx context.Context, ws *datasets.Workspace, w *Watch, run *WatchRun, last int64) error {
+	tx, err := ws.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := time.Now().UTC()
+	for i := range run.Alerts {
+		a := &run.Alerts[i]
+		a.FiredAt = now
+		nums, _ := json.Marshal(a.Numbers)
+		if err := tx.QueryRowContext(ctx, `
+INSERT INTO alerts (alert_id, watch, import_id, rule, subject, message, numbers, fired_at)
+VALUES (nextval('alert_id_seq'), ?, ?, ?, ?, ?, ?, ?) RETURNING alert_id`,
+			a.Watch, a.ImportID, a.Rule, a.Subject, a.Message, string(nums), a.FiredAt).Scan(&a.ID); err != nil {
+			return fmt.Errorf("keeping an alert: %w", err)
+		}
+	}
+	state, _ := json.Marshal(w.State)
+	if _, err := tx.ExecContext(ctx, `UPDATE watches SET state = ?, last_import_id = ? WHERE name = ?`, string(state), last, w.Name); err != nil {
+		return fmt.Errorf("updating watch %q: %w", w.Name, err)
+	}
+	return tx.Commit()
+}
