@@ -177,24 +177,37 @@ func importOptional(ctx context.Context, tx *sql.Tx, req ImportRequest, sum *Imp
 				return err
 			}
 		}
-		if sum.OptionalLoaded == nil {
-			sum.OptionalLoaded = map[string]int64{}
-		}
-		sum.OptionalLoaded[j.t.kind] += fs.RowsLoaded
+		sum.addOptional(j.t.kind, fs.RowsLoaded)
 		sum.Rejected += fs.RowsRejected
 		sum.Files = append(sum.Files, fs)
 	}
 	return nil
 }
 
+// importFile has the signature of the videos' and events' importFile, for
+// Import's loop over files (t is ot.table).
+func (ot optionalTable) importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[string]ColumnMapping, fs *FileSummary, phase func(string)) error {
+	return importOptionalFile(ctx, tx, ot, f, m, fs, phase)
+}
+
+// addOptional counts rows loaded from an optional export.
+func (s *ImportSummary) addOptional(kind string, n int64) {
+	if s.OptionalLoaded == nil {
+		s.OptionalLoaded = map[string]int64{}
+	}
+	s.OptionalLoaded[kind] += n
+}
+
 // importOptionalFile validates and loads one optional export file.
 func importOptionalFile(ctx context.Context, tx *sql.Tx, t optionalTable, f inputFile, m map[string]ColumnMapping, fs *FileSummary, phase func(string)) error {
 	start := time.Now()
-	var importID int64
-	if err := tx.QueryRowContext(ctx, `SELECT nextval('import_id_seq')`).Scan(&importID); err != nil {
-		return err
+	importID := fs.ImportID // given by the import's intent commit
+	if importID == 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT nextval('import_id_seq')`).Scan(&importID); err != nil {
+			return err
+		}
+		fs.ImportID = importID
 	}
-	fs.ImportID = importID
 	clean := false
 	if f.format == "csv" {
 		var err error
