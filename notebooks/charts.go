@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/trendlab/trendlab/analysis"
 )
 
 // Charts are built with go-echarts, but only their option object is used:
@@ -92,7 +95,12 @@ func (r *renderer) chartFromResult(spec *ChartSpec, res *result) (*chart, error)
 	}
 	title := spec.Title
 	if title == "" {
-		title = spec.Data
+		// What is drawn, in the columns' words: the sql block's name is
+		// the caption of its table, just above.
+		title = strings.Join(spec.Y, ", ") + " by " + spec.X
+		if spec.Series != "" {
+			title += " and " + spec.Series
+		}
 	}
 	var c *chart
 	switch spec.Type {
@@ -275,4 +283,70 @@ func (r *renderer) heatmap(title string, res *result, xi, yi, vi int) (*chart, e
 		height = 300
 	}
 	return r.newChart("heatmap", title, c, height)
+}
+
+// ratesChart draws each policy's rate for tag set and baseline as bars with
+// interval whiskers (a custom series drawn by the bootstrap script).
+func (r *renderer) ratesChart(inv *analysis.Investigation) (*chart, error) {
+	if len(inv.Rates) == 0 {
+		return nil, nil
+	}
+	c := charts.NewBar()
+	c.SetGlobalOptions(tooltipItem, gridOpts,
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Data: []string{"tag set", "baseline"}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "violation rate"}))
+	var cats []string
+	var ts, bs []opts.BarData
+	var tErr, bErr []opts.CustomData
+	for i, pr := range inv.Rates {
+		cats = append(cats, pr.Policy)
+		ts = append(ts, opts.BarData{Value: pr.TagSet.P})
+		bs = append(bs, opts.BarData{Value: pr.Baseline.P})
+		tErr = append(tErr, opts.CustomData{Value: []any{i, pr.TagSet.CI.Lo, pr.TagSet.CI.Hi, 0}})
+		bErr = append(bErr, opts.CustomData{Value: []any{i, pr.Baseline.CI.Lo, pr.Baseline.CI.Hi, 1}})
+	}
+	c.SetXAxis(cats)
+	c.AddSeries("tag set", ts, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#c0392b"}))
+	c.AddSeries("baseline", bs, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#7f8c8d"}))
+	whiskers := charts.NewCustom()
+	whiskers.AddSeries("tag set interval", tErr, charts.WithCustomChartOpts(opts.CustomChart{RenderItem: errorBarRenderer}))
+	whiskers.AddSeries("baseline interval", bErr, charts.WithCustomChartOpts(opts.CustomChart{RenderItem: errorBarRenderer}))
+	c.Overlap(whiskers)
+	ch, err := r.newChart("rates", "Violation rate by policy, with "+level(inv.Confidence)+" "+inv.IntervalMethod+" intervals", c, 0)
+	return ch, err
+}
+
+// relatedChart draws the related tags' NPMI, significant ones in colour
+// and the rest in grey, significant first.
+func (r *renderer) relatedChart(inv *analysis.Investigation) (*chart, error) {
+	tags := relatedOrder(inv.Related.Tags)
+	if len(tags) > 15 {
+		tags = tags[:15]
+	}
+	c := charts.NewBar()
+	c.SetGlobalOptions(tooltipItem, gridOpts,
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Data: []string{"significant", "not significant"}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "NPMI"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}))
+	var names []string
+	sig, other := make([]opts.BarData, len(tags)), make([]opts.BarData, len(tags))
+	for i, rt := range tags {
+		names = append(names, rt.Tag)
+		var v any
+		if rt.NPMI.Valid() {
+			v = float64(rt.NPMI)
+		}
+		if rt.Significant {
+			sig[i] = opts.BarData{Value: v}
+		} else {
+			other[i] = opts.BarData{Value: v}
+		}
+	}
+	c.SetXAxis(names)
+	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "npmi"})
+	c.AddSeries("significant", sig, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#2c7fb8"}))
+	c.AddSeries("not significant", other, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#c8ccd0"}))
+	c.XYReversal()
+	return r.newChart("related", "Related tags by normalised PMI", c, 100+24*len(tags))
 }

@@ -31,10 +31,6 @@ type provenanceView struct {
 	Statements      []statement
 }
 
-const importsSQL = `SELECT import_id, kind, file, size_bytes, sha256, format, compression,
-       rows_read, rows_loaded, rows_rejected, started_at, trendlab_version
-FROM imports ORDER BY import_id`
-
 const savedSamplesSQL = `SELECT name, seed, size, frame_size, created_at, created_by, CAST(definition AS VARCHAR)
 FROM samples ORDER BY sample_id`
 
@@ -43,8 +39,7 @@ const countsSQL = `SELECT (SELECT count(*) FROM videos), (SELECT count(*) FROM m
 
 func (r *renderer) provenance(ctx context.Context) (*provenanceView, error) {
 	p := &provenanceView{
-		Workspace:       r.ws.Path,
-		SchemaVersion:   datasets.SchemaVersion,
+		Workspace:       r.shownPath(r.ws.Path),
 		TrendlabVersion: datasets.Version,
 		Made:            r.now.Format(time.RFC3339),
 		Params:          r.vals.List(),
@@ -61,35 +56,26 @@ func (r *renderer) provenance(ctx context.Context) (*provenanceView, error) {
 	p.Tables.add(text("rejects"), num(analysis.GroupDigits(rejects)))
 	p.Tables.add(text("orphan_events (view)"), num(analysis.GroupDigits(orphans)))
 
-	rows, err := r.conn.QueryContext(ctx, importsSQL)
+	prov, err := datasets.ReadProvenance(ctx, r.conn)
 	if err != nil {
-		return nil, fmt.Errorf("provenance: reading imports: %w", err)
+		return nil, fmt.Errorf("provenance: %w", err)
 	}
+	p.SchemaVersion = prov.SchemaVersion
 	p.Imports = newTable("Imports", "id", "kind", "file", "bytes", "SHA-256", "format", "rows read", "loaded", "rejected", "started (UTC)", "trendlab")
-	for rows.Next() {
-		var id, size, read, loaded, rejected int64
-		var kind, file, sum, format, comp, version string
-		var started time.Time
-		if err := rows.Scan(&id, &kind, &file, &size, &sum, &format, &comp, &read, &loaded, &rejected, &started, &version); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("provenance: reading imports: %w", err)
+	for _, im := range prov.Imports {
+		format := im.Format
+		if im.Compression != "" && im.Compression != "none" {
+			format += "+" + im.Compression
 		}
-		if comp != "" && comp != "none" {
-			format += "+" + comp
-		}
-		p.Imports.add(num(fmt.Sprint(id)), text(kind), text(file), num(analysis.GroupDigits(size)), cell{Text: sum, Class: "hash"}, text(format),
-			num(analysis.GroupDigits(read)), num(analysis.GroupDigits(loaded)), num(analysis.GroupDigits(rejected)), text(started.UTC().Format("2006-01-02 15:04:05")), text(version))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		p.Imports.add(num(fmt.Sprint(im.ID)), text(im.Kind), text(r.shownPath(im.File)), num(analysis.GroupDigits(im.SizeBytes)), cell{Text: im.SHA256, Class: "hash"}, text(format),
+			num(analysis.GroupDigits(im.RowsRead)), num(analysis.GroupDigits(im.RowsLoaded)), num(analysis.GroupDigits(im.RowsRejected)), text(im.StartedAt.Format("2006-01-02 15:04:05")), text(im.TrendlabVersion))
 	}
 	if len(p.Imports.Rows) == 0 {
 		p.Imports.Note = "The workspace has no imports."
 	}
-	r.statements = append(r.statements, statement{Source: "provenance", SQL: importsSQL})
+	r.statements = append(r.statements, statement{Source: "provenance", SQL: datasets.ImportsSQL})
 
-	rows, err = r.conn.QueryContext(ctx, savedSamplesSQL)
+	rows, err := r.conn.QueryContext(ctx, savedSamplesSQL)
 	if err != nil {
 		return nil, fmt.Errorf("provenance: reading samples: %w", err)
 	}
@@ -130,8 +116,8 @@ func (r *renderer) methods() *methodsView {
 	}
 	for _, rec := range r.investigations {
 		inv := rec.Inv
-		add("The tag set is the videos created from %s to %s (UTC days, inclusive) whose normalised hashtags include #%s or an accepted variant (%s; chosen by %s). The baseline is %s.",
-			inv.Period.Since, inv.Period.Until, inv.TagSet.Seed, strings.Join(inv.TagSet.Accepted, ", "), inv.TagSet.Source, inv.Baseline.Description)
+		add("The tag set is the videos created from %s to %s (UTC days, inclusive) whose normalised hashtags include #%s or an accepted variant (%s; %s). The baseline is %s.",
+			inv.Period.Since, inv.Period.Until, inv.TagSet.Seed, strings.Join(inv.TagSet.Accepted, ", "), chosenBy(inv.TagSet.Source), inv.Baseline.Description)
 		add("Every proportion (violation rates, proactive and 24-hour removal shares, funnel steps) is given as numerator / denominator with a %s %s interval. A video violates a policy when its latest review for the policy found a violation and it was not reinstated later (the data contract's definition).",
 			level(inv.Confidence), inv.IntervalMethod)
 		tests, adjust := methodsOf(inv)
@@ -147,7 +133,7 @@ func (r *renderer) methods() *methodsView {
 				if pt.TagSetChange.Permutations > 0 {
 					perm = fmt.Sprintf(" with %d permutations", pt.TagSetChange.Permutations)
 				}
-				add("Changepoints: for each policy and group, the single most likely change in the daily violation rate is found by %s%s; p-values are adjusted across policies. Days out of control for the tag set are flagged by EWMA and CUSUM charts. A significant changepoint that raises the rate is reported as a spike.", pt.TagSetChange.Method, perm)
+				add("Changepoints: for each policy and group, the single most likely change in the daily violation rate is found by %s%s; p-values are adjusted across policies. Only a significant changepoint is drawn or called a change. A significant changepoint that raises the rate is reported as a spike.", pt.TagSetChange.Method, perm)
 				break
 			}
 		}
@@ -169,12 +155,12 @@ func (r *renderer) methods() *methodsView {
 		}
 	}
 	if r.used.sample {
-		add("Samples are drawn reproducibly by ranking the frame's videos (per stratum, for a stratified sample) by %s and taking the first n; the same workspace, frame and seed give the same members.", "md5(seed || ':' || video_id)")
-		if m := r.used.methods["sample estimate"]; m != "" {
-			add("The escalation share of the frame is estimated from the drawn sample by %s.", m)
-		}
+		add("The labelled sample was drawn reproducibly from its frame (its definition and seed are in the appendix): the same workspace, frame and seed give the same members. Each labelled member counts once, with its latest label.")
 		if m := r.used.methods["label estimate"]; m != "" {
-			add("Label shares of a labelled sample count each labelled member once, with its latest label, and are estimated for the frame by %s.", m)
+			add("Label shares are estimated for the whole frame by %s.", m)
+		}
+		if r.used.methods["kappa"] != "" {
+			add("Agreement between two reviewers is Cohen's kappa on the members both labelled, with a normal-approximation interval.")
 		}
 	}
 	add("Privacy: author ids are replaced by keyed pseudonyms (HMAC-SHA256) and captions are hidden unless the report was made with --show-captions; both are recognised by column name.")

@@ -39,6 +39,10 @@ type Options struct {
 	// PseudonymKeySource says where the key came from, for the report
 	// ("--pseudonym-key", "TRENDLAB_PSEUDONYM_KEY"); ignored without a key.
 	PseudonymKeySource string
+	// FullPaths shows the workspace's, the notebook's and the imported
+	// files' full paths; by default a report names only the files, as
+	// a report leaves the machine and a path can say whose it is.
+	FullPaths bool
 	// MaxChartRows caps the rows a sql block fetches for its charts
 	// (default 50,000); the table shows fewer (the block's rows=).
 	MaxChartRows int
@@ -118,7 +122,7 @@ func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, s
 		Description: nb.Description,
 		Params:      vals.List(),
 		Library:     lib,
-		Source:      src,
+		Source:      Source{Path: r.shownPath(src.Path), SHA256: src.SHA256},
 		CSP:         contentSecurityPolicy(lib.Source, []byte(bootstrapJS)),
 	}
 	trace := func(string, time.Time) {}
@@ -145,12 +149,21 @@ func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, s
 	}
 	trace("provenance", start)
 	defer trace("writing HTML", time.Now())
-	prov.Notebook = src
+	prov.Notebook = page.Source
 	prov.Library = lib
 	page.Provenance = prov
 	page.Privacy = r.privacyNote()
 	page.Made = prov.Made
 	return reportTemplate.Execute(w, page)
+}
+
+// shownPath is how the report names a local file: its name, or its full
+// path with Options.FullPaths.
+func (r *renderer) shownPath(path string) string {
+	if r.opts.FullPaths || path == "" || path == ":memory:" {
+		return path
+	}
+	return filepath.Base(path)
 }
 
 // renderer carries the state of one report being made.
@@ -428,84 +441,6 @@ func (r *renderer) paramType(name string) string {
 		}
 	}
 	return ""
-}
-
-// table is a result shown as HTML.
-type table struct {
-	Name    string
-	Caption string
-	Columns []column
-	Rows    [][]cell
-	Note    string
-	SQL     string
-	Params  []ParamValue
-}
-
-type column struct {
-	Name    string
-	Numeric bool
-	Note    string // "pseudonymised", "hidden"
-}
-
-type cell struct {
-	Text  string
-	Class string // "num", "null", "redacted"
-	Title string // full text when shortened
-}
-
-func (res *result) table(name string, maxRows int) *table {
-	t := &table{Name: name, SQL: res.SQL, Params: res.ParamsUse}
-	for i, c := range res.Columns {
-		t.Columns = append(t.Columns, column{Name: c, Numeric: isNumericType(res.Types[i]), Note: res.Redacted[i]})
-	}
-	for i, row := range res.Rows {
-		if i >= maxRows {
-			break
-		}
-		cells := make([]cell, len(row))
-		for j, v := range row {
-			cells[j] = formatCell(v, t.Columns[j].Numeric)
-		}
-		t.Rows = append(t.Rows, cells)
-	}
-	switch {
-	case res.More:
-		t.Note = fmt.Sprintf("Showing the first %d rows of more than %d; add LIMIT or aggregate to see the rest.", len(t.Rows), len(res.Rows))
-	case len(res.Rows) > maxRows:
-		t.Note = fmt.Sprintf("Showing the first %d of %d rows (rows=%d on the block shows more).", maxRows, len(res.Rows), maxRows)
-	case len(res.Rows) == 0:
-		t.Note = "The query returned no rows."
-	}
-	return t
-}
-
-func isNumericType(t string) bool {
-	switch strings.ToUpper(t) {
-	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "REAL":
-		return true
-	}
-	return strings.HasPrefix(strings.ToUpper(t), "DECIMAL")
-}
-
-const maxCellRunes = 300
-
-func formatCell(v any, numeric bool) cell {
-	c := cell{}
-	if numeric {
-		c.Class = "num"
-	}
-	switch x := v.(type) {
-	case nil:
-		return cell{Text: "NULL", Class: "null"}
-	case redactedValue:
-		return cell{Text: string(x), Class: "redacted"}
-	}
-	c.Text = formatValue(v)
-	if rs := []rune(c.Text); len(rs) > maxCellRunes {
-		c.Title = c.Text
-		c.Text = string(rs[:maxCellRunes]) + "…"
-	}
-	return c
 }
 
 // formatValue writes a SQL value as report text.

@@ -51,7 +51,7 @@ func fixtureWorkspace(t testing.TB) *datasets.Workspace {
 		day := time.Date(2026, 6, 1+i%4, 10, 0, 0, 0, time.UTC)
 		exec(`INSERT INTO videos (video_id, author_id, created_at, caption, hashtags, region, import_id, source_line) VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
 			"v"+string(rune('a'+i)), "author-"+p, day, "caption "+p, nil, "R"+p[:1], i+2)
-		exec(`INSERT INTO video_tags VALUES (?, 0, ?, ?, false)`, "v"+string(rune('a'+i)), "#"+p, p)
+		exec(`INSERT INTO video_tags (video_id, position, tag_raw, tag, from_caption) VALUES (?, 0, ?, ?, false)`, "v"+string(rune('a'+i)), "#"+p, p)
 		exec(`INSERT INTO video_outcomes (video_id, policy, created_at, violating, escalated, reinstated, reported, flagged, reviewed, appealed) VALUES (?, ?, ?, ?, false, false, false, false, true, false)`,
 			"v"+string(rune('a'+i)), "policy "+p, day, i%2 == 0)
 	}
@@ -277,8 +277,8 @@ func TestRenderShippedNotebook(t *testing.T) {
 		"Violation rates against the baseline",
 		"minor_safety", "bullying_harassment", "hate_speech",
 		"MDE", "Changepoints", "Related tags", "Removal", "Moderation funnel",
-		"A simple random sample of", "escalated to law enforcement",
-		"Investigation request", "Sample drawn for this report",
+		"No labelled sample was given",
+		"Investigation request",
 		`data-kind="rates"`, `data-kind="trend"`, `data-kind="stacked_bar"`, `data-kind="heatmap"`,
 	} {
 		if !strings.Contains(html, want) {
@@ -399,9 +399,9 @@ func TestRenderInvestigationLayout(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"Investigation: #omegle and 1 accepted variants, 2026-06-01 to 2026-06-06",
-		"minor_safety: 10.0% of tag-set videos violate",
-		"Fisher&#39;s exact test p = 0.0020 (adjusted)",
+		"Investigation: #omegle and 1 accepted variant, 2026-06-01 to 2026-06-06",
+		"minor_safety: higher in the tag set than in the baseline: 10.0% of tag-set videos violate",
+		"Fisher&#39;s exact test, p = 0.0020 (adjusted)",
 		"Spike: the tag set rate of minor_safety rises from 5.00% to 20.0% from 2026-06-04",
 		"note &lt;script&gt;",
 		"5.00% (&#43;4.00%, h = 0.200)",
@@ -429,7 +429,7 @@ func TestRenderSamples(t *testing.T) {
 	}
 	ctx := context.Background()
 	ws := synthWorkspace(t, 20000)
-	// A saved sample with a few labels, as a reviewer leaves it.
+	// A saved sample labelled by two reviewers who overlap on three members.
 	def := review.SampleDefinition{Frame: review.SampleFrame{Tags: []string{"omegle", "0megle", "omegel"}, Policies: []string{"minor_safety", "bullying_harassment"}, Violating: true},
 		Method: review.MethodSimple, Size: 10, Seed: 11}
 	s, err := review.SampleByName(ctx, ws, "review-<b>1</b>")
@@ -446,22 +446,33 @@ func TestRenderSamples(t *testing.T) {
 			if _, err := review.Label(ctx, ws, s.ID, m.VideoID, "tester", label, "", ""); err != nil {
 				t.Fatal(err)
 			}
+			if i < 3 {
+				other := []string{review.LabelEscalate, review.LabelNotViolating, review.LabelNotViolating}[i]
+				if _, err := review.Label(ctx, ws, s.ID, m.VideoID, "second", other, "", ""); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 	}
-	src := "---\ntitle: Samples\n---\n```investigate\ntag: omegle\npolicies: [minor_safety, bullying_harassment]\nsample_size: 12\nsample_strata: policy\nseed: 5\nsample: review-<b>1</b>\nshow: [sample]\n```\n"
-	var buf bytes.Buffer
-	if err := RenderSource(ctx, ws, "samples.md", []byte(src), Options{Now: fixedNow}, &buf); err != nil {
-		t.Fatal(err)
+	src := "---\ntitle: Samples\nparams:\n  - {name: sample, default: \"\"}\n---\n```investigate\ntag: omegle\npolicies: [minor_safety, bullying_harassment]\nsample: $sample\nshow: [sample]\n```\n"
+	render := func(sample string) string {
+		var buf bytes.Buffer
+		if err := RenderSource(ctx, ws, "samples.md", []byte(src), Options{Now: fixedNow, Params: map[string]string{"sample": sample}}, &buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
 	}
-	html := buf.String()
+	html := render("review-<b>1</b>")
 	for _, want := range []string{
-		"A sample stratified by policy (proportional allocation) of 12 of the",
-		"Labelled sample review-&lt;b&gt;1&lt;/b&gt;",
+		"Labelled review sample review-&lt;b&gt;1&lt;/b&gt;",
 		"4 labelled so far",
-		"Label estimates for the frame",
+		"Estimated share of the frame, by label",
+		"Labels per reviewer",
+		"Agreement between reviewers on the members both labelled",
+		"second and tester",
 		"Sample review-&lt;b&gt;1&lt;/b&gt;</h3>", // provenance
-		"Label shares of a labelled sample",
-		"stratified estimator",
+		"Label shares are estimated for the whole frame by",
+		"Cohen&#39;s kappa",
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
@@ -469,6 +480,16 @@ func TestRenderSamples(t *testing.T) {
 	}
 	if strings.Contains(html, "<b>1</b>") {
 		t.Error("the sample name is not escaped")
+	}
+	if none := render(""); !strings.Contains(none, "No labelled sample was given") {
+		t.Error("without a sample the report does not say that none was given")
+	}
+}
+
+func TestParseRefusesASampleOfItsOwn(t *testing.T) {
+	_, err := Parse("old.md", []byte("---\ntitle: old\n---\n```investigate\ntag: omegle\nsample_size: 200\n```\n"))
+	if err == nil || !strings.Contains(err.Error(), "old.md:5") || !strings.Contains(err.Error(), "sample: NAME") {
+		t.Errorf("error = %v, want old.md:5 and advice to name a saved sample", err)
 	}
 }
 
@@ -494,6 +515,7 @@ func TestRenderGolden(t *testing.T) {
 	}
 	html = strings.Replace(html, string(lib.Source), "/* ECharts, inlined */", 1)
 	html = strings.ReplaceAll(html, lib.SHA256, "ECHARTS-SHA256")
+	html = strings.ReplaceAll(html, cspHash(lib.Source), "'sha256-ECHARTS'")
 	html = strings.ReplaceAll(html, "Apache ECharts "+lib.Version, "Apache ECharts VERSION")
 	golden := filepath.Join("testdata", "fixture-report.html.golden")
 	if *update {
@@ -526,7 +548,7 @@ func TestRenderEmptyTagSet(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a tag with no videos should give a report that says so, got %v", err)
 	}
-	if !strings.Contains(buf.String(), "No sample was drawn") {
-		t.Error("the report does not say the sample frame was empty")
+	if !strings.Contains(buf.String(), "The tag set has 0 videos") {
+		t.Error("the report does not say the tag set is empty")
 	}
 }

@@ -80,8 +80,8 @@ const reportHTML = `<!DOCTYPE html>
 {{template "table" .Tables}}
 {{template "table" .Imports}}
 {{if .Samples.Rows}}{{template "table" .Samples}}{{end}}
-{{range .Drawn}}<h3>{{if .Saved}}Sample {{.Name}}{{else}}Sample drawn for this report{{end}}</h3>
-<p>Seed {{.Seed}}; {{.Size}} members of a frame of {{.FrameSize}} videos; {{if .Saved}}saved in the workspace{{else}}not saved in the workspace{{end}}. Definition:</p>
+{{range .Drawn}}<h3>Sample {{.Name}}</h3>
+<p>Seed {{.Seed}}; {{.Size}} members of a frame of {{.FrameSize}} videos; saved in the workspace. Definition:</p>
 <pre class="code">{{.Definition}}</pre>
 {{end}}
 {{range .Requests}}<h3>Investigation request</h3><pre class="code">{{.}}</pre>
@@ -128,9 +128,9 @@ const reportHTML = `<!DOCTYPE html>
 {{with .Related}}<h3>Related tags</h3>{{template "chart" $.RelatedChart}}<p class="muted">{{$.RelatedNote}}</p>{{template "table" .}}{{end}}
 {{with .Removal}}<h3>Removal</h3>{{template "table" .}}{{end}}
 {{with .Funnel}}<h3>Moderation funnel</h3>{{template "table" .}}{{template "table" $.FunnelSteps}}{{end}}
-{{range .Samples}}<h3>{{.Heading}}</h3>
+{{with .Sample}}<h3>{{.Heading}}</h3>
 <div class="lead">{{range .Lead}}<p>{{.}}</p>{{end}}</div>
-{{with .Labels}}{{template "table" .}}{{end}}{{with .Strata}}{{template "table" .}}{{end}}{{with .Members}}{{template "table" .}}{{end}}
+{{with .Labels}}{{template "table" .}}{{end}}{{with .Reviewers}}{{template "table" .}}{{end}}{{with .Agreement}}{{template "table" .}}{{end}}
 {{with .Definition}}<details class="sql"><summary>Sample definition</summary><pre class="code">{{.}}</pre></details>{{end}}
 {{end}}
 </section>
@@ -233,6 +233,8 @@ th { background: var(--bg-soft); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.null { color: var(--muted); font-style: italic; }
 td.redacted { color: var(--muted); font-style: italic; }
+td.muted { color: var(--muted); }
+td.strong { font-weight: 600; }
 td.code { font-family: monospace; font-size: .8em; max-width: 40em; word-break: break-all; }
 th .note { font-weight: normal; color: var(--muted); font-size: .85em; }
 table.params caption { text-align: left; font-weight: 600; }

@@ -1,14 +1,11 @@
 package tui
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,54 +14,17 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/textsafe"
 	"github.com/trendlab/trendlab/notebooks"
 	"github.com/trendlab/trendlab/review"
 )
 
-// reportNotebook is the notebook the Report screen writes: the
-// investigation of the tag set and, when there is one, the review sample's
-// labels. Everything that comes from the data arrives as a notebook
-// parameter, bound as a value, never spliced into the notebook's text.
-const reportNotebook = `---
-title: "trendlab investigation"
-description: Written from the terminal UI.
-params:
-  - {name: tag, type: string, default: ""}
-  - {name: variants, type: strings, default: ""}
-  - {name: policies, type: strings, default: ""}
-  - {name: sample, type: int, default: "0"}
----
-
-## The tag set and its rates
-
-` + "```investigate" + `
-tag: $tag
-variants: [$variants]
-policies: [$policies]
-baseline: rest
-` + "```" + `
-`
-
-const reportSampleSection = `
-## The review sample
-
-Current labels of the review sample, by reviewer and label.
-
-` + "```sql name=labels" + `
-SELECT reviewer, label, count(*) AS members
-FROM current_labels WHERE sample_id = $sample
-GROUP BY reviewer, label ORDER BY reviewer, members DESC
-` + "```" + `
-
-` + "```chart" + `
-type: stacked_bar
-data: labels
-x: reviewer
-y: members
-series: label
-` + "```" + `
-`
+// The Report screen writes the shipped notebook (notebooks/
+// omegle-investigation.md) for the tag set under investigation and, when
+// one is open, the review sample's labels. Everything from the data
+// arrives as a notebook parameter, bound as a value, never spliced into
+// the notebook's text.
 
 type reportDoneMsg struct {
 	path  string
@@ -138,38 +98,48 @@ func (m *reportModel) write(inv *analysis.Investigation, sample *review.Sample) 
 		"variants": strings.Join(inv.TagSet.Accepted, ","),
 		"policies": strings.Join(inv.Policies, ","),
 	}
-	text := reportNotebook
 	if sample != nil {
-		text += reportSampleSection
-		params["sample"] = strconv.FormatInt(sample.ID, 10)
+		params["sample"] = sample.Name
 	}
 	write := func() tea.Msg {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return reportDoneMsg{err: fmt.Errorf("creating the report folder: %w", err)}
 		}
-		mdPath := filepath.Join(dir, base+".md")
-		if err := os.WriteFile(mdPath, []byte(text), 0o644); err != nil {
-			return reportDoneMsg{err: fmt.Errorf("writing the report's notebook: %w", err)}
-		}
-		nb, err := notebooks.Parse(mdPath, []byte(text))
+		path := filepath.Join(dir, base+".html")
+		size, err := writeReportFile(ws, path, params)
 		if err != nil {
 			return reportDoneMsg{err: err}
 		}
-		sum := sha256.Sum256([]byte(text))
-		var buf bytes.Buffer
-		if err := notebooks.RenderNotebook(context.Background(), ws, nb,
-			notebooks.Source{Path: mdPath, SHA256: hex.EncodeToString(sum[:])},
-			notebooks.Options{Params: params}, &buf); err != nil {
-			return reportDoneMsg{err: err}
-		}
-		path := filepath.Join(dir, base+".html")
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			return reportDoneMsg{err: fmt.Errorf("writing the report: %w", err)}
-		}
 		abs, _ := filepath.Abs(path)
-		return reportDoneMsg{path: abs, bytes: int64(buf.Len())}
+		return reportDoneMsg{path: abs, bytes: size}
 	}
 	return tea.Batch(write, m.spin.Tick)
+}
+
+// writeReportFile renders the shipped notebook with params into path,
+// atomically, and returns the report's size.
+func writeReportFile(ws *datasets.Workspace, path string, params map[string]string) (int64, error) {
+	var size int64
+	err := notebooks.WriteFile(path, func(w io.Writer) error {
+		cw := &countingWriter{w: w}
+		err := notebooks.RenderSource(context.Background(), ws, "omegle-investigation.md", notebooks.OmegleInvestigation,
+			notebooks.Options{Params: params}, cw)
+		size = cw.n
+		return err
+	})
+	return size, err
+}
+
+// countingWriter counts the bytes written through it, for the screen.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func (m reportModel) Update(msg tea.Msg) (reportModel, tea.Cmd) {

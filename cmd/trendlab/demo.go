@@ -57,34 +57,100 @@ what to try next. Running it again reuses what is there.`,
 	return cmd
 }
 
+// demoRun is the state the demo's steps share. A step reads what earlier
+// steps left here and adds its own; the next step names what it needs.
+type demoRun struct {
+	a        *app
+	out      io.Writer
+	dir      string
+	dataDir  string
+	videos   int
+	seed     uint64
+	format   string
+	manifest synth.Manifest
+	ws       *datasets.Workspace
+	report   string
+	// tryNext are the commands printed at the end, one per line.
+	tryNext []string
+}
+
+// demoStep is one numbered step of the demo.
+type demoStep struct {
+	title func(d *demoRun) string
+	run   func(ctx context.Context, d *demoRun) error
+}
+
+// demoSteps are the demo's steps in order. To show a new capability, add
+// a step (and a tryNext line) here.
+var demoSteps = []demoStep{
+	{func(d *demoRun) string {
+		return fmt.Sprintf("synthesising %d videos (seed %d, %s) into %s", d.videos, d.seed, d.format, d.dataDir)
+	}, demoSynth},
+	{func(d *demoRun) string { return "importing into " + d.a.workspace }, demoImport},
+	{func(*demoRun) string { return "investigating #omegle (tag set saved as \"omegle\")" }, demoInvestigate},
+	{func(*demoRun) string {
+		return "drawing a review sample of violating #omegle videos (minor_safety, bullying_harassment)"
+	}, demoSample},
+	{func(d *demoRun) string { return "writing the report " + d.report }, demoReport},
+}
+
+// demoSampleName is the review sample the demo saves and reports on.
+const demoSampleName = "omegle-review"
+
 func runDemo(ctx context.Context, a *app, out io.Writer, dir string, videos int, seed uint64, format string) error {
 	start := time.Now()
-	step := func(n int, what string) { fmt.Fprintf(out, "\n== %d/5 %s\n", n, what) }
-	dataDir := filepath.Join(dir, "data")
+	d := &demoRun{a: a, out: out, dir: dir, dataDir: filepath.Join(dir, "data"), videos: videos, seed: seed, format: format,
+		report: filepath.Join(dir, "omegle-report.html")}
+	defer func() {
+		if d.ws != nil {
+			d.ws.Close()
+		}
+	}()
+	for i, st := range demoSteps {
+		fmt.Fprintf(out, "\n== %d/%d %s\n", i+1, len(demoSteps), st.title(d))
+		if err := st.run(ctx, d); err != nil {
+			return err
+		}
+	}
+	abs, _ := filepath.Abs(d.report)
+	fmt.Fprintf(out, "\nDone in %s.\n  data:       %s\n  workspace:  %s\n  report:     %s (open it in a browser; it works offline)\n\nTry next:\n",
+		time.Since(start).Round(time.Second), d.dataDir, d.ws.Path, abs)
+	self := selfName() + " -w " + d.ws.Path
+	for _, line := range d.tryNext {
+		fmt.Fprintf(out, "  %s %s\n", self, line)
+	}
+	return nil
+}
 
-	step(1, fmt.Sprintf("synthesising %d videos (seed %d, %s) into %s", videos, seed, format, dataDir))
-	m, err := synth.Generate(ctx, synth.Config{Videos: videos, Seed: seed, Format: format, Dir: dataDir})
+func demoSynth(ctx context.Context, d *demoRun) error {
+	m, err := synth.Generate(ctx, synth.Config{Videos: d.videos, Seed: d.seed, Format: d.format, Dir: d.dataDir})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%d videos, %d events; planted: family %q (%d spellings), spike on #%s from %s; manifest %s\n",
-		m.Videos, m.Events, m.Family.SeedTag, len(m.Family.Variants), m.Spike.Tag, m.Spike.Day, filepath.Join(dataDir, "manifest.json"))
+	d.manifest = m
+	fmt.Fprintf(d.out, "%d videos, %d events; planted: family %q (%d spellings), spike on #%s from %s; manifest %s\n",
+		m.Videos, m.Events, m.Family.SeedTag, len(m.Family.Variants), m.Spike.Tag, m.Spike.Day, filepath.Join(d.dataDir, "manifest.json"))
+	return nil
+}
 
-	step(2, "importing into "+a.workspace)
-	ws, err := a.open(ctx, false)
+func demoImport(ctx context.Context, d *demoRun) error {
+	ws, err := d.a.open(ctx, false)
 	if err != nil {
 		return err
 	}
-	defer ws.Close()
-	req := datasets.ImportRequest{Videos: []string{m.Files.Videos}, Events: []string{m.Files.Events}}
+	d.ws = ws
+	req := datasets.ImportRequest{Videos: []string{d.manifest.Files.Videos}, Events: []string{d.manifest.Files.Events}}
 	sum, err := importShowingProgress(ctx, ws, req, isTerminal(os.Stderr))
 	if err != nil {
 		return err
 	}
-	printImportSummary(out, ws.Path, sum)
+	printImportSummary(d.out, ws.Path, sum)
+	d.tryNext = append(d.tryNext, "query list                            # saved queries")
+	return nil
+}
 
-	step(3, "investigating #omegle (tag set saved as \"omegle\")")
-	inv, err := analysis.Investigate(ctx, ws, analysis.Request{Tag: "omegle", SaveAs: "omegle", Seed: 1})
+func demoInvestigate(ctx context.Context, d *demoRun) error {
+	inv, err := analysis.Investigate(ctx, d.ws, analysis.Request{Tag: "omegle", SaveAs: "omegle", Seed: 1})
 	if err != nil {
 		return err
 	}
@@ -92,45 +158,40 @@ func runDemo(ctx context.Context, a *app, out io.Writer, dir string, videos int,
 	if err := analysis.WriteText(&text, inv); err != nil {
 		return err
 	}
-	reportLines(out, text.String(), 40)
-
-	step(4, "drawing a review sample of violating #omegle videos (minor_safety, bullying_harassment)")
-	const sampleName = "omegle-review"
-	if s, err := review.SampleByName(ctx, ws, sampleName); err == nil {
-		fmt.Fprintf(out, "sample %q is there already: %d of %d videos, seed %d\n", s.Name, s.Size, s.FrameSize, s.Seed)
-	} else if errors.Is(err, review.ErrNoSample) {
-		s, err := review.CreateSample(ctx, ws, sampleName, "demo", review.SampleDefinition{
-			Frame:  review.SampleFrame{TagSet: "omegle", Policies: []string{"minor_safety", "bullying_harassment"}, Violating: true},
-			Method: review.MethodStratified, Strata: review.StrataPolicy, Allocation: review.AllocProportional,
-			Size: 200, Seed: 1,
-		})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "saved sample %q: %d of %d videos, stratified by policy, seed %d\n", s.Name, s.Size, s.FrameSize, s.Seed)
-	} else {
-		return err
-	}
-
-	report := filepath.Join(dir, "omegle-report.html")
-	step(5, "writing the report "+report)
-	if err := writeReport(ctx, ws, report); err != nil {
-		return err
-	}
-	abs, _ := filepath.Abs(report)
-	fmt.Fprintf(out, `
-Done in %[1]s.
-  data:       %[2]s
-  workspace:  %[3]s
-  report:     %[4]s (open it in a browser; it works offline)
-
-Try next:
-  %[6]s -w %[3]s tui                                  # explore; label the sample %[5]s
-  %[6]s -w %[3]s investigate --tag rooftopchallenge    # the planted spike
-  %[6]s -w %[3]s query list                            # saved queries
-  %[6]s -w %[3]s sample show %[5]s
-`, time.Since(start).Round(time.Second), dataDir, ws.Path, abs, sampleName, selfName())
+	reportLines(d.out, text.String(), 40)
+	d.tryNext = append(d.tryNext, "investigate --tag rooftopchallenge    # the planted spike")
 	return nil
+}
+
+func demoSample(ctx context.Context, d *demoRun) error {
+	d.tryNext = append(d.tryNext, "tui                                  # explore; label the sample "+demoSampleName,
+		"sample show "+demoSampleName)
+	if s, err := review.SampleByName(ctx, d.ws, demoSampleName); err == nil {
+		fmt.Fprintf(d.out, "sample %q is there already: %d of %d videos, seed %d\n", s.Name, s.Size, s.FrameSize, s.Seed)
+		return nil
+	} else if !errors.Is(err, review.ErrNoSample) {
+		return err
+	}
+	s, err := review.CreateSample(ctx, d.ws, demoSampleName, "demo", review.SampleDefinition{
+		Frame:  review.SampleFrame{TagSet: "omegle", Policies: []string{"minor_safety", "bullying_harassment"}, Violating: true},
+		Method: review.MethodStratified, Strata: review.StrataPolicy, Allocation: review.AllocProportional,
+		Size: 200, Seed: 1,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.out, "saved sample %q: %d of %d videos, stratified by policy, seed %d\n", s.Name, s.Size, s.FrameSize, s.Seed)
+	return nil
+}
+
+// demoReport writes the shipped omegle notebook's report on the demo's
+// sample, atomically.
+func demoReport(ctx context.Context, d *demoRun) error {
+	d.tryNext = append(d.tryNext, "report notebooks/omegle-investigation.md -o omegle.html --param sample="+demoSampleName)
+	return notebooks.WriteFile(d.report, func(w io.Writer) error {
+		return notebooks.RenderSource(ctx, d.ws, "omegle-investigation.md", notebooks.OmegleInvestigation,
+			notebooks.Options{Params: map[string]string{"sample": demoSampleName}}, w)
+	})
 }
 
 // selfName is how the user ran trendlab: a path as typed (./bin/trendlab),
@@ -151,21 +212,4 @@ func reportLines(out io.Writer, text string, n int) {
 		return
 	}
 	fmt.Fprintln(out, strings.Join(lines, "\n"))
-}
-
-// writeReport renders the shipped omegle notebook into path, atomically.
-func writeReport(ctx context.Context, ws *datasets.Workspace, path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*.html")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := notebooks.RenderSource(ctx, ws, "notebooks/omegle-investigation.md", notebooks.OmegleInvestigation, notebooks.Options{}, tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

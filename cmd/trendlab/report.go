@@ -19,6 +19,7 @@ func newReportCmd(a *app) *cobra.Command {
 		showCaptions bool
 		key          string
 		timings      bool
+		fullPaths    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "report NOTEBOOK.md -o report.html",
@@ -33,9 +34,13 @@ seeds, every SQL statement with its parameters, versions, time made).
 Privacy by default: author ids are replaced by keyed pseudonyms (HMAC-SHA256)
 and captions are hidden. The key comes from --pseudonym-key, else from
 TRENDLAB_PSEUDONYM_KEY, else a random key made for this report alone; use the
-same key for reports whose pseudonyms should match.`,
+same key for reports whose pseudonyms should match. Local paths are shown as
+file names only (--full-paths shows them whole).
+
+The shipped notebook shows the investigators' labelled review when given a
+saved sample: --param sample=NAME (trendlab sample list).`,
 		Example: `  trendlab report notebooks/omegle-investigation.md -o omegle.html
-  trendlab report notebooks/omegle-investigation.md -o omegle.html --param tag=omegle --param sample_size=300
+  trendlab report notebooks/omegle-investigation.md -o omegle.html --param tag=omegle --param sample=omegle-review
   TRENDLAB_PSEUDONYM_KEY=case-1234 trendlab report my.md -o my.html --show-captions`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -55,7 +60,7 @@ same key for reports whose pseudonyms should match.`,
 				}
 				overrides[strings.TrimSpace(k)] = v
 			}
-			opts := notebooks.Options{Params: overrides, ShowCaptions: showCaptions}
+			opts := notebooks.Options{Params: overrides, ShowCaptions: showCaptions, FullPaths: fullPaths}
 			if timings {
 				opts.Trace = func(step string, d time.Duration) {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%8.3fs  %s\n", d.Seconds(), step)
@@ -88,5 +93,6 @@ same key for reports whose pseudonyms should match.`,
 	f.BoolVar(&showCaptions, "show-captions", false, "include captions (hidden by default: they are user text)")
 	f.StringVar(&key, "pseudonym-key", "", "key for author pseudonyms (env TRENDLAB_PSEUDONYM_KEY; default: random per report)")
 	f.BoolVar(&timings, "timings", false, "print how long each block took to stderr")
+	f.BoolVar(&fullPaths, "full-paths", false, "show the full paths of the workspace, notebook and imported files (by default only their names)")
 	return cmd
 }
