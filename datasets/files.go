@@ -176,7 +176,8 @@ func hashAndVerify(f *inputFile) error {
 // lines so that an error can say where.
 func checkText(f *inputFile, r io.Reader) error {
 	buf := make([]byte, 1<<20)
-	line, col := int64(1), 1 // position of buf[0]
+	line := int64(1)
+	var off, lineStart int64 // offsets in the text of buf[0] and of the line's start
 	carry := 0
 	var records csvRecords
 	for {
@@ -199,25 +200,27 @@ func checkText(f *inputFile, r io.Reader) error {
 			for i := 0; i < len(chunk); {
 				rn, size := utf8.DecodeRune(chunk[i:])
 				if rn == utf8.RuneError && size == 1 {
-					return &FileError{File: f.path, Line: line, Column: col, Msg: fmt.Sprintf("byte 0x%02X is not UTF-8: export the file as UTF-8 (or convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8)", chunk[i])}
+					at := off + int64(i)
+					where := ""
+					if name := csvColumnAt(*f, at); name != "" {
+						where = name + ": "
+					}
+					return &FileError{File: f.path, Line: line, Msg: fmt.Sprintf("%sbyte 0x%02X at byte %d is not UTF-8: export the file as UTF-8 (or convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8)", where, chunk[i], at-lineStart+1)}
 				}
 				if rn == '\n' {
-					line, col = line+1, 1
-				} else {
-					col++
+					line, lineStart = line+1, off+int64(i)+1
 				}
 				i += size
 			}
 		}
 		if nl := bytes.LastIndexByte(chunk, '\n'); nl >= 0 {
 			line += int64(bytes.Count(chunk, []byte{'\n'}))
-			col = utf8.RuneCount(chunk[nl+1:]) + 1
-		} else {
-			col += utf8.RuneCount(chunk)
+			lineStart = off + int64(nl) + 1
 		}
 		if f.format == "csv" {
 			records.feed(chunk)
 		}
+		off += int64(len(chunk))
 		carry = copy(buf, data[end:])
 		if err == io.EOF {
 			f.records = records.total()
@@ -231,6 +234,50 @@ func checkText(f *inputFile, r io.Reader) error {
 			return &FileError{File: f.path, Line: line, Msg: what, Err: err}
 		}
 	}
+}
+
+// csvColumnAt names the header column of the CSV field that holds the
+// byte at offset at of f's text, or "" if it cannot tell (not CSV, or
+// more fields than the header names). It reads f again: it is called
+// only to describe an error.
+func csvColumnAt(f inputFile, at int64) string {
+	if f.format != "csv" {
+		return ""
+	}
+	header, _, err := readCSVHeader(f)
+	if err != nil {
+		return ""
+	}
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return ""
+	}
+	defer fh.Close()
+	r, err := decompressor(f.compression, fh)
+	if err != nil {
+		return ""
+	}
+	br := bufio.NewReader(io.LimitReader(r, at))
+	field, inQuote := 0, false
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			break
+		}
+		switch {
+		case b == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case b == ',':
+			field++
+		case b == '\n':
+			field = 0
+		}
+	}
+	if field < len(header) {
+		return header[field]
+	}
+	return ""
 }
 
 // csvRecords counts the records of RFC 4180 text: line ends outside quotes.

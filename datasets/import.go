@@ -93,12 +93,28 @@ var ErrRejected = errors.New("rows were rejected")
 // imported, or (on error, cancellation or a killed process) none is. A file
 // whose SHA-256 the workspace already holds is skipped.
 //
-// It commits twice. The first transaction loads the files and lists their
-// imports in unfinished_imports; the second derives video_tags, tag_days and
-// video_outcomes from the committed rows (DuckDB reads committed rows two to
-// three times faster than a transaction's own) and clears the list. If the
-// second fails, Import removes what the first loaded; if the process dies in
-// between, the next Open does.
+// All or nothing, also under kill -9 at any instant, rests on four commits
+// and on every loaded row carrying its import_id:
+//
+//  1. intent: the new imports' ids go into unfinished_imports, committed
+//     alone, before any data;
+//  2. files: videos, moderation_events, rejects and imports rows;
+//  3. derived: video_tags and tag_days (by import_id), and video_outcomes of
+//     the videos the import touches (see refreshOutcomesFor);
+//  4. finish: the ids leave unfinished_imports, committed alone.
+//
+// DuckDB reads committed rows two to three times faster than a
+// transaction's own, hence 2 and 3 apart. A workspace that holds ids in
+// unfinished_imports was left by an import that stopped before 4, whichever
+// of 2 and 3 (or part of one) reached the disk; discardUnfinished deletes
+// every row of those imports from each table in importScoped, rebuilds
+// video_outcomes, and only then clears the list (Import does it on error,
+// the next Open after a kill). Nothing depends on a commit of several
+// tables being atomic under a kill: only the two one-table commits, 1 and
+// 4, decide whether an import happened.
+//
+// Another kind of file joins this by loading its rows with their import_id
+// between 1 and 4, and listing its table in importScoped.
 func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSummary, error) {
 	start := time.Now()
 	if ws.ReadOnly {
@@ -115,7 +131,8 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 	for _, part := range []struct {
 		t    table
 		args []string
-	}{{videosTable, req.Videos}, {eventsTable, req.Events}} {
+	}{{videosTable, req.Videos}, {eventsTable, req.Events},
+		{viewsTable.table, req.Views}, {searchesTable.table, req.Searches}, {interventionsTable.table, req.Interventions}} {
 		files, err := expandFiles(part.args, req.Format)
 		if err != nil {
 			return nil, err
@@ -153,101 +170,171 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 		req.Progress(p)
 	}
 
-	sum := &ImportSummary{}
-	tx, err := ws.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	var videoImports []int64
-	captionTags := map[int64]bool{}
-	for i, j := range jobs {
+	// Hash every file first: the files already imported are skipped, and
+	// the others get their import ids in the intent commit.
+	sum := &ImportSummary{Files: make([]FileSummary, len(jobs))}
+	seen := map[string]int{} // kind and SHA-256 -> index of the first such file
+	for i := range jobs {
+		j := &jobs[i]
 		progress(Progress{File: j.f.path, Index: i + 1, Phase: "hashing", SizeBytes: j.f.size})
 		hashStart := time.Now()
 		if err := hashAndVerify(&j.f); err != nil {
 			return nil, err
 		}
 		traced(hashStart, "sha256 and text check of "+j.f.path)
-		fs := FileSummary{Kind: j.t.kind, File: j.f.path, Format: j.f.format, Compression: j.f.compression, SizeBytes: j.f.size, SHA256: j.f.sha256}
+		fs := &sum.Files[i]
+		*fs = FileSummary{Kind: j.t.kind, File: j.f.path, Format: j.f.format, Compression: j.f.compression, SizeBytes: j.f.size, SHA256: j.f.sha256}
 		var prevID int64
 		var prevAt time.Time
-		err := tx.QueryRowContext(ctx, `SELECT import_id, started_at FROM imports WHERE sha256 = ? AND kind = ? ORDER BY import_id LIMIT 1`, j.f.sha256, j.t.kind).Scan(&prevID, &prevAt)
-		if err == nil {
+		err := ws.DB.QueryRowContext(ctx, `SELECT import_id, started_at FROM imports WHERE sha256 = ? AND kind = ? ORDER BY import_id LIMIT 1`, j.f.sha256, j.t.kind).Scan(&prevID, &prevAt)
+		switch {
+		case err == nil:
 			fs.Skipped = fmt.Sprintf("already imported (import %d, %s): same SHA-256", prevID, prevAt.Format(time.RFC3339))
-			sum.Files = append(sum.Files, fs)
-			doneBytes += j.f.size
-			continue
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		case !errors.Is(err, sql.ErrNoRows):
 			return nil, err
-		}
-		if err := importFile(ctx, tx, j.t, j.f, req.Mapping.forTable(j.t), &fs, func(phase string) {
-			progress(Progress{File: j.f.path, Index: i + 1, Phase: phase, SizeBytes: j.f.size})
-		}); err != nil {
-			return nil, err
-		}
-		if req.Mapping != nil {
-			if _, err := execT(ctx, tx, `UPDATE imports SET mapping = ? WHERE import_id = ?`, req.Mapping.Text, fs.ImportID); err != nil {
-				return nil, err
+		default:
+			key := j.t.kind + " " + j.f.sha256
+			if first, ok := seen[key]; ok {
+				fs.Skipped = fmt.Sprintf("same SHA-256 as %s, imported now", jobs[first].f.path)
+			} else {
+				seen[key] = i
 			}
 		}
-		if j.t.kind == "videos" {
-			videoImports = append(videoImports, fs.ImportID)
-			captionTags[fs.ImportID] = fs.TagsFrom == "caption"
-			sum.VideosLoaded += fs.RowsLoaded
-		} else {
-			sum.EventsLoaded += fs.RowsLoaded
+		if fs.Skipped != "" {
+			doneBytes += j.f.size
 		}
-		sum.Rejected += fs.RowsRejected
-		sum.Files = append(sum.Files, fs)
-		doneBytes += j.f.size
-	}
-	if err := importOptional(ctx, tx, req, sum, func(file string, i, n int, phase string) {
-		progress(Progress{File: file, Index: i, Phase: phase})
-	}); err != nil {
-		return nil, err
 	}
 	if !anyImported(sum) {
-		return sum, tx.Rollback() // every file was there already: leave the workspace untouched
+		return sum, nil // every file was there already: leave the workspace untouched
 	}
-	if req.Strict && sum.Rejected > 0 {
-		return sum, fmt.Errorf("%w: %d rows failed validation and --strict is set, so nothing was imported; %s", ErrRejected, sum.Rejected, firstRejects(sum))
+	ids, err := beginImports(ctx, ws.DB, sum)
+	if err != nil {
+		return nil, err
 	}
-	for _, f := range sum.Files {
-		if f.Skipped == "" {
-			if _, err := execT(ctx, tx, `INSERT INTO unfinished_imports VALUES (?)`, f.ImportID); err != nil {
-				return nil, err
-			}
-		}
-	}
-	commitStart := time.Now()
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("committing the files: %w", err)
-	}
-	traced(commitStart, "commit of the files")
-	if err := deriveTables(ctx, ws, sum, videoImports, captionTags, progress); err != nil {
-		// Cancelled or failed: take back what the first transaction
-		// committed, even though ctx may be done.
+	// From here on, a failure takes back what the import committed, even
+	// though ctx may be done.
+	fail := func(err error) (*ImportSummary, error) {
 		if _, derr := discardUnfinished(context.WithoutCancel(ctx), ws.DB); derr != nil {
 			return nil, fmt.Errorf("%w; removing the files it had loaded failed too (%v): the next trendlab command on this workspace removes them", err, derr)
 		}
 		return nil, err
 	}
+	if err := loadFiles(ctx, ws, req, sum, func(i int) (table, inputFile) { return jobs[i].t, jobs[i].f }, func(i int, phase string) {
+		if phase == "done" {
+			doneBytes += jobs[i].f.size
+			return
+		}
+		progress(Progress{File: jobs[i].f.path, Index: i + 1, Phase: phase, SizeBytes: jobs[i].f.size})
+	}); err != nil {
+		return fail(err)
+	}
+	if req.Strict && sum.Rejected > 0 {
+		return fail(fmt.Errorf("%w: %d rows failed validation and --strict is set, so nothing was imported; %s", ErrRejected, sum.Rejected, firstRejects(sum)))
+	}
+	if err := deriveTables(ctx, ws, sum, progress); err != nil {
+		return fail(err)
+	}
+	if err := finishImports(ctx, ws.DB, ids); err != nil {
+		return fail(err)
+	}
 	sum.Duration = time.Since(start)
 	return sum, nil
 }
 
-// deriveTables is the import's second transaction: hashtags, tag_days and
+// beginImports is the intent commit: it gives each file to import its
+// import id and lists the ids in unfinished_imports.
+func beginImports(ctx context.Context, db *sql.DB, sum *ImportSummary) ([]int64, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var ids []int64
+	for i := range sum.Files {
+		fs := &sum.Files[i]
+		if fs.Skipped != "" {
+			continue
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT nextval('import_id_seq')`).Scan(&fs.ImportID); err != nil {
+			return nil, err
+		}
+		if _, err := execT(ctx, tx, `INSERT INTO unfinished_imports VALUES (?)`, fs.ImportID); err != nil {
+			return nil, err
+		}
+		ids = append(ids, fs.ImportID)
+	}
+	if err := commitT(tx, "of the intent"); err != nil {
+		return nil, fmt.Errorf("starting the import: %w", err)
+	}
+	return ids, nil
+}
+
+// loadFiles is the files' commit: each file not skipped is validated and
+// loaded under the import id beginImports gave it. phase is told each phase
+// of file i, and "done" when it is loaded.
+func loadFiles(ctx context.Context, ws *Workspace, req ImportRequest, sum *ImportSummary, job func(int) (table, inputFile), phase func(int, string)) error {
+	tx, err := ws.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for i := range sum.Files {
+		fs := &sum.Files[i]
+		if fs.Skipped != "" {
+			continue
+		}
+		t, f := job(i)
+		load := importFile
+		if ot, ok := optionalTableOf(t.kind); ok { // optional.go
+			load = ot.importFile
+		}
+		if err := load(ctx, tx, t, f, req.Mapping.forTable(t), fs, func(p string) { phase(i, p) }); err != nil {
+			return err
+		}
+		if req.Mapping != nil {
+			if _, err := execT(ctx, tx, `UPDATE imports SET mapping = ? WHERE import_id = ?`, req.Mapping.Text, fs.ImportID); err != nil {
+				return err
+			}
+		}
+		switch t.kind {
+		case "videos":
+			sum.VideosLoaded += fs.RowsLoaded
+		case "events":
+			sum.EventsLoaded += fs.RowsLoaded
+		default:
+			sum.addOptional(t.kind, fs.RowsLoaded)
+		}
+		sum.Rejected += fs.RowsRejected
+		phase(i, "done")
+	}
+	if req.Strict && sum.Rejected > 0 {
+		return nil // the caller fails; nothing is committed
+	}
+	if err := commitT(tx, "of the files"); err != nil {
+		return fmt.Errorf("committing the files: %w", err)
+	}
+	return nil
+}
+
+// deriveTables is the import's third commit: hashtags, tag_days and
 // video_outcomes from the committed files, and the workspace totals.
-func deriveTables(ctx context.Context, ws *Workspace, sum *ImportSummary, videoImports []int64, captionTags map[int64]bool, progress func(Progress)) error {
+func deriveTables(ctx context.Context, ws *Workspace, sum *ImportSummary, progress func(Progress)) error {
 	tx, err := ws.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	progress(Progress{Phase: "tags"})
-	for _, id := range videoImports {
-		empty, err := loadTags(ctx, tx, id, captionTags[id])
+	var ids []int64
+	for _, f := range sum.Files {
+		if f.Skipped != "" {
+			continue
+		}
+		ids = append(ids, f.ImportID)
+		if f.Kind != "videos" {
+			continue
+		}
+		empty, err := loadTags(ctx, tx, f.ImportID, f.TagsFrom == "caption")
 		if err != nil {
 			return fmt.Errorf("normalising hashtags: %w", err)
 		}
@@ -255,7 +342,7 @@ func deriveTables(ctx context.Context, ws *Workspace, sum *ImportSummary, videoI
 	}
 	progress(Progress{Phase: "outcomes"})
 	outStart := time.Now()
-	if err := refreshVideoOutcomes(ctx, tx); err != nil {
+	if err := refreshOutcomesFor(ctx, tx, ids); err != nil {
 		return err
 	}
 	traced(outStart, "refresh video_outcomes")
@@ -264,22 +351,46 @@ func deriveTables(ctx context.Context, ws *Workspace, sum *ImportSummary, videoI
 		&sum.Workspace.Videos, &sum.Workspace.Events, &sum.Workspace.OrphanEvents, &sum.Workspace.Rejects); err != nil {
 		return err
 	}
-	if _, err := execT(ctx, tx, `DELETE FROM unfinished_imports`); err != nil {
-		return err
-	}
 	progress(Progress{Phase: "committing"})
-	defer traced(time.Now(), "commit")
-	if err := tx.Commit(); err != nil {
+	if err := commitT(tx, "of the derived tables"); err != nil {
 		return fmt.Errorf("committing the import: %w", err)
 	}
 	return nil
 }
 
-// discardUnfinished removes, in one transaction, what imports that stopped
-// between their two commits had loaded, and returns their files. Only the
-// first transaction's tables hold their rows: the derived tables are
-// written in the second, which never committed.
+// finishImports is the last commit: the imports are whole.
+func finishImports(ctx context.Context, db *sql.DB, ids []int64) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, id := range ids {
+		if _, err := execT(ctx, tx, `DELETE FROM unfinished_imports WHERE import_id = ?`, id); err != nil {
+			return err
+		}
+	}
+	if err := commitT(tx, "of the finish"); err != nil {
+		return fmt.Errorf("finishing the import: %w", err)
+	}
+	return nil
+}
+
+// importScoped lists the tables whose every row carries the import_id of
+// the import that loaded it (or derived it from that import's rows):
+// discardUnfinished deletes from each. A new kind of imported file adds
+// its table here.
+var importScoped = append([]string{"videos", "moderation_events", "rejects", "video_tags", "tag_days", "imports"}, optionalDataTables...)
+
+// discardUnfinished removes every row of the imports listed in
+// unfinished_imports (imports that stopped before their last commit) and
+// returns their files. It commits twice, the rows and then the list, so
+// that a kill in between leaves the list for the next open to finish.
 func discardUnfinished(ctx context.Context, db *sql.DB) ([]string, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM unfinished_imports`).Scan(&n); err != nil || n == 0 {
+		return nil, err
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -302,12 +413,23 @@ func discardUnfinished(ctx context.Context, db *sql.DB) ([]string, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, table := range append([]string{"videos", "moderation_events", "rejects", "imports", "unfinished_imports"}, optionalDataTables...) {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE import_id IN (SELECT import_id FROM unfinished_imports)`); err != nil {
+	for _, table := range importScoped {
+		if _, err := execT(ctx, tx, `DELETE FROM `+table+` WHERE import_id IN (SELECT import_id FROM unfinished_imports)`); err != nil {
 			return nil, fmt.Errorf("removing an unfinished import from %s: %w", table, err)
 		}
 	}
-	return files, tx.Commit()
+	// video_outcomes mixes imports: rebuilt whole, which an interrupted
+	// import is rare enough to afford.
+	if err := refreshVideoOutcomes(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := commitT(tx, "of the removal of unfinished imports"); err != nil {
+		return nil, err
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM unfinished_imports`); err != nil {
+		return nil, err
+	}
+	return files, nil
 }
 
 func anyImported(sum *ImportSummary) bool {
@@ -332,17 +454,13 @@ func firstRejects(sum *ImportSummary) string {
 	return strings.Join(parts, "; ")
 }
 
-// importFile validates and loads one file inside tx. A CSV file is first
+// importFile validates and loads one file inside tx, under fs.ImportID. A CSV file is first
 // loaded in one streaming pass; only if that pass finds a row it cannot load
 // (or a duplicate id) is the file loaded again from a staged copy, which
 // knows every row's line for the rejects.
 func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[string]ColumnMapping, fs *FileSummary, phase func(string)) error {
 	start := time.Now()
-	var importID int64
-	if err := tx.QueryRowContext(ctx, `SELECT nextval('import_id_seq')`).Scan(&importID); err != nil {
-		return err
-	}
-	fs.ImportID = importID
+	importID := fs.ImportID
 	if f.format == "csv" {
 		clean, err := loadFile(ctx, tx, t, f, m, fs, phase, importID, true)
 		if err != nil {
@@ -635,9 +753,9 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 	if _, err := execT(ctx, tx, `SET disabled_compression_methods = 'fsst'`); err != nil {
 		return 0, err
 	}
-	_, err = execT(ctx, tx, `INSERT INTO video_tags
-		SELECT t.video_id, t.position, t.tag_raw, n.tag, ?
-		FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> ''`, fromCaption)
+	_, err = execT(ctx, tx, `INSERT INTO video_tags (video_id, position, tag_raw, tag, from_caption, import_id)
+		SELECT t.video_id, t.position, t.tag_raw, n.tag, ?, ?
+		FROM (`+occurrences+`) t JOIN tl_tagnorm n USING (tag_raw) WHERE n.tag <> ''`, fromCaption, importID)
 	if _, rerr := execT(ctx, tx, `RESET disabled_compression_methods`); err == nil {
 		err = rerr
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -173,7 +174,7 @@ func TestImportFileErrors(t *testing.T) {
 		{"empty file", "v.csv", nil, "the file is empty", 1, 1},
 		{"missing required column", "v.csv", []byte("video_id,created_at\nv1,2026-06-01T00:00:00Z\n"), `required column "author_id" is missing`, 1, 0},
 		{"truncated gzip", "v.csv.gz", truncated, "truncated or corrupt", 0, 0},
-		{"invalid UTF-8", "v.csv", []byte(videosHeader + "v1,a,2026-06-01T00:00:00Z,ok,,,,,,,,,\nv2,a,2026-06-01T00:00:00Z,caf\xe9,,,,,,,,,\n"), "byte 0xE9 is not UTF-8", 3, 30},
+		{"invalid UTF-8", "v.csv", []byte(videosHeader + "v1,a,2026-06-01T00:00:00Z,ok,,,,,,,,,\nv2,a,2026-06-01T00:00:00Z,caf\xe9,,,,,,,,,\n"), "caption: byte 0xE9 at byte 30 is not UTF-8", 3, 0},
 		{"duplicate header", "v.csv", []byte("video_id,video_id\n"), `column "video_id" appears twice`, 1, 2},
 		{"unknown extension", "v.txt", good, "cannot tell the format", 0, 0},
 	}
@@ -611,5 +612,50 @@ func TestDirectAndStagedReadsAgree(t *testing.T) {
 	// The staged path knows each row's line; otherwise the values agree.
 	if strings.ReplaceAll(direct, "|true", "|false") != staged || strings.Contains(direct, "|false") {
 		t.Errorf("direct read:\n%s\nstaged read:\n%s", direct, staged)
+	}
+}
+
+// TestImportImplausibleTimes: a time before 2005 or more than a day after
+// the import is rejected, and the reason names the unit mistake it most
+// likely is (issue 11.4: epoch_ms read as epoch_s gave the year 53211).
+func TestImportImplausibleTimes(t *testing.T) {
+	tomorrowPlus := time.Now().UTC().Add(49 * time.Hour).Format(time.RFC3339)
+	tests := []struct {
+		name, format, created, want string
+	}{
+		{"ms read as s", "epoch_s", "1617000000000", "created_at: 1617000000000 is in the year 53210, after the import: is it epoch_ms (milliseconds) read as epoch_s (seconds)? check the mapping's format"},
+		{"s read as ms", "epoch_ms", "1617000000", "created_at: 1617000000 is in the year 1970, before 2005: is it epoch_s (seconds) read as epoch_ms (milliseconds)? check the mapping's format"},
+		{"us read as ms", "epoch_ms", "1617000000000000", "after the import: is it in microseconds read as epoch_ms (milliseconds)?"},
+		{"RFC 3339 before 2005", "", "1999-12-31T23:00:00Z", "created_at: 1999-12-31T23:00:00Z is in the year 1999, before 2005: check the export's dates and the mapping's format"},
+		{"two days ahead", "", tomorrowPlus, "after the import: check the export's time zone and the mapping's format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var m *Mapping
+			if tt.format != "" {
+				var err error
+				if m, err = ParseMapping("m.yaml", []byte("videos:\n  created_at: {from: created_at, format: "+tt.format+"}\n")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v := writeFile(t, dir, "v.csv", []byte(videosHeader+"v1,a,"+tt.created+",,,,,,,,,,\n"))
+			ws := memWorkspace(t)
+			sum, err := Import(context.Background(), ws, ImportRequest{Videos: []string{v}, Mapping: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rej := rejectsOf(t, ws)
+			if sum.VideosLoaded != 0 || len(rej) != 1 || rej[0].Column != "created_at" || !strings.Contains(rej[0].Reason, tt.want) {
+				t.Errorf("loaded %d, rejects %+v, want one on created_at saying %q", sum.VideosLoaded, rej, tt.want)
+			}
+		})
+	}
+	// The edges are plausible: 2005-01-01 and a day from now.
+	dir := t.TempDir()
+	v := writeFile(t, dir, "v.csv", []byte(videosHeader+"v1,a,2005-01-01T00:00:00Z,,,,,,,,,,\nv2,a,"+time.Now().UTC().Add(23*time.Hour).Format(time.RFC3339)+",,,,,,,,,,\n"))
+	ws := memWorkspace(t)
+	if sum, err := Import(context.Background(), ws, ImportRequest{Videos: []string{v}}); err != nil || sum.VideosLoaded != 2 {
+		t.Errorf("plausible edges: %+v, %v, rejects %+v", sum, err, rejectsOf(t, ws))
 	}
 }

@@ -49,6 +49,8 @@ func TestMain(m *testing.M) {
 		})
 		fmt.Println("done", err)
 		os.Exit(0)
+	case "crash":
+		crashChild()
 	}
 	os.Exit(m.Run())
 }

@@ -315,6 +315,13 @@ CREATE OR REPLACE MACRO tag_set_tags(p_name) AS TABLE (
 	// 7 -> 8: the optional exports views_daily, search_daily and
 	// interventions (with hand-recorded interventions); see optional.go.
 	optionalMigration,
+	// 8 -> 9: every row an import writes carries its import_id, so that an
+	// import that stopped half way can be removed from each table by id
+	// (discardUnfinished), whatever part of it reached the disk.
+	`
+ALTER TABLE video_tags ADD COLUMN import_id INTEGER;
+UPDATE video_tags SET import_id = v.import_id FROM videos v WHERE v.video_id = video_tags.video_id;
+`,
 }
 
 // migrate brings the workspace schema up to SchemaVersion. It refuses a

@@ -138,6 +138,7 @@ func typedValue(c column, raw, typ string, cm ColumnMapping, p *plan, fromJSON b
 			what = "a timestamp in format " + strings.ReplaceAll(cm.Format, "'", "''")
 		}
 		bad(v, what)
+		p.checks = append(p.checks, plausibleTime(c.name, v, shown, cm.Format))
 	case kCount:
 		v = raw
 		if !isInteger(typ) {
@@ -206,6 +207,26 @@ func valueMap(text string, values map[string]string) string {
 	}
 	b.WriteString(" ELSE " + text + " END")
 	return b.String()
+}
+
+// plausibleTime rejects a time before 2005 (before the platforms whose
+// exports trendlab reads) or more than a day after the import, which is
+// almost always a unit or format mistake: its reason says which to suspect.
+func plausibleTime(name, v, shown, format string) check {
+	early, late := "check the export's dates and the mapping's format", "check the export's time zone and the mapping's format"
+	switch format {
+	case "epoch_s":
+		late = "is it epoch_ms (milliseconds) read as epoch_s (seconds)? check the mapping's format"
+	case "epoch_ms":
+		early = "is it epoch_s (seconds) read as epoch_ms (milliseconds)? check the mapping's format"
+		late = "is it in microseconds read as epoch_ms (milliseconds)? check the mapping's format"
+	}
+	return check{
+		cond:   fmt.Sprintf("%[1]s < TIMESTAMP '2005-01-01' OR %[1]s > CAST(current_timestamp AS TIMESTAMP) + INTERVAL 1 DAY", v),
+		column: name,
+		message: fmt.Sprintf(`'%[1]s: ' || %[2]s || ' is in the year ' || year(%[3]s) || CASE WHEN %[3]s < TIMESTAMP '2005-01-01'
+			THEN %[4]s ELSE %[5]s END`, name, shown, v, sqltext.QuoteLiteral(", before 2005: "+early), sqltext.QuoteLiteral(", after the import: "+late)),
+	}
 }
 
 // timestampValue parses a timestamp to UTC. A value without offset is UTC

@@ -22,7 +22,7 @@ func TestWorkspaceSchemaAndModes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var v string
-	if err := ws.DB.QueryRow(`SELECT value FROM trendlab_meta WHERE key = 'schema_version'`).Scan(&v); err != nil || v != "6" {
+	if err := ws.DB.QueryRow(`SELECT value FROM trendlab_meta WHERE key = 'schema_version'`).Scan(&v); err != nil || v != fmt.Sprint(SchemaVersion) {
 		t.Fatalf("schema_version = %q, %v", v, err)
 	}
 	var tz string

@@ -129,7 +129,7 @@ func buildFixture(ctx context.Context, path string) error {
 	for _, r := range all {
 		for pos, t := range r.tags {
 			raw := t.(string)
-			if _, err := ws.DB.ExecContext(ctx, `INSERT INTO video_tags VALUES (?, ?, ?, ?, false)`,
+			if _, err := ws.DB.ExecContext(ctx, `INSERT INTO video_tags (video_id, position, tag_raw, tag, from_caption) VALUES (?, ?, ?, ?, false)`,
 				r.id, pos, raw, datasets.NormalizeTag(raw)); err != nil {
 				return err
 			}
