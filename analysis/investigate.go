@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -60,6 +61,7 @@ func (r Request) withDefaults() (Request, error) {
 	r.RelatedLimit = cmp.Or(r.RelatedLimit, defaultRelatedLimit)
 	r.RelatedMinVideos = cmp.Or(r.RelatedMinVideos, defaultRelatedMin)
 	r.RelatedMinSupport = cmp.Or(r.RelatedMinSupport, defaultRelatedShare)
+	r.Margin = cmp.Or(r.Margin, DefaultMargin)
 	r.Baseline = cmp.Or(r.Baseline, "rest")
 	switch {
 	case r.MinScore < 0 || r.MinScore > 1:
@@ -74,11 +76,13 @@ func (r Request) withDefaults() (Request, error) {
 		return r, fmt.Errorf("permutations %d: use a positive number, e.g. 999", r.Permutations)
 	case r.RelatedLimit < 0 || r.RelatedMinVideos < 0 || r.RelatedMinSupport < 0 || r.RelatedMinSupport > 1:
 		return r, errors.New("related-tag limits must not be negative, and the support is a share between 0 and 1")
+	case !(r.Margin.Lo > 0 && r.Margin.Lo < 1 && r.Margin.Hi > 1) || math.IsInf(r.Margin.Hi, 1):
+		return r, fmt.Errorf("equivalence margin %v: give a risk-ratio range around 1, e.g. 0.8 to 1.25", r.Margin)
 	case r.Tag == "" && r.TagSet == "":
 		return r, errors.New("no tag to investigate: give a hashtag (--tag omegle) or a saved tag set (--tagset NAME)")
 	}
-	if !r.Since.IsZero() && !r.Until.IsZero() && r.Until.Before(r.Since) {
-		return r, fmt.Errorf("the period ends (%s) before it starts (%s)", day(r.Until), day(r.Since))
+	if err := r.Period.Check(); err != nil {
+		return r, err
 	}
 	if r.Baseline != "rest" && !strings.HasPrefix(r.Baseline, "tagset:") {
 		return r, fmt.Errorf("baseline %q: use \"rest\" or \"tagset:NAME\"", r.Baseline)
@@ -92,13 +96,10 @@ func (r Request) withDefaults() (Request, error) {
 }
 
 // day formats a time as its UTC day.
-func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+func day(t time.Time) string { return datasets.Day(t) }
 
 // truncDay is the UTC midnight of t.
-func truncDay(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
+func truncDay(t time.Time) time.Time { return datasets.TruncDay(t) }
 
 // Group numbers in tl_members and in the aggregates.
 const (
@@ -299,26 +300,21 @@ func (r *run) period(ctx context.Context) error {
 	if !minT.Valid {
 		return errors.New("the workspace has no videos: import the exports first (`trendlab import`), or try `trendlab demo`")
 	}
-	since, until := truncDay(minT.Time), truncDay(maxT.Time)
-	if !r.req.Since.IsZero() {
-		since = truncDay(r.req.Since)
+	// The request's open bounds close on the data's first and last day.
+	p := datasets.NewPeriod(cmp.Or(r.req.Since, minT.Time), cmp.Or(r.req.Until, maxT.Time))
+	if err := p.Check(); err != nil {
+		return err
 	}
-	if !r.req.Until.IsZero() {
-		until = truncDay(r.req.Until)
-	}
-	r.lo, r.hi = since, until.AddDate(0, 0, 1)
-	if !r.hi.After(r.lo) {
-		return fmt.Errorf("the period %s to %s is empty", day(since), day(until))
-	}
+	r.lo, r.hi = p.Bounds()
 	r.fullSpan = !r.lo.After(minT.Time.UTC()) && r.hi.After(maxT.Time.UTC())
 	r.dayIndex = map[time.Time]int{}
 	for d := r.lo; d.Before(r.hi); d = d.AddDate(0, 0, 1) {
 		r.dayIndex[d] = len(r.days)
 		r.days = append(r.days, d)
 	}
-	r.inv.Period = Period{Since: day(r.lo), Until: day(until), Days: len(r.days)}
+	r.inv.Period = Period{Since: day(p.Since), Until: day(p.Until), Days: len(r.days)}
 	if !r.hi.After(minT.Time.UTC()) || r.lo.After(maxT.Time.UTC()) {
-		r.note("the period %s to %s holds no videos; the data runs from %s to %s", day(r.lo), day(until), day(minT.Time), day(maxT.Time))
+		r.note("the period %s holds no videos; the data runs from %s to %s", p.Describe(), day(minT.Time), day(maxT.Time))
 	}
 	return nil
 }
@@ -573,7 +569,7 @@ SELECT day, grp, count(*), count(*) FILTER (WHERE caption_only) FROM tl_members 
 	r.inv.Trend.Volume = make([]DayVolume, len(r.days))
 	bv := r.baselineVolume()
 	for i, d := range r.days {
-		r.inv.Trend.Volume[i] = DayVolume{Day: day(d), TagSet: r.volume[grpSet][i], Baseline: bv[i]}
+		r.inv.Trend.Volume[i] = DayVolume{Day: day(d), TagSet: r.volume[grpSet][i], Baseline: bv[i], All: r.total[i]}
 	}
 	if r.inv.TagSet.Videos == 0 {
 		r.note("no video in the period carries %s: every rate of the tag set is 0 of 0", strings.Join(r.accepted, ", "))

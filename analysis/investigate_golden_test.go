@@ -227,7 +227,7 @@ func TestInvestigatePeriod(t *testing.T) {
 	ws := goldenWorkspace(t)
 	ctx := context.Background()
 	since, until := time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 6, 3, 0, 0, 0, 0, time.UTC)
-	inv, err := Investigate(ctx, ws, Request{Tag: "omegle", Since: since, Until: until, Permutations: 9, Now: fixedNow})
+	inv, err := Investigate(ctx, ws, Request{Tag: "omegle", Period: datasets.Period{Since: since, Until: until}, Permutations: 9, Now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func TestInvestigateRequestErrors(t *testing.T) {
 		{"no tag", Request{}, "no tag to investigate"},
 		{"bad baseline", Request{Tag: "omegle", Baseline: "others"}, "baseline"},
 		{"missing tag set", Request{TagSet: "nope"}, "no such tag set"},
-		{"period reversed", Request{Tag: "omegle", Since: time.Date(2026, 6, 3, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}, "before it starts"},
+		{"period reversed", Request{Tag: "omegle", Period: datasets.Period{Since: time.Date(2026, 6, 3, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}}, "before it starts"},
 		{"bad name", Request{Tag: "omegle", SaveAs: "a b"}, "tag set name"},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/trendlab/trendlab/datasets"
 )
 
 // This file holds the result of an investigation: plain Go values with
@@ -42,10 +44,9 @@ type Request struct {
 	// Policies restricts the policies reported; empty means every policy
 	// found in the workspace's outcomes.
 	Policies []string `json:"policies,omitempty"`
-	// Since and Until bound the period by video creation day, both days
-	// inclusive (UTC). Zero means the first / last day in the data.
-	Since time.Time `json:"since,omitzero"`
-	Until time.Time `json:"until,omitzero"`
+	// Period bounds the videos by creation day, Since and Until both
+	// inclusive (UTC). A zero bound means the first / last day in the data.
+	datasets.Period
 	// Baseline is "rest" (default: every other video in the period) or
 	// "tagset:NAME" (the videos of another saved tag set, minus this one's).
 	Baseline string `json:"baseline"`
@@ -62,6 +63,9 @@ type Request struct {
 	Permutations int `json:"permutations"`
 	// Seed makes permutation p-values reproducible. Default 1.
 	Seed uint64 `json:"seed"`
+	// Margin is the equivalence margin of the risk ratio: a difference
+	// inside it is not material. Default DefaultMargin, [0.8, 1.25].
+	Margin Margin `json:"margin"`
 	// RelatedLimit caps the related tags listed. Default 20.
 	RelatedLimit int `json:"related_limit"`
 	// RelatedMinVideos is the least number of tag-set videos a tag must
@@ -90,8 +94,14 @@ type Investigation struct {
 	TagSet         TagSet   `json:"tag_set"`
 	Baseline       Baseline `json:"baseline"`
 	// Policies lists the policies reported, in the order of Rates.
-	Policies []string     `json:"policies"`
-	Rates    []PolicyRate `json:"rates"`
+	Policies []string `json:"policies"`
+	// Rates are the violation-rate rows of Metrics, one per policy.
+	Rates []PolicyRate `json:"rates"`
+	// Metrics compares every monitoring metric (Metrics: report,
+	// automated-flag, reported-or-flagged, violation, removal, escalation
+	// and reinstatement rate) per policy, metric by metric; their p-values
+	// are adjusted as one family.
+	Metrics []MetricRate `json:"metrics"`
 	// AnyPolicy compares the share of videos violating at least one
 	// policy (policy "any"); its p-value is not part of the Holm family
 	// (p_adjusted equals p_value, adjust_method "none").
@@ -269,8 +279,55 @@ type PolicyRate struct {
 	MDE MDE `json:"mde"`
 	// Significant: the adjusted p-value is below alpha.
 	Significant bool `json:"significant"`
-	// Finding is "higher", "lower" or "no detectable difference".
+	// Finding is the reading "no detectable difference": "higher",
+	// "lower" or "no detectable difference".
 	Finding string `json:"finding"`
+	// Materiality is the reading "no material difference": the risk ratio
+	// against the request's margin.
+	Materiality Materiality `json:"materiality"`
+}
+
+// MetricRate compares one monitoring metric of the tag set with the
+// baseline for one policy.
+type MetricRate struct {
+	// Metric is one of Metrics, e.g. "report_rate"; Label names it for
+	// people ("report rate").
+	Metric string `json:"metric"`
+	Label  string `json:"label"`
+	// Denominator is what the rate is a share of: "videos", or "appealed
+	// videos" for the reinstatement rate.
+	Denominator string `json:"denominator"`
+	PolicyRate
+}
+
+// Margin is an equivalence margin of the risk ratio, Lo < 1 < Hi.
+type Margin struct {
+	Lo float64 `json:"lo"`
+	Hi float64 `json:"hi"`
+}
+
+// Materiality says whether a difference matters, by two one-sided tests
+// (TOST) of the risk ratio against the margin.
+type Materiality struct {
+	Margin Margin `json:"margin"`
+	Method string `json:"method"`
+	// PEquivalence is the TOST p-value (null when neither group has an
+	// event); below alpha, adjusted, the ratio is inside the margin.
+	PEquivalence         Num     `json:"p_equivalence"`
+	PEquivalenceAdjusted float64 `json:"p_equivalence_adjusted"`
+	// PMaterial is the one-sided p-value of the ratio beyond the margin
+	// bound on the side of the estimate (null as PEquivalence).
+	PMaterial         Num     `json:"p_material"`
+	PMaterialAdjusted float64 `json:"p_material_adjusted"`
+	// Verdict is "equivalent", "within_margin" (a detectable difference
+	// inside the margin), "material" or "inconclusive".
+	Verdict string `json:"verdict"`
+	// Finding says it in words: "equivalent within the margin", "higher
+	// but within the margin", "materially lower", "higher, inconclusive
+	// whether material" or "inconclusive".
+	Finding string `json:"finding"`
+
+	materialSide string // "higher" or "lower": the side PMaterial tests
 }
 
 // TestResult is a hypothesis test and why it was chosen.
@@ -319,6 +376,31 @@ type Trend struct {
 	ChangeDate string `json:"change_date"`
 	// ChangeDateSource is "request", "changepoint" or "" (none).
 	ChangeDateSource string `json:"change_date_source"`
+	// ControlCharts states the EWMA and CUSUM settings, the least daily
+	// denominator charted and the in-control false-alarm rates.
+	ControlCharts ControlCharts `json:"control_charts"`
+	// VolumeShareChange scans the tag set's share of all uploads per day
+	// (Volume[i].TagSet of Volume[i].All) for one change; p_adjusted =
+	// p_value (a test of its own).
+	VolumeShareChange Change `json:"volume_share_change"`
+}
+
+// ControlCharts describes the control charts behind the alerts.
+type ControlCharts struct {
+	EWMALambda float64 `json:"ewma_lambda"`
+	EWMAL      float64 `json:"ewma_l"`
+	CUSUMK     float64 `json:"cusum_k"`
+	CUSUMH     float64 `json:"cusum_h"`
+	// MinDailyVariance is the least n·p0·(1-p0) of a charted day (n the
+	// day's videos, p0 the in-control rate).
+	MinDailyVariance float64 `json:"min_daily_variance"`
+	// EWMAARL0 and CUSUMARL0 are the in-control average run lengths in
+	// charted days; the false-alarm rates per day are their reciprocals.
+	EWMAARL0              float64 `json:"ewma_arl0"`
+	CUSUMARL0             float64 `json:"cusum_arl0"`
+	EWMAFalseAlarmPerDay  float64 `json:"ewma_false_alarm_per_day"`
+	CUSUMFalseAlarmPerDay float64 `json:"cusum_false_alarm_per_day"`
+	ARLMethod             string  `json:"arl_method"`
 }
 
 // DayVolume is one day's number of videos.
@@ -326,6 +408,9 @@ type DayVolume struct {
 	Day      string `json:"day"` // YYYY-MM-DD
 	TagSet   int64  `json:"tag_set"`
 	Baseline int64  `json:"baseline"`
+	// All is every video created that day (the tag set's share is
+	// TagSet / All).
+	All int64 `json:"all"`
 }
 
 // PolicyTrend is one policy's daily series and what was found in it.
@@ -336,9 +421,12 @@ type PolicyTrend struct {
 	// the daily violation rate (binomial likelihood-ratio scan).
 	TagSetChange   Change `json:"tag_set_change"`
 	BaselineChange Change `json:"baseline_change"`
-	// EWMAAlerts and CUSUMAlerts are the tag set's out-of-control days.
+	// EWMAAlerts and CUSUMAlerts are the tag set's out-of-control days,
+	// among the ChartedDays whose denominator is large enough to chart
+	// (Trend.ControlCharts states the rule and the false-alarm rates).
 	EWMAAlerts  []string `json:"ewma_alerts"`
 	CUSUMAlerts []string `json:"cusum_alerts"`
+	ChartedDays int      `json:"charted_days"`
 	// BeforeAfter compares the tag set's rate before and after the change
 	// date (nil when there is none).
 	BeforeAfter *BeforeAfter `json:"before_after,omitempty"`
@@ -353,7 +441,9 @@ type DayRate struct {
 	BaselineN int64  `json:"baseline_n"`
 }
 
-// Change is the result of a one-change scan of a daily series.
+// Change is the result of a one-change scan of a daily series. Day is
+// the most likely change whether or not it is significant: only a
+// Significant change is a change to report or draw.
 type Change struct {
 	// Day is the first day of the "after" segment ("" when the series is
 	// too short or empty).
@@ -398,7 +488,8 @@ type Related struct {
 	Tested       int    `json:"tested"`
 	TestMethod   string `json:"test_method"`
 	AdjustMethod string `json:"adjust_method"`
-	// Tags, ranked: significant first, then by NPMI, then by count.
+	// Tags, ranked: strong associations first, then weak, then the rest,
+	// each by NPMI, then by count.
 	Tags []RelatedTag `json:"tags"`
 }
 
@@ -414,20 +505,33 @@ type RelatedTag struct {
 	PValue      float64 `json:"p_value"`
 	QValue      float64 `json:"q_value"` // Benjamini-Hochberg
 	Significant bool    `json:"significant"`
+	// Association is "strong" (significant, lift >= 2), "weak"
+	// (significant, lift below 2) or "none" (not significant): mark only
+	// the significant, and the strong first.
+	Association string `json:"association"`
 }
 
 // Removal holds the removal metrics for one policy.
 type Removal struct {
-	Policy  string       `json:"policy"`
-	TagSet  RemovalStats `json:"tag_set"`
-	Overall RemovalStats `json:"overall"` // every video in the period
+	Policy string `json:"policy"`
+	// ProactiveReading and ProactiveSamePolicyReading say what "proactive"
+	// means in Proactive (the data contract's, the default) and in
+	// ProactiveSamePolicy: ProactiveAnyPolicy and ProactiveSamePolicy.
+	ProactiveReading           string       `json:"proactive_reading"`
+	ProactiveSamePolicyReading string       `json:"proactive_same_policy_reading"`
+	TagSet                     RemovalStats `json:"tag_set"`
+	Overall                    RemovalStats `json:"overall"` // every video in the period
 }
 
 // RemovalStats are removal metrics by the data contract's definitions.
 type RemovalStats struct {
 	Removals int64 `json:"removals"`
-	// Proactive is proactive removals / removals.
+	// Proactive is proactive removals / removals: no user report of any
+	// policy at or before the removal (the data contract's reading).
 	Proactive Proportion `json:"proactive"`
+	// ProactiveSamePolicy is the same share when only a report of the
+	// removal's own policy counts.
+	ProactiveSamePolicy Proportion `json:"proactive_same_policy"`
 	// Within24h is removals within 24 h of creation / removals.
 	Within24h Proportion `json:"within_24h"`
 	// TimeToAction quantiles in seconds (null without removals).

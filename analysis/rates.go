@@ -52,42 +52,23 @@ func CompareProportions(x1, n1, x2, n2 int64) TestResult {
 
 func numInterval(iv stats.Interval) NumInterval { return NumInterval{Num(iv.Lo), Num(iv.Hi)} }
 
-// rates compares each policy's violation rate of the tag set with the
-// baseline, adjusting p-values across policies (Holm).
+// rates compares every monitoring metric per policy (metrics.go) and the
+// share of videos violating any policy.
 func (r *run) rates(ctx context.Context) error {
-	alpha := r.req.Alpha
-	n1 := r.inv.TagSet.Videos
-	n2 := r.inv.Baseline.Videos
-	var ps []float64
-	var idx []int
-	r.inv.Rates = make([]PolicyRate, 0, len(r.inv.Policies))
-	for _, policy := range r.inv.Policies {
-		x1 := r.totals(policy, grpSet).violating
-		x2 := r.totals(policy, r.baselineGroup()).violating
-		pr := r.compareRates(policy, x1, n1, x2, n2)
-		if pr.Test.Method != "none" {
-			ps = append(ps, pr.Test.PValue)
-			idx = append(idx, len(r.inv.Rates))
-		}
-		r.inv.Rates = append(r.inv.Rates, pr)
-	}
-	adj := stats.Holm(ps)
-	for k, i := range idx {
-		r.inv.Rates[i].Test.PAdjusted = adj[k]
-	}
+	r.metrics()
 	anyRate, err := r.anyPolicy(ctx)
 	if err != nil {
 		return err
 	}
 	anyRate.Test.PAdjusted, anyRate.Test.AdjustMethod = anyRate.Test.PValue, "none"
-	for i := range r.inv.Rates {
-		r.inv.Rates[i] = finding(r.inv.Rates[i], alpha)
-	}
-	r.inv.AnyPolicy = finding(anyRate, alpha)
+	anyRate.Materiality.PEquivalenceAdjusted = nanTo1(float64(anyRate.Materiality.PEquivalence))
+	anyRate.Materiality.PMaterialAdjusted = nanTo1(float64(anyRate.Materiality.PMaterial))
+	r.inv.AnyPolicy = finding(anyRate, r.req.Alpha)
 	return nil
 }
 
-// finding sets Significant and Finding from the adjusted p-value.
+// finding sets Significant and Finding from the adjusted p-value, and
+// reads the materiality from its adjusted p-values.
 func finding(pr PolicyRate, alpha float64) PolicyRate {
 	pr.Significant = pr.Test.Method != "none" && pr.Test.PAdjusted < alpha
 	switch {
@@ -98,10 +79,13 @@ func finding(pr PolicyRate, alpha float64) PolicyRate {
 	default:
 		pr.Finding = "no detectable difference"
 	}
+	readMateriality(&pr.Materiality, pr.Significant, pr.Finding, alpha)
 	return pr
 }
 
-// compareRates builds the comparison of x1 of n1 (tag set) with x2 of n2.
+// compareRates builds the comparison of x1 of n1 (tag set) with x2 of n2:
+// the test, effect sizes, MDE and materiality; p-values are adjusted and
+// read by the caller (finding).
 func (r *run) compareRates(policy string, x1, n1, x2, n2 int64) PolicyRate {
 	conf := r.req.Confidence
 	pr := PolicyRate{
@@ -117,6 +101,7 @@ func (r *run) compareRates(policy string, x1, n1, x2, n2 int64) PolicyRate {
 	rr, rci := stats.RiskRatio(x1, n1, x2, n2, conf)
 	pr.RiskRatio = Effect{Estimate: Num(rr), CI: numInterval(rci), Method: "Katz log"}
 	pr.MDE = mde(pr.Baseline.P, n1, n2, r.req.Alpha, r.req.Power)
+	pr.Materiality = materiality(x1, n1, x2, n2, r.req.Margin)
 	return pr
 }
 
@@ -179,120 +164,4 @@ func mde(p0 float64, n1, n2 int64, alpha, power float64) MDE {
 		m.Ratio = Num(p1 / p0)
 	}
 	return m
-}
-
-// removal reports removal metrics per policy: tag set and overall.
-func (r *run) removal(ctx context.Context) error {
-	conf := r.req.Confidence
-	q, err := r.timeToAction(ctx)
-	if err != nil {
-		return err
-	}
-	r.inv.Removal = make([]Removal, 0, len(r.inv.Policies))
-	stat := func(c outcomeCounts, qs Quantiles) RemovalStats {
-		return RemovalStats{
-			Removals:     c.removed,
-			Proactive:    proportion(c.proactive, c.removed, conf),
-			Within24h:    proportion(c.within24h, c.removed, conf),
-			TimeToAction: qs,
-		}
-	}
-	for _, policy := range r.inv.Policies {
-		r.inv.Removal = append(r.inv.Removal, Removal{
-			Policy:  policy,
-			TagSet:  stat(r.totals(policy, grpSet), q[ttaKey{policy, true}]),
-			Overall: stat(r.overallTotals(policy), q[ttaKey{policy, false}]),
-		})
-	}
-	return nil
-}
-
-type ttaKey struct {
-	policy string
-	inSet  bool
-}
-
-const quantileMethod = "DuckDB quantile_cont (linear interpolation, R type 7)"
-
-// timeToAction computes time-to-action quantiles in DuckDB, per policy for
-// the tag set and for every video.
-func (r *run) timeToAction(ctx context.Context) (map[ttaKey]Quantiles, error) {
-	rows, err := r.conn.QueryContext(ctx, `
-SELECT policy, in_set, grouping(in_set) AS all_videos,
-	quantile_cont(tta, 0.5), quantile_cont(tta, 0.9), quantile_cont(tta, 0.99)
-FROM (
-	SELECT o.policy, coalesce(m.grp = 1, false) AS in_set, o.time_to_action_s AS tta
-	FROM video_outcomes o LEFT JOIN tl_members m ON o.video_id = m.video_id
-	WHERE o.removed_at IS NOT NULL AND o.created_at >= ? AND o.created_at < ?
-)
-GROUP BY GROUPING SETS ((policy, in_set), (policy))`, r.lo, r.hi)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[ttaKey]Quantiles{}
-	nan := Num(math.NaN())
-	for _, p := range r.inv.Policies {
-		out[ttaKey{p, true}] = Quantiles{P50: nan, P90: nan, P99: nan, Method: quantileMethod}
-		out[ttaKey{p, false}] = Quantiles{P50: nan, P90: nan, P99: nan, Method: quantileMethod}
-	}
-	for rows.Next() {
-		var policy string
-		var inSet *bool
-		var all int
-		var p50, p90, p99 *float64
-		if err := rows.Scan(&policy, &inSet, &all, &p50, &p90, &p99); err != nil {
-			return nil, err
-		}
-		key := ttaKey{policy, all == 0}
-		if all == 0 && (inSet == nil || !*inSet) {
-			continue
-		}
-		out[key] = Quantiles{P50: optNum(p50), P90: optNum(p90), P99: optNum(p99), Method: quantileMethod}
-	}
-	return out, rows.Err()
-}
-
-func optNum(f *float64) Num {
-	if f == nil {
-		return Num(math.NaN())
-	}
-	return Num(*f)
-}
-
-// funnel builds the moderation funnel per policy for tag set and baseline.
-func (r *run) funnel(ctx context.Context) error {
-	conf := r.req.Confidence
-	r.inv.Funnel = make([]Funnel, 0, len(r.inv.Policies))
-	for _, policy := range r.inv.Policies {
-		r.inv.Funnel = append(r.inv.Funnel, Funnel{
-			Policy:   policy,
-			TagSet:   funnelCounts(r.totals(policy, grpSet), r.inv.TagSet.Videos, conf),
-			Baseline: funnelCounts(r.totals(policy, r.baselineGroup()), r.inv.Baseline.Videos, conf),
-		})
-	}
-	return nil
-}
-
-// funnelCounts turns totals into the funnel with conditional step rates.
-func funnelCounts(c outcomeCounts, videos int64, conf float64) FunnelCounts {
-	f := FunnelCounts{
-		Videos: videos, Reported: c.reported, Flagged: c.flagged, Reviewed: c.reviewed,
-		Violating: c.violating, Removed: c.removed, Escalated: c.escalated, Appealed: c.appealed,
-		Reinstated: c.reinstated,
-	}
-	step := func(from, to string, x, n int64) FunnelStep {
-		return FunnelStep{From: from, To: to, Rate: proportion(x, n, conf)}
-	}
-	f.Steps = []FunnelStep{
-		step("videos", "reported", c.reported, videos),
-		step("videos", "flagged", c.flagged, videos),
-		step("reported or flagged", "reviewed", c.reviewedSurfaced, c.surfaced),
-		step("reviewed", "violating", c.violatingReviewed, c.reviewed),
-		step("violating", "removed", c.removedViolating, c.violating),
-		step("violating", "escalated", c.escalatedViolating, c.violating),
-		step("removed", "appealed", c.appealedRemoved, c.removed),
-		step("appealed", "reinstated", c.reinstatedAppealed, c.appealed),
-	}
-	return f
 }

@@ -11,6 +11,17 @@ import (
 	"github.com/trendlab/trendlab/analysis/stats"
 )
 
+// strongLift is the least lift of a "strong" association: the tag is at
+// least twice as common among the tag set's videos as among all videos.
+const strongLift = 2
+
+// The associations of a related tag.
+const (
+	associationStrong = "strong"
+	associationWeak   = "weak"
+	associationNone   = "none"
+)
+
 // related finds the tags that co-occur with the tag set more than chance.
 //
 // For each tag other than the accepted ones, Together (nab) counts the
@@ -20,7 +31,12 @@ import (
 // MinSupport·na) are tested: the share of tag-set videos with the tag
 // against the share of other videos with it (CompareProportions: Fisher or
 // z by the expected counts), Benjamini-Hochberg across the tested tags. A
-// tag is significant when its q-value is below alpha and its lift above 1.
+// tag is significant when its q-value is below alpha and its lift above 1;
+// its association is "strong" when it is also at least strongLift times as
+// common in the tag set as in all videos, else "weak"; others "none". They
+// are listed strong first, then weak, then the rest, each by NPMI, so that
+// a planted companion tag (lift 174) is not read like a platform-wide one
+// that is merely significant at scale (lift 1.48).
 func (r *run) related(ctx context.Context) error {
 	rel := &r.inv.Related
 	rel.MinVideos, rel.MinSupport = r.req.RelatedMinVideos, r.req.RelatedMinSupport
@@ -110,17 +126,33 @@ GROUP BY tag`
 		t.PValue = CompareProportions(t.Together, na, nb-t.Together, n-na).PValue
 		ps[i] = t.PValue
 	}
-	qs := stats.BenjaminiHochberg(ps)
+	rankRelated(tags, stats.BenjaminiHochberg(ps), r.req.Alpha)
+	rel.Tested = len(tags)
+	if len(tags) > r.req.RelatedLimit {
+		tags = tags[:r.req.RelatedLimit]
+	}
+	rel.Tags = tags
+	return nil
+}
+
+// rankRelated sets each tag's q-value, significance and association, and
+// sorts them: strong, weak, then the rest, each by NPMI then count.
+func rankRelated(tags []RelatedTag, qs []float64, alpha float64) {
 	for i := range tags {
 		tags[i].QValue = qs[i]
-		tags[i].Significant = qs[i] < r.req.Alpha && float64(tags[i].Lift) > 1
-	}
-	slices.SortFunc(tags, func(a, b RelatedTag) int {
-		if a.Significant != b.Significant {
-			if a.Significant {
-				return -1
+		tags[i].Significant = qs[i] < alpha && float64(tags[i].Lift) > 1
+		tags[i].Association = associationNone
+		if tags[i].Significant {
+			tags[i].Association = associationWeak
+			if float64(tags[i].Lift) >= strongLift {
+				tags[i].Association = associationStrong
 			}
-			return 1
+		}
+	}
+	rank := map[string]int{associationStrong: 0, associationWeak: 1, associationNone: 2}
+	slices.SortFunc(tags, func(a, b RelatedTag) int {
+		if c := cmp.Compare(rank[a.Association], rank[b.Association]); c != 0 {
+			return c
 		}
 		if c := cmp.Compare(float64(b.NPMI), float64(a.NPMI)); c != 0 {
 			return c
@@ -130,10 +162,4 @@ GROUP BY tag`
 		}
 		return strings.Compare(a.Tag, b.Tag)
 	})
-	rel.Tested = len(tags)
-	if len(tags) > r.req.RelatedLimit {
-		tags = tags[:r.req.RelatedLimit]
-	}
-	rel.Tags = tags
-	return nil
 }

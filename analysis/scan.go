@@ -21,10 +21,9 @@ import (
 type ScanRequest struct {
 	// Policies to scan; empty means every policy with outcomes.
 	Policies []string `json:"policies,omitempty"`
-	// Since and Until bound the period by creation day, both inclusive;
-	// zero means the data's first and last day.
-	Since time.Time `json:"since,omitzero"`
-	Until time.Time `json:"until,omitzero"`
+	// Period bounds the videos by creation day, both ends inclusive; a
+	// zero bound means the data's first or last day.
+	datasets.Period
 	// MinVideos is the least number of videos a tag needs in the period to
 	// be scanned. Default 100.
 	MinVideos int64 `json:"min_videos"`
@@ -96,7 +95,7 @@ func ScanSpikes(ctx context.Context, ws *datasets.Workspace, req ScanRequest) (*
 		return nil, err
 	}
 	defer conn.Close()
-	r := &run{req: Request{Since: req.Since, Until: req.Until}, conn: conn, inv: &Investigation{}}
+	r := &run{req: Request{Period: req.Period}, conn: conn, inv: &Investigation{}}
 	if err := r.period(ctx); err != nil {
 		return nil, fmt.Errorf("scan: %w", err)
 	}

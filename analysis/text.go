@@ -143,29 +143,31 @@ func (inv *Investigation) writeText(t *textWriter) {
 		}
 		var forms []string
 		for _, f := range v.RawForms {
-			forms = append(forms, fmt.Sprintf("%s×%d", textsafe.Show(f.Raw), f.Count))
+			forms = append(forms, fmt.Sprintf("%s×%d", textsafe.Show(VisibleSpelling(f.Raw)), f.Count))
 		}
-		rows = append(rows, []string{textsafe.Show(v.Tag), fmt.Sprint(v.Videos), fmt.Sprintf("%.2f", v.Score), status,
+		rows = append(rows, []string{textsafe.Show(VisibleSpelling(v.Tag)), fmt.Sprint(v.Videos), fmt.Sprintf("%.2f", v.Score), status,
 			textsafe.Show(strings.Join(v.Reasons, "; ")), strings.Join(forms, " ")})
 	}
 	t.table([]string{"TAG", "VIDEOS", "SCORE", "STATUS", "REASONS", "SPELLINGS"}, rows)
 	t.printf("Baseline: %s (%d videos)\n", textsafe.Show(inv.Baseline.Description), inv.Baseline.Videos)
 
-	t.printf("\nViolation rate by policy (%s %.0f%% intervals; p adjusted by Holm across policies)\n", inv.IntervalMethod, 100*inv.Confidence)
+	margin := inv.Request.Margin
+	t.printf("\nViolation rate by policy (%s %.0f%% intervals; p adjusted by Holm across all %d metric comparisons; material: risk ratio outside %s, TOST)\n",
+		inv.IntervalMethod, 100*inv.Confidence, len(inv.Metrics), margin)
 	rows = nil
 	for _, r := range inv.Rates {
 		rows = append(rows, []string{textsafe.Show(r.Policy), FormatProportion(r.TagSet), FormatProportion(r.Baseline),
 			fmt.Sprintf("%s [%s, %s]", fmtNum(r.RiskRatio.Estimate), fmtNum(r.RiskRatio.CI.Lo), fmtNum(r.RiskRatio.CI.Hi)),
 			fmt.Sprintf("%+.2f [%+.2f, %+.2f]", 100*float64(r.RiskDifference.Estimate), 100*float64(r.RiskDifference.CI.Lo), 100*float64(r.RiskDifference.CI.Hi)),
-			testName(r.Test.Method), fmtP(r.Test.PAdjusted), r.Finding})
+			testName(r.Test.Method), fmtP(r.Test.PAdjusted), r.Finding, r.Materiality.Finding})
 	}
 	if a := inv.AnyPolicy; a.Policy != "" {
 		rows = append(rows, []string{"(any policy)", FormatProportion(a.TagSet), FormatProportion(a.Baseline),
 			fmt.Sprintf("%s [%s, %s]", fmtNum(a.RiskRatio.Estimate), fmtNum(a.RiskRatio.CI.Lo), fmtNum(a.RiskRatio.CI.Hi)),
 			fmt.Sprintf("%+.2f [%+.2f, %+.2f]", 100*float64(a.RiskDifference.Estimate), 100*float64(a.RiskDifference.CI.Lo), 100*float64(a.RiskDifference.CI.Hi)),
-			testName(a.Test.Method), fmtP(a.Test.PAdjusted) + " (unadj.)", a.Finding})
+			testName(a.Test.Method), fmtP(a.Test.PAdjusted) + " (unadj.)", a.Finding, a.Materiality.Finding})
 	}
-	t.table([]string{"POLICY", "TAG SET", "BASELINE", "RISK RATIO", "DIFF (pp)", "TEST", "P ADJ", "FINDING"}, rows)
+	t.table([]string{"POLICY", "TAG SET", "BASELINE", "RISK RATIO", "DIFF (pp)", "TEST", "P ADJ", "FINDING", "MATERIALITY"}, rows)
 	for _, r := range inv.Rates {
 		if r.Finding == "no detectable difference" && r.MDE.TagSetRate.Valid() {
 			ratio := ""
@@ -176,6 +178,8 @@ func (inv *Investigation) writeText(t *textWriter) {
 				textsafe.Show(r.Policy), 100*r.MDE.Power, pct(float64(r.MDE.TagSetRate)), ratio, pct(r.MDE.BaselineRate))
 		}
 	}
+
+	inv.writeMetrics(t)
 
 	t.printf("\nTrend (one-change scan per policy, Holm across policies)\n")
 	if len(inv.Trend.Spikes) == 0 {
@@ -188,11 +192,19 @@ func (inv *Investigation) writeText(t *textWriter) {
 		}
 		t.printf("  spike: %s %s from %s, rate %s -> %s (p adj %s)\n", group, textsafe.Show(s.Policy), s.Day, pct(s.Before), pct(s.After), fmtP(s.PAdjusted))
 	}
+	if vc := inv.Trend.VolumeShareChange; vc.Significant {
+		t.printf("  the tag set's share of uploads changed from %s: %s -> %s (p %s)\n", vc.Day, pct(vc.Before), pct(vc.After), fmtP(vc.PValue))
+	} else {
+		t.printf("  no significant change in the tag set's share of uploads\n")
+	}
+	cc := inv.Trend.ControlCharts
 	for _, pt := range inv.Trend.Policies {
 		if len(pt.EWMAAlerts)+len(pt.CUSUMAlerts) > 0 {
-			t.printf("  %s alerts: EWMA %s; CUSUM %s\n", textsafe.Show(pt.Policy), listOrNone(pt.EWMAAlerts), listOrNone(pt.CUSUMAlerts))
+			t.printf("  %s alerts over %d charted days: EWMA %s; CUSUM %s\n", textsafe.Show(pt.Policy), pt.ChartedDays, listOrNone(pt.EWMAAlerts), listOrNone(pt.CUSUMAlerts))
 		}
 	}
+	t.printf("  control charts: in control, one false alarm per %.0f charted days (EWMA) and %.0f (CUSUM); days with n·p0·(1-p0) < %g are not charted\n",
+		cc.EWMAARL0, cc.CUSUMARL0, cc.MinDailyVariance)
 	if inv.Trend.ChangeDate != "" {
 		t.printf("Before/after %s (%s; exact conditional Poisson rate-ratio test, Holm)\n", inv.Trend.ChangeDate, inv.Trend.ChangeDateSource)
 		rows = nil
@@ -205,30 +217,29 @@ func (inv *Investigation) writeText(t *textWriter) {
 	}
 
 	rel := &inv.Related
-	t.printf("\nRelated tags (at least %d tag-set videos and %.1f%% support; %d tested; q by %s)\n", rel.MinVideos, 100*rel.MinSupport, rel.Tested, rel.AdjustMethod)
+	t.printf("\nRelated tags (at least %d tag-set videos and %.1f%% support; %d tested; q by %s; ** strong: significant, lift >= %d; * weak: significant, lift below %d)\n",
+		rel.MinVideos, 100*rel.MinSupport, rel.Tested, rel.AdjustMethod, strongLift, strongLift)
 	if len(rel.Tags) == 0 {
 		t.printf("  none passed the thresholds\n")
 	} else {
 		rows = nil
 		for _, r := range rel.Tags {
-			sig := ""
-			if r.Significant {
-				sig = "*"
-			}
-			rows = append(rows, []string{textsafe.Show(r.Tag), fmt.Sprint(r.Together), fmt.Sprint(r.TagVideos), pct(r.Support),
-				fmtNum(r.Lift), fmtNum(r.NPMI), fmtP(r.QValue) + sig})
+			mark := map[string]string{associationStrong: "** strong", associationWeak: "* weak"}[r.Association]
+			rows = append(rows, []string{textsafe.Show(VisibleSpelling(r.Tag)), fmt.Sprint(r.Together), fmt.Sprint(r.TagVideos), pct(r.Support),
+				fmtNum(r.Lift), fmtNum(r.NPMI), fmtP(r.QValue), mark})
 		}
-		t.table([]string{"TAG", "TOGETHER", "TAG VIDEOS", "SUPPORT", "LIFT", "NPMI", "Q"}, rows)
+		t.table([]string{"TAG", "TOGETHER", "TAG VIDEOS", "SUPPORT", "LIFT", "NPMI", "Q", "ASSOCIATION"}, rows)
 	}
 
 	t.printf("\nRemovals (tag set | all videos in the period; time to action p50/p90/p99)\n")
+	t.printf("  PROACTIVE = %s\n  SAME-POLICY = %s\n", ProactiveAnyPolicy, ProactiveSamePolicy)
 	rows = nil
 	for _, r := range inv.Removal {
 		rows = append(rows, []string{textsafe.Show(r.Policy),
-			fmt.Sprint(r.TagSet.Removals), FormatProportion(r.TagSet.Proactive), FormatProportion(r.TagSet.Within24h), ttaText(r.TagSet.TimeToAction),
-			fmt.Sprint(r.Overall.Removals), FormatProportion(r.Overall.Proactive), FormatProportion(r.Overall.Within24h), ttaText(r.Overall.TimeToAction)})
+			fmt.Sprint(r.TagSet.Removals), FormatProportion(r.TagSet.Proactive), FormatProportion(r.TagSet.ProactiveSamePolicy), FormatProportion(r.TagSet.Within24h), ttaText(r.TagSet.TimeToAction),
+			fmt.Sprint(r.Overall.Removals), FormatProportion(r.Overall.Proactive), FormatProportion(r.Overall.ProactiveSamePolicy), FormatProportion(r.Overall.Within24h), ttaText(r.Overall.TimeToAction)})
 	}
-	t.table([]string{"POLICY", "REMOVED", "PROACTIVE", "WITHIN 24H", "TTA", "ALL REMOVED", "ALL PROACTIVE", "ALL WITHIN 24H", "ALL TTA"}, rows)
+	t.table([]string{"POLICY", "REMOVED", "PROACTIVE", "SAME-POLICY", "WITHIN 24H", "TTA", "ALL REMOVED", "ALL PROACTIVE", "ALL SAME-POLICY", "ALL WITHIN 24H", "ALL TTA"}, rows)
 
 	t.printf("\nModeration funnel (videos: reported, flagged, reviewed, violating, removed, escalated, appealed, reinstated)\n")
 	rows = nil
@@ -281,4 +292,24 @@ func stepText(c FunnelCounts, from, to string) string {
 		}
 	}
 	return ""
+}
+
+// writeMetrics writes the table of every monitoring metric per policy.
+func (inv *Investigation) writeMetrics(t *textWriter) {
+	if len(inv.Metrics) == 0 {
+		return
+	}
+	t.printf("\nMonitoring metrics by policy (shares of videos; reinstatement: of appealed videos; p adjusted by Holm across all %d; material: risk ratio outside %s; MDE: the smallest detectable ratio)\n",
+		len(inv.Metrics), inv.Request.Margin)
+	var rows [][]string
+	for _, m := range inv.Metrics {
+		mdeText := ""
+		if m.Finding == "no detectable difference" && m.MDE.Ratio.Valid() {
+			mdeText = "x" + fmtNum(m.MDE.Ratio)
+		}
+		rows = append(rows, []string{m.Label, textsafe.Show(m.Policy), FormatProportion(m.TagSet), FormatProportion(m.Baseline),
+			fmt.Sprintf("%s [%s, %s]", fmtNum(m.RiskRatio.Estimate), fmtNum(m.RiskRatio.CI.Lo), fmtNum(m.RiskRatio.CI.Hi)),
+			testName(m.Test.Method), fmtP(m.Test.PAdjusted), m.Finding, mdeText, m.Materiality.Finding})
+	}
+	t.table([]string{"METRIC", "POLICY", "TAG SET", "BASELINE", "RISK RATIO", "TEST", "P ADJ", "FINDING", "MDE", "MATERIALITY"}, rows)
 }

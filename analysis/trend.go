@@ -17,7 +17,28 @@ const (
 	cusumK         = 0.5
 	cusumH         = 5
 	minControlDays = 7 // fewest in-control days (a third of the series)
+	// minDailyVariance is the least binomial variance n·p0·(1-p0) of a
+	// day's violating count for the day to be charted: below it the count
+	// is too far from normal for a standardised score to mean anything
+	// (10 videos a day at p0 = 0.2 give 1.6, and rates swing 0 % to 22 %).
+	minDailyVariance = 5
+	// The charts' in-control average run lengths in charted days, by
+	// stats.CUSUMARL0 and stats.EWMAARL0 (4,000 runs, seed 1; a test checks
+	// them): one false alarm per this many days when nothing changes.
+	cusumARL0 = 467.6
+	ewmaARL0  = 570.8
 )
+
+// controlChartSpec states the charts' settings and false-alarm rates.
+func controlChartSpec() ControlCharts {
+	return ControlCharts{
+		EWMALambda: ewmaLambda, EWMAL: ewmaL, CUSUMK: cusumK, CUSUMH: cusumH,
+		MinDailyVariance: minDailyVariance,
+		EWMAARL0:         ewmaARL0, CUSUMARL0: cusumARL0,
+		EWMAFalseAlarmPerDay: 1 / ewmaARL0, CUSUMFalseAlarmPerDay: 1 / cusumARL0,
+		ARLMethod: "simulated: 4,000 runs of independent N(0, 1) standardised days with known in-control level, until the first alarm",
+	}
+}
 
 // trend builds the daily series per policy, scans each for one change in
 // the violation rate (tag set and baseline), runs EWMA and CUSUM charts on
@@ -26,6 +47,7 @@ func (r *run) trend(ctx context.Context) error {
 	t := &r.inv.Trend
 	t.Policies = make([]PolicyTrend, 0, len(r.inv.Policies))
 	t.Spikes = []Spike{}
+	t.ControlCharts = controlChartSpec()
 	bg := r.baselineGroup()
 	for _, policy := range r.inv.Policies {
 		set, base := r.daily(policy, grpSet), r.daily(policy, bg)
@@ -37,7 +59,7 @@ func (r *run) trend(ctx context.Context) error {
 		}
 		pt.TagSetChange = r.changepoint(pt.Daily, true)
 		pt.BaselineChange = r.changepoint(pt.Daily, false)
-		pt.EWMAAlerts, pt.CUSUMAlerts = r.controlCharts(pt.Daily)
+		pt.EWMAAlerts, pt.CUSUMAlerts, pt.ChartedDays = r.controlCharts(pt.Daily)
 		t.Policies = append(t.Policies, pt)
 	}
 	for _, group := range []string{"tag_set", "baseline"} {
@@ -70,8 +92,22 @@ func (r *run) trend(ctx context.Context) error {
 		}
 		return cmp.Compare(a.PAdjusted, b.PAdjusted)
 	})
+	r.volumeShare()
 	r.beforeAfter()
 	return nil
+}
+
+// volumeShare scans the tag set's share of all uploads per day for one
+// change ("did the tag rise?"); a test of its own, not in the policies'
+// Holm families.
+func (r *run) volumeShare() {
+	daily := make([]DayRate, len(r.days))
+	for i, d := range r.days {
+		daily[i] = DayRate{Day: day(d), TagSetX: r.volume[grpSet][i], TagSetN: r.total[i]}
+	}
+	c := r.changepoint(daily, true)
+	c.Significant = c.Day != "" && c.PValue < r.req.Alpha
+	r.inv.Trend.VolumeShareChange = c
 }
 
 func (r *run) change(pt *PolicyTrend, group string) *Change {
@@ -120,38 +156,48 @@ func (r *run) changepoint(daily []DayRate, tagSet bool) Change {
 
 // controlCharts runs EWMA and CUSUM on the tag set's daily violations,
 // over the days with videos. The first third of those days is the
-// in-control period. Each day is standardised by its binomial spread
-// around the in-control rate p0, z = (x - n·p0)/sqrt(n·p0·(1-p0)), so days
-// with few videos weigh less than busy ones; the charts then estimate the
-// level and spread of z from the in-control days. Without violations in
-// the in-control period (p0 = 0) there is no spread to judge by, and no
-// alerts are given.
-func (r *run) controlCharts(daily []DayRate) (ewma, cusum []string) {
+// in-control period and sets the in-control rate p0. Only days whose
+// violating count has a binomial variance n·p0·(1-p0) of at least
+// minDailyVariance are charted (charted counts them); each is standardised
+// by its binomial spread, z = (x - n·p0)/sqrt(n·p0·(1-p0)), and the charts
+// estimate the level and spread of z from the charted in-control days.
+// Without violations in the in-control period (p0 = 0), or with fewer than
+// minControlDays charted in-control days, nothing is charted.
+func (r *run) controlCharts(daily []DayRate) (ewma, cusum []string, charted int) {
 	ewma, cusum = []string{}, []string{}
 	idx, x, n := series(daily, true)
-	base := len(idx) / 3
-	if base < minControlDays || len(idx) <= base {
-		return ewma, cusum
+	base0 := len(idx) / 3
+	if base0 < minControlDays || len(idx) <= base0 {
+		return ewma, cusum, 0
 	}
-	p0 := float64(sum(x[:base])) / float64(sum(n[:base]))
+	p0 := float64(sum(x[:base0])) / float64(sum(n[:base0]))
 	if p0 <= 0 || p0 >= 1 {
-		return ewma, cusum
+		return ewma, cusum, 0
 	}
-	z := make([]float64, len(idx))
+	var z []float64
+	var days []int
+	base := 0
 	for i := range idx {
-		fn := float64(n[i])
-		z[i] = (float64(x[i]) - fn*p0) / math.Sqrt(fn*p0*(1-p0))
+		v := float64(n[i]) * p0 * (1 - p0)
+		if v < minDailyVariance {
+			continue
+		}
+		z = append(z, (float64(x[i])-float64(n[i])*p0)/math.Sqrt(v))
+		days = append(days, idx[i])
+		if i < base0 {
+			base++
+		}
 	}
-	if slices.Min(z[:base]) == slices.Max(z[:base]) {
-		return ewma, cusum
+	if base < minControlDays || len(z) <= base || slices.Min(z[:base]) == slices.Max(z[:base]) {
+		return ewma, cusum, 0
 	}
 	for _, i := range stats.EWMAAlerts(z, ewmaLambda, ewmaL, base) {
-		ewma = append(ewma, daily[idx[i]].Day)
+		ewma = append(ewma, daily[days[i]].Day)
 	}
 	for _, i := range stats.CUSUMAlerts(z, cusumK, cusumH, base) {
-		cusum = append(cusum, daily[idx[i]].Day)
+		cusum = append(cusum, daily[days[i]].Day)
 	}
-	return ewma, cusum
+	return ewma, cusum, len(z)
 }
 
 // beforeAfter compares the tag set's rate before and after the change date

@@ -17,9 +17,11 @@ import (
 // In SQL the period is the half-open range [Since, Until+1 day) on a
 // timestamp (Bounds, SQL), which counts the whole last day whatever the
 // time of day.
+//
+// Request types embed it, so their JSON keeps "since" and "until".
 type Period struct {
-	Since time.Time // first day, UTC midnight; zero: open
-	Until time.Time // last day, inclusive, UTC midnight; zero: open
+	Since time.Time `json:"since,omitzero"` // first day, UTC midnight; zero: open
+	Until time.Time `json:"until,omitzero"` // last day, inclusive, UTC midnight; zero: open
 }
 
 // ErrPeriodEmpty is returned when a period ends before it starts.
@@ -147,9 +149,9 @@ func (p Period) SQL(column string) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// String is "2021-02-01 to 2021-02-28", with "start" or "end" for an open
-// bound.
-func (p Period) String() string {
+// Describe is "2021-02-01 to 2021-02-28", with "start" or "end" for an
+// open bound. (Not String: types that embed a Period would print as it.)
+func (p Period) Describe() string {
 	since, until := "start", "end"
 	if !p.Since.IsZero() {
 		since = Day(p.Since)

@@ -77,8 +77,8 @@ func TestPeriodBoundsIncludeLastDay(t *testing.T) {
 	if got := p.Days(); got != 28 {
 		t.Errorf("Days = %d; want 28", got)
 	}
-	if got := p.String(); got != "2021-02-01 to 2021-02-28" {
-		t.Errorf("String = %q", got)
+	if got := p.Describe(); got != "2021-02-01 to 2021-02-28" {
+		t.Errorf("Describe = %q", got)
 	}
 }
 

@@ -251,3 +251,28 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// arlRelTol is the relative tolerance of a simulated average run length:
+// 4,000 runs have a standard error of about 1.6 % of the mean (the run
+// length is roughly geometric), so 6 % is over three standard errors.
+const arlRelTol = 0.06
+
+// TestControlChartARL0 checks the simulated in-control run lengths against
+// Montgomery's Table 9.3 (two-sided tabular CUSUM, k = 0.5) and, for the
+// EWMA with exact limits, against Lucas and Saccucci's 562 for the
+// asymptotic limits (λ = 0.2, L = 3), which it should not exceed by much.
+func TestControlChartARL0(t *testing.T) {
+	for _, c := range []struct{ h, want float64 }{{4, 168}, {5, 465}} {
+		got := CUSUMARL0(0.5, c.h, 4000, 1)
+		if math.Abs(got-c.want) > arlRelTol*c.want {
+			t.Errorf("CUSUMARL0(0.5, %v) = %.1f; want %v (Montgomery Table 9.3)", c.h, got, c.want)
+		}
+	}
+	got := EWMAARL0(0.2, 3, 4000, 1)
+	if got > 562*(1+arlRelTol) || got < 400 {
+		t.Errorf("EWMAARL0(0.2, 3) = %.1f; want about 562", got)
+	}
+	if a, b := CUSUMARL0(0.5, 5, 50, 7), CUSUMARL0(0.5, 5, 50, 7); a != b {
+		t.Errorf("CUSUMARL0 with one seed gave %v and %v", a, b)
+	}
+}

@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 )
 
 // baseline returns the mean and sample standard deviation of the first
@@ -98,4 +99,62 @@ func CUSUMAlerts(x []float64, k, h float64, baselineDays int) []int {
 		}
 	}
 	return alerts
+}
+
+// maxRunLength caps a simulated run that never alarms.
+const maxRunLength = 100_000
+
+// CUSUMARL0 is the in-control average run length of CUSUMAlerts' two-sided
+// chart with reference k and limit h: the mean number of days until the
+// first false alarm when the standardised values are independent N(0, 1)
+// with known mean and spread, by simulating runs seeded with seed. Its
+// reciprocal is the chance of a false alarm per day. Reference: Montgomery,
+// Introduction to Statistical Quality Control, Table 9.3 (k = 0.5: h = 4
+// gives 168, h = 5 gives 465). It panics if runs < 1.
+func CUSUMARL0(k, h float64, runs int, seed uint64) float64 {
+	return simulateARL(runs, seed, func(next func() float64) int {
+		var hi, lo float64
+		for t := 1; t <= maxRunLength; t++ {
+			s := next()
+			hi = math.Max(0, hi+s-k)
+			lo = math.Max(0, lo-s-k)
+			if hi > h || lo > h {
+				return t
+			}
+		}
+		return maxRunLength
+	})
+}
+
+// EWMAARL0 is the in-control average run length of EWMAAlerts' chart with
+// weight λ and limit L (time-varying limits, as EWMAAlerts), simulated as
+// CUSUMARL0. With the asymptotic limits, λ = 0.2 and L = 3 give about 562
+// (Lucas and Saccucci 1990); the simulation of these exact limits gives
+// about the same (571 with 4,000 runs). It panics if runs < 1.
+func EWMAARL0(lambda, L float64, runs int, seed uint64) float64 {
+	return simulateARL(runs, seed, func(next func() float64) int {
+		z := 0.0
+		for t := 1; t <= maxRunLength; t++ {
+			z = lambda*next() + (1-lambda)*z
+			limit := L * math.Sqrt(lambda/(2-lambda)*(1-math.Pow(1-lambda, 2*float64(t))))
+			if math.Abs(z) > limit {
+				return t
+			}
+		}
+		return maxRunLength
+	})
+}
+
+// simulateARL averages the run lengths of runs simulated charts, each fed
+// independent standard normal values from one seeded source.
+func simulateARL(runs int, seed uint64, run func(next func() float64) int) float64 {
+	if runs < 1 {
+		panic(fmt.Sprintf("stats: average run length of %d runs", runs))
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	var total float64
+	for range runs {
+		total += float64(run(rng.NormFloat64))
+	}
+	return total / float64(runs)
 }

@@ -1,14 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
@@ -20,6 +21,7 @@ func newInvestigateCmd(a *app) *cobra.Command {
 		scanMinVideos            int64
 		sampleSize               int64
 		seed                     uint64
+		margin                   []float64
 	)
 	cmd := &cobra.Command{
 		Use:   "investigate",
@@ -27,11 +29,15 @@ func newInvestigateCmd(a *app) *cobra.Command {
 		Long: `Investigate a hashtag: find its variants in the data (case and width
 folding, leetspeak, confusable characters, typos, compounds) and accept those
 scoring at least --min-score, or exactly the --variants given; then compare
-the tag set's violation rate per policy with the baseline (the rest of the
-platform, or another saved tag set), with intervals, the test used and why,
-risk difference and ratio, Holm-adjusted p-values and the minimum detectable
-effect; scan the daily trend for changepoints; list related tags; report
-removal metrics (proactive share, within 24 h, time to action) and the
+each monitoring metric of the tag set per policy (report, automated-flag,
+reported-or-flagged, violation, removal, escalation and reinstatement
+rate) with the baseline (the rest of the platform, or another saved tag
+set), with intervals, the test used and why, risk difference and ratio,
+p-values adjusted across every comparison (Holm) and the minimum
+detectable effect; say whether each difference is material, by two
+one-sided tests of the risk ratio against --margin (default 0.8,1.25);
+scan the daily trend for changepoints; list related tags; report removal
+metrics (proactive share, within 24 h, time to action) and the
 moderation funnel.
 
 --scan-spikes instead scans every tag with enough videos for a day on which
@@ -57,18 +63,18 @@ the whole result as one JSON document (fields described in the README).`,
 			if req.Tag == "" && req.TagSet == "" {
 				return usagef("give a hashtag with --tag (e.g. --tag omegle) or a saved tag set with --tagset NAME")
 			}
-			for _, p := range []struct {
-				flag, value string
-				dst         *time.Time
-			}{{"--since", since, &req.Since}, {"--until", until, &req.Until}, {"--change-date", changeDate, &req.ChangeDate}} {
-				if p.value == "" {
-					continue
+			var err error
+			if req.Period, err = periodFlags(since, until); err != nil {
+				return err
+			}
+			if len(margin) != 2 || !(margin[0] > 0 && margin[0] < 1 && margin[1] > 1) {
+				return usagef("--margin %v: give two risk ratios around 1, e.g. --margin 0.8,1.25", margin)
+			}
+			req.Margin = analysis.Margin{Lo: margin[0], Hi: margin[1]}
+			if changeDate != "" {
+				if req.ChangeDate, err = datasets.ParseDay(changeDate); err != nil {
+					return usagef("--change-date %q: %v", changeDate, err)
 				}
-				t, err := time.Parse(time.DateOnly, p.value)
-				if err != nil {
-					return usagef("%s %q: expected a day like 2026-06-30", p.flag, p.value)
-				}
-				*p.dst = t
 			}
 			if req.Baseline != "rest" && !strings.HasPrefix(req.Baseline, "tagset:") {
 				return usagef("--baseline %q: use rest or tagset:NAME", req.Baseline)
@@ -128,6 +134,8 @@ the whole result as one JSON document (fields described in the README).`,
 	f.StringVar(&changeDate, "change-date", "", "day for the before/after comparison (default: the most significant changepoint)")
 	f.Float64Var(&req.Confidence, "confidence", 0.95, "confidence level of every interval")
 	f.Float64Var(&req.Alpha, "alpha", 0.05, "significance level after adjustment")
+	f.Float64SliceVar(&margin, "margin", []float64{analysis.DefaultMargin.Lo, analysis.DefaultMargin.Hi},
+		"equivalence margin of the risk ratio: a difference inside it is not material (TOST)")
 	f.IntVar(&req.Permutations, "permutations", 999, "permutations for the changepoint p-values")
 	f.Int64Var(&sampleSize, "sample", 0, "draw a review sample of N violating tag-set videos (not saved)")
 	f.Uint64Var(&seed, "seed", 1, "seed of the sample and of the permutations")
@@ -141,18 +149,9 @@ the whole result as one JSON document (fields described in the README).`,
 // runSpikeScan runs investigate --scan-spikes.
 func runSpikeScan(cmd *cobra.Command, a *app, req analysis.Request, since, until string, minVideos int64, asJSON bool) error {
 	sr := analysis.ScanRequest{Policies: req.Policies, MinVideos: minVideos, Alpha: req.Alpha, Limit: req.RelatedLimit}
-	for _, p := range []struct {
-		flag, value string
-		dst         *time.Time
-	}{{"--since", since, &sr.Since}, {"--until", until, &sr.Until}} {
-		if p.value == "" {
-			continue
-		}
-		t, err := time.Parse(time.DateOnly, p.value)
-		if err != nil {
-			return usagef("%s %q: expected a day like 2026-06-30", p.flag, p.value)
-		}
-		*p.dst = t
+	var err error
+	if sr.Period, err = periodFlags(since, until); err != nil {
+		return err
 	}
 	if minVideos <= 0 {
 		return usagef("--min-videos %d: give a positive number, e.g. 100", minVideos)
@@ -180,4 +179,18 @@ func runSpikeScan(cmd *cobra.Command, a *app, req analysis.Request, since, until
 			r.Day, r.Videos, 100*r.Before, 100*r.After, r.PValue, r.QValue, r.Significant)
 	}
 	return tw.Flush()
+}
+
+// periodFlags reads --since and --until (both inclusive days) into the
+// shared period type, naming the flag in a usage error.
+func periodFlags(since, until string) (datasets.Period, error) {
+	p, err := datasets.ParsePeriod(since, until)
+	var de *datasets.DayError
+	switch {
+	case errors.As(err, &de):
+		return p, usagef("--%s %q: %v", de.Bound, de.Value, de.Err)
+	case err != nil:
+		return p, usagef("--since %s --until %s: %v", since, until, err)
+	}
+	return p, nil
 }
