@@ -270,20 +270,24 @@ func (imp *impact) finish(out OptionalWriters) error {
 	w.WriteString("date,query,searches,via_autocomplete\n")
 	r := imp.r
 	row := func(d int, q string, searches float64, share float64) {
-		n := int64(math.Round(searches * (0.85 + 0.3*r.Float64())))
+		// Stochastic rounding keeps the realised autocomplete share
+		// unbiased for the planted one at any volume.
+		n := int64(searches*(0.85+0.3*r.Float64()) + r.Float64())
 		if n <= 0 {
 			return
 		}
-		ac := int64(math.Round(float64(n) * share * (0.9 + 0.2*r.Float64())))
+		ac := int64(float64(n)*share + r.Float64())
 		fmt.Fprintf(w, "%s,%s,%d,%d\n", imp.cfg.Start.AddDate(0, 0, d).Format(time.DateOnly), q, n, min(ac, n))
 		imp.m.SearchRows++
 		if q == evasionTag {
 			imp.m.EvasionSearches += n
 		}
 	}
-	perVideo := 40.0 // searches per family video uploaded that day
+	perVideo := 40.0 // searches per expected family video that day
 	for d := range imp.cfg.Days {
-		fam := float64(max(1, imp.famByDay[d])) * perVideo
+		// Interest follows the family's planted share (trend and shocks),
+		// not the day's realised uploads.
+		fam := imp.perDay * imp.factor[d] * perVideo
 		share := acShareBefore
 		if d >= imp.acDay {
 			share, fam = acShareAfter, fam*(1-acSearchDrop)

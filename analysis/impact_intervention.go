@@ -1,0 +1,555 @@
+package analysis
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/trendlab/trendlab/analysis/stats"
+	"github.com/trendlab/trendlab/datasets"
+)
+
+// InterventionRequest asks what the interventions on a tag set did.
+type InterventionRequest struct {
+	TagSet       string
+	ID           string    // one intervention; "" for every one on the tag set
+	Comparison   []string  // comparison tags; nil: the Comparisons tags closest in volume
+	Comparisons  int       // default 5
+	Since, Until time.Time // zero: the data's first and last day
+	Conf         float64   // default 0.95
+}
+
+// InterventionReport holds the effect of each intervention on the tag set.
+type InterventionReport struct {
+	TagSet        string               `json:"tag_set"`
+	Tags          []string             `json:"tags"`
+	Days          []string             `json:"days"`
+	Interventions []InterventionEffect `json:"interventions"`
+	Notes         []string             `json:"notes,omitempty"` // missing exports and the like
+}
+
+// InterventionEffect is what one intervention did.
+type InterventionEffect struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	Target   string `json:"target"`
+	Source   string `json:"source"` // export or manual
+	Started  string `json:"started"`
+	DayIndex int    `json:"day_index"` // in Days; -1 when outside the period
+	// ComparisonTags are the tags the difference-in-differences compares
+	// with (their videos outside the tag set).
+	ComparisonTags []string          `json:"comparison_tags"`
+	Series         []SeriesEffect    `json:"series"`
+	Evasion        []EvasionSpelling `json:"evasion"`
+	Notes          []string          `json:"notes,omitempty"`
+}
+
+// SeriesEffect is the interrupted-time-series effect on one daily series,
+// alone and against the comparison.
+type SeriesEffect struct {
+	Name       string         `json:"name"`
+	Scale      string         `json:"scale"` // "log" (effects are relative changes) or "rate" (absolute, in rate units)
+	Treated    []Num          `json:"treated"`
+	Comparison []Num          `json:"comparison"`
+	Alone      EffectEstimate `json:"alone"`   // level change of the tag set's series
+	Against    EffectEstimate `json:"against"` // level change against the comparison (difference-in-differences)
+	Statement  string         `json:"statement"`
+}
+
+// EffectEstimate is a level change at the intervention with its interval.
+type EffectEstimate struct {
+	Change      Num         `json:"change"` // relative (-0.7 = fell by 70%) on the log scale, absolute on the rate scale
+	CI          NumInterval `json:"ci"`
+	PValue      Num         `json:"p_value"`
+	SlopeChange Num         `json:"slope_change"` // per day, on the fitted scale
+	Method      string      `json:"method"`
+}
+
+// EvasionSpelling is a spelling of the tag set's seed first seen on or
+// after the intervention.
+type EvasionSpelling struct {
+	Spelling string  `json:"spelling"`
+	Where    string  `json:"where"` // "search" or "hashtag"
+	FirstDay string  `json:"first_day"`
+	Volume   int64   `json:"volume"` // searches, or videos carrying it
+	Score    float64 `json:"score"`
+}
+
+// interventionRow is one intervention as stored.
+type interventionRow struct {
+	id, kind, target, source string
+	started                  time.Time
+}
+
+// ImpactIntervention measures each intervention on req.TagSet.
+func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req InterventionRequest) (*InterventionReport, error) {
+	req.Conf = cmp.Or(req.Conf, 0.95)
+	req.Comparisons = cmp.Or(req.Comparisons, 5)
+	set, err := LoadTagSet(ctx, ws, req.TagSet)
+	if err != nil {
+		return nil, err
+	}
+	days, err := impactDays(ctx, ws, req.Since, req.Until)
+	if err != nil {
+		return nil, err
+	}
+	rep := &InterventionReport{TagSet: req.TagSet, Tags: set.Accepted()}
+	for _, d := range days {
+		rep.Days = append(rep.Days, day(d))
+	}
+	ivs, err := interventionsOn(ctx, ws, set, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ivs) == 0 {
+		if req.ID != "" {
+			return nil, fmt.Errorf("no intervention %q on tag set %q: list them with `trendlab intervention list`", req.ID, req.TagSet)
+		}
+		return nil, fmt.Errorf("%w: no intervention targets tag set %q, its seed or its accepted tags; import an interventions export or record one by hand", ErrNoOptionalExport, req.TagSet)
+	}
+	hasViews, err := hasRows(ctx, ws, "views_daily")
+	if err != nil {
+		return nil, err
+	}
+	hasSearches, err := hasRows(ctx, ws, "search_daily")
+	if err != nil {
+		return nil, err
+	}
+	if !hasViews {
+		rep.Notes = append(rep.Notes, "no views_daily export in the workspace: reach (for_you and total views) is not measured; import one with trendlab import --views")
+	}
+	if !hasSearches {
+		rep.Notes = append(rep.Notes, "no search_daily export in the workspace: searches, autocomplete share and evasion in searches are not measured; import one with trendlab import --searches")
+	}
+	for _, iv := range ivs {
+		e, err := interventionEffect(ctx, ws, set, rep.Tags, days, iv, req, hasViews, hasSearches)
+		if err != nil {
+			return nil, fmt.Errorf("intervention %s: %w", iv.id, err)
+		}
+		rep.Interventions = append(rep.Interventions, *e)
+	}
+	return rep, nil
+}
+
+func hasRows(ctx context.Context, ws *datasets.Workspace, table string) (bool, error) {
+	var ok bool
+	err := ws.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+`)`).Scan(&ok)
+	return ok, err
+}
+
+// interventionsOn lists the interventions whose target is the tag set's
+// name, seed or one of its accepted tags (normalised), oldest first.
+func interventionsOn(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, id string) ([]interventionRow, error) {
+	rows, err := ws.DB.QueryContext(ctx, `SELECT intervention_id, kind, target, source, started_at FROM interventions ORDER BY started_at, intervention_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	names := append([]string{strings.ToLower(set.Name)}, set.Accepted()...)
+	var out []interventionRow
+	for rows.Next() {
+		var r interventionRow
+		if err := rows.Scan(&r.id, &r.kind, &r.target, &r.source, &r.started); err != nil {
+			return nil, err
+		}
+		if id != "" && r.id != id {
+			continue
+		}
+		if slices.Contains(names, datasets.NormalizeTag(r.target)) || strings.EqualFold(r.target, set.Name) {
+			out = append(out, r)
+		}
+	}
+	return out, rows.Err()
+}
+
+func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, tags []string, days []time.Time, iv interventionRow, req InterventionRequest, hasViews, hasSearches bool) (*InterventionEffect, error) {
+	e := &InterventionEffect{ID: iv.id, Kind: iv.kind, Target: iv.target, Source: iv.source, Started: iv.started.UTC().Format(time.RFC3339), DayIndex: -1}
+	start := truncDay(iv.started)
+	if i, ok := dayIndex(days)[start]; ok {
+		e.DayIndex = i
+	}
+	if iv.started.After(start) {
+		e.DayIndex++ // a start during a day: that day is still mostly "before"
+	}
+	cmpTags := req.Comparison
+	if cmpTags == nil {
+		var err error
+		if cmpTags, err = comparisonTags(ctx, ws, tags, start, req.Comparisons); err != nil {
+			return nil, err
+		}
+	}
+	e.ComparisonTags = cmpTags
+	restriction := iv.kind != "moderator_guidance" && iv.kind != "other"
+	if restriction {
+		var err error
+		if e.Evasion, err = evasionSpellings(ctx, ws, set, start, hasSearches); err != nil {
+			return nil, err
+		}
+	}
+	at := e.DayIndex
+	if at < 7 || len(days)-at < 7 {
+		e.Notes = append(e.Notes, fmt.Sprintf("the intervention starts on %s, with fewer than 7 days of data on one side of it: no effect is estimated", day(start)))
+		return e, nil
+	}
+	if len(cmpTags) == 0 {
+		e.Notes = append(e.Notes, "no comparison tags of similar volume: effects are against the tag set's own trend only")
+	}
+	first := days[0].Weekday()
+	against := "the comparison tags " + strings.Join(cmpTags, ", ")
+	if len(cmpTags) == 0 {
+		against = ""
+	}
+	fit := func(name, scale string, treated, comparison []float64) {
+		e.Series = append(e.Series, seriesEffect(name, scale, treated, comparison, first, at, req.Conf, iv, against))
+	}
+
+	up, err := uploadSeries(ctx, ws, tags, cmpTags, days)
+	if err != nil {
+		return nil, err
+	}
+	if hasViews {
+		v, err := viewSeries(ctx, ws, tags, cmpTags, days)
+		if err != nil {
+			return nil, err
+		}
+		fit("recommended reach (for_you views)", "log", v[0], v[2])
+		fit("total reach (views)", "log", v[1], v[3])
+	}
+	fit("uploads", "log", up[0], up[2])
+	fit("violation rate", "rate", up[1], up[3])
+	if hasSearches && (iv.kind == "autocomplete_restricted" || iv.kind == "search_restricted") {
+		var exclude []string
+		for _, ev := range e.Evasion {
+			if ev.Where == "search" {
+				exclude = append(exclude, ev.Spelling)
+			}
+		}
+		s, err := searchSeries(ctx, ws, tags, exclude, days)
+		if err != nil {
+			return nil, err
+		}
+		against = "every other search query"
+		fit("autocomplete share of searches for the terms", "rate", s[1], s[3])
+		fit("searches for the terms", "log", s[0], s[2])
+	}
+	return e, nil
+}
+
+// seriesEffect fits the ITS of one series alone and against its
+// comparison, and states the effect.
+func seriesEffect(name, scale string, treated, comparison []float64, first time.Weekday, at int, conf float64, iv interventionRow, against string) SeriesEffect {
+	s := SeriesEffect{Name: name, Scale: scale}
+	ty, cy := transform(treated, scale), transform(comparison, scale)
+	for i := range treated {
+		s.Treated = append(s.Treated, Num(treated[i]))
+		s.Comparison = append(s.Comparison, Num(comparison[i]))
+	}
+	s.Alone = estimate(conf)(stats.InterruptedTimeSeries(ty, first, at, -1))
+	if against != "" {
+		s.Against = estimate(conf)(stats.DiffInDiff(ty, cy, first, at, -1))
+	} else {
+		s.Against = EffectEstimate{Change: Num(math.NaN()), CI: NumInterval{Num(math.NaN()), Num(math.NaN())}, PValue: Num(math.NaN()), SlopeChange: Num(math.NaN()), Method: "no comparison"}
+	}
+	if scale == "log" {
+		for _, est := range []*EffectEstimate{&s.Alone, &s.Against} {
+			est.Change = Num(math.Expm1(float64(est.Change)))
+			est.CI = NumInterval{Num(math.Expm1(float64(est.CI.Lo))), Num(math.Expm1(float64(est.CI.Hi)))}
+		}
+	}
+	s.Statement = effectStatement(s, iv, against, conf)
+	return s
+}
+
+func transform(x []float64, scale string) []float64 {
+	if scale != "log" {
+		return x
+	}
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = math.Log1p(v) // ln(1 + v): days with no views or uploads stay finite
+	}
+	return out
+}
+
+// estimate returns a function that turns a fit into the level change at conf.
+func estimate(conf float64) func(stats.ITS, error) EffectEstimate {
+	return func(r stats.ITS, err error) EffectEstimate { return levelChange(r, err, conf) }
+}
+
+func levelChange(r stats.ITS, err error, conf float64) EffectEstimate {
+	if err != nil {
+		nan := Num(math.NaN())
+		return EffectEstimate{Change: nan, CI: NumInterval{nan, nan}, PValue: nan, SlopeChange: nan, Method: "not estimated: " + err.Error()}
+	}
+	ci := r.CI(r.Level, conf)
+	return EffectEstimate{Change: Num(r.Coef[r.Level]), CI: NumInterval{Num(ci.Lo), Num(ci.Hi)}, PValue: Num(r.PValue(r.Level)), SlopeChange: Num(r.Coef[r.Slope]), Method: r.Method}
+}
+
+// effectStatement is the sentence for one series, e.g. "recommended reach
+// fell by 71% [64%, 77%] against the comparison tags".
+func effectStatement(s SeriesEffect, iv interventionRow, against string, conf float64) string {
+	describe := func(e EffectEstimate) string {
+		if !e.Change.Valid() {
+			return "could not be estimated"
+		}
+		lo, hi := float64(e.CI.Lo), float64(e.CI.Hi)
+		sig := lo > 0 || hi < 0
+		if s.Scale == "log" {
+			if !sig {
+				return fmt.Sprintf("shows no change detected (%+.0f%% [%+.0f%%, %+.0f%%])", 100*float64(e.Change), 100*lo, 100*hi)
+			}
+			verb := "rose"
+			if e.Change < 0 {
+				verb = "fell"
+				lo, hi = -hi, -lo
+			}
+			return fmt.Sprintf("%s by %.0f%% [%.0f%%, %.0f%%]", verb, 100*math.Abs(float64(e.Change)), 100*lo, 100*hi)
+		}
+		if !sig {
+			return fmt.Sprintf("shows no change detected (%s [%s, %s])", pp(float64(e.Change)), pp(lo), pp(hi))
+		}
+		return fmt.Sprintf("changed by %s [%s, %s]", pp(float64(e.Change)), pp(lo), pp(hi))
+	}
+	text := fmt.Sprintf("After %s (%s, %s): %s %s", iv.id, iv.kind, day(iv.started), s.Name, describe(s.Alone))
+	if against != "" {
+		text += fmt.Sprintf("; against %s it %s", against, strings.TrimPrefix(describe(s.Against), "shows "))
+	}
+	return text + fmt.Sprintf(" (%.0f%% CI; level change in a segmented regression with day-of-week terms and Newey-West errors).", 100*conf)
+}
+
+// comparisonTags picks k tags whose volume before the intervention is
+// closest to the tag set's, that are not in it, rarely on its videos (at
+// most 1% of their videos), and not the target of an intervention.
+func comparisonTags(ctx context.Context, ws *datasets.Workspace, tags []string, before time.Time, k int) ([]string, error) {
+	in := placeholders(len(tags))
+	// Arguments in placeholder order: s, pre, target, NOT IN, LIMIT.
+	args := tagArgs(tags)
+	args = append(args, before)
+	args = append(args, tagArgs(tags)...)
+	args = append(args, before)
+	args = append(args, tagArgs(tags)...)
+	args = append(args, k)
+	rows, err := ws.DB.QueryContext(ctx, `
+WITH s AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+in+`)),
+overlap AS (SELECT tag, count(DISTINCT video_id) AS k FROM video_tags WHERE video_id IN (SELECT video_id FROM s) GROUP BY tag),
+pre AS (SELECT tag, sum(videos) AS n FROM tag_days WHERE day < ? GROUP BY tag),
+target AS (SELECT sum(videos) AS n FROM tag_days WHERE tag IN (`+in+`) AND day < ?)
+SELECT pre.tag FROM pre CROSS JOIN target LEFT JOIN overlap ON overlap.tag = pre.tag
+WHERE pre.tag NOT IN (`+in+`)
+  AND coalesce(overlap.k, 0) <= 0.01 * pre.n
+  AND pre.tag NOT IN (SELECT lower(target) FROM interventions)
+ORDER BY abs(ln(pre.n) - ln(greatest(target.n, 1))), pre.tag
+LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+func tagArgs(tags []string) []any {
+	out := make([]any, len(tags))
+	for i, t := range tags {
+		out[i] = t
+	}
+	return out
+}
+
+// groupsSQL is the CTE of the tag set's videos (g = 1) and the comparison
+// tags' videos outside it (g = 2).
+func groupsSQL(tags, cmpTags []string) (string, []any) {
+	cmpIn := "NULL"
+	if len(cmpTags) > 0 {
+		cmpIn = placeholders(len(cmpTags))
+	}
+	q := `s AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (` + placeholders(len(tags)) + `)),
+c AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (` + cmpIn + `) AND video_id NOT IN (SELECT video_id FROM s)),
+g AS (SELECT video_id, 1 AS g FROM s UNION ALL SELECT video_id, 2 FROM c)`
+	return q, append(tagArgs(tags), tagArgs(cmpTags)...)
+}
+
+// uploadSeries returns per day: the tag set's uploads and violation rate,
+// the comparison's uploads and violation rate.
+func uploadSeries(ctx context.Context, ws *datasets.Workspace, tags, cmpTags []string, days []time.Time) ([4][]float64, error) {
+	cte, args := groupsSQL(tags, cmpTags)
+	rows, err := ws.DB.QueryContext(ctx, `WITH `+cte+`,
+viol AS (SELECT DISTINCT video_id FROM video_outcomes WHERE violating)
+SELECT CAST(v.created_at AS DATE) AS d, g.g, count(*), count(viol.video_id)
+FROM videos v JOIN g USING (video_id) LEFT JOIN viol USING (video_id)
+GROUP BY ALL`, args...)
+	if err != nil {
+		return [4][]float64{}, err
+	}
+	var up, viol [3][]float64
+	for g := 1; g <= 2; g++ {
+		up[g], viol[g] = make([]float64, len(days)), make([]float64, len(days))
+	}
+	idx := dayIndex(days)
+	err = scanDaily(rows, func(d time.Time, g int, vals []float64) {
+		if i, ok := idx[d]; ok {
+			up[g][i], viol[g][i] = vals[0], vals[1]
+		}
+	}, 2)
+	if err != nil {
+		return [4][]float64{}, err
+	}
+	rate := func(g int) []float64 {
+		r := make([]float64, len(days))
+		for i := range r {
+			if up[g][i] > 0 {
+				r[i] = viol[g][i] / up[g][i]
+			}
+		}
+		return r
+	}
+	return [4][]float64{up[1], rate(1), up[2], rate(2)}, nil
+}
+
+// viewSeries returns per day: the tag set's for_you and total views, and
+// the comparison's.
+func viewSeries(ctx context.Context, ws *datasets.Workspace, tags, cmpTags []string, days []time.Time) ([4][]float64, error) {
+	cte, args := groupsSQL(tags, cmpTags)
+	rows, err := ws.DB.QueryContext(ctx, `WITH `+cte+`
+SELECT w.date, g.g, coalesce(sum(w.views) FILTER (WHERE w.surface = 'for_you'), 0), sum(w.views)
+FROM views_daily w JOIN g USING (video_id)
+GROUP BY ALL`, args...)
+	if err != nil {
+		return [4][]float64{}, err
+	}
+	var fy, all [3][]float64
+	for g := 1; g <= 2; g++ {
+		fy[g], all[g] = make([]float64, len(days)), make([]float64, len(days))
+	}
+	idx := dayIndex(days)
+	if err := scanDaily(rows, func(d time.Time, g int, vals []float64) {
+		if i, ok := idx[d]; ok {
+			fy[g][i], all[g][i] = vals[0], vals[1]
+		}
+	}, 2); err != nil {
+		return [4][]float64{}, err
+	}
+	return [4][]float64{fy[1], all[1], fy[2], all[2]}, nil
+}
+
+// searchSeries returns per day: searches for the terms (a query whose
+// normalised first word is one of the tags) and their autocomplete share,
+// and the same for every other query (the comparison) except the evasion
+// spellings.
+func searchSeries(ctx context.Context, ws *datasets.Workspace, tags, exclude []string, days []time.Time) ([4][]float64, error) {
+	ex := "NULL"
+	if len(exclude) > 0 {
+		ex = placeholders(len(exclude))
+	}
+	args := append(tagArgs(tags), tagArgs(exclude)...)
+	rows, err := ws.DB.QueryContext(ctx, `
+SELECT date, CASE WHEN split_part(query_norm, ' ', 1) IN (`+placeholders(len(tags))+`) THEN 1 ELSE 2 END AS g,
+	sum(searches), sum(via_autocomplete)
+FROM search_daily WHERE query_norm IS DISTINCT FROM '' AND query_norm NOT IN (`+ex+`)
+GROUP BY ALL`, args...)
+	if err != nil {
+		return [4][]float64{}, err
+	}
+	var n, ac [3][]float64
+	for g := 1; g <= 2; g++ {
+		n[g], ac[g] = make([]float64, len(days)), make([]float64, len(days))
+	}
+	idx := dayIndex(days)
+	if err := scanDaily(rows, func(d time.Time, g int, vals []float64) {
+		if i, ok := idx[d]; ok {
+			n[g][i], ac[g][i] = vals[0], vals[1]
+		}
+	}, 2); err != nil {
+		return [4][]float64{}, err
+	}
+	share := func(g int) []float64 {
+		r := make([]float64, len(days))
+		for i := range r {
+			if n[g][i] > 0 {
+				r[i] = ac[g][i] / n[g][i]
+			}
+		}
+		return r
+	}
+	return [4][]float64{n[1], share(1), n[2], share(2)}, nil
+}
+
+// scanDaily reads rows of (day, group, k numbers).
+func scanDaily(rows *sql.Rows, f func(d time.Time, g int, vals []float64), k int) error {
+	defer rows.Close()
+	for rows.Next() {
+		var d time.Time
+		var g int
+		vals := make([]sql.NullFloat64, k)
+		dest := []any{&d, &g}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		fv := make([]float64, k)
+		for i, v := range vals {
+			fv[i] = v.Float64
+		}
+		f(truncDay(d), g, fv)
+	}
+	return rows.Err()
+}
+
+// evasionSpellings lists hashtags and search queries first seen on or
+// after start that score as spellings of the tag set's seed and that the
+// tag set has not decided on, with their first day and volume.
+func evasionSpellings(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, start time.Time, hasSearches bool) ([]EvasionSpelling, error) {
+	known := map[string]bool{set.Seed: true}
+	for _, v := range set.Variants {
+		known[v.Tag] = true
+	}
+	var out []EvasionSpelling
+	collect := func(where, q string) error {
+		rows, err := ws.DB.QueryContext(ctx, q, start)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s string
+			var first time.Time
+			var n int64
+			if err := rows.Scan(&s, &first, &n); err != nil {
+				return err
+			}
+			if known[s] {
+				continue
+			}
+			if score, _ := ScoreVariant(set.Seed, s); score >= DefaultMinScore {
+				out = append(out, EvasionSpelling{Spelling: s, Where: where, FirstDay: day(first), Volume: n, Score: score})
+			}
+		}
+		return rows.Err()
+	}
+	if err := collect("hashtag", `SELECT tag, min(day), sum(videos) FROM tag_days GROUP BY tag HAVING min(day) >= ?`); err != nil {
+		return nil, err
+	}
+	if hasSearches {
+		if err := collect("search", `SELECT query_norm, min(date), sum(searches) FROM search_daily WHERE query_norm <> '' GROUP BY query_norm HAVING min(date) >= ?`); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(out, func(a, b EvasionSpelling) int {
+		return cmp.Or(cmp.Compare(a.FirstDay, b.FirstDay), cmp.Compare(b.Volume, a.Volume), cmp.Compare(a.Spelling, b.Spelling), cmp.Compare(a.Where, b.Where))
+	})
+	return out, nil
+}
