@@ -646,7 +646,7 @@ func (m reviewModel) memberView(th theme) string {
 			tags[i] = textsafe.StripLine(t)
 		}
 		left = append(left, kv("tags", ansi.Truncate(strings.Join(tags, " "), leftW-11, "…")))
-		if m.revealed {
+		if m.revealed || m.sess.captionsShown { // the caption rule, captions.go
 			wrapped := strings.Split(ansi.Wordwrap(textsafe.Strip(d.Caption), leftW-11, " "), "\n")
 			for i, w := range wrapped {
 				if i == 0 {

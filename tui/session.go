@@ -28,6 +28,10 @@ type session struct {
 	spill string
 
 	nextID atomic.Int64
+
+	// captionsShown switches the caption rule off for the session (C, or
+	// Config.ShowCaptions); read and written only in the event loop.
+	captionsShown bool
 }
 
 func newSession(ctx context.Context, cfg Config) (*session, error) {
@@ -45,7 +49,7 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 		conn.Close()
 		return nil, fmt.Errorf("configuring the TUI's connection: %w", err)
 	}
-	return &session{cfg: cfg, db: cfg.Workspace.DB, conn: conn, spill: spill}, nil
+	return &session{cfg: cfg, db: cfg.Workspace.DB, conn: conn, spill: spill, captionsShown: cfg.ShowCaptions}, nil
 }
 
 // withConn runs fn on the session's own connection, holding it alone.
