@@ -11,7 +11,6 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trendlab/trendlab/analysis"
@@ -48,6 +47,7 @@ type Model struct {
 	width, height int
 	screen        screenID
 	showHelp      bool
+	helpScreen    screenID // the screen whose keys the help shows
 	help          help.Model
 	err           string
 	quitting      bool
@@ -59,6 +59,7 @@ type Model struct {
 	review  reviewModel
 	palette paletteModel
 	report  reportModel
+	pick    reportPick // the Report screen's choice of tag set and sample
 }
 
 // New builds the TUI's model on an open workspace. Close it with Close when
@@ -89,6 +90,7 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 		review:  newReview(sess),
 		palette: newPalette(sess),
 		report:  newReport(sess),
+		pick:    reportPick{sess: sess},
 		width:   80, height: 24,
 	}
 	if herr != nil {
@@ -118,7 +120,7 @@ func Run(ctx context.Context, cfg Config, opts ...tea.ProgramOption) error {
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.catalog.Init(), m.review.loadSamples(), m.palette.load()}
+	cmds := []tea.Cmd{m.catalog.Init(), m.review.loadSamples(), m.palette.load(), m.pick.loadTagSets()}
 	if m.cfg.Background == BackgroundAuto && !m.cfg.NoColor {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -167,7 +169,26 @@ func (m *Model) setScreen(s screenID) tea.Cmd {
 	m.screen = (s + numScreens) % numScreens
 	m.showHelp = false
 	m.layout()
+	if m.screen == screenReport {
+		m.pointPickAtInvestigation()
+		return tea.Batch(m.grid.ensurePages(), m.pick.loadTagSets())
+	}
 	return m.grid.ensurePages()
+}
+
+// pointPickAtInvestigation puts the Report screen's tag set cursor on the
+// investigation of screen 4.
+func (m *Model) pointPickAtInvestigation() {
+	if m.tags.inv == nil {
+		return
+	}
+	items, names := m.tagSetItems()
+	for i, n := range names {
+		if n == m.currentTagSet() {
+			m.pick.tsL.cursor = i
+			m.pick.tsL.follow(len(items), m.pick.pickHeight(m.bodyHeight()))
+		}
+	}
 }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -222,7 +243,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case investigationMsg, tagSetSavedMsg:
 		var cmd tea.Cmd
 		m.tags, cmd = m.tags.Update(msg)
+		if _, saved := msg.(tagSetSavedMsg); saved {
+			cmd = tea.Batch(cmd, m.pick.loadTagSets())
+		}
+		if m.pick.pendingWrite && !m.tags.busy {
+			m.pick.pendingWrite = false
+			m.pointPickAtInvestigation()
+			if m.tags.inv != nil && m.tags.err == "" {
+				cmd = tea.Batch(cmd, m.writeReport())
+			}
+		}
 		return m, cmd
+	case tagSetsMsg:
+		m.pick.tagSets, m.pick.err = msg.list, ""
+		if msg.err != nil {
+			m.pick.err = textsafe.Strip(msg.err.Error())
+		}
+		m.pointPickAtInvestigation()
+		return m, nil
 	case investigateTagMsg:
 		m.tags.input.SetValue(msg.tag)
 		m.tags.input.Blur()
@@ -286,18 +324,26 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	if m.showHelp {
-		if s == "esc" || s == "?" || s == "q" {
+		switch s {
+		case "esc", "?", "q":
 			m.showHelp = false
+		case "right", "l":
+			m.helpScreen = (m.helpScreen + 1) % numScreens
+		case "left", "h":
+			m.helpScreen = (m.helpScreen + numScreens - 1) % numScreens
 		}
 		return nil, true
 	}
 	switch {
 	case key.Matches(msg, globalKeys.Help):
-		m.showHelp = true
+		m.showHelp, m.helpScreen = true, m.screen
 		return nil, true
 	case key.Matches(msg, globalKeys.Quit):
 		m.quitting = true
 		return tea.Quit, true
+	case key.Matches(msg, globalKeys.Captions):
+		m.sess.captionsShown = !m.sess.captionsShown
+		return nil, true
 	case key.Matches(msg, globalKeys.Next):
 		return m.setScreen(m.screen + 1), true
 	case key.Matches(msg, globalKeys.Prev):
@@ -337,12 +383,27 @@ func (m *Model) toScreen(msg tea.Msg) tea.Cmd {
 	case screenQueries:
 		m.palette, cmd = m.palette.Update(msg)
 	case screenReport:
-		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, reportKeys.Write) && !m.report.busy {
-			return m.report.write(m.tags.inv, m.review.sample)
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			if cmd, done := m.updatePick(k); done {
+				return cmd
+			}
+			if key.Matches(k, reportKeys.Write) && !m.report.busy {
+				return m.writeReport()
+			}
 		}
 		m.report, cmd = m.report.Update(msg)
 	}
 	return cmd
+}
+
+// writeReport writes the report of the investigation on screen 4 with the
+// sample chosen on the Report screen.
+func (m *Model) writeReport() tea.Cmd {
+	i := m.reportSample()
+	if i < 0 {
+		return m.report.write(m.tags.inv, nil)
+	}
+	return m.report.write(m.tags.inv, &m.review.samples[i])
 }
 
 // runQuery materialises a (saved) query into the grid.
@@ -410,13 +471,11 @@ func (m *Model) keyMap() keyMap {
 	case screenQueries:
 		k = paletteKeyMap()
 	case screenReport:
-		k = reportKeyMap()
+		k = reportScreenKeyMap()
 	}
 	if !m.typing() {
 		k.short = append(k.short, globalKeys.Help, globalKeys.Quit)
 	}
-	k.full = append(k.full, []key.Binding{globalKeys.Help, globalKeys.Next, globalKeys.Prev, globalKeys.Cancel, globalKeys.Quit,
-		bind("1-9 / alt+1-9", "go to screen", "")})
 	return k
 }
 
@@ -432,7 +491,11 @@ func (m *Model) View() tea.View {
 		}
 	}
 	bar := strings.Join(tabs, "")
-	ws := m.th.Faint.Render(textsafe.StripLine(baseName(m.cfg.Workspace.Path)))
+	captions := "captions hidden"
+	if m.sess.captionsShown {
+		captions = "captions shown"
+	}
+	ws := m.th.Faint.Render(captions + " · " + textsafe.StripLine(baseName(m.cfg.Workspace.Path)))
 	if gap := m.width - ansi.StringWidth(bar) - ansi.StringWidth(ws); gap > 0 {
 		bar += strings.Repeat(" ", gap) + ws
 	}
@@ -457,7 +520,13 @@ func (m *Model) View() tea.View {
 		case screenQueries:
 			body = m.palette.View(m.th)
 		case screenReport:
-			body = m.report.View(m.th, m.tags.inv, m.review.sample)
+			var sample = m.review.sample
+			if i := m.reportSample(); i >= 0 {
+				sample = &m.review.samples[i]
+			} else {
+				sample = nil
+			}
+			body = m.pickView(m.th) + "\n" + m.report.View(m.th, m.tags.inv, sample)
 		}
 	}
 	b.WriteString(fitLines(body, m.width, m.bodyHeight()))
@@ -493,17 +562,6 @@ func (m *Model) resultsView() string {
 		title = m.th.Faint.Render(m.grid.status)
 	}
 	return title + "\n" + m.grid.View(m.th)
-}
-
-func (m *Model) helpView() string {
-	k := m.keyMap()
-	groups := k.FullHelp()
-	screenKeys := m.help.FullHelpView(groups[:len(groups)-1])
-	global := m.help.FullHelpView(groups[len(groups)-1:])
-	title := m.th.Title.Render("Keys · " + screenNames[m.screen])
-	box := m.th.Border.Render(title + "\n\n" + screenKeys + "\n\n" + m.th.Title.Render("Everywhere") + "\n" + global +
-		"\n\n" + m.th.Faint.Render("esc, ? or q closes this help"))
-	return lipgloss.Place(m.width, m.bodyHeight(), lipgloss.Center, lipgloss.Center, box)
 }
 
 // fitLines makes s exactly h lines of at most w cells, so a screen never

@@ -15,12 +15,8 @@ func TestCatalogScreen(t *testing.T) {
 	ws := testWorkspace(t)
 	m, tm := newTestModel(t, testConfig(t, ws))
 	waitFor(t, tm, "videos", "moderation_events")
-	// relations are listed tables first (alphabetically), then views:
-	// imports labels moderation_events rejects sample_members samples
-	// tag_days tag_set_variants tag_sets trendlab_meta unfinished_imports
-	// video_outcomes video_tags videos
-	send(tm, "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "enter") // videos
-	send(tm, "j", "j", "j", "j", "j", "enter")                                         // region
+	selectRelation(t, tm, m, "videos")
+	send(tm, "enter", "j", "j", "j", "j", "j", "enter") // region
 	waitModel(t, tm, m, func(m *Model) bool { return m.catalog.summary != nil })
 	fm := quit(t, tm)
 	if fm.screen != screenCatalog || fm.catalog.summary == nil {
@@ -40,8 +36,8 @@ func TestCatalogDrillDown(t *testing.T) {
 	ws := testWorkspace(t)
 	m, tm := newTestModel(t, testConfig(t, ws))
 	waitFor(t, tm, "videos")
-	send(tm, "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "enter") // videos
-	send(tm, "j", "j", "j", "j", "j", "enter")                                         // region: US 2, BR 1, NULL 1
+	selectRelation(t, tm, m, "videos")
+	send(tm, "enter", "j", "j", "j", "j", "j", "enter") // region: US 2, BR 1, NULL 1
 	waitModel(t, tm, m, func(m *Model) bool { return m.catalog.summary != nil })
 	send(tm, "enter") // rows where region = US
 	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) && m.grid.rs.Total == 2 })
@@ -228,7 +224,7 @@ func TestHelpOverlay(t *testing.T) {
 	_, tm := newTestModel(t, testConfig(t, ws))
 	waitFor(t, tm, "videos")
 	send(tm, "?")
-	waitFor(t, tm, "Keys · Catalog")
+	waitFor(t, tm, "Keys · 1 Catalog")
 	fm := quit(t, tm)
 	if !fm.showHelp {
 		t.Fatal("help overlay not shown")
@@ -264,4 +260,16 @@ func TestConsoleStatementsWithoutRows(t *testing.T) {
 	if !strings.Contains(fm.grid.status, "0 rows × 1 columns") {
 		t.Errorf("grid status %q", fm.grid.status)
 	}
+}
+
+// TestCatalogTableDescription: the catalog says what a table holds, and warns
+// that video_outcomes is sparse (a naive join undercounts), before any column
+// is summarised.
+func TestCatalogTableDescription(t *testing.T) {
+	ws := testWorkspace(t)
+	m, tm := newTestModel(t, testConfig(t, ws))
+	waitFor(t, tm, "video_outcomes")
+	selectRelation(t, tm, m, "video_outcomes")
+	waitFor(t, tm, "SPARSE")
+	quit(t, tm)
 }

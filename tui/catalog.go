@@ -9,8 +9,10 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/sqltext"
 	"github.com/trendlab/trendlab/internal/textsafe"
 )
@@ -85,7 +87,7 @@ type (
 )
 
 var catalogKeys = struct {
-	Up, Down, Left, Right, Enter, Browse, Imports, Refresh key.Binding
+	Up, Down, Left, Right, Enter, Browse, Imports, Refresh, Reveal key.Binding
 }{
 	Up:      bind("↑/k", "up", "up", "k"),
 	Down:    bind("↓/j", "down", "down", "j"),
@@ -94,14 +96,15 @@ var catalogKeys = struct {
 	Enter:   bind("enter", "open / summarise / drill down", "enter"),
 	Browse:  bind("b", "browse rows in the grid", "b"),
 	Imports: bind("i", "imports and rejects ⇄ tables", "i"),
-	Refresh: bind("r", "refresh", "r"),
+	Refresh: bind("R", "refresh", "R"),
+	Reveal:  bind("r", "reveal / hide a caption value", "r"),
 }
 
 func catalogKeyMap() keyMap {
 	k := catalogKeys
 	return keyMap{
 		short: []key.Binding{k.Down, k.Right, k.Enter, k.Browse, k.Imports},
-		full:  [][]key.Binding{{k.Up, k.Down, k.Left, k.Right}, {k.Enter, k.Browse, k.Imports, k.Refresh}},
+		full:  [][]key.Binding{{k.Up, k.Down, k.Left, k.Right}, {k.Enter, k.Browse, k.Reveal, k.Imports, k.Refresh}},
 	}
 }
 
@@ -117,8 +120,10 @@ type catalogModel struct {
 	colL    listState
 	freqL   listState
 	summary *colSummary
-	sumReq  int64
-	sumBusy bool
+	// freqShown are the frequency-table rows of a caption column revealed
+	freqShown captionMask
+	sumReq    int64
+	sumBusy   bool
 
 	imports  bool
 	impRows  []importRow
@@ -252,24 +257,17 @@ func summarize(ctx context.Context, db *sql.DB, rel relation, col column) (colSu
 }
 
 func loadImports(ctx context.Context, db *sql.DB) ([]importRow, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT import_id, kind, file, format, compression, sha256, trendlab_version, mapping,
-		       size_bytes, rows_read, rows_loaded, rows_rejected, duration_ms, started_at
-		FROM imports ORDER BY import_id`)
+	p, err := datasets.ReadProvenance(ctx, db)
 	if err != nil {
-		return nil, fmt.Errorf("listing imports: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	var out []importRow
-	for rows.Next() {
-		var r importRow
-		if err := rows.Scan(&r.ID, &r.Kind, &r.File, &r.Format, &r.Compression, &r.SHA, &r.Ver, &r.Mapping,
-			&r.Size, &r.Read, &r.Loaded, &r.Rejected, &r.DurationMS, &r.Started); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+	for _, im := range p.Imports {
+		out = append(out, importRow{ID: im.ID, Kind: im.Kind, File: im.File, Format: im.Format, Compression: im.Compression, SHA: im.SHA256,
+			Ver: im.TrendlabVersion, Mapping: sql.NullString{String: im.Mapping, Valid: im.Mapping != ""}, Size: im.SizeBytes, Read: im.RowsRead,
+			Loaded: im.RowsLoaded, Rejected: im.RowsRejected, DurationMS: im.DurationMS, Started: im.StartedAt})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (m catalogModel) listHeight() int { return max(1, m.height-1) }
@@ -317,6 +315,7 @@ func (m catalogModel) Update(msg tea.Msg) (catalogModel, tea.Cmd) {
 		s := msg.s
 		m.summary, m.err = &s, ""
 		m.freqL = listState{}
+		m.freqShown = newCaptionMask([]column{{Name: s.Col}})
 		return m, nil
 	case importsMsg:
 		if msg.err != nil {
@@ -440,6 +439,13 @@ func (m catalogModel) updateKey(msg tea.KeyPressMsg) (catalogModel, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Browse):
 		return m, openResult(rel.Name, rel.qualified(), "")
+	case key.Matches(msg, k.Reveal):
+		if m.pane != 2 || m.summary == nil || !m.freqShown.any {
+			m.err = "no caption here: r reveals a value in the top values of a caption column"
+			return m, nil
+		}
+		m.err = ""
+		m.freqShown.toggle(m.freqL.cursor)
 	case key.Matches(msg, k.Enter):
 		switch m.pane {
 		case 0:
@@ -456,7 +462,7 @@ func (m catalogModel) updateKey(msg tea.KeyPressMsg) (catalogModel, tea.Cmd) {
 				if f.Null {
 					return m, openResult(fmt.Sprintf("%s where %s is NULL", rel.Name, m.summary.Col), rel.qualified(), c+" IS NULL")
 				}
-				return m, openResult(fmt.Sprintf("%s where %s = %s", rel.Name, m.summary.Col, oneLine(f.Value, 40)),
+				return m, openResult(fmt.Sprintf("%s where %s = %s", rel.Name, m.summary.Col, m.freqValue(m.freqL.cursor, 40)),
 					rel.qualified(), c+"::VARCHAR = ?", f.Raw)
 			}
 		}
@@ -565,21 +571,38 @@ func (m catalogModel) summaryBlock(th theme, w int) []string {
 	case m.sumBusy:
 		return append(lines, "summarising…")
 	case m.summary == nil:
+		// What the table holds, and the traps of querying it (a sparse table).
+		if rel, ok := m.selectedRel(); ok {
+			if d := datasets.TableDescription(rel.Name); d != "" {
+				lines = append(lines, strings.Split(lipgloss.Wrap(d, w, " "), "\n")...)
+				lines = append(lines, "")
+			}
+		}
 		return append(lines, th.Faint.Render("enter on a column"), th.Faint.Render("summarises it"))
 	}
 	s := m.summary
 	kv := func(k, v string) string { return pad(th.Key.Render(pad(k, 9))+" "+v, w) }
+	// A caption column's extremes and quantiles are captions too.
+	hide := func(v string) string {
+		if m.freqShown.any && !m.sess.captionsShown {
+			return th.Faint.Render(hiddenCell + " C shows captions")
+		}
+		return v
+	}
 	lines = append(lines,
 		kv("column", s.Rel+"."+s.Col+" "+th.Faint.Render(s.Type)),
 		kv("rows", analysis.GroupDigits(s.Count)),
 		kv("nulls", fmt.Sprintf("%s (%s)", analysis.GroupDigits(s.Nulls), pct(s.Nulls, s.Count))),
 		kv("distinct", analysis.GroupDigits(s.Distinct)),
-		kv("min", s.Min),
-		kv("max", s.Max),
+		kv("min", hide(s.Min)),
+		kv("max", hide(s.Max)),
 	)
-	if s.QuantileErr != "" {
+	switch {
+	case m.freqShown.any && !m.sess.captionsShown:
+		lines = append(lines, kv("quantiles", hide("")))
+	case s.QuantileErr != "":
 		lines = append(lines, kv("quantiles", th.Faint.Render(s.QuantileErr)))
-	} else {
+	default:
 		parts := make([]string, len(s.Quantiles))
 		for i, q := range s.Quantiles {
 			parts[i] = quantileLevels[i] + " " + q
@@ -599,9 +622,19 @@ func (m catalogModel) summaryBlock(th theme, w int) []string {
 	}
 	for i, f := range s.Freq {
 		bar := strings.Repeat("█", int(int64(barW)*f.N/top))
-		items[i] = padLeft(analysis.GroupDigits(f.N), nw) + " " + pad(pct(f.N, s.Count), 6) + " " + pad(bar, barW) + " " + f.Value
+		items[i] = padLeft(analysis.GroupDigits(f.N), nw) + " " + pad(pct(f.N, s.Count), 6) + " " + pad(bar, barW) + " " + m.freqValue(i, w)
 	}
 	return append(lines, renderList(th, items, m.freqL, w, m.freqHeight(), m.pane == 2)...)
+}
+
+// freqValue is row i of the frequency table as shown (n runes at most): a
+// caption value stays hidden until revealed.
+func (m catalogModel) freqValue(i, n int) string {
+	f := m.summary.Freq[i]
+	if !f.Null && m.freqShown.hidden(m.sess.captionsShown, i, 0) {
+		return hiddenCell
+	}
+	return oneLine(f.Value, n)
 }
 
 func (m catalogModel) importsView(th theme) string {

@@ -24,7 +24,9 @@ const (
 type Config struct {
 	// Workspace is the open workspace; the TUI does not close it.
 	Workspace *datasets.Workspace
-	// Reviewer names the person labelling samples (stored with each label).
+	// Reviewer names the person labelling samples (stored with each label),
+	// resolved by the caller as the CLI resolves it; empty means labelling
+	// is refused with a message.
 	Reviewer string
 	// Labels is the label set of samples created in the TUI; empty means
 	// review.DefaultLabelSet. A sample keeps its own label set, which
@@ -33,12 +35,17 @@ type Config struct {
 	// PauseEvery shows a pause reminder after this many reviewed items;
 	// 0 turns the reminder off.
 	PauseEvery int
+	// ShowCaptions shows captions from the start, as reports do with
+	// --show-captions; otherwise they stay hidden until revealed (the caption
+	// rule, captions.go).
+	ShowCaptions bool
 	// NoColor draws without colour (bold, underline and reverse remain),
 	// as NO_COLOR asks.
 	NoColor bool
 	// Background picks colours for a dark or light terminal.
 	Background Background
-	// QueryDirs are extra folders of saved queries (*.sql).
+	// QueryDirs are the folders of the user's saved queries (*.sql), earlier
+	// first, as `trendlab query` reads them (flags, then TRENDLAB_QUERIES).
 	QueryDirs []string
 	// HistoryFile keeps the SQL console's history across runs; empty means
 	// HistoryPath().
@@ -63,22 +70,22 @@ func (c *Config) validate() error {
 	if c.Workspace == nil {
 		return fmt.Errorf("tui: no workspace")
 	}
-	if len(c.Labels) == 0 {
-		c.Labels = review.DefaultLabelSet()
-	}
+	c.setDefaultLabels()
 	if err := checkLabelKeys(c.Labels); err != nil {
 		return err
 	}
 	if c.PauseEvery < 0 {
-		return fmt.Errorf("pause-every %d: use 0 (off) or a positive number of items", c.PauseEvery)
-	}
-	if c.Reviewer == "" {
-		c.Reviewer = os.Getenv("USER")
-		if c.Reviewer == "" {
-			c.Reviewer = "reviewer"
-		}
+		return fmt.Errorf("tui: a pause every %d items: use 0 (off) or a positive number", c.PauseEvery)
 	}
 	return nil
+}
+
+// setDefaultLabels gives samples made in the TUI the default label set
+// unless one was chosen.
+func (c *Config) setDefaultLabels() {
+	if len(c.Labels) == 0 {
+		c.Labels = review.DefaultLabelSet()
+	}
 }
 
 // ParseLabels reads a label set written as review.ParseLabelSet reads it

@@ -45,8 +45,8 @@ const maxCachedPages = 8
 const maxColWidth = 40
 
 var gridKeys = struct {
-	Up, Down, Left, Right, PgUp, PgDown, Top, Bottom, Home, End key.Binding
-	Sort, Detail, Copy, CopyRow, Export, Close, Timeline        key.Binding
+	Up, Down, Left, Right, PgUp, PgDown, Top, Bottom, Home, End  key.Binding
+	Sort, Detail, Copy, CopyRow, Export, Close, Timeline, Reveal key.Binding
 }{
 	Up:       bind("↑/k", "up", "up", "k"),
 	Down:     bind("↓/j", "down", "down", "j"),
@@ -65,6 +65,7 @@ var gridKeys = struct {
 	Export:   bind("e", "export csv/json/parquet", "e"),
 	Close:    bind("esc", "close", "esc"),
 	Timeline: bind("t", "moderation timeline of the row's video", "t"),
+	Reveal:   bind("r", "reveal / hide the row's caption", "r"),
 }
 
 func gridKeyMap() keyMap {
@@ -74,7 +75,7 @@ func gridKeyMap() keyMap {
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom},
 			{k.Left, k.Right, k.Home, k.End},
-			{k.Sort, k.Detail, k.Copy, k.CopyRow, k.Export, k.Timeline, k.Close},
+			{k.Sort, k.Detail, k.Reveal, k.Copy, k.CopyRow, k.Export, k.Timeline, k.Close},
 		},
 	}
 }
@@ -96,6 +97,8 @@ type gridModel struct {
 	width     int
 	height    int // lines for the whole grid, header and footer included
 	widths    []int
+
+	captions captionMask // caption columns, and the rows revealed
 
 	detail    bool
 	detailTop int
@@ -149,6 +152,10 @@ func (g *gridModel) setResult(rs *resultSet) tea.Cmd {
 		g.widths = nil
 	}
 	g.status = describeResult(rs)
+	g.captions = captionMask{}
+	if rs != nil {
+		g.captions = newCaptionMask(rs.Cols)
+	}
 	var cmds []tea.Cmd
 	if old != nil && old != rs {
 		sess := g.sess
@@ -436,6 +443,8 @@ func (g gridModel) updateKey(msg tea.KeyPressMsg) (gridModel, tea.Cmd) {
 			return g, g.copyCell()
 		case key.Matches(msg, gridKeys.CopyRow):
 			return g, g.copyRow()
+		case key.Matches(msg, gridKeys.Reveal):
+			g.reveal()
 		}
 		g.clamp()
 		return g, g.ensurePages()
@@ -480,6 +489,9 @@ func (g gridModel) updateKey(msg tea.KeyPressMsg) (gridModel, tea.Cmd) {
 		return g, g.sortCmd()
 	case key.Matches(msg, gridKeys.Timeline):
 		return g, g.timeline()
+	case key.Matches(msg, gridKeys.Reveal):
+		g.reveal()
+		return g, nil
 	default:
 		return g, nil
 	}
@@ -538,9 +550,26 @@ func (g *gridModel) timeline() tea.Cmd {
 	}
 }
 
-func (g gridModel) copyCell() tea.Cmd {
+// reveal shows or hides the captions of the cursor's row.
+func (g *gridModel) reveal() {
+	if !g.captions.any {
+		g.err = "no caption here: r reveals a row's caption column"
+		return
+	}
+	g.err = ""
+	g.captions.toggle(g.row)
+}
+
+// hidden reports whether the cell at (r, c) is a caption to hide.
+func (g gridModel) hidden(r, c int) bool { return g.captions.hidden(g.sess.captionsShown, r, c) }
+
+func (g *gridModel) copyCell() tea.Cmd {
 	c, ok := g.cellAt(g.row, g.col)
 	if !ok {
+		return nil
+	}
+	if g.hidden(g.row, g.col) && !c.Null {
+		g.err = "caption hidden: r reveals it before copying"
 		return nil
 	}
 	return tea.SetClipboard(c.Full)
@@ -554,6 +583,9 @@ func (g gridModel) copyRow() tea.Cmd {
 	parts := make([]string, len(r))
 	for i, c := range r {
 		parts[i] = c.Line
+		if g.hidden(g.row, i) && !c.Null {
+			parts[i] = hiddenCell
+		}
 	}
 	return tea.SetClipboard(strings.Join(parts, "\t"))
 }
@@ -627,6 +659,11 @@ func (g gridModel) View(th theme) string {
 			switch {
 			case !loaded:
 				text = pad("…", w)
+			case c < len(row) && g.hidden(r, c) && !row[c].Null:
+				text = pad(hiddenCell, w)
+				if r != g.row {
+					text = faint.render(text)
+				}
 			case c < len(row):
 				text = pad(row[c].Line, w)
 				if row[c].Null && r != g.row {
@@ -675,7 +712,7 @@ func (g gridModel) footer(th theme) string {
 func (g gridModel) detailView(th theme) string {
 	row, ok := g.rowAt(g.row)
 	var lines []string
-	lines = append(lines, th.Title.Render(fmt.Sprintf("Row %s of %s", analysis.GroupDigits(int64(g.row+1)), analysis.GroupDigits(g.rs.Total)))+th.Faint.Render("  ←/→ previous/next row · ↑/↓ scroll · y copy cell · esc back"))
+	lines = append(lines, th.Title.Render(fmt.Sprintf("Row %s of %s", analysis.GroupDigits(int64(g.row+1)), analysis.GroupDigits(g.rs.Total)))+th.Faint.Render("  ←/→ previous/next row · ↑/↓ scroll · r reveal caption · y copy cell · esc back"))
 	if !ok {
 		lines = append(lines, "loading…")
 	} else {
@@ -692,6 +729,9 @@ func (g gridModel) detailView(th theme) string {
 				name = th.Key.Render(name)
 			}
 			val := row[i].Full
+			if g.hidden(g.row, i) && !row[i].Null {
+				val = th.Faint.Render(hiddenDetail)
+			}
 			wrapped := strings.Split(ansi.Hardwrap(val, valW, true), "\n")
 			for j, w := range wrapped {
 				if j == 0 {

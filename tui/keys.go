@@ -23,19 +23,20 @@ func bind(help, desc string, keys ...string) key.Binding {
 
 // globalKeys work on every screen (the alt forms also while typing).
 var globalKeys = struct {
-	Help, Quit, Next, Prev, Cancel key.Binding
+	Help, Quit, Next, Prev, Cancel, Captions key.Binding
 }{
-	Help:   bind("?", "help", "?"),
-	Quit:   bind("q", "quit", "q"),
-	Next:   bind("tab", "next screen", "tab"),
-	Prev:   bind("shift+tab", "previous screen", "shift+tab"),
-	Cancel: bind("ctrl+c", "cancel query / quit", "ctrl+c"),
+	Help:     bind("?", "help", "?"),
+	Quit:     bind("q", "quit", "q"),
+	Next:     bind("tab", "next screen", "tab"),
+	Prev:     bind("shift+tab", "previous screen", "shift+tab"),
+	Cancel:   bind("ctrl+c", "cancel query / quit", "ctrl+c"),
+	Captions: bind("C", "show / hide every caption this session", "C"),
 }
 
 // reservedReviewKeys are taken by the sample-review screen, so a label set
 // cannot use them.
 var reservedReviewKeys = map[string]bool{
-	"r": true, "?": true, "q": true, "[": true, "]": true, ":": true, " ": true,
+	"r": true, "C": true, "?": true, "q": true, "[": true, "]": true, ":": true, " ": true,
 	"1": true, "2": true, "3": true, "4": true, "5": true, "6": true, "7": true, "8": true, "9": true,
 }
 

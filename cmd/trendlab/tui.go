@@ -8,18 +8,20 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trendlab/trendlab/queries"
 	"github.com/trendlab/trendlab/tui"
 )
 
 // tuiFlags are the TUI's settings from the command line.
 type tuiFlags struct {
-	reviewer   string
-	labels     string
-	pauseEvery int
-	noColor    bool
-	background string
-	queries    []string
-	history    string
+	reviewer     string
+	labels       string
+	pauseEvery   int
+	noColor      bool
+	showCaptions bool
+	background   string
+	queries      []string
+	history      string
 }
 
 // defaultTUIFlags are used when bare `trendlab` opens the TUI.
@@ -32,15 +34,16 @@ func newTUICmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tui",
 		Short: "Open the terminal UI: catalog, SQL console, results, tags, sample review, reports",
-		Long: `tui opens the workspace in the terminal UI.
+		Long: `tui opens the workspace in the terminal UI. Press ? on any screen for its keys.
 
-Screens (press the number, or alt+number while typing): 1 Catalog of tables,
-views and imports with column summaries; 2 SQL console (ctrl+r runs the
-statement under the cursor, ctrl+x runs all, ctrl+c cancels); 3 Results grid
-(paged, sortable, exportable). Press ? on any screen for its keys.
-
+Captions (and rejected rows as read) are hidden on every screen until you
+reveal them: r for the row under the cursor, C for the whole session, or
+--show-captions from the start, as reports do.
 Colours follow the terminal background; NO_COLOR (or --no-color) turns them off.
-The SQL history is kept in the user config folder (trendlab/history).`,
+The SQL history is kept in the user config folder (trendlab/history). Saved
+queries come from --queries and ` + queries.EnvQueries + `, as for ` + "`trendlab query`" + `.
+
+` + tui.HelpText(),
 		Example: `  trendlab tui
   trendlab tui --reviewer ana --labels escalate:e!,violating:v!,not_violating:n,unsure:u
   NO_COLOR=1 trendlab tui --workspace case.duckdb`,
@@ -50,12 +53,13 @@ The SQL history is kept in the user config folder (trendlab/history).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.reviewer, "reviewer", "", "your name, stored with each label (default $USER)")
+	fl.StringVar(&f.reviewer, "reviewer", f.reviewer, "your name, stored with each label (default $USER, else $USERNAME)")
 	fl.StringVar(&f.labels, "labels", "", "label set of new samples as name:key pairs, ! after the key for violating labels, e.g. escalate:e!,violating:v!,not_violating:n,unsure:u")
 	fl.IntVar(&f.pauseEvery, "pause-every", f.pauseEvery, "remind the reviewer to pause after this many items (0: never)")
 	fl.BoolVar(&f.noColor, "no-color", false, "draw without colour (also when NO_COLOR is set)")
+	fl.BoolVar(&f.showCaptions, "show-captions", false, "show captions from the start instead of hiding them until revealed")
 	fl.StringVar(&f.background, "background", f.background, "colours for a dark or light terminal: auto, dark or light")
-	fl.StringSliceVar(&f.queries, "queries", nil, "extra folder of saved queries (*.sql); repeatable")
+	fl.StringArrayVar(&f.queries, "queries", nil, "folder of your own .sql queries; repeatable, earlier wins (env "+queries.EnvQueries+")")
 	fl.StringVar(&f.history, "history", "", "SQL console history file (default: user config folder trendlab/history)")
 	return cmd
 }
@@ -71,11 +75,14 @@ func runTUI(ctx context.Context, a *app) error {
 }
 
 func runTUIWith(ctx context.Context, a *app, f tuiFlags) error {
+	reviewer := f.reviewer
 	cfg := tui.Config{
-		Reviewer:    f.reviewer,
-		PauseEvery:  f.pauseEvery,
-		NoColor:     f.noColor || os.Getenv("NO_COLOR") != "",
-		QueryDirs:   f.queries,
+		Reviewer:     reviewer,
+		PauseEvery:   f.pauseEvery,
+		NoColor:      f.noColor || os.Getenv("NO_COLOR") != "",
+		ShowCaptions: f.showCaptions,
+		// the same folders, in the same order, as `trendlab query`
+		QueryDirs:   append(append([]string{}, f.queries...), queries.DirsFromEnv(os.Getenv(queries.EnvQueries))...),
 		HistoryFile: f.history,
 	}
 	switch strings.ToLower(f.background) {
