@@ -294,6 +294,10 @@ func formatFloat(f float64, bits int) string {
 		return "Infinity"
 	case math.IsInf(f, -1):
 		return "-Infinity"
+	case f == 0:
+		// Also -0, which a rate rounded to zero from below becomes
+		// (round(-0.0001, 2)): "-0" reads as a sign error.
+		return "0"
 	}
 	return strconv.FormatFloat(f, 'g', -1, bits)
 }
