@@ -259,36 +259,13 @@ func (r *run) dropTemp() {
 
 // provenance reads the workspace's schema version and imports.
 func (r *run) provenance(ctx context.Context) error {
-	p := &r.inv.Provenance
-	p.TrendlabVersion = datasets.Version
-	p.Imports = []ImportRecord{}
-	var v string
-	if err := r.conn.QueryRowContext(ctx, `SELECT value FROM trendlab_meta WHERE key = 'schema_version'`).Scan(&v); err != nil {
-		return err
-	}
-	fmt.Sscan(v, &p.SchemaVersion)
-	if err := r.conn.QueryRowContext(ctx,
-		`SELECT (SELECT count(*) FROM videos), (SELECT count(*) FROM moderation_events)`).Scan(&p.Videos, &p.Events); err != nil {
-		return err
-	}
-	rows, err := r.conn.QueryContext(ctx, `
-SELECT import_id, kind, file, size_bytes, sha256, format, compression, rows_read,
-       rows_loaded, rows_rejected, started_at, trendlab_version
-FROM imports ORDER BY import_id`)
+	p, err := datasets.ReadProvenance(ctx, r.conn)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var im ImportRecord
-		if err := rows.Scan(&im.ID, &im.Kind, &im.File, &im.SizeBytes, &im.SHA256, &im.Format, &im.Compression,
-			&im.RowsRead, &im.RowsLoaded, &im.RowsRejected, &im.StartedAt, &im.TrendlabVersion); err != nil {
-			return err
-		}
-		im.StartedAt = im.StartedAt.UTC()
-		p.Imports = append(p.Imports, im)
-	}
-	return rows.Err()
+	r.inv.Provenance.TrendlabVersion = datasets.Version
+	r.inv.Provenance.SchemaVersion, r.inv.Provenance.Videos, r.inv.Provenance.Events, r.inv.Provenance.Imports = p.SchemaVersion, p.Videos, p.Events, p.Imports
+	return nil
 }
 
 // period resolves the days investigated.

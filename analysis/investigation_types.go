@@ -127,20 +127,7 @@ type Provenance struct {
 }
 
 // ImportRecord is one row of the workspace's imports table.
-type ImportRecord struct {
-	ID              int64     `json:"id"`
-	Kind            string    `json:"kind"`
-	File            string    `json:"file"`
-	SizeBytes       int64     `json:"size_bytes"`
-	SHA256          string    `json:"sha256"`
-	Format          string    `json:"format"`
-	Compression     string    `json:"compression"`
-	RowsRead        int64     `json:"rows_read"`
-	RowsLoaded      int64     `json:"rows_loaded"`
-	RowsRejected    int64     `json:"rows_rejected"`
-	StartedAt       time.Time `json:"started_at"`
-	TrendlabVersion string    `json:"trendlab_version"`
-}
+type ImportRecord = datasets.ImportRecord
 
 // Period is the range of video creation days investigated, both inclusive.
 type Period struct {
