@@ -27,8 +27,9 @@ import (
 //     the earlier videos. One-sided test (Fisher or z by expected counts).
 //   - rate: per policy, the tag set's violation rate among the new videos
 //     is above its rate among the earlier ones (its own history).
-//   - rate-vs-baseline: per policy, the tag set's rate among the new videos
-//     is above the rate of the other new videos.
+//   - rate-vs-baseline: per policy, the tag set's risk ratio against the
+//     other videos rose: among the new videos against among the earlier
+//     ones (one-sided Wald test of the log ratio of the two risk ratios).
 //     These three fire only when p < alpha / m, m the number of such tests
 //     in the run (Bonferroni: at most alpha chance per run that any fires
 //     when nothing changed), and the rise is at least MinRatio times.
@@ -317,22 +318,26 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 		rule, subject  string
 		x1, n1, x2, n2 int64
 		what           string
+		// base holds the baselines' counts (new, earlier) of a
+		// rate-vs-baseline test: x1/n1 and x2/n2 are then the tag set's.
+		base *[4]int64
 	}
 	var tests []test
 	if run.NewVideos > 0 {
 		nw, old := g[1], g[0]
 		if has(RuleVolume) {
 			tests = append(tests, test{RuleVolume, "volume", nw[1].videos, nw[0].videos + nw[1].videos, old[1].videos, old[0].videos + old[1].videos,
-				"share of the new videos in the tag set against its share of the earlier videos"})
+				"share of the new videos in the tag set against its share of the earlier videos", nil})
 		}
 		for _, p := range policies {
 			if has(RuleRate) {
 				tests = append(tests, test{RuleRate, p, nw[1].violating[p], nw[1].videos, old[1].violating[p], old[1].videos,
-					"the tag set's " + p + " rate among the new videos against among the earlier ones"})
+					"the tag set's " + p + " rate among the new videos against among the earlier ones", nil})
 			}
 			if has(RuleRateVsBaseline) {
-				tests = append(tests, test{RuleRateVsBaseline, p, nw[1].violating[p], nw[1].videos, nw[0].violating[p], nw[0].videos,
-					"the tag set's " + p + " rate among the new videos against the other new videos'"})
+				tests = append(tests, test{RuleRateVsBaseline, p, nw[1].violating[p], nw[1].videos, old[1].violating[p], old[1].videos,
+					"the tag set's " + p + " risk ratio against the other videos, new videos against earlier ones",
+					&[4]int64{nw[0].violating[p], nw[0].videos, old[0].violating[p], old[0].videos}})
 			}
 		}
 	} else if has(RuleVolume) || has(RuleRate) || has(RuleRateVsBaseline) {
@@ -343,17 +348,34 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 		if t.n1 == 0 || t.n2 == 0 {
 			continue
 		}
-		res := stats.CompareProportions(t.x1, t.n1, t.x2, t.n2, stats.Greater)
 		p1, p2 := float64(t.x1)/float64(t.n1), float64(t.x2)/float64(t.n2)
-		ratio := math.Inf(1)
-		if p2 > 0 {
-			ratio = p1 / p2
+		nums := map[string]float64{"x_new": float64(t.x1), "n_new": float64(t.n1), "x_before": float64(t.x2), "n_before": float64(t.n2), "level": level}
+		var ratio, pv float64
+		var msg string
+		if t.base != nil {
+			b := t.base
+			if b[1] == 0 || b[3] == 0 {
+				continue
+			}
+			var rrNew, rrOld float64
+			ratio, pv, rrNew, rrOld = riskRatioRise(t.x1, t.n1, b[0], b[1], t.x2, t.n2, b[2], b[3])
+			nums["baseline_x_new"], nums["baseline_n_new"], nums["baseline_x_before"], nums["baseline_n_before"] =
+				float64(b[0]), float64(b[1]), float64(b[2]), float64(b[3])
+			nums["risk_ratio_new"], nums["risk_ratio_before"] = rrNew, rrOld
+			msg = fmt.Sprintf("%s: %.2f (%d of %d against %d of %d) from %.2f (%d of %d against %d of %d), %.2fx, one-sided p = %.2g < %.2g",
+				t.what, rrNew, t.x1, t.n1, b[0], b[1], rrOld, t.x2, t.n2, b[2], b[3], ratio, pv, level)
+		} else {
+			pv = stats.CompareProportions(t.x1, t.n1, t.x2, t.n2, stats.Greater).PValue
+			ratio = math.Inf(1)
+			if p2 > 0 {
+				ratio = p1 / p2
+			}
+			msg = fmt.Sprintf("%s: %d of %d (%.3g%%) against %d of %d (%.3g%%), %.2fx, one-sided p = %.2g < %.2g",
+				t.what, t.x1, t.n1, 100*p1, t.x2, t.n2, 100*p2, ratio, pv, level)
 		}
-		if res.PValue < level && ratio >= def.MinRatio {
-			fire(t.rule, t.subject, fmt.Sprintf("%s: %d of %d (%.3g%%) against %d of %d (%.3g%%), %.2fx, one-sided p = %.2g < %.2g",
-				t.what, t.x1, t.n1, 100*p1, t.x2, t.n2, 100*p2, ratio, res.PValue, level),
-				map[string]float64{"x_new": float64(t.x1), "n_new": float64(t.n1), "x_before": float64(t.x2), "n_before": float64(t.n2),
-					"ratio": finite(ratio), "p_value": res.PValue, "level": level})
+		nums["ratio"], nums["p_value"] = finite(ratio), pv
+		if pv < level && ratio >= def.MinRatio {
+			fire(t.rule, t.subject, msg, nums)
 		}
 	}
 	if len(tests) > 0 {
@@ -399,6 +421,24 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 	return run, saveRun(ctx, ws, &w, &run, last)
 }
 
+// riskRatioRise compares the risk ratio a/n : c/m (new) with e/o : g/q
+// (earlier): their ratio and the one-sided p-value of a rise, by a Wald
+// test of the difference of the log risk ratios (Katz's variance, 0.5
+// added to every count of a table with an empty cell).
+func riskRatioRise(a, n, c, m, e, o, g, q int64) (ratio, p, rrNew, rrOld float64) {
+	logRR := func(x1, n1, x2, n2 int64) (float64, float64) {
+		fx1, fn1, fx2, fn2 := float64(x1), float64(n1), float64(x2), float64(n2)
+		if x1 == 0 || x2 == 0 || x1 == n1 || x2 == n2 {
+			fx1, fn1, fx2, fn2 = fx1+0.5, fn1+1, fx2+0.5, fn2+1
+		}
+		return math.Log((fx1 / fn1) / (fx2 / fn2)), 1/fx1 - 1/fn1 + 1/fx2 - 1/fn2
+	}
+	l1, v1 := logRR(a, n, c, m)
+	l2, v2 := logRR(e, o, g, q)
+	z := (l1 - l2) / math.Sqrt(v1+v2)
+	return math.Exp(l1 - l2), 0.5 * math.Erfc(z/math.Sqrt2), math.Exp(l1), math.Exp(l2)
+}
+
 func ruleNames[T any](ts []T, f func(T) string) []string {
 	var out []string
 	for _, t := range ts {
@@ -420,6 +460,9 @@ func finite(x float64) float64 {
 // by an import after the watch's last) or earlier, in the tag set or not.
 func watchGroups(ctx context.Context, ws *datasets.Workspace, w Watch, policies []string) ([2][2]watchCounts, error) {
 	var g [2][2]watchCounts
+	if policies == nil {
+		policies = []string{} // a nil list binds as NULL
+	}
 	for i := range g {
 		for j := range g[i] {
 			g[i][j].violating = map[string]int64{}

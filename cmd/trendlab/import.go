@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/textsafe"
 )
@@ -53,10 +54,18 @@ A file the workspace already holds (same SHA-256) is skipped.`,
 			if err != nil {
 				return err
 			}
+			// Every import runs the watches on what it brought (watch.go).
+			runs := runWatchesAfterImport(cmd.Context(), ws, cmd.ErrOrStderr())
 			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), sum)
+				return writeJSON(cmd.OutOrStdout(), struct {
+					*datasets.ImportSummary
+					Watches []analysis.WatchRun `json:"watches,omitempty"`
+				}{sum, runs})
 			}
 			printImportSummary(cmd.OutOrStdout(), ws.Path, sum)
+			if len(runs) > 0 {
+				printWatchRuns(cmd.OutOrStdout(), runs, false)
+			}
 			return nil
 		},
 	}

@@ -33,6 +33,7 @@ func commands() []func(*app) *cobra.Command {
 		newTagSetCmd,
 		newTermsCmd,
 		newSweepCmd,
+		newWatchCmd,
 		newSampleCmd,
 		newQueryCmd,
 		newSQLCmd,

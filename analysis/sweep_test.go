@@ -1,0 +1,205 @@
+package analysis
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/datasets/synth"
+)
+
+// storyWorkspace imports synthetic data with the sweep story planted and
+// saves the tag set "omegle" as investigate finds it.
+func storyWorkspace(t testing.TB, cfg synth.Config) (*datasets.Workspace, synth.Manifest) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg.Dir = dir
+	m, err := synth.Generate(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := datasets.OpenMemory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{Videos: []string{m.Files.Videos}, Events: []string{m.Files.Events}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Investigate(ctx, ws, Request{Tag: "omegle", SaveAs: "omegle", Permutations: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return ws, m
+}
+
+var sweepStory struct {
+	once sync.Once
+	ws   *datasets.Workspace
+	m    synth.Manifest
+}
+
+// sweepWorkspace is one shared 200,000-video workspace with the story.
+func sweepWorkspace(t *testing.T) (*datasets.Workspace, synth.Manifest) {
+	sweepStory.once.Do(func() {
+		// Built outside any one test, so that it outlives the first.
+		ctx := context.Background()
+		dir, err := os.MkdirTemp("", "trendlab-sweep-")
+		if err != nil {
+			return
+		}
+		defer os.RemoveAll(dir)
+		m, err := synth.Generate(ctx, synth.Config{Videos: 200_000, Seed: 11, SweepStory: true, Dir: dir})
+		if err != nil {
+			return
+		}
+		ws, err := datasets.OpenMemory(ctx)
+		if err != nil {
+			return
+		}
+		if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{Videos: []string{m.Files.Videos}, Events: []string{m.Files.Events}}); err != nil {
+			return
+		}
+		if _, err := Investigate(ctx, ws, Request{Tag: "omegle", SaveAs: "omegle", Permutations: 1}); err != nil {
+			return
+		}
+		sweepStory.ws, sweepStory.m = ws, m
+	})
+	if sweepStory.ws == nil {
+		t.Fatal("building the sweep story's workspace failed")
+	}
+	return sweepStory.ws, sweepStory.m
+}
+
+// TestSweepStory: a sweep from omegle flags the related tags planted with
+// raised rates of their own, for their policy, ranked first, and none of
+// the related tags that are not.
+func TestSweepStory(t *testing.T) {
+	ws, m := sweepWorkspace(t)
+	sw, err := RunSweep(context.Background(), ws, SweepRequest{RelatedTo: "omegle", Top: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagged := map[string][]string{}
+	var ranked []string
+	for _, st := range sw.Tags {
+		ranked = append(ranked, st.Tag)
+		if len(st.Flagged) > 0 {
+			flagged[st.Tag] = st.Flagged
+		}
+	}
+	// Planted higher: the story's tags, and the spike tag (dangerous_acts
+	// raised from its change day) when chance makes it related.
+	raised := map[string]string{m.Spike.Tag: m.Spike.Policy}
+	for tag, policy := range m.Stories.SweepRaised {
+		raised[tag] = policy
+		if !slices.Contains(ranked, tag) {
+			t.Errorf("%s is not among the related tags swept %v", tag, ranked)
+		}
+	}
+	for i, tag := range ranked {
+		policy, planted := raised[tag]
+		switch {
+		case planted && !slices.Equal(flagged[tag], []string{policy}):
+			t.Errorf("%s (planted higher for %s): flagged %v", tag, policy, flagged[tag])
+		case !planted && flagged[tag] != nil:
+			t.Errorf("%s (not planted higher): flagged %v", tag, flagged[tag])
+		case planted && i >= len(flagged):
+			t.Errorf("%s ranked %d of %v; the flagged tags come first", tag, i+1, ranked)
+		}
+	}
+	for _, tag := range m.Stories.SweepNotRaised {
+		if !slices.Contains(ranked, tag) {
+			t.Errorf("%s is not among the related tags swept %v", tag, ranked)
+		}
+	}
+	if sw.Tests != len(sw.Tags)*len(sw.Policies) || sw.AdjustMethod != AdjustBH {
+		t.Errorf("%d tests by %s; want tags x policies = %d by BH", sw.Tests, sw.AdjustMethod, len(sw.Tags)*len(sw.Policies))
+	}
+	// Keeping the seed's videos puts the videos each related tag shares
+	// with the family back into it (and the family into the baseline).
+	kept, err := RunSweep(context.Background(), ws, SweepRequest{RelatedTo: "omegle", Top: 20, KeepSeed: true, Policies: []string{"minor_safety"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	videos := func(s *Sweep) map[string]int64 {
+		out := map[string]int64{}
+		for _, st := range s.Tags {
+			out[st.Tag] = st.Videos
+		}
+		return out
+	}
+	own, all := videos(sw), videos(kept)
+	for _, tag := range m.Stories.SweepNotRaised {
+		if !(all[tag] > own[tag] && own[tag] > 0) {
+			t.Errorf("%s: %d videos with the seed's, %d without; want more with", tag, all[tag], own[tag])
+		}
+	}
+	if kept.Seed.Excluded || !sw.Seed.Excluded {
+		t.Error("Seed.Excluded should follow KeepSeed")
+	}
+}
+
+// TestSweepMatchesInvestigate: a swept tag's counts and p-values are those
+// of investigating it alone (the same baseline: every other video).
+func TestSweepMatchesInvestigate(t *testing.T) {
+	ws, _ := sweepWorkspace(t)
+	ctx := context.Background()
+	sw, err := RunSweep(ctx, ws, SweepRequest{Tags: []string{"anonchat", "Strangers", "omegle"}, Policies: []string{"minor_safety", "bullying_harassment"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sw.Tags) != 3 {
+		t.Fatalf("%d tags swept, want 3", len(sw.Tags))
+	}
+	for _, st := range sw.Tags {
+		inv, err := Investigate(ctx, ws, Request{Tag: st.Tag, Policies: []string{"minor_safety", "bullying_harassment"}, Permutations: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(st.Accepted, inv.TagSet.Accepted) && !sameSet(st.Accepted, inv.TagSet.Accepted) {
+			t.Errorf("%s: variants %v, investigate %v", st.Tag, st.Accepted, inv.TagSet.Accepted)
+		}
+		if st.Videos != inv.TagSet.Videos {
+			t.Errorf("%s: %d videos, investigate %d", st.Tag, st.Videos, inv.TagSet.Videos)
+		}
+		for i, pr := range st.Rates {
+			ir := inv.Rates[i]
+			if pr.Policy != ir.Policy || pr.TagSet.X != ir.TagSet.X || pr.TagSet.N != ir.TagSet.N ||
+				pr.Baseline.X != ir.Baseline.X || pr.Baseline.N != ir.Baseline.N || pr.Test.PValue != ir.Test.PValue {
+				t.Errorf("%s %s: sweep %d/%d vs %d/%d p %g; investigate %d/%d vs %d/%d p %g", st.Tag, pr.Policy,
+					pr.TagSet.X, pr.TagSet.N, pr.Baseline.X, pr.Baseline.N, pr.Test.PValue,
+					ir.TagSet.X, ir.TagSet.N, ir.Baseline.X, ir.Baseline.N, ir.Test.PValue)
+			}
+		}
+	}
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+func TestSweepRequestErrors(t *testing.T) {
+	ws, _ := sweepWorkspace(t)
+	for _, tc := range []struct {
+		q    SweepRequest
+		want string
+	}{
+		{SweepRequest{}, "say what to sweep"},
+		{SweepRequest{Tags: []string{"a"}, TagSets: []string{"b"}}, "say what to sweep"},
+		{SweepRequest{Tags: []string{"a"}, Adjust: "bonferroni"}, "adjustment"},
+		{SweepRequest{TagSets: []string{"nope"}}, "no such tag set"},
+		{SweepRequest{Tags: []string{"!!!"}}, "empty after normalisation"},
+	} {
+		if _, err := RunSweep(context.Background(), ws, tc.q); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: error %v, want %q", tc.q, err, tc.want)
+		}
+	}
+}

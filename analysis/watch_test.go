@@ -1,0 +1,140 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/datasets/synth"
+)
+
+// importLater writes a later export after the workspace's and imports it.
+func importLater(t *testing.T, ws *datasets.Workspace, cfg synth.Config) synth.Manifest {
+	t.Helper()
+	cfg.Dir = t.TempDir()
+	m, err := synth.Generate(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := datasets.Import(context.Background(), ws, datasets.ImportRequest{Videos: []string{m.Files.Videos}, Events: []string{m.Files.Events}}); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func alertKeys(runs []WatchRun) []string {
+	var out []string
+	for _, r := range runs {
+		for _, a := range r.Alerts {
+			out = append(out, a.Rule+" "+a.Subject)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestWatchStory: after a watch is added, a quiet later export fires
+// nothing; one with a new evasion spelling and a rise of the family's
+// minor_safety rate fires exactly those two alerts, kept in the workspace.
+func TestWatchStory(t *testing.T) {
+	ctx := context.Background()
+	start := synth.DefaultStart
+	ws, _ := storyWorkspace(t, synth.Config{Videos: 100_000, Seed: 5, Days: 30, Start: start})
+	if _, err := AddWatch(ctx, ws, "w", "omegle", WatchDefinition{}, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AddWatch(ctx, ws, "b", "omegle", WatchDefinition{Rules: []string{RuleRateVsBaseline}}, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AddWatch(ctx, ws, "w", "omegle", WatchDefinition{}, "alice"); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("a second watch named w: %v", err)
+	}
+	importLater(t, ws, synth.Config{Videos: 20_000, Seed: 6, Days: 7, Start: start.AddDate(0, 0, 30), FirstID: 1_000_000})
+	runs, err := RunWatches(ctx, ws, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := alertKeys(runs); len(got) != 0 || len(runs) != 2 || runs[0].NewVideos != 20_000 {
+		t.Errorf("quiet export: %d new videos, alerts %v; want 20000 and none", runs[0].NewVideos, got)
+	}
+	m := importLater(t, ws, synth.Config{Videos: 20_000, Seed: 7, Days: 7, Start: start.AddDate(0, 0, 37), FirstID: 2_000_000,
+		Evasion: "0m3gle", Rise: 4})
+	if m.Stories.EvasionVideos < 50 {
+		t.Fatalf("only %d videos carry the evasion spelling", m.Stories.EvasionVideos)
+	}
+	runs, err = RunWatches(ctx, ws, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b watches the risk ratio against the other videos: the rise of the
+	// family's rate raises it too. w runs the default rules.
+	want := []string{"new-spelling 0m3gle", "rate minor_safety", "rate-vs-baseline minor_safety"}
+	if got := alertKeys(runs); !slices.Equal(got, want) {
+		t.Errorf("alerts %v, want %v; checks: %v", got, want, runs[0].Checks)
+	}
+	kept, err := ListAlerts(ctx, ws, "w", 0)
+	if err != nil || len(kept) != 2 || kept[0].ImportID != 6 || kept[0].Numbers == nil {
+		t.Errorf("kept alerts %+v, %v; want 2 for import 6 with their numbers", kept, err)
+	}
+	// Nothing new: nothing fires, and the spelling is not reported again.
+	runs, err = RunWatches(ctx, ws, "")
+	if err != nil || len(alertKeys(runs)) != 0 || len(runs) != 2 || len(runs[0].Imports) != 0 {
+		t.Errorf("a run with nothing new: %+v, %v", runs, err)
+	}
+	if err := RemoveWatch(ctx, ws, "w"); err != nil {
+		t.Fatal(err)
+	}
+	if err := RemoveWatch(ctx, ws, "w"); !errors.Is(err, ErrNoWatch) {
+		t.Errorf("removing twice: %v", err)
+	}
+	if _, err := RunWatches(ctx, ws, "w"); !errors.Is(err, ErrNoWatch) {
+		t.Errorf("running a removed watch: %v", err)
+	}
+}
+
+func TestWatchDefinitionErrors(t *testing.T) {
+	for _, tc := range []struct {
+		d    WatchDefinition
+		want string
+	}{
+		{WatchDefinition{Rules: []string{"volume", "loudness"}}, `rule "loudness"`},
+		{WatchDefinition{Alpha: 2}, "alpha"},
+		{WatchDefinition{MinRatio: 0.5}, "min ratio"},
+	} {
+		if _, err := tc.d.withDefaults(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.d, err, tc.want)
+		}
+	}
+	d, err := WatchDefinition{}.withDefaults()
+	if err != nil || !slices.Equal(d.Rules, DefaultWatchRules) || d.Alpha != 0.01 || d.MinRatio != 1.5 {
+		t.Errorf("defaults %+v, %v", d, err)
+	}
+}
+
+// TestRiskRatioRise checks the rate-vs-baseline rule's test against R:
+//
+//	l1 <- log((34/222)/(126/19778)); l2 <- log((63/1814)/(400/100000))
+//	v <- 1/34-1/222+1/126-1/19778 + 1/63-1/1814+1/400-1/100000
+//	c(exp(l1-l2), pnorm((l1-l2)/sqrt(v), lower.tail=FALSE))
+//	# 2.7688185418979070e+00 2.9883679246619471e-06
+func TestRiskRatioRise(t *testing.T) {
+	const tol = 1e-9
+	ratio, p, _, _ := riskRatioRise(34, 222, 126, 19778, 63, 1814, 400, 100000)
+	if d := ratio - 2.7688185418979070; d > tol || d < -tol {
+		t.Errorf("ratio %v", ratio)
+	}
+	if d := (p - 2.9883679246619471e-06) / p; d > 1e-6 || d < -1e-6 {
+		t.Errorf("p %v", p)
+	}
+	// The same tables: no rise, p one half.
+	if ratio, p, _, _ := riskRatioRise(10, 100, 20, 1000, 10, 100, 20, 1000); ratio != 1 || p != 0.5 {
+		t.Errorf("equal tables: ratio %v p %v", ratio, p)
+	}
+	// An empty cell takes the half-count correction rather than failing.
+	if ratio, p, _, _ := riskRatioRise(0, 100, 20, 1000, 10, 100, 20, 1000); !(ratio < 1 && p > 0.5 && p < 1) {
+		t.Errorf("empty cell: ratio %v p %v", ratio, p)
+	}
+}
