@@ -91,7 +91,7 @@ type SampleEstimates struct {
 //	simple random:  p = x / n, Wilson interval with finite population
 //	                correction (stats.WilsonFPC), SE = sqrt(p(1-p)/n * (N-n)/(N-1))
 //	stratified:     p = sum_h (N_h/N) x_h/n_h, with SE and interval from
-//	                stats.StratifiedProportion (per-stratum FPC)
+//	                stats.StratifiedKornGraubard (per-stratum FPC; Korn-Graubard interval)
 //
 // Strata with no labelled member yet are left out, and the estimate then
 // describes the covered strata only (see SampleEstimates.StrataCovered).
@@ -248,6 +248,6 @@ func estimateProportion(strata []stats.Stratum, stratified bool, conf float64) S
 		return ShareEstimate{P: p, SE: se, CI: stats.WilsonFPC(s.X, s.N_sampled, s.N, conf),
 			Method: "Wilson score interval with finite population correction"}
 	}
-	e := stats.StratifiedProportion(strata, conf)
+	e := stats.StratifiedKornGraubard(strata, conf)
 	return ShareEstimate{P: e.P, SE: e.SE, CI: e.CI, Method: e.Method}
 }

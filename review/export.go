@@ -18,10 +18,19 @@ import (
 // every reviewer's current label, one row per member and reviewer (a member
 // nobody labelled has one row with empty label columns). Columns:
 // position, video_id, stratum, weight, reviewer, label, note, reason,
-// labelled_at (RFC 3339, UTC).
+// labelled_at (RFC 3339, UTC), earlier_notes.
+//
+// note is the note given with the current label. A re-label does not erase
+// the notes given before it: they stay in the audit trail (the labels
+// table), and earlier_notes lists them, oldest first, as
+// "LABEL TIME: NOTE" joined by " | ", so an export never hides a note that
+// was written.
 func ExportSampleCSV(ctx context.Context, ws *datasets.Workspace, sampleID int64, w io.Writer) error {
 	rows, err := ws.DB.QueryContext(ctx, `SELECT m.position, m.video_id, m.stratum, m.weight,
-			coalesce(c.reviewer, ''), coalesce(c.label, ''), coalesce(c.note, ''), coalesce(c.reason, ''), c.labelled_at
+			coalesce(c.reviewer, ''), coalesce(c.label, ''), coalesce(c.note, ''), coalesce(c.reason, ''), c.labelled_at,
+			coalesce((SELECT string_agg(l.label || ' ' || strftime(l.labelled_at, '%Y-%m-%dT%H:%M:%S.%fZ') || ': ' || l.note, ' | ' ORDER BY l.labelled_at)
+				FROM labels l WHERE l.sample_id = c.sample_id AND l.video_id = c.video_id AND l.reviewer = c.reviewer
+					AND l.labelled_at < c.labelled_at AND coalesce(l.note, '') <> ''), '')
 		FROM sample_members m
 		LEFT JOIN current_labels c ON c.sample_id = m.sample_id AND c.video_id = m.video_id
 		WHERE m.sample_id = ? ORDER BY m.position, c.reviewer`, sampleID)
@@ -30,15 +39,15 @@ func ExportSampleCSV(ctx context.Context, ws *datasets.Workspace, sampleID int64
 	}
 	defer rows.Close()
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"position", "video_id", "stratum", "weight", "reviewer", "label", "note", "reason", "labelled_at"}); err != nil {
+	if err := cw.Write([]string{"position", "video_id", "stratum", "weight", "reviewer", "label", "note", "reason", "labelled_at", "earlier_notes"}); err != nil {
 		return err
 	}
 	for rows.Next() {
 		var pos int64
-		var vid, stratum, reviewer, label, note, reason string
+		var vid, stratum, reviewer, label, note, reason, earlier string
 		var weight float64
 		var at sql.NullTime
-		if err := rows.Scan(&pos, &vid, &stratum, &weight, &reviewer, &label, &note, &reason, &at); err != nil {
+		if err := rows.Scan(&pos, &vid, &stratum, &weight, &reviewer, &label, &note, &reason, &at, &earlier); err != nil {
 			return err
 		}
 		ts := ""
@@ -46,7 +55,7 @@ func ExportSampleCSV(ctx context.Context, ws *datasets.Workspace, sampleID int64
 			ts = at.Time.UTC().Format(time.RFC3339Nano)
 		}
 		if err := cw.Write([]string{strconv.FormatInt(pos, 10), vid, stratum,
-			strconv.FormatFloat(weight, 'g', -1, 64), reviewer, label, note, reason, ts}); err != nil {
+			strconv.FormatFloat(weight, 'g', -1, 64), reviewer, label, note, reason, ts, earlier}); err != nil {
 			return err
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/trendlab/trendlab/datasets"
 )
 
 // SampleFrame defines the videos a sample is drawn from. Empty fields do not
@@ -40,6 +42,8 @@ type SampleFrame struct {
 	// Policies, or for any policy when Policies is empty).
 	Violating bool `json:"violating,omitempty"`
 	// Since and Until bound created_at: Since <= created_at < Until (UTC).
+	// SetPeriod sets them from a period of whole days (datasets.Period,
+	// --until inclusive), so Until is the midnight after the last day.
 	Since *time.Time `json:"since,omitempty"`
 	Until *time.Time `json:"until,omitempty"`
 	// Regions keeps videos whose region is one of these.
@@ -252,4 +256,39 @@ FROM frame f GROUP BY f.stratum ORDER BY f.stratum`
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// SetPeriod bounds the frame to the days of a period (both days inclusive,
+// an open bound left open): Since becomes the first day's midnight and Until
+// the midnight after the last day, the half-open range the frame's SQL
+// uses, so a frame holds the same days as an investigation of that period.
+func (f *SampleFrame) SetPeriod(p datasets.Period) {
+	lo, hi := p.Bounds()
+	f.Since, f.Until = nil, nil
+	if !lo.IsZero() {
+		f.Since = &lo
+	}
+	if !hi.IsZero() {
+		f.Until = &hi
+	}
+}
+
+// Period is the frame's bounds as days, and whether they are whole days
+// (as SetPeriod leaves them; a frame saved with other times is not).
+func (f SampleFrame) Period() (datasets.Period, bool) {
+	var p datasets.Period
+	whole := func(t time.Time) bool { return t.Equal(datasets.TruncDay(t)) }
+	if f.Since != nil {
+		if !whole(*f.Since) {
+			return p, false
+		}
+		p.Since = f.Since.UTC()
+	}
+	if f.Until != nil {
+		if !whole(*f.Until) {
+			return p, false
+		}
+		p.Until = f.Until.UTC().AddDate(0, 0, -1)
+	}
+	return p, true
 }

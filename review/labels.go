@@ -161,7 +161,7 @@ type LabelRecord struct {
 func Label(ctx context.Context, ws *datasets.Workspace, sampleID int64, videoID, reviewer, label, note, reason string) (LabelRecord, error) {
 	reviewer = strings.TrimSpace(reviewer)
 	if reviewer == "" {
-		return LabelRecord{}, errors.New("a label needs a reviewer name: pass --reviewer or set $USER")
+		return LabelRecord{}, ErrNoReviewer
 	}
 	s, err := sampleByID(ctx, ws.DB, sampleID)
 	if err != nil {

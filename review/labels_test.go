@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"math"
 	"path/filepath"
 	"reflect"
@@ -121,7 +122,7 @@ func TestLabelAuditTrail(t *testing.T) {
 	}{
 		{"label not in the set", v1, "ana", "spam", "not in the label set"},
 		{"not a member", "v999", "ana", LabelViolating, "not a member"},
-		{"no reviewer", v1, " ", LabelViolating, "needs a reviewer"},
+		{"no reviewer", v1, " ", LabelViolating, "no reviewer name"},
 	}
 	for _, b := range bad {
 		if _, err := Label(ctx, ws, s.ID, b.video, b.reviewer, b.label, "", ""); err == nil || !strings.Contains(err.Error(), b.want) {
@@ -285,10 +286,10 @@ func TestEstimateStratified(t *testing.T) {
 	if a.Count != 4 || a.Labelled != 10 || !sampleNear(a.Estimate.P, 0.4) || !sampleNear(a.Estimate.SE, 0.13693063937629152) {
 		t.Errorf("violating (any) %+v", a)
 	}
-	want := stats.StratifiedProportion([]stats.Stratum{{N: 18, N_sampled: 3, X: 2}, {N: 18, N_sampled: 3, X: 0},
+	want := stats.StratifiedKornGraubard([]stats.Stratum{{N: 18, N_sampled: 3, X: 2}, {N: 18, N_sampled: 3, X: 0},
 		{N: 18, N_sampled: 3, X: 1}, {N: 6, N_sampled: 1, X: 1}}, 0.95)
-	if a.Estimate.CI != want.CI {
-		t.Errorf("interval %v, want %v", a.Estimate.CI, want.CI)
+	if a.Estimate.CI != want.CI || a.Estimate.Method != stats.MethodKornGraubard {
+		t.Errorf("interval %v (%s), want %v (%s)", a.Estimate.CI, a.Estimate.Method, want.CI, stats.MethodKornGraubard)
 	}
 	// Escalate alone: only in BR, 1 of 3: P = .3/3 = 0.1.
 	if e := sampleFindShare(t, est, LabelEscalate); e.Count != 1 || !sampleNear(e.Estimate.P, 0.1) {
@@ -301,6 +302,45 @@ func TestEstimateStratified(t *testing.T) {
 	}
 	if !sampleNear(total, 1) {
 		t.Errorf("label shares sum to %g", total)
+	}
+}
+
+// TestEstimateStratifiedZeroVariance is issue 10's report: a sample
+// stratified by policy in which every member of one stratum is labelled
+// escalate and every other member violating. Each stratum's share is 0 or 1,
+// so the variance estimate is 0, but the sample is not a census: the
+// interval must have width (before the Korn-Graubard interval it was
+// [P, P]), and so must the escalation share by the moderation data.
+func TestEstimateStratifiedZeroVariance(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	s, ms := sampleCreate(t, ws, "by-policy", SampleDefinition{
+		Frame:  SampleFrame{TagSet: "omegle", Policies: []string{"minor_safety", "bullying_harassment"}, Violating: true},
+		Strata: StrataPolicy, Size: 10, Seed: 3})
+	if s.Size >= s.FrameSize {
+		t.Fatalf("the fixture's sample is a census (%d of %d)", s.Size, s.FrameSize)
+	}
+	for _, m := range ms {
+		l := LabelViolating
+		if m.Stratum == "minor_safety" {
+			l = LabelEscalate
+		}
+		sampleMustLabel(t, ws, s.ID, m.VideoID, "ana", l)
+	}
+	est, err := EstimateSample(ctx, ws, s.ID, "", 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := sampleFindShare(t, est, LabelEscalate).Estimate
+	if e.SE != 0 || !(e.P > 0 && e.P < 1) {
+		t.Fatalf("escalate: P = %g, SE = %g; the fixture should give 0 < P < 1 with SE 0", e.P, e.SE)
+	}
+	if !(e.CI.Lo < e.P && e.P < e.CI.Hi) || e.Method != stats.MethodKornGraubard {
+		t.Errorf("escalate: %.3f [%.3f, %.3f] by %q; want an interval around P by the Korn-Graubard method", e.P, e.CI.Lo, e.CI.Hi, e.Method)
+	}
+	ev := est.EscalatedEvents.Estimate
+	if !(ev.CI.Hi > ev.CI.Lo) || ev.Method != stats.MethodKornGraubard {
+		t.Errorf("escalated by the moderation data: %v by %q; want an interval with width", ev.CI, ev.Method)
 	}
 }
 
@@ -422,6 +462,39 @@ func TestExportSampleCSV(t *testing.T) {
 	if recs[1][8] == "" || recs[3][8] != "" {
 		t.Errorf("labelled_at column: %q, %q", recs[1][8], recs[3][8])
 	}
+	if recs[0][9] != "earlier_notes" || recs[1][9] != "" {
+		t.Errorf("earlier_notes column: %q, %q", recs[0][9], recs[1][9])
+	}
+}
+
+// TestExportKeepsNotes is issue 10's report: a note given with a label, then
+// a re-label without a note, exported an empty note. The note stays in the
+// audit trail and in the export's earlier_notes.
+func TestExportKeepsNotes(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	s, ms := sampleCreate(t, ws, "notes", SampleDefinition{Size: 2, Seed: 4})
+	v := ms[0].VideoID
+	first, err := Label(ctx, ws, s.ID, v, "ana", LabelViolating, "asks for age", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Label(ctx, ws, s.ID, v, "ana", LabelEscalate, "", "second look"); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := ExportSampleCSV(ctx, ws, s.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := recs[1]
+	want := LabelViolating + " " + first.LabelledAt.Format("2006-01-02T15:04:05.000000Z") + ": asks for age"
+	if row[5] != LabelEscalate || row[6] != "" || row[7] != "second look" || row[9] != want {
+		t.Errorf("export after a re-label: %q; want label escalate, no note of its own, earlier_notes %q", row, want)
+	}
 }
 
 func TestParseLabelSet(t *testing.T) {
@@ -484,4 +557,24 @@ func FuzzParseLabelSet(f *testing.F) {
 			t.Fatalf("ParseLabelSet(%q) returned an invalid set: %v", s, err)
 		}
 	})
+}
+
+func TestResolveReviewer(t *testing.T) {
+	env := func(user, username string) func(string) string {
+		return func(k string) string { return map[string]string{"USER": user, "USERNAME": username}[k] }
+	}
+	for _, tc := range []struct {
+		given, user, username, want string
+	}{
+		{"ana", "bob", "carl", "ana"},
+		{"  ana ", "", "", "ana"},
+		{"", "bob", "carl", "bob"},
+		{"", " ", "carl", "carl"},
+		{" ", "", "", ""},
+	} {
+		got, err := ResolveReviewer(tc.given, env(tc.user, tc.username))
+		if got != tc.want || (tc.want == "") != errors.Is(err, ErrNoReviewer) {
+			t.Errorf("ResolveReviewer(%q) with USER %q, USERNAME %q = %q, %v; want %q", tc.given, tc.user, tc.username, got, err, tc.want)
+		}
+	}
 }

@@ -269,6 +269,10 @@ func (m reviewModel) definition() (string, review.SampleDefinition, error) {
 }
 
 func (m reviewModel) create() (reviewModel, tea.Cmd) {
+	if m.sess.cfg.Reviewer == "" {
+		m.err = errNoReviewer.Error()
+		return m, nil
+	}
 	name, def, err := m.definition()
 	if err != nil {
 		m.err = err.Error()
@@ -285,9 +289,16 @@ func (m reviewModel) create() (reviewModel, tea.Cmd) {
 	}
 }
 
+// errNoReviewer: labels need a name, resolved as for `trendlab sample
+// label` (review.ResolveReviewer); the review screen refuses without one.
+var errNoReviewer = fmt.Errorf("%w; start the terminal UI with --reviewer NAME", review.ErrNoReviewer)
+
 // openSample loads a sample and the reviewer's labels and finds where the
 // review resumes.
 func openSample(w *datasets.Workspace, s *review.Sample, me string) sampleOpenedMsg {
+	if me == "" {
+		return sampleOpenedMsg{err: errNoReviewer}
+	}
 	ctx := context.Background()
 	mine, err := review.CurrentLabels(ctx, w, s.ID, me)
 	if err != nil {

@@ -71,8 +71,8 @@ func (ff *sampleFrameFlags) register(cmd *cobra.Command) {
 	f.StringVar(&ff.tagSet, "tagset", "", "saved tag set: its seed tag and accepted variants")
 	f.StringSliceVar(&ff.policies, "policies", nil, "policies, in priority order for policy strata, e.g. minor_safety,bullying_harassment")
 	f.BoolVar(&ff.violating, "violating", false, "only videos violating one of --policies (or any policy)")
-	f.StringVar(&ff.since, "since", "", "created at or after, YYYY-MM-DD or RFC 3339 (UTC)")
-	f.StringVar(&ff.until, "until", "", "created before, YYYY-MM-DD or RFC 3339 (UTC)")
+	f.StringVar(&ff.since, "since", "", "first day of the frame, YYYY-MM-DD (UTC)")
+	f.StringVar(&ff.until, "until", "", "last day of the frame, inclusive, YYYY-MM-DD (UTC)")
 	f.StringSliceVar(&ff.regions, "regions", nil, "region codes, e.g. US,BR")
 }
 
@@ -85,33 +85,16 @@ func (ff *sampleFrameFlags) frame() (review.SampleFrame, error) {
 		}
 		fr.Tags = append(fr.Tags, n)
 	}
-	for _, p := range []struct {
-		name, value string
-		dst         **time.Time
-	}{{"--since", ff.since, &fr.Since}, {"--until", ff.until, &fr.Until}} {
-		if p.value == "" {
-			continue
-		}
-		t, err := sampleParseDay(p.value)
-		if err != nil {
-			return fr, usagef("%s %q: %v", p.name, p.value, err)
-		}
-		*p.dst = &t
+	// One period type for every command: --until is the last day, inclusive.
+	p, err := periodFlags(ff.since, ff.until)
+	if err != nil {
+		return fr, err
 	}
+	fr.SetPeriod(p)
 	return fr, nil
 }
 
 // parseDay reads YYYY-MM-DD (midnight UTC) or RFC 3339.
-func sampleParseDay(s string) (time.Time, error) {
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t.UTC(), nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, errors.New("expected a date like 2026-01-31 or a time like 2026-01-31T12:00:00Z")
-	}
-	return t.UTC(), nil
-}
 
 func sampleCheckConf(conf float64) error {
 	if !(conf > 0 && conf < 1) {
@@ -120,11 +103,14 @@ func sampleCheckConf(conf float64) error {
 	return nil
 }
 
-func sampleDefaultReviewer() string {
-	if u := os.Getenv("USER"); u != "" {
-		return u
+// sampleReviewer resolves who labels (or draws) by review.ResolveReviewer,
+// as the TUI does, with the flag to pass when there is no name.
+func sampleReviewer(given, flag string) (string, error) {
+	name, err := review.ResolveReviewer(given, os.Getenv)
+	if err != nil {
+		return "", usagef("%v: pass %s NAME", err, flag)
 	}
-	return os.Getenv("USERNAME")
+	return name, nil
 }
 
 // line makes untrusted text safe for one line of terminal output.
@@ -272,10 +258,11 @@ violating; the default is escalate:e!,violating:v!,not_violating:n,unsure:u.`,
 				printSampleAllocation(out, d.Definition)
 				return nil
 			}
-			if createdBy == "" {
-				return usagef("no user name: pass --by NAME or set $USER")
+			by, err := sampleReviewer(createdBy, "--by")
+			if err != nil {
+				return err
 			}
-			s, err := review.CreateSample(cmd.Context(), ws, name, createdBy, def)
+			s, err := review.CreateSample(cmd.Context(), ws, name, by, def)
 			if err != nil {
 				return err
 			}
@@ -299,7 +286,7 @@ violating; the default is escalate:e!,violating:v!,not_violating:n,unsure:u.`,
 	f.StringVar(&def.PriorSource, "prior", "", "Neyman prior per stratum: violation_rate, escalation_rate or guess")
 	f.Float64Var(&def.PriorGuess, "prior-guess", 0, "prior share for --prior guess")
 	f.StringVar(&labels, "labels", "", "label set, e.g. escalate:e!,violating:v!,not_violating:n,unsure:u")
-	f.StringVar(&createdBy, "by", sampleDefaultReviewer(), "who draws the sample (default $USER)")
+	f.StringVar(&createdBy, "by", "", "who draws the sample (default $USER, else $USERNAME)")
 	f.BoolVar(&dryRun, "dry-run", false, "show the allocation without saving anything")
 	cmd.PreRun = func(cmd *cobra.Command, args []string) { seedSet = cmd.Flags().Changed("seed") }
 	return cmd
@@ -411,11 +398,20 @@ func describeSampleFrame(f review.SampleFrame) string {
 	} else if len(f.Policies) > 0 {
 		parts = append(parts, "with an outcome for "+sampleLine(strings.Join(f.Policies, " or ")))
 	}
-	if f.Since != nil {
-		parts = append(parts, "created from "+f.Since.Format(time.RFC3339))
-	}
-	if f.Until != nil {
-		parts = append(parts, "created before "+f.Until.Format(time.RFC3339))
+	if p, whole := f.Period(); whole {
+		if !p.Since.IsZero() {
+			parts = append(parts, "created from "+datasets.Day(p.Since))
+		}
+		if !p.Until.IsZero() {
+			parts = append(parts, "created until "+datasets.Day(p.Until)+" (inclusive)")
+		}
+	} else {
+		if f.Since != nil {
+			parts = append(parts, "created from "+f.Since.Format(time.RFC3339))
+		}
+		if f.Until != nil {
+			parts = append(parts, "created before "+f.Until.Format(time.RFC3339))
+		}
 	}
 	if len(f.Regions) > 0 {
 		parts = append(parts, "regions "+sampleLine(strings.Join(f.Regions, ", ")))
@@ -524,8 +520,8 @@ func printSampleEstimates(w io.Writer, est *review.SampleEstimates) {
 		fmt.Fprintf(w, "  method: %s\n", est.Violating.Estimate.Method)
 	}
 	e := est.EscalatedEvents
-	fmt.Fprintf(w, "Escalated to law enforcement by the moderation data (escalated_lert), all members: %d / %d sampled = %s; frame estimate %s (%s – %s)\n",
-		e.Escalated, e.Sampled, samplePct(e.Share), samplePct(e.Estimate.P), samplePct(e.Estimate.CI.Lo), samplePct(e.Estimate.CI.Hi))
+	fmt.Fprintf(w, "Escalated to law enforcement by the moderation data (escalated_lert), all members: %d / %d sampled = %s; frame estimate %s (%s – %s)\n  method: %s\n",
+		e.Escalated, e.Sampled, samplePct(e.Share), samplePct(e.Estimate.P), samplePct(e.Estimate.CI.Lo), samplePct(e.Estimate.CI.Hi), e.Estimate.Method)
 }
 
 func newSampleLabelCmd(a *app) *cobra.Command {
@@ -543,8 +539,9 @@ history; --reason says why it changed.`,
 			if video == "" || label == "" {
 				return usagef("give --video ID and --label LABEL")
 			}
-			if strings.TrimSpace(reviewer) == "" {
-				return usagef("no reviewer name: pass --reviewer or set $USER")
+			reviewer, err := sampleReviewer(reviewer, "--reviewer")
+			if err != nil {
+				return err
 			}
 			ws, s, err := a.openSample(cmd.Context(), args[0], false)
 			if err != nil {
@@ -569,7 +566,7 @@ history; --reason says why it changed.`,
 	f.StringVar(&label, "label", "", "label from the sample's label set (see sample show)")
 	f.StringVar(&note, "note", "", "optional note about the video")
 	f.StringVar(&reason, "reason", "", "optional reason, e.g. for changing a label")
-	f.StringVar(&reviewer, "reviewer", sampleDefaultReviewer(), "reviewer name (default $USER)")
+	f.StringVar(&reviewer, "reviewer", "", "reviewer name (default $USER, else $USERNAME)")
 	return cmd
 }
 
@@ -693,7 +690,9 @@ func newSampleExportCmd(a *app) *cobra.Command {
 		Short: "Write a sample's members and current labels as CSV",
 		Long: `export writes one row per member and reviewer (a member nobody labelled has
 one row with empty label columns): position, video_id, stratum, weight,
-reviewer, label, note, reason, labelled_at. Values are written as stored;
+reviewer, label, note, reason, labelled_at, earlier_notes (the notes given
+with the reviewer's earlier labels of the member, which a re-label keeps in
+the audit trail). Values are written as stored;
 video ids and notes are untrusted text, so open the file as data, not as a
 spreadsheet with formulas enabled.`,
 		Args: cobra.ExactArgs(1),
@@ -704,7 +703,11 @@ spreadsheet with formulas enabled.`,
 			}
 			defer ws.Close()
 			if output == "" || output == "-" {
-				return review.ExportSampleCSV(cmd.Context(), ws, s.ID, cmd.OutOrStdout())
+				w, flush := terminalSafe(cmd.OutOrStdout())
+				if err := review.ExportSampleCSV(cmd.Context(), ws, s.ID, w); err != nil {
+					return err
+				}
+				return flush()
 			}
 			f, err := os.Create(output)
 			if err != nil {
@@ -757,16 +760,12 @@ type investigationSample struct {
 // set (by name when it is saved, by its accepted tags otherwise); nil when
 // the frame is empty, with the reason in notes.
 func drawInvestigationSample(ctx context.Context, ws *datasets.Workspace, inv *analysis.Investigation, savedAs string, size int64, seed uint64) (*investigationSample, error) {
-	since, err := time.Parse(time.DateOnly, inv.Period.Since)
-	if err != nil {
-		return nil, fmt.Errorf("the investigation has no period to draw a sample from: %w", err)
+	period, err := datasets.ParsePeriod(inv.Period.Since, inv.Period.Until)
+	if err != nil || period.Since.IsZero() || period.Until.IsZero() {
+		return nil, fmt.Errorf("the investigation has no period to draw a sample from (%q to %q)", inv.Period.Since, inv.Period.Until)
 	}
-	last, err := time.Parse(time.DateOnly, inv.Period.Until)
-	if err != nil {
-		return nil, fmt.Errorf("the investigation has no period to draw a sample from: %w", err)
-	}
-	until := last.AddDate(0, 0, 1)
-	frame := review.SampleFrame{Policies: inv.Policies, Violating: true, Since: &since, Until: &until}
+	frame := review.SampleFrame{Policies: inv.Policies, Violating: true}
+	frame.SetPeriod(period)
 	var notes []string
 	if inv.TagSet.Name != "" && savedAs == "" {
 		frame.TagSet = inv.TagSet.Name

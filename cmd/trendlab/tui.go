@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trendlab/trendlab/queries"
+	"github.com/trendlab/trendlab/review"
 	"github.com/trendlab/trendlab/tui"
 )
 
@@ -75,7 +76,9 @@ func runTUI(ctx context.Context, a *app) error {
 }
 
 func runTUIWith(ctx context.Context, a *app, f tuiFlags) error {
-	reviewer := f.reviewer
+	// The same rule as `sample label`; without a name the review screen
+	// refuses to label and says why (the rest of the TUI works).
+	reviewer, _ := review.ResolveReviewer(f.reviewer, os.Getenv)
 	cfg := tui.Config{
 		Reviewer:     reviewer,
 		PauseEvery:   f.pauseEvery,
