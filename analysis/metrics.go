@@ -166,10 +166,13 @@ func materiality(x1, n1, x2, n2 int64, margin Margin) Materiality {
 }
 
 // readMateriality sets the verdict from the adjusted p-values and the
-// difference test's finding.
+// difference test's finding. A material difference is a detectable one
+// whose one-sided test beyond the margin passes at alpha/2, as the
+// two-sided 1-alpha interval lying beyond the margin would; equivalence is
+// the usual TOST at alpha (the 1-2·alpha interval inside the margin).
 func readMateriality(m *Materiality, significant bool, direction string, alpha float64) {
 	switch {
-	case m.PMaterialAdjusted < alpha:
+	case significant && m.PMaterialAdjusted < alpha/2:
 		m.Verdict, m.Finding = VerdictMaterial, "materially "+m.materialSide
 	case m.PEquivalenceAdjusted < alpha && significant:
 		m.Verdict, m.Finding = VerdictWithinMargin, direction+" but within the margin"
