@@ -29,7 +29,7 @@
 //	```investigate
 //	tag: $tag
 //	policies: [minor_safety, bullying_harassment]
-//	sample_size: 200
+//	sample: $sample   # a labelled sample saved in the workspace
 //	seed: 7
 //	```
 //
@@ -42,11 +42,12 @@
 // sql blocks are prepared first: each must be one SELECT, and its $name
 // parameters are bound from the notebook's parameters as SQL parameters,
 // never spliced into the text. investigate blocks call analysis.Investigate
-// and, with sample_size, draw a reproducible sample with
-// review.DrawSample (stratified with sample_strata), or with sample: NAME
-// show a saved sample's label estimates; the report shows rates with
-// interval bars, tests with their MDE, the trend with its changepoints
-// marked, related tags, removal metrics, the funnel and the sample
+// and, with sample: NAME, show the investigators' labelled sample (package
+// review: estimates for the frame, labels per reviewer, agreement); a
+// report never draws a sample of its own. The report shows the findings in
+// words written from the results, rates with interval bars, tests with
+// their MDE, the trend with its significant changepoints, related tags
+// (significant ones first), removal metrics, the funnel and the sample's
 // estimates. An investigate block also gives the sql blocks below it the
 // temporary table tagset_videos (video_id, created_at) and the parameters
 // $tagset_tags, $period_start and $period_end, so their numbers are about

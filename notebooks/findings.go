@@ -18,6 +18,9 @@ func leadSentences(inv *analysis.Investigation) []string {
 	for _, pr := range inv.Rates {
 		out = append(out, rateFinding(pr))
 	}
+	if s := volumeFinding(inv.Trend); s != "" {
+		out = append(out, s)
+	}
 	for _, sp := range inv.Trend.Spikes {
 		out = append(out, fmt.Sprintf("Spike: the %s rate of %s rises from %s to %s from %s (adjusted %s).",
 			strings.ReplaceAll(sp.Group, "_", " "), sp.Policy, pct(sp.Before), pct(sp.After), sp.Day, pEq(sp.PAdjusted)))
@@ -25,10 +28,54 @@ func leadSentences(inv *analysis.Investigation) []string {
 	if len(inv.Trend.Spikes) == 0 && len(inv.Trend.Policies) > 0 {
 		out = append(out, "No significant rise in a daily violation rate was found.")
 	}
+	if s := metricsFinding(inv); s != "" {
+		out = append(out, s)
+	}
 	if s := relatedFinding(inv.Related); s != "" {
 		out = append(out, s)
 	}
 	return out
+}
+
+// volumeFinding answers "did the tag rise?": the scan of the tag set's
+// share of all uploads.
+func volumeFinding(tr analysis.Trend) string {
+	ch := tr.VolumeShareChange
+	switch {
+	case ch.Day == "":
+		return ""
+	case ch.Significant:
+		dir := "rises"
+		if ch.After < ch.Before {
+			dir = "falls"
+		}
+		return fmt.Sprintf("Volume: the tag set's share of all uploads %s from %s to %s on %s (%s).", dir, pct(ch.Before), pct(ch.After), ch.Day, pEq(ch.PAdjusted))
+	}
+	return fmt.Sprintf("Volume: no significant change in the tag set's share of all uploads (most likely day %s, %s).", ch.Day, pEq(ch.PAdjusted))
+}
+
+// metricsFinding names the monitoring metrics other than the violation
+// rate whose difference is significant, with how material it is.
+func metricsFinding(inv *analysis.Investigation) string {
+	var diff []string
+	tested := 0
+	for _, m := range inv.Metrics {
+		if m.Metric == analysis.MetricViolation {
+			continue
+		}
+		tested++
+		if m.Significant {
+			diff = append(diff, fmt.Sprintf("%s %s %s (risk ratio %s, adjusted %s; %s)", m.Policy, m.Label, m.Finding,
+				numText(m.RiskRatio.Estimate), pEq(m.Test.PAdjusted), m.Materiality.Finding))
+		}
+	}
+	switch {
+	case tested == 0:
+		return ""
+	case len(diff) == 0:
+		return fmt.Sprintf("The other monitoring metrics (%d comparisons of report, flag, removal, escalation and reinstatement rates) show no detectable difference.", tested)
+	}
+	return "Other monitoring metrics that differ: " + strings.Join(diff, "; ") + "."
 }
 
 // rateFinding says how a policy's rate in the tag set compares with the
@@ -48,6 +95,9 @@ func rateFinding(pr analysis.PolicyRate) string {
 	if !pr.Significant && pr.MDE.TagSetRate.Valid() {
 		s += fmt.Sprintf(" With these counts a tag-set rate of %s or more (a difference of %s) would have been detected with %s power.",
 			pct(float64(pr.MDE.TagSetRate)), pct(float64(pr.MDE.Difference)), level(pr.MDE.Power))
+	}
+	if m := pr.Materiality; m.Finding != "" {
+		s += fmt.Sprintf(" Against the margin %s of the risk ratio: %s.", marginText(m.Margin), m.Finding)
 	}
 	return s
 }

@@ -28,6 +28,7 @@ type investigateView struct {
 	Variants     *table
 	RatesChart   *chart
 	Rates        *table
+	Metrics      *table
 	VolumeChart  *chart
 	TrendCharts  []*chart
 	Changes      *table
@@ -119,6 +120,9 @@ func (r *renderer) investigate(ctx context.Context, spec *InvestigateSpec) (*inv
 			return nil, err
 		}
 		v.Rates = ratesTable(inv)
+		if len(inv.Metrics) > 0 {
+			v.Metrics = metricsTable(inv)
+		}
 	}
 	if v.Show["trend"] {
 		if err := r.trend(inv, v); err != nil {

@@ -127,6 +127,16 @@ func (r *renderer) methods() *methodsView {
 			add("The minimum detectable effect (MDE) is the smallest tag-set rate above the baseline's that a two-sided test at α = %s would detect with %s power for these group sizes (Cohen's h); a \"no detectable difference\" finding should be read with it.",
 				strconv.FormatFloat(alphaOf(inv), 'f', -1, 64), level(mdePower(inv)))
 		}
+		for _, pr := range inv.Rates {
+			if m := pr.Materiality; m.Method != "" {
+				add("Whether a difference is material: the risk ratio is tested against the margin %s by %s. A finding is \"equivalent within the margin\" when the ratio is shown to lie inside it, \"higher/lower but within the margin\" when it differs detectably but not beyond the margin, \"materially higher/lower\" when it is shown to lie beyond it, and \"inconclusive\" when the interval is too wide for either. Both readings are given: \"no detectable difference\" (the test above) and \"no material difference\" (this one).",
+					marginText(m.Margin), m.Method)
+				break
+			}
+		}
+		if len(inv.Metrics) > 0 {
+			add("Every monitoring metric (report, automated-flag, reported-or-flagged, violation, removal, escalation and reinstatement rate) is compared the same way per policy, with the p-values adjusted across all metrics and policies as one family.")
+		}
 		for _, pt := range inv.Trend.Policies {
 			if pt.TagSetChange.Method != "" {
 				perm := ""

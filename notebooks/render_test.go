@@ -346,7 +346,15 @@ func fakeInvestigation(_ context.Context, _ *datasets.Workspace, req analysis.Re
 			RiskDifference: analysis.Effect{Estimate: 0.09, CI: analysis.NumInterval{Lo: 0.04, Hi: 0.15}, Method: "Newcombe"},
 			RiskRatio:      analysis.Effect{Estimate: 10, CI: analysis.NumInterval{Lo: 5, Hi: 18}, Method: "Katz"},
 			MDE:            analysis.MDE{BaselineRate: 0.01, TagSetRate: 0.05, Difference: 0.04, Ratio: 5, CohensH: 0.2, Alpha: 0.05, Power: 0.8},
-			Significant:    i == 0, Finding: "higher"})
+			Significant:    i == 0, Finding: "higher",
+			Materiality: analysis.Materiality{Margin: analysis.DefaultMargin, Method: "TOST of the log risk ratio", Verdict: "material", Finding: "materially higher"}})
+		for _, metric := range []string{analysis.MetricReport, analysis.MetricViolation} {
+			mr := analysis.MetricRate{Metric: metric, Label: analysis.MetricLabel(metric), Denominator: "videos", PolicyRate: inv.Rates[len(inv.Rates)-1]}
+			if metric == analysis.MetricReport && i == 0 {
+				mr.Significant, mr.Finding, mr.Materiality.Finding = true, "higher", "higher but within the margin"
+			}
+			inv.Metrics = append(inv.Metrics, mr)
+		}
 		pt := analysis.PolicyTrend{Policy: pol,
 			TagSetChange:   analysis.Change{Day: "2026-06-04", Before: 0.05, After: 0.2, LogLR: 5, PValue: 0.001, PAdjusted: 0.002, Significant: true, Method: "binomial scan " + p, Permutations: 999},
 			BaselineChange: analysis.Change{Day: "2026-06-03", Before: 0.01, After: 0.011, Method: "binomial scan", Permutations: 999, PValue: 0.8, PAdjusted: 1},
@@ -362,7 +370,7 @@ func fakeInvestigation(_ context.Context, _ *datasets.Workspace, req analysis.Re
 		}
 		inv.Trend.Policies = append(inv.Trend.Policies, pt)
 		inv.Removal = append(inv.Removal, analysis.Removal{Policy: pol,
-			TagSet:  analysis.RemovalStats{Removals: 10, Proactive: prop(6, 10), Within24h: prop(8, 10), TimeToAction: analysis.Quantiles{P50: 3600, P90: 7200, P99: 90000, Method: "R type 7"}},
+			TagSet:  analysis.RemovalStats{Removals: 10, Proactive: prop(6, 10), ProactiveSamePolicy: prop(7, 10), Within24h: prop(8, 10), TimeToAction: analysis.Quantiles{P50: 3600, P90: 7200, P99: 90000, Method: "R type 7"}},
 			Overall: analysis.RemovalStats{Removals: 40, Proactive: prop(30, 40), Within24h: prop(35, 40), TimeToAction: analysis.Quantiles{P50: 1800, P90: 7200, P99: 20000, Method: "R type 7"}}})
 		fc := analysis.FunnelCounts{Videos: 120, Reported: 10, Flagged: 12, Reviewed: 15, Violating: 12, Removed: 10, Escalated: 3, Appealed: 1, Reinstated: 0,
 			Steps: []analysis.FunnelStep{{From: "videos", To: "reported", Rate: prop(10, 120)}}}
@@ -370,9 +378,15 @@ func fakeInvestigation(_ context.Context, _ *datasets.Workspace, req analysis.Re
 	}
 	inv.Trend.Spikes = []analysis.Spike{{Group: "tag_set", Policy: "minor_safety", Day: "2026-06-04", Before: 0.05, After: 0.2, PAdjusted: 0.002}}
 	inv.Trend.ChangeDate, inv.Trend.ChangeDateSource = "2026-06-04", "changepoint"
-	inv.Related = analysis.Related{MinVideos: 5, MinSupport: 0.01, Tested: 2, TestMethod: "Fisher's exact test", AdjustMethod: "Benjamini-Hochberg",
-		Tags: []analysis.RelatedTag{{Tag: payloads[2], Together: 30, TagVideos: 40, Support: 0.25, Lift: 30, NPMI: 0.6, PValue: 0.0001, QValue: 0.0002, Significant: true},
-			{Tag: "strangers", Together: 20, TagVideos: 50, Support: 0.16, Lift: 16, NPMI: 0.4, PValue: 0.001, QValue: 0.001, Significant: true}}}
+	inv.Trend.VolumeShareChange = analysis.Change{Day: "2026-06-03", Before: 0.01, After: 0.03, LogLR: 9, PValue: 0.001, PAdjusted: 0.001, Significant: true, Method: "binomial scan"}
+	inv.Trend.ControlCharts = analysis.ControlCharts{EWMALambda: 0.2, EWMAL: 3, CUSUMK: 0.5, CUSUMH: 5, MinDailyVariance: 5,
+		EWMAARL0: 500, CUSUMARL0: 465, EWMAFalseAlarmPerDay: 0.002, CUSUMFalseAlarmPerDay: 1.0 / 465, ARLMethod: "Markov chain"}
+	inv.TagSet.Candidates = append(inv.TagSet.Candidates, analysis.Variant{Tag: "οmegle", Videos: 5, Reasons: []string{"confusable characters"}, Score: 0.95, Status: "accepted", DecidedBy: "score",
+		RawForms: []analysis.RawForm{{Raw: "#οmegle", Count: 5}}})
+	inv.Related = analysis.Related{MinVideos: 5, MinSupport: 0.01, Tested: 3, TestMethod: "Fisher's exact test", AdjustMethod: "Benjamini-Hochberg",
+		Tags: []analysis.RelatedTag{{Tag: payloads[2], Together: 30, TagVideos: 40, Support: 0.25, Lift: 30, NPMI: 0.6, PValue: 0.0001, QValue: 0.0002, Significant: true, Association: "strong"},
+			{Tag: "strangers", Together: 20, TagVideos: 50, Support: 0.16, Lift: 1.6, NPMI: 0.4, PValue: 0.001, QValue: 0.001, Significant: true, Association: "weak"},
+			{Tag: "fyp", Together: 20, TagVideos: 500, Support: 0.16, Lift: 1.48, NPMI: 0.05, PValue: 0.2, QValue: 0.3, Association: "none"}}}
 	return inv, nil
 }
 

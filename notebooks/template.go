@@ -122,6 +122,7 @@ const reportHTML = `<!DOCTYPE html>
 {{range .Notes}}<p class="notice">{{.}}</p>{{end}}
 {{with .Variants}}<h3>Tag set and variants</h3>{{template "table" .}}{{end}}
 {{if .Rates}}<h3>Violation rates against the baseline</h3>{{template "chart" .RatesChart}}{{template "table" .Rates}}{{end}}
+{{with .Metrics}}<h3>Every monitoring metric against the baseline</h3>{{template "table" .}}{{end}}
 {{if or .VolumeChart .TrendCharts}}<h3>Trend, changepoints and spikes</h3>
 {{template "chart" .VolumeChart}}{{range .TrendCharts}}{{template "chart" .}}{{end}}
 {{with .Changes}}{{template "table" .}}{{end}}{{with .BeforeAfter}}{{template "table" .}}{{end}}{{end}}

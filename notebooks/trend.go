@@ -2,6 +2,7 @@ package notebooks
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -81,30 +82,44 @@ func (r *renderer) trend(inv *analysis.Investigation, v *investigateView) error 
 		}
 		v.TrendCharts = append(v.TrendCharts, ch)
 	}
-	t := newTable("Changepoints", "policy", "group", "change", "rate before", "rate after", "log LR", "p", "p adjusted")
+	cc := inv.Trend.ControlCharts
+	alerts := cc.EWMAFalseAlarmPerDay > 0 || cc.CUSUMFalseAlarmPerDay > 0
+	cols := []string{"policy", "group", "change", "rate before", "rate after", "log LR", "p", "p adjusted"}
+	if alerts {
+		cols = append(cols, "EWMA alerts", "CUSUM alerts")
+	}
+	t := newTable("Changepoints", cols...)
 	methods := map[string]bool{}
+	if ch := inv.Trend.VolumeShareChange; ch.Day != "" {
+		row := changeRow("", "tag set's share of all uploads", ch)
+		if alerts {
+			row = append(row, text(""), text(""))
+		}
+		t.add(row...)
+	}
 	for _, pt := range inv.Trend.Policies {
 		for _, g := range []struct {
 			name string
 			ch   analysis.Change
 		}{{"tag set", pt.TagSetChange}, {"baseline", pt.BaselineChange}} {
 			ch := g.ch
-			switch {
-			case ch.Day == "":
-				t.add(text(pt.Policy), text(g.name), text("none (series too short)"), text(""), text(""), text(""), text(""), text(""))
-				continue
-			case ch.Significant:
-				t.add(text(pt.Policy), text(g.name), text("on "+ch.Day), num(pct(ch.Before)), num(pct(ch.After)), num(fmt.Sprintf("%.2f", ch.LogLR)),
-					num(pval(ch.PValue)), num(pval(ch.PAdjusted)))
-			default:
-				t.add(text(pt.Policy), text(g.name), text("none significant (most likely day "+ch.Day+")"), text(""), text(""), num(fmt.Sprintf("%.2f", ch.LogLR)),
-					num(pval(ch.PValue)), num(pval(ch.PAdjusted)))
+			row := changeRow(pt.Policy, g.name, ch)
+			if alerts {
+				var ew, cu string
+				if g.name == "tag set" {
+					ew, cu = strings.Join(pt.EWMAAlerts, ", "), strings.Join(pt.CUSUMAlerts, ", ")
+				}
+				row = append(row, text(ew), text(cu))
 			}
+			t.add(row...)
 			if ch.Method != "" && !methods[ch.Method] {
 				methods[ch.Method] = true
 				t.Note = strings.TrimSpace(t.Note + " Method: " + ch.Method + ".")
 			}
 		}
+	}
+	if alerts {
+		t.Note = strings.TrimSpace(t.Note + " " + controlChartNote(cc))
 	}
 	v.Changes = t
 	ba := newTable("Before and after "+inv.Trend.ChangeDate, "policy", "before", "after", "rate ratio", "test", "p")
@@ -128,4 +143,33 @@ func ratio(x, n int64) any {
 		return nil
 	}
 	return float64(x) / float64(n)
+}
+
+// changeRow is a changepoints row: a change only when it is significant.
+func changeRow(policy, group string, ch analysis.Change) []cell {
+	switch {
+	case ch.Day == "":
+		return []cell{text(policy), text(group), text("none (series too short)"), text(""), text(""), text(""), text(""), text("")}
+	case ch.Significant:
+		return []cell{text(policy), text(group), text("on " + ch.Day), num(pct(ch.Before)), num(pct(ch.After)), num(fmt.Sprintf("%.2f", ch.LogLR)),
+			num(pval(ch.PValue)), num(pval(ch.PAdjusted))}
+	}
+	return []cell{text(policy), text(group), text("none significant (most likely day " + ch.Day + ")"), text(""), text(""), num(fmt.Sprintf("%.2f", ch.LogLR)),
+		num(pval(ch.PValue)), num(pval(ch.PAdjusted))}
+}
+
+// controlChartNote states what an alert is worth: the charts' settings,
+// which days were charted and the in-control false-alarm rates.
+func controlChartNote(cc analysis.ControlCharts) string {
+	every := func(p float64) string {
+		if p <= 0 {
+			return "n/a"
+		}
+		return fmt.Sprintf("about 1 day in %.0f", 1/p)
+	}
+	return fmt.Sprintf("Alerts: EWMA (λ = %s, L = %s) and CUSUM (k = %s, h = %s) on the days whose n·p0·(1−p0) is at least %s; in control they raise a false alarm on %s (EWMA) and %s (CUSUM)%s.",
+		strconv.FormatFloat(cc.EWMALambda, 'f', -1, 64), strconv.FormatFloat(cc.EWMAL, 'f', -1, 64),
+		strconv.FormatFloat(cc.CUSUMK, 'f', -1, 64), strconv.FormatFloat(cc.CUSUMH, 'f', -1, 64),
+		strconv.FormatFloat(cc.MinDailyVariance, 'f', -1, 64), every(cc.EWMAFalseAlarmPerDay), every(cc.CUSUMFalseAlarmPerDay),
+		map[bool]string{true: ", by " + cc.ARLMethod, false: ""}[cc.ARLMethod != ""])
 }
