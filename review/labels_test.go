@@ -578,3 +578,44 @@ func TestResolveReviewer(t *testing.T) {
 		}
 	}
 }
+
+// TestSummarize: a report's view of a labelled sample: the estimates,
+// each reviewer's label counts in the label set's order, and kappa only
+// for the pair of reviewers who share members.
+func TestSummarize(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	s, ms := sampleCreate(t, ws, "summary", SampleDefinition{Size: 6, Seed: 2})
+	for i, m := range ms[:4] {
+		l := LabelViolating
+		if i%2 == 1 {
+			l = LabelNotViolating
+		}
+		sampleMustLabel(t, ws, s.ID, m.VideoID, "ana", l)
+	}
+	sampleMustLabel(t, ws, s.ID, ms[0].VideoID, "bob", LabelViolating)
+	sampleMustLabel(t, ws, s.ID, ms[1].VideoID, "bob", LabelViolating)
+	sampleMustLabel(t, ws, s.ID, ms[5].VideoID, "cy", LabelUnsure)
+	sum, err := Summarize(ctx, ws, "summary", 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Estimates.Labelled != 5 || sum.Estimates.Size != 6 {
+		t.Errorf("estimates: %d of %d labelled, want 5 of 6", sum.Estimates.Labelled, sum.Estimates.Size)
+	}
+	want := []ReviewerLabels{
+		{"ana", 4, []LabelCount{{LabelEscalate, 0}, {LabelViolating, 2}, {LabelNotViolating, 2}, {LabelUnsure, 0}}},
+		{"bob", 2, []LabelCount{{LabelEscalate, 0}, {LabelViolating, 2}, {LabelNotViolating, 0}, {LabelUnsure, 0}}},
+		{"cy", 1, []LabelCount{{LabelEscalate, 0}, {LabelViolating, 0}, {LabelNotViolating, 0}, {LabelUnsure, 1}}},
+	}
+	if !reflect.DeepEqual(sum.Reviewers, want) {
+		t.Errorf("reviewers %+v, want %+v", sum.Reviewers, want)
+	}
+	if len(sum.Agreements) != 1 || sum.Agreements[0].ReviewerA != "ana" || sum.Agreements[0].ReviewerB != "bob" ||
+		sum.Agreements[0].Items != 2 || sum.Agreements[0].Agreed != 1 {
+		t.Errorf("agreements %+v, want ana and bob on 2 members, 1 agreed", sum.Agreements)
+	}
+	if _, err := Summarize(ctx, ws, "nope", 0.95); !errors.Is(err, ErrNoSample) {
+		t.Errorf("unknown sample: %v", err)
+	}
+}
