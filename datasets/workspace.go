@@ -81,10 +81,7 @@ func Open(ctx context.Context, path string, opts Options) (*Workspace, error) {
 	if len(q) > 0 {
 		dsn += "?" + q.Encode()
 	}
-	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
-		_, err := execer.ExecContext(context.Background(), "SET TimeZone = 'UTC'", nil)
-		return err
-	})
+	connector, err := duckdb.NewConnector(dsn, setUTC)
 	if err != nil {
 		return nil, describeOpenError(abs, err)
 	}
@@ -139,12 +136,31 @@ func Open(ctx context.Context, path string, opts Options) (*Workspace, error) {
 	return ws, nil
 }
 
+// setUTC gives a new connection the UTC time zone. It asks first: once SQL
+// from people runs confined (queries.Confine sets the database's zone to
+// UTC and locks the configuration), a SET would fail even to the same
+// value.
+func setUTC(execer driver.ExecerContext) error {
+	ctx := context.Background()
+	if q, ok := execer.(driver.QueryerContext); ok {
+		rows, err := q.QueryContext(ctx, "SELECT current_setting('TimeZone')", nil)
+		if err != nil {
+			return err
+		}
+		zone := make([]driver.Value, 1)
+		err = rows.Next(zone)
+		rows.Close()
+		if err == nil && zone[0] == "UTC" {
+			return nil
+		}
+	}
+	_, err := execer.ExecContext(ctx, "SET TimeZone = 'UTC'", nil)
+	return err
+}
+
 // OpenMemory opens a fresh in-memory workspace with the schema, for tests.
 func OpenMemory(ctx context.Context) (*Workspace, error) {
-	connector, err := duckdb.NewConnector("", func(execer driver.ExecerContext) error {
-		_, err := execer.ExecContext(context.Background(), "SET TimeZone = 'UTC'", nil)
-		return err
-	})
+	connector, err := duckdb.NewConnector("", setUTC)
 	if err != nil {
 		return nil, err
 	}

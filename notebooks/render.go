@@ -5,10 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"database/sql/driver"
 	_ "embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -24,7 +22,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/trendlab/trendlab/datasets"
-	"github.com/trendlab/trendlab/internal/sqltext"
+	"github.com/trendlab/trendlab/queries"
 )
 
 // Options say how to render a report.
@@ -113,6 +111,10 @@ func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, s
 	// One connection for the report's own SQL, so that the temporary
 	// table tagset_videos an investigate block makes is seen by the sql
 	// blocks below it (temporary tables live in a connection).
+	// A notebook from a colleague must not read the reader's files.
+	if err := queries.Confine(ctx, ws.DB); err != nil {
+		return err
+	}
 	if r.conn, err = ws.DB.Conn(ctx); err != nil {
 		return err
 	}
@@ -329,58 +331,17 @@ type result struct {
 	ParamsUse []ParamValue
 }
 
-// runSQL prepares text to find its statement type and named parameters,
-// binds the notebook's values to them and fetches the rows.
+// runSQL runs a sql block through queries (checked, nothing outside the
+// workspace, read-only) on the report's connection, binding the notebook's
+// values to the $name parameters the block uses.
 func (r *renderer) runSQL(ctx context.Context, source, text string) (*result, error) {
-	if n := len(sqltext.Split(text)); n != 1 {
-		return nil, fmt.Errorf("a sql block runs exactly one SELECT statement; this one has %d", n)
-	}
-	conn := r.conn
-	var names []string
-	err := conn.Raw(func(dc any) error {
-		pc, ok := dc.(driver.ConnPrepareContext)
-		if !ok {
-			return errors.New("the workspace driver cannot prepare statements")
-		}
-		st, err := pc.PrepareContext(ctx, text)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		ds, ok := st.(*duckdb.Stmt)
-		if !ok {
-			return errors.New("the workspace is not a DuckDB database")
-		}
-		t, err := ds.StatementType()
-		if err != nil {
-			return err
-		}
-		if t != duckdb.STATEMENT_TYPE_SELECT {
-			return errors.New("a sql block runs one SELECT statement (WITH ... SELECT is fine); it may not change the workspace")
-		}
-		for i := 1; i <= ds.NumInput(); i++ {
-			n, err := ds.ParamName(i)
-			if err != nil {
-				return err
-			}
-			names = append(names, n)
-		}
-		return nil
-	})
+	names, err := queries.ParamNames(ctx, r.conn, "the block", text)
 	if err != nil {
-		return nil, fmt.Errorf("preparing: %w", err)
+		return nil, err
 	}
-	var args []any
+	var args []sql.NamedArg
 	var used []ParamValue
-	seen := map[string]bool{}
 	for _, n := range names {
-		if seen[n] {
-			continue
-		}
-		seen[n] = true
-		if _, err := strconv.Atoi(n); err == nil || n == "" {
-			return nil, fmt.Errorf("positional parameter ($%s or ?): name the notebook parameter instead, e.g. $tag", n)
-		}
 		v, ok := r.vals.Value(n)
 		txt, _ := r.vals.Text(n)
 		typ := r.paramType(n)
@@ -396,42 +357,24 @@ func (r *renderer) runSQL(ctx context.Context, source, text string) (*result, er
 	}
 	sort.Slice(used, func(i, j int) bool { return used[i].Name < used[j].Name })
 	r.statements = append(r.statements, statement{Source: source, SQL: text, Params: used})
-	rows, err := conn.QueryContext(ctx, text, args...)
+	t, err := queries.FetchOn(ctx, r.conn, queries.Bound("", text, args), r.opts.MaxChartRows)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	cts, _ := rows.ColumnTypes()
-	res := &result{Columns: cols, SQL: text, ParamsUse: used, Redacted: map[int]string{}}
-	for _, ct := range cts {
-		res.Types = append(res.Types, ct.DatabaseTypeName())
+	res := &result{SQL: text, ParamsUse: used, Redacted: map[int]string{}, More: t.Truncated, Rows: t.Rows}
+	for _, c := range t.Columns {
+		res.Columns = append(res.Columns, c.Name)
+		res.Types = append(res.Types, c.Type)
 	}
 	transform := r.privacyTransforms(res)
-	for rows.Next() {
-		if len(res.Rows) >= r.opts.MaxChartRows {
-			res.More = true
-			break
-		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
+	for _, row := range res.Rows {
 		for i, f := range transform {
 			if f != nil {
-				vals[i] = f(vals[i])
+				row[i] = f(row[i])
 			}
 		}
-		res.Rows = append(res.Rows, vals)
 	}
-	return res, rows.Err()
+	return res, nil
 }
 
 func (r *renderer) paramType(name string) string {

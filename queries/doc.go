@@ -57,8 +57,19 @@
 // Ad-hoc SQL (trendlab sql, the TUI console) goes through the same path as
 // AdHoc(text); it takes no parameters and may be any one statement that
 // reads (SELECT, DESCRIBE, SHOW, SUMMARIZE, PRAGMA table_info, EXPLAIN,
-// CALL, COPY ... TO), never one that would change the workspace or outlive
-// itself on a pooled connection (SET, BEGIN, ATTACH, LOAD, CREATE TEMP).
+// CALL), never one that would change the workspace or outlive itself on a
+// pooled connection (SET, BEGIN, ATTACH, LOAD, CREATE TEMP).
+//
+// # Nothing outside the workspace
+//
+// SQL from people (saved queries, notebooks, the console, trendlab sql
+// unless the user asks for files) cannot reach outside the workspace. Two
+// barriers, each enough alone for what it covers: StatementReach refuses,
+// before DuckDB sees the text, statements that write files or change the
+// session (COPY, EXPORT DATABASE, ATTACH, INSTALL, LOAD, SET, ...; DuckDB
+// acts on some of them while preparing), and Confine turns DuckDB's
+// external access off and locks the configuration, so no function reads a
+// file (read_csv('/etc/passwd')) and no statement turns it back on.
 // A front end that shows a few rows itself (the TUI) calls Fetch, which
 // returns a Table with each column's DuckDB type; Column.Text renders a
 // value as the CSV writer does and textsafe makes it safe for a terminal.

@@ -21,6 +21,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // Format is an output format of Export.
@@ -28,14 +30,15 @@ type Format string
 
 // The output formats.
 const (
-	FormatTable   Format = "table"   // aligned text for a terminal
-	FormatCSV     Format = "csv"     // RFC 4180 with a header row
-	FormatJSON    Format = "json"    // an array of objects
-	FormatParquet Format = "parquet" // a Parquet file (binary)
-	FormatArrow   Format = "arrow"   // an Arrow IPC stream (binary)
+	FormatTable     Format = "table"   // aligned text for a terminal
+	FormatCSV       Format = "csv"     // RFC 4180 with a header row
+	FormatJSON      Format = "json"    // an array of objects
+	FormatJSONLines Format = "jsonl"   // one object per line
+	FormatParquet   Format = "parquet" // a Parquet file (binary)
+	FormatArrow     Format = "arrow"   // an Arrow IPC stream (binary)
 )
 
-func formatNames() []string { return []string{"table", "csv", "json", "parquet", "arrow"} }
+func formatNames() []string { return []string{"table", "csv", "json", "jsonl", "parquet", "arrow"} }
 
 // ParseFormat reads a format name.
 func ParseFormat(s string) (Format, error) {
@@ -118,7 +121,14 @@ func WriteCSV(w io.Writer, rows *sql.Rows) (Stats, error) {
 // infinities are null), booleans are booleans, dates "2006-01-02",
 // timestamps RFC 3339 strings in UTC, intervals ISO 8601 durations, blobs
 // base64, lists arrays, structs objects, maps arrays of {"key","value"}.
-func WriteJSON(w io.Writer, rows *sql.Rows) (Stats, error) {
+// Strings escape, besides what encoding/json escapes (ESC and the other C0
+// controls), DEL, C1 controls and invisible format characters such as the
+// bidirectional overrides (textsafe.JSON), so no viewer acts on them.
+func WriteJSON(w io.Writer, rows *sql.Rows) (Stats, error) { return writeJSON(w, rows, false) }
+
+// writeJSON writes an array of objects, or with lines one object a line
+// (JSON Lines).
+func writeJSON(w io.Writer, rows *sql.Rows, lines bool) (Stats, error) {
 	cols, err := columnsOf(rows)
 	if err != nil {
 		return Stats{}, err
@@ -126,19 +136,27 @@ func WriteJSON(w io.Writer, rows *sql.Rows) (Stats, error) {
 	stats := Stats{Columns: len(cols)}
 	keys := make([][]byte, len(cols))
 	for i, c := range cols {
-		keys[i], _ = json.Marshal(c.Name)
+		k, _ := json.Marshal(c.Name)
+		keys[i] = textsafe.JSON(k)
 	}
 	bw := bufio.NewWriter(w)
-	bw.WriteString("[")
+	if !lines {
+		bw.WriteString("[")
+	}
 	for rows.Next() {
 		vals, err := scanRow(rows, len(cols))
 		if err != nil {
 			return stats, err
 		}
-		if stats.Rows > 0 {
-			bw.WriteString(",")
+		switch {
+		case lines && stats.Rows > 0:
+			bw.WriteString("\n")
+		case !lines && stats.Rows > 0:
+			bw.WriteString(",\n")
+		case !lines:
+			bw.WriteString("\n")
 		}
-		bw.WriteString("\n{")
+		bw.WriteString("{")
 		for i, v := range vals {
 			if i > 0 {
 				bw.WriteString(",")
@@ -149,7 +167,7 @@ func WriteJSON(w io.Writer, rows *sql.Rows) (Stats, error) {
 			if err != nil {
 				return stats, fmt.Errorf("column %s: %w", cols[i].Name, err)
 			}
-			bw.Write(b)
+			bw.Write(textsafe.JSON(b))
 		}
 		bw.WriteString("}")
 		stats.Rows++
@@ -157,10 +175,14 @@ func WriteJSON(w io.Writer, rows *sql.Rows) (Stats, error) {
 	if err := rows.Err(); err != nil {
 		return stats, err
 	}
-	if stats.Rows > 0 {
+	switch {
+	case lines && stats.Rows > 0:
 		bw.WriteString("\n")
+	case !lines && stats.Rows > 0:
+		bw.WriteString("\n]\n")
+	case !lines:
+		bw.WriteString("]\n")
 	}
-	bw.WriteString("]\n")
 	return stats, bw.Flush()
 }
 
@@ -208,7 +230,10 @@ const parquetRowGroup = 122_880
 // the whole export would run inside DuckDB where Export cannot count rows.
 // Saved queries return aggregates (hundreds to thousands of rows), where the
 // difference is milliseconds, so one streaming path for every destination,
-// with the same Arrow schema as --format arrow, wins.
+// with the same Arrow schema as --format arrow, wins. And COPY needs
+// DuckDB's external access, which Confine turns off for SQL from people:
+// written from Go, an export works on a confined workspace. This is the one
+// export path; the TUI's export goes through it too.
 func WriteParquet(w io.Writer, rr array.RecordReader) (Stats, error) {
 	stats := Stats{Columns: rr.Schema().NumFields()}
 	props := parquet.NewWriterProperties(

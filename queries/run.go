@@ -29,36 +29,55 @@ func Export(ctx context.Context, db *sql.DB, st Statement, f Format, w io.Writer
 	var stats Stats
 	err := readOnly(ctx, db, st, func(conn *sql.Conn) error {
 		var err error
-		switch f {
-		case FormatArrow, FormatParquet:
-			err = withArrow(ctx, conn, st, func(rr array.RecordReader) error {
-				if f == FormatArrow {
-					stats, err = WriteArrow(w, rr)
-				} else {
-					stats, err = WriteParquet(w, rr)
-				}
-				return err
-			})
-		case FormatTable, FormatCSV, FormatJSON:
-			var rows *sql.Rows
-			rows, err = conn.QueryContext(ctx, st.SQL, st.ArgValues()...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			switch f {
-			case FormatTable:
-				stats, err = WriteTable(w, rows, opts)
-			case FormatCSV:
-				stats, err = WriteCSV(w, rows)
-			default:
-				stats, err = WriteJSON(w, rows)
-			}
-		default:
-			err = fmt.Errorf("unknown format %q: use one of %s", f, strings.Join(formatNames(), ", "))
-		}
+		stats, err = writeResult(ctx, conn, st, f, w, opts)
 		return err
 	})
+	return stats, err
+}
+
+// ExportOn is Export on a connection the caller holds, for SQL that reads
+// the connection's temporary tables (the TUI's results).
+func ExportOn(ctx context.Context, conn *sql.Conn, st Statement, f Format, w io.Writer, opts TableOptions) (Stats, error) {
+	var stats Stats
+	err := readOnlyOn(ctx, conn, false, st, func(conn *sql.Conn) error {
+		var err error
+		stats, err = writeResult(ctx, conn, st, f, w, opts)
+		return err
+	})
+	return stats, err
+}
+
+func writeResult(ctx context.Context, conn *sql.Conn, st Statement, f Format, w io.Writer, opts TableOptions) (stats Stats, err error) {
+	switch f {
+	case FormatArrow, FormatParquet:
+		err = withArrow(ctx, conn, st, func(rr array.RecordReader) error {
+			if f == FormatArrow {
+				stats, err = WriteArrow(w, rr)
+			} else {
+				stats, err = WriteParquet(w, rr)
+			}
+			return err
+		})
+	case FormatTable, FormatCSV, FormatJSON, FormatJSONLines:
+		var rows *sql.Rows
+		rows, err = conn.QueryContext(ctx, st.SQL, st.ArgValues()...)
+		if err != nil {
+			return stats, err
+		}
+		defer rows.Close()
+		switch f {
+		case FormatTable:
+			stats, err = WriteTable(w, rows, opts)
+		case FormatCSV:
+			stats, err = WriteCSV(w, rows)
+		case FormatJSONLines:
+			stats, err = writeJSON(w, rows, true)
+		default:
+			stats, err = WriteJSON(w, rows)
+		}
+	default:
+		err = fmt.Errorf("unknown format %q: use one of %s", f, strings.Join(formatNames(), ", "))
+	}
 	return stats, err
 }
 
@@ -83,30 +102,93 @@ func (c Column) Text(v any) string { return textValue(v, c.Type) }
 // Fetch runs the statement read-only and keeps at most limit rows.
 func Fetch(ctx context.Context, db *sql.DB, st Statement, limit int) (*Table, error) {
 	t := &Table{}
-	err := readOnly(ctx, db, st, func(conn *sql.Conn) error {
-		rows, err := conn.QueryContext(ctx, st.SQL, st.ArgValues()...)
+	err := readOnly(ctx, db, st, func(conn *sql.Conn) error { return t.fill(ctx, conn, st, limit) })
+	return t, err
+}
+
+// FetchOn is Fetch on a connection the caller holds, for SQL that reads
+// the connection's temporary tables (a notebook's).
+func FetchOn(ctx context.Context, conn *sql.Conn, st Statement, limit int) (*Table, error) {
+	t := &Table{}
+	err := readOnlyOn(ctx, conn, false, st, func(conn *sql.Conn) error { return t.fill(ctx, conn, st, limit) })
+	return t, err
+}
+
+func (t *Table) fill(ctx context.Context, conn *sql.Conn, st Statement, limit int) error {
+	rows, err := conn.QueryContext(ctx, st.SQL, st.ArgValues()...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	t.Columns, err = columnsOf(rows)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		if len(t.Rows) == limit {
+			t.Truncated = true
+			break
+		}
+		vals, err := scanRow(rows, len(t.Columns))
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		t.Columns, err = columnsOf(rows)
-		if err != nil {
-			return err
+		t.Rows = append(t.Rows, vals)
+	}
+	return rows.Err()
+}
+
+// Bound is SQL with its parameter values already chosen (a notebook's sql
+// block, given the values of the parameters it uses, as ParamNames finds
+// them): it must be one SELECT whose $name parameters are exactly args.
+func Bound(name, text string, args []sql.NamedArg) Statement {
+	st := Statement{Name: name, SQL: text, Args: args, declared: map[string]bool{}}
+	for _, a := range args {
+		st.declared[a.Name] = true
+	}
+	return st
+}
+
+// ParamNames checks text as Bound's statements are checked (one SELECT,
+// nothing outside the workspace) and returns the $name parameters it uses,
+// each once, in the order they appear. what names the text in errors
+// ("sql block daily").
+func ParamNames(ctx context.Context, conn *sql.Conn, what, text string) ([]string, error) {
+	if err := checkText(what, text); err != nil {
+		return nil, err
+	}
+	var names []string
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(*duckdb.Conn)
+		if !ok {
+			return fmt.Errorf("queries: not a DuckDB connection (%T)", dc)
 		}
-		for rows.Next() {
-			if len(t.Rows) == limit {
-				t.Truncated = true
-				break
-			}
-			vals, err := scanRow(rows, len(t.Columns))
+		ds, err := c.Prepare(text)
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		s := ds.(*duckdb.Stmt)
+		defer s.Close()
+		if typ, err := s.StatementType(); err != nil || typ != duckdb.STATEMENT_TYPE_SELECT {
+			return fmt.Errorf("%s is not a SELECT (WITH ... SELECT is fine): it may only read", what)
+		}
+		seen := map[string]bool{}
+		for i := 1; i <= s.NumInput(); i++ {
+			name, err := s.ParamName(i)
 			if err != nil {
 				return err
 			}
-			t.Rows = append(t.Rows, vals)
+			if name == "" || strings.Trim(name, "0123456789") == "" {
+				return fmt.Errorf("%s uses a positional parameter (? or $%s): name the parameter instead, e.g. $tag", what, name)
+			}
+			if !seen[name] {
+				seen[name] = true
+				names = append(names, name)
+			}
 		}
-		return rows.Err()
+		return nil
 	})
-	return t, err
+	return names, err
 }
 
 // Prepare checks the statement against the workspace without running it:
@@ -145,7 +227,12 @@ func readOnly(ctx context.Context, db *sql.DB, st Statement, fn func(*sql.Conn) 
 		return err
 	}
 	defer conn.Close()
-	if openedReadOnly(ctx, db, conn) {
+	return readOnlyOn(ctx, conn, openedReadOnly(ctx, db, conn), st, fn)
+}
+
+// readOnlyOn is readOnly on a connection; dbReadOnly skips the transaction.
+func readOnlyOn(ctx context.Context, conn *sql.Conn, dbReadOnly bool, st Statement, fn func(*sql.Conn) error) (err error) {
+	if dbReadOnly {
 		if err := validateOnce(conn, st); err != nil {
 			return err
 		}
@@ -185,6 +272,9 @@ func validationKey(st Statement) string {
 }
 
 func validateOnce(conn *sql.Conn, st Statement) error {
+	if st.trusted {
+		return nil
+	}
 	key := validationKey(st)
 	if _, ok := validStatements.Load(key); ok {
 		return nil
@@ -218,6 +308,9 @@ func validate(dc any, st Statement) error {
 	what := "the SQL"
 	if st.Name != "" {
 		what = "query " + st.Name
+	}
+	if err := checkText(what, st.SQL); err != nil {
+		return err
 	}
 	ds, err := c.Prepare(st.SQL)
 	if err != nil {
@@ -257,13 +350,13 @@ func validate(dc any, st Statement) error {
 			return err
 		}
 		switch typ {
-		case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN, duckdb.STATEMENT_TYPE_CALL, duckdb.STATEMENT_TYPE_COPY:
+		case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN, duckdb.STATEMENT_TYPE_CALL:
 			return nil
 		}
 		// Writes would fail in the read-only transaction anyway; settings,
 		// transactions, attachments, extensions and temporary objects would
 		// outlive the statement on a pooled connection.
-		return fmt.Errorf("ad-hoc SQL runs read-only statements only (SELECT, FROM, DESCRIBE, SHOW, SUMMARIZE, PRAGMA table_info, EXPLAIN, CALL, COPY ... TO): %s is not one", stmtTypeName(typ))
+		return fmt.Errorf("ad-hoc SQL runs read-only statements only (SELECT, FROM, DESCRIBE, SHOW, SUMMARIZE, PRAGMA table_info, EXPLAIN, CALL): %s is not one", stmtTypeName(typ))
 	}
 	var unused []string
 	for name := range st.declared {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/trendlab/trendlab/internal/sqltext"
 	"github.com/trendlab/trendlab/internal/textsafe"
+	"github.com/trendlab/trendlab/queries"
 )
 
 // column describes one column of a result.
@@ -385,22 +386,26 @@ func dropResult(ctx context.Context, conn *sql.Conn, rs *resultSet) error {
 	return err
 }
 
-// exportFormat picks the COPY format from a file's extension.
-func exportFormat(path string) (string, error) {
+// exportFormat picks the export format from a file's extension.
+func exportFormat(path string) (queries.Format, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
-		return "FORMAT csv, HEADER true", nil
+		return queries.FormatCSV, nil
 	case ".json":
-		return "FORMAT json, ARRAY true", nil
+		return queries.FormatJSON, nil
 	case ".jsonl", ".ndjson":
-		return "FORMAT json", nil
+		return queries.FormatJSONLines, nil
 	case ".parquet":
-		return "FORMAT parquet", nil
+		return queries.FormatParquet, nil
+	case ".arrow":
+		return queries.FormatArrow, nil
 	}
-	return "", fmt.Errorf("export to %q: name a file ending in .csv, .json, .jsonl or .parquet", path)
+	return "", fmt.Errorf("export to %q: name a file ending in .csv, .json, .jsonl, .parquet or .arrow", path)
 }
 
-// exportResult writes the whole result, in its current order, to a file.
+// exportResult writes the whole result, in its current order, to a file,
+// through queries.Export's writers (the workspace is confined: DuckDB
+// itself may not write files).
 func exportResult(ctx context.Context, conn *sql.Conn, rs *resultSet, path string) (int64, error) {
 	format, err := exportFormat(path)
 	if err != nil {
@@ -422,13 +427,19 @@ func exportResult(ctx context.Context, conn *sql.Conn, rs *resultSet, path strin
 	default:
 		q = "SELECT * FROM " + rs.from() + rs.orderBy()
 	}
-	var n int64
-	res, err := conn.ExecContext(ctx, "COPY ("+q+") TO "+sqltext.QuoteLiteral(abs)+" ("+format+")", rs.Args...)
+	f, err := os.Create(abs)
 	if err != nil {
 		return 0, fmt.Errorf("exporting to %s: %w", abs, err)
 	}
-	n, _ = res.RowsAffected()
-	return n, nil
+	stats, err := queries.ExportOn(ctx, conn, queries.Trusted(q, rs.Args...), format, f, queries.TableOptions{})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(abs)
+		return 0, fmt.Errorf("exporting to %s: %w", abs, err)
+	}
+	return stats.Rows, nil
 }
 
 // formatValue renders a scanned value as text.

@@ -7,6 +7,8 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+
+	"github.com/trendlab/trendlab/queries"
 )
 
 // sqlConn is the connection type results are read through.
@@ -48,6 +50,16 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	if _, err := conn.ExecContext(ctx, "SET parquet_metadata_cache = true"); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("configuring the TUI's connection: %w", err)
+	}
+	// SQL typed in the console or saved by a colleague reads only the
+	// workspace (and the spill folder, which the TUI writes itself).
+	var allowed []string
+	if spill != "" {
+		allowed = append(allowed, spill)
+	}
+	if err := queries.Confine(ctx, cfg.Workspace.DB, allowed...); err != nil {
+		conn.Close()
+		return nil, err
 	}
 	return &session{cfg: cfg, db: cfg.Workspace.DB, conn: conn, spill: spill, captionsShown: cfg.ShowCaptions}, nil
 }

@@ -13,12 +13,6 @@ import (
 	"github.com/trendlab/trendlab/datasets"
 )
 
-// isTerminal reports whether f is a terminal (a character device).
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
 // phaseLine shows the current phase of long work on one terminal line,
 // with elapsed time, redrawn a few times a second.
 type phaseLine struct {

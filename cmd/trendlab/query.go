@@ -108,6 +108,9 @@ type queryOutputFlags struct {
 	format string
 	output string
 	width  int
+	// allowFiles lets the SQL read files outside the workspace (trendlab
+	// sql --allow-file-access); otherwise the workspace is confined.
+	allowFiles bool
 }
 
 func (f *queryOutputFlags) register(cmd *cobra.Command) {
@@ -171,7 +174,7 @@ omegle. An unknown or missing parameter is an error that lists them all.`,
 func queryExport(cmd *cobra.Command, a *app, st queries.Statement, format queries.Format, out queryOutputFlags) error {
 	ctx := cmd.Context()
 	toStdout := out.output == "" || out.output == "-"
-	if toStdout && format.Binary() && queries.IsTerminal(os.Stdout) {
+	if toStdout && format.Binary() && writesToTerminal(cmd.OutOrStdout()) {
 		return usagef("--format %s is binary: give -o FILE or redirect standard output", format)
 	}
 	opts := queries.TableOptions{Width: out.width}
@@ -183,8 +186,17 @@ func queryExport(cmd *cobra.Command, a *app, st queries.Statement, format querie
 		return err
 	}
 	defer ws.Close()
+	if !out.allowFiles {
+		if err := queries.Confine(ctx, ws.DB); err != nil {
+			return err
+		}
+	}
 	if toStdout {
-		_, err := queries.Export(ctx, ws.DB, st, format, cmd.OutOrStdout(), opts)
+		w, flush := terminalSafe(cmd.OutOrStdout())
+		_, err := queries.Export(ctx, ws.DB, st, format, w, opts)
+		if ferr := flush(); err == nil {
+			err = ferr
+		}
 		return err
 	}
 	stats, err := queryWriteFile(ctx, out.output, func(w io.Writer) (queries.Stats, error) {
@@ -247,6 +259,11 @@ Exits with status 1 if any query fails.`,
 				return err
 			}
 			defer ws.Close()
+			// Preparing binds table functions, and binding read_csv reads
+			// the file: check confined, as run runs.
+			if err := queries.Confine(cmd.Context(), ws.DB); err != nil {
+				return err
+			}
 			w := cmd.OutOrStdout()
 			failed := 0
 			var loadErrs []error
@@ -278,4 +295,29 @@ Exits with status 1 if any query fails.`,
 			return nil
 		},
 	}
+}
+
+// isTerminal is the CLI's one terminal check (queries.IsTerminal: a
+// character device that reports a window size, so /dev/null is not one).
+var isTerminal = queries.IsTerminal
+
+// writesToTerminal reports whether w is a terminal; tests replace it to
+// see what a terminal would get.
+var writesToTerminal = func(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f)
+}
+
+// terminalSafe returns w as it is when it is a file or a pipe, so that
+// exports stay byte for byte; on a terminal, a writer that shows escape
+// sequences and other control characters from the data as visible escapes
+// (\x1b), as the table format does, so that a caption cannot retitle the
+// terminal, write the clipboard or type into the shell. Call flush when
+// done.
+func terminalSafe(w io.Writer) (_ io.Writer, flush func() error) {
+	if !writesToTerminal(w) {
+		return w, func() error { return nil }
+	}
+	tw := textsafe.NewWriter(w)
+	return tw, tw.Flush
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
 // app holds what every command shares: the global flags.
@@ -101,7 +102,11 @@ func (a *app) open(ctx context.Context, forceRead bool) (*datasets.Workspace, er
 
 // writeJSON prints v as indented JSON, the form of every --json output.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	// Escape C1 controls and bidirectional overrides too (textsafe.JSON).
+	_, err = w.Write(append(textsafe.JSON(b), '\n'))
+	return err
 }

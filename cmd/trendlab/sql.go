@@ -21,9 +21,13 @@ can look but not change anything. Give the SQL as one argument, or - to read
 it from standard input.
 
 Statements that read are allowed: SELECT (or FROM ...), DESCRIBE, SHOW,
-SUMMARIZE, PRAGMA table_info, EXPLAIN, CALL, and COPY (...) TO 'file' (which
-writes that file, not the workspace; -o FILE --format parquet does the same).
-Settings, transactions, ATTACH, extensions and CREATE are refused.
+SUMMARIZE, PRAGMA table_info, EXPLAIN, CALL. COPY, EXPORT DATABASE, settings,
+transactions, ATTACH, extensions and CREATE are refused: to write a result
+to a file, use -o FILE with --format csv, json, parquet or arrow.
+
+The SQL reads only the workspace: functions that read files (read_csv,
+read_parquet, read_text, ...) are refused, unless you pass
+--allow-file-access to join the workspace with files of yours.
 
 Tables: videos, video_tags, moderation_events, video_outcomes, imports,
 rejects, tag_sets, tag_set_variants, samples, sample_members, labels; views
@@ -32,6 +36,7 @@ trendlab query --help.`,
 		Example: `  trendlab sql "SELECT policy, count(*) FROM video_outcomes WHERE violating GROUP BY ALL"
   trendlab sql "DESCRIBE videos"
   trendlab sql "SELECT * FROM rejects" --format csv -o rejects.csv
+  trendlab sql --allow-file-access "SELECT * FROM videos JOIN read_csv('extra.csv') USING (video_id)"
   echo "SELECT count(*) FROM videos" | trendlab sql -`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -54,5 +59,7 @@ trendlab query --help.`,
 		},
 	}
 	out.register(cmd)
+	cmd.Flags().BoolVar(&out.allowFiles, "allow-file-access", false,
+		"let the SQL read files outside the workspace (read_csv, read_parquet, ...); it still cannot write them")
 	return cmd
 }

@@ -154,3 +154,26 @@ func FuzzTextsafe(f *testing.F) {
 		}
 	})
 }
+
+// TestWriter: written in pieces of every size, the output equals ShowLines
+// of the whole, so a character or a CRLF split across writes is shown as
+// one.
+func TestWriter(t *testing.T) {
+	in := "id,caption\r\n1,\"a\x1b]0;title\x07 é\u202e 👩‍💻\"\r\n2,\xff\n"
+	want := ShowLines(in)
+	for size := 1; size <= len(in); size++ {
+		var b strings.Builder
+		w := NewWriter(&b)
+		for i := 0; i < len(in); i += size {
+			if n, err := w.Write([]byte(in[i:min(i+size, len(in))])); err != nil || n != min(size, len(in)-i) {
+				t.Fatalf("Write = %d, %v", n, err)
+			}
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != want {
+			t.Fatalf("pieces of %d: %q, want %q", size, b.String(), want)
+		}
+	}
+}
