@@ -28,6 +28,7 @@ const (
 	KindSQL         BlockKind = "sql"
 	KindChart       BlockKind = "chart"
 	KindInvestigate BlockKind = "investigate"
+	KindSweep       BlockKind = "sweep" // sweep.go
 )
 
 // Block is one part of a notebook. Line is the 1-based line of the file
@@ -43,6 +44,8 @@ type Block struct {
 	Chart *ChartSpec `json:"chart,omitempty"`
 	// Investigate holds the options of an investigate block.
 	Investigate *InvestigateSpec `json:"investigate,omitempty"`
+	// Sweep holds the options of a sweep block.
+	Sweep *SweepSpec `json:"sweep,omitempty"`
 }
 
 // SQLSpec are the options on a sql fence: ```sql name=daily rows=50 hide```.

@@ -229,7 +229,7 @@ func (p *parser) body(lines []string, start int, nb *Notebook) error {
 		}
 		f.line = i + 1
 		word := strings.ToLower(firstWord(f.info))
-		ours := word == "sql" || word == "chart" || word == "investigate"
+		ours := word == "sql" || word == "chart" || word == "investigate" || word == "sweep"
 		// Find the close.
 		j := i + 1
 		for j < len(lines) && !closesFence(lines[j], f) {
@@ -317,6 +317,8 @@ func (p *parser) block(word string, f fence) (Block, error) {
 			return Block{}, err
 		}
 		return Block{Kind: KindChart, Line: f.line, Chart: spec}, nil
+	case "sweep":
+		return p.sweepBlock(f.line, attrs, body)
 	default: // investigate
 		if len(attrs) > 0 {
 			return Block{}, p.errf(f.line, 0, "investigate fence takes no options; write them in the block as YAML")
@@ -393,6 +395,11 @@ func (p *parser) check(nb *Notebook) error {
 				return p.errf(b.Line, 0, "sql block name %q is already used at line %d", b.SQL.Name, at)
 			}
 			names[b.SQL.Name] = b.Line
+		case KindSweep:
+			if at, dup := names[b.Sweep.Name]; dup {
+				return p.errf(b.Line, 0, "sweep block name %q is already used at line %d", b.Sweep.Name, at)
+			}
+			names[b.Sweep.Name] = b.Line
 		case KindChart:
 			if _, ok := names[b.Chart.Data]; !ok {
 				return p.errf(b.Line, 0, "chart data %q: no sql block of that name above it", b.Chart.Data)

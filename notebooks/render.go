@@ -308,6 +308,14 @@ func (r *renderer) block(ctx context.Context, b Block) (item, error) {
 			return item{}, err
 		}
 		return item{Kind: b.Kind, Chart: c}, nil
+	case KindSweep:
+		res, err := r.sweep(ctx, b.Sweep)
+		if err != nil {
+			return item{}, fmt.Errorf("%s: %w", b.Sweep.Name, err)
+		}
+		r.results[b.Sweep.Name] = res
+		r.used.tables = true
+		return item{Kind: KindSQL, Table: res.table(b.Sweep.Name, len(res.Rows))}, nil
 	case KindInvestigate:
 		v, err := r.investigate(ctx, b.Investigate)
 		if err != nil {
