@@ -137,7 +137,15 @@ func TestImportKilledAtEveryStep(t *testing.T) {
 	if _, err := synth.Generate(ctx, synth.Config{Videos: videos, Seed: 11, Format: "csv", Dir: data}); err != nil {
 		t.Fatal(err)
 	}
+	// Each run starts from a copy of one empty, migrated workspace.
+	template := filepath.Join(t.TempDir(), "empty.duckdb")
+	ws, err := datasets.Open(ctx, template, datasets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
 	refPath := filepath.Join(t.TempDir(), "ref.duckdb")
+	copyFile(t, template, refPath)
 	steps, finished := runCrashChild(t, refPath, data, -1, 0)
 	if !finished {
 		t.Fatal("the import without a kill did not finish")
@@ -170,6 +178,7 @@ func TestImportKilledAtEveryStep(t *testing.T) {
 		for _, d := range ds {
 			runStart := time.Now()
 			path := filepath.Join(t.TempDir(), "ws.duckdb")
+			copyFile(t, template, path)
 			runCrashChild(t, path, data, i, d)
 			got := openCounts(t, path)
 			if !equalCounts(got, ref) && !equalCounts(got, empty) {
@@ -226,4 +235,15 @@ func parseDurations(t *testing.T, list string) []time.Duration {
 		out = append(out, d)
 	}
 	return out
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
