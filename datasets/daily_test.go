@@ -18,7 +18,7 @@ import (
 // time in column col (days before the first go into the first file, after
 // the last into the last), named prefix-DD.csv, and returns their paths. A
 // row is filed as if its time were late later.
-func splitByDay(t *testing.T, src, col, dir, prefix string, start time.Time, days int, late time.Duration) []string {
+func splitByDay(t testing.TB, src, col, dir, prefix string, start time.Time, days int, late time.Duration) []string {
 	t.Helper()
 	f, err := os.Open(src)
 	if err != nil {
@@ -128,7 +128,7 @@ func TestImportDailyEqualsWhole(t *testing.T) {
 	} {
 		w, d := fmt.Sprintf(q, ""), fmt.Sprintf(q, "daily.")
 		var rows, onlyWhole, onlyDaily int64
-		if err := whole.DB.QueryRow(`SELECT (SELECT count(*) FROM (` + w + `)), (SELECT count(*) FROM (` + w + ` EXCEPT ALL ` + d + `)), (SELECT count(*) FROM (` + d + ` EXCEPT ALL ` + w + `))`).Scan(&rows, &onlyWhole, &onlyDaily); err != nil {
+		if err := whole.DB.QueryRow(`SELECT (SELECT count(*) FROM (`+w+`)), (SELECT count(*) FROM (`+w+` EXCEPT ALL `+d+`)), (SELECT count(*) FROM (`+d+` EXCEPT ALL `+w+`))`).Scan(&rows, &onlyWhole, &onlyDaily); err != nil {
 			t.Fatalf("%s: %v", w, err)
 		}
 		if (rows == 0 && q != orphansQuery) || onlyWhole != 0 || onlyDaily != 0 {
