@@ -17,7 +17,7 @@ import (
 func newImportCmd(a *app) *cobra.Command {
 	var req datasets.ImportRequest
 	var mappingPath string
-	var asJSON bool
+	var asJSON, noWatch bool
 	cmd := &cobra.Command{
 		Use:   "import --videos FILE... --events FILE...",
 		Short: "Import content and moderation-event exports into the workspace",
@@ -55,7 +55,10 @@ A file the workspace already holds (same SHA-256) is skipped.`,
 				return err
 			}
 			// Every import runs the watches on what it brought (watch.go).
-			runs := runWatchesAfterImport(cmd.Context(), ws, cmd.ErrOrStderr())
+			var runs []analysis.WatchRun
+			if !noWatch {
+				runs = runWatchesAfterImport(cmd.Context(), ws, cmd.ErrOrStderr())
+			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), struct {
 					*datasets.ImportSummary
@@ -79,6 +82,7 @@ A file the workspace already holds (same SHA-256) is skipped.`,
 	f.StringVar(&mappingPath, "mapping", "", "YAML column mapping for exports in another shape")
 	f.BoolVar(&req.Strict, "strict", false, "fail the whole import if any row is rejected")
 	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	f.BoolVar(&noWatch, "no-watch", false, "do not run the watches now (a cron job runs `trendlab watch run`, which exits 1 when one fires)")
 	return cmd
 }
 
