@@ -70,9 +70,13 @@ type demoRun struct {
 	manifest synth.Manifest
 	ws       *datasets.Workspace
 	report   string
-	// tryNext are the commands printed at the end, one per line.
-	tryNext []string
+	// tryNext are the commands printed at the end, each with what it shows.
+	tryNext []tryLine
 }
+
+// tryLine is a command to try after the demo (the arguments after
+// trendlab -w WORKSPACE) and what it shows.
+type tryLine struct{ args, why string }
 
 // demoStep is one numbered step of the demo.
 type demoStep struct {
@@ -116,8 +120,12 @@ func runDemo(ctx context.Context, a *app, out io.Writer, dir string, videos int,
 	fmt.Fprintf(out, "\nDone in %s.\n  data:       %s\n  workspace:  %s\n  report:     %s (open it in a browser; it works offline)\n\nTry next:\n",
 		time.Since(start).Round(time.Second), d.dataDir, d.ws.Path, abs)
 	self := selfName() + " -w " + d.ws.Path
-	for _, line := range d.tryNext {
-		fmt.Fprintf(out, "  %s %s\n", self, line)
+	width := 0
+	for _, l := range d.tryNext {
+		width = max(width, len(l.args))
+	}
+	for _, l := range d.tryNext {
+		fmt.Fprintf(out, "  %s %-*s  # %s\n", self, width, l.args, l.why)
 	}
 	return nil
 }
@@ -145,7 +153,7 @@ func demoImport(ctx context.Context, d *demoRun) error {
 		return err
 	}
 	printImportSummary(d.out, ws.Path, sum)
-	d.tryNext = append(d.tryNext, "query list                            # saved queries")
+	d.tryNext = append(d.tryNext, tryLine{"query list", "saved queries"})
 	return nil
 }
 
@@ -159,13 +167,13 @@ func demoInvestigate(ctx context.Context, d *demoRun) error {
 		return err
 	}
 	reportLines(d.out, text.String(), 40)
-	d.tryNext = append(d.tryNext, "investigate --tag rooftopchallenge    # the planted spike")
+	d.tryNext = append(d.tryNext, tryLine{"investigate --tag rooftopchallenge", "the planted spike"})
 	return nil
 }
 
 func demoSample(ctx context.Context, d *demoRun) error {
-	d.tryNext = append(d.tryNext, "tui                                  # explore; label the sample "+demoSampleName,
-		"sample show "+demoSampleName)
+	d.tryNext = append(d.tryNext, tryLine{"tui", "explore; label the sample " + demoSampleName},
+		tryLine{"sample show " + demoSampleName, "the sample and its review progress"})
 	if s, err := review.SampleByName(ctx, d.ws, demoSampleName); err == nil {
 		fmt.Fprintf(d.out, "sample %q is there already: %d of %d videos, seed %d\n", s.Name, s.Size, s.FrameSize, s.Seed)
 		return nil
@@ -187,7 +195,8 @@ func demoSample(ctx context.Context, d *demoRun) error {
 // demoReport writes the shipped omegle notebook's report on the demo's
 // sample, atomically.
 func demoReport(ctx context.Context, d *demoRun) error {
-	d.tryNext = append(d.tryNext, "report notebooks/omegle-investigation.md -o omegle.html --param sample="+demoSampleName)
+	d.tryNext = append(d.tryNext, tryLine{"report notebooks/omegle-investigation.md -o omegle.html --param sample=" + demoSampleName,
+		"the report again, after labelling"})
 	return notebooks.WriteFile(d.report, func(w io.Writer) error {
 		return notebooks.RenderSource(ctx, d.ws, "omegle-investigation.md", notebooks.OmegleInvestigation,
 			notebooks.Options{Params: map[string]string{"sample": demoSampleName}}, w)
