@@ -223,10 +223,17 @@ func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedT
 	fit("uploads", "log", up[0], up[2])
 	fit("violation rate", "rate", up[1], up[3])
 	if hasSearches && (iv.kind == "autocomplete_restricted" || iv.kind == "search_restricted") {
+		// The comparison queries leave out every spelling of the seed:
+		// the new ones and those the investigator rejected.
 		var exclude []string
 		for _, ev := range e.Evasion {
 			if ev.Where == "search" {
 				exclude = append(exclude, ev.Spelling)
+			}
+		}
+		for _, v := range set.Variants {
+			if v.Status != VariantAccepted {
+				exclude = append(exclude, v.Tag)
 			}
 		}
 		s, err := searchSeries(ctx, ws, tags, exclude, days)
@@ -317,7 +324,7 @@ func effectStatement(s SeriesEffect, iv interventionRow, against string, conf fl
 	}
 	text := fmt.Sprintf("After %s (%s, %s): %s %s", iv.id, iv.kind, day(iv.started), s.Name, describe(s.Alone))
 	if against != "" {
-		text += fmt.Sprintf("; against %s it %s", against, strings.TrimPrefix(describe(s.Against), "shows "))
+		text += fmt.Sprintf("; against %s it %s", against, describe(s.Against))
 	}
 	return text + fmt.Sprintf(" (%.0f%% CI; level change in a segmented regression with day-of-week terms and Newey-West errors).", 100*conf)
 }
@@ -449,15 +456,15 @@ GROUP BY ALL`, args...)
 // and the same for every other query (the comparison) except the evasion
 // spellings.
 func searchSeries(ctx context.Context, ws *datasets.Workspace, tags, exclude []string, days []time.Time) ([4][]float64, error) {
-	ex := "NULL"
+	notEvasion := "true"
 	if len(exclude) > 0 {
-		ex = placeholders(len(exclude))
+		notEvasion = "query_norm NOT IN (" + placeholders(len(exclude)) + ")"
 	}
 	args := append(tagArgs(tags), tagArgs(exclude)...)
 	rows, err := ws.DB.QueryContext(ctx, `
 SELECT date, CASE WHEN split_part(query_norm, ' ', 1) IN (`+placeholders(len(tags))+`) THEN 1 ELSE 2 END AS g,
 	sum(searches), sum(via_autocomplete)
-FROM search_daily WHERE query_norm IS DISTINCT FROM '' AND query_norm NOT IN (`+ex+`)
+FROM search_daily WHERE query_norm <> '' AND `+notEvasion+`
 GROUP BY ALL`, args...)
 	if err != nil {
 		return [4][]float64{}, err

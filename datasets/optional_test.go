@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -185,4 +186,44 @@ func FuzzNormalizeQuery(f *testing.F) {
 			t.Errorf("not idempotent: %q -> %q -> %q", s, n, NormalizeQuery(n))
 		}
 	})
+}
+
+// TestInterventionsByHand: add, list (with an exported one), refuse a
+// duplicate id and an unknown kind, remove a manual one, keep an exported one.
+func TestInterventionsByHand(t *testing.T) {
+	ws := memWorkspace(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, err := Import(ctx, ws, ImportRequest{Interventions: []string{writeFile(t, dir, "i.csv", []byte(interventionsHeader+"x1,other,omegle,2026-06-10T00:00:00Z,,\n"))}}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC)
+	if err := AddIntervention(ctx, ws, Intervention{ID: "m1", Kind: "not_recommended", Target: "omegle", StartedAt: start, Note: "ticket 42"}, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	if err := AddIntervention(ctx, ws, Intervention{ID: "m1", Kind: "other", Target: "x", StartedAt: start}, "ana"); !errors.Is(err, ErrInterventionExists) {
+		t.Errorf("duplicate id: %v", err)
+	}
+	if err := AddIntervention(ctx, ws, Intervention{ID: "m2", Kind: "shadowban", Target: "x", StartedAt: start}, "ana"); !errors.Is(err, ErrInterventionKind) {
+		t.Errorf("unknown kind: %v", err)
+	}
+	ivs, err := ListInterventions(ctx, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ivs) != 2 || ivs[0].Source != "export" || ivs[1].ID != "m1" || ivs[1].RecordedBy != "ana" || !ivs[1].StartedAt.Equal(start) {
+		t.Fatalf("listed %+v", ivs)
+	}
+	if err := RemoveIntervention(ctx, ws, "x1"); !errors.Is(err, ErrExportedIntervention) {
+		t.Errorf("removing an exported one: %v", err)
+	}
+	if err := RemoveIntervention(ctx, ws, "nope"); !errors.Is(err, ErrNoIntervention) {
+		t.Errorf("removing a missing one: %v", err)
+	}
+	if err := RemoveIntervention(ctx, ws, "m1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, ws, "interventions"); n != 1 {
+		t.Errorf("%d interventions left, want 1", n)
+	}
 }

@@ -35,6 +35,8 @@ func commands() []func(*app) *cobra.Command {
 		newTermsCmd,
 		newSweepCmd,
 		newWatchCmd,
+		newImpactCmd,
+		newInterventionCmd,
 		newSampleCmd,
 		newQueryCmd,
 		newSQLCmd,
