@@ -82,6 +82,20 @@ var fixtureSQL = []string{
 		('omegle', '0megle', 'accepted', 'leetspeak', 0.9, 1, TIMESTAMP '2026-01-10 11:00:00'),
 		('omegle', 'omeglefunny', 'rejected', 'prefix', 0.5, 0, TIMESTAMP '2026-01-10 11:00:00'),
 		('omegle_captions', 'omegle.tv', 'accepted', 'suffix', 0.7, 0, TIMESTAMP '2026-01-10 11:00:00')`,
+	// The optional exports (views_daily, search_daily, interventions).
+	`INSERT INTO views_daily VALUES
+		('v1', DATE '2026-01-01', 'for_you', 100, NULL, 3, 2),
+		('v1', DATE '2026-01-01', 'search', 20, NULL, 3, 3),
+		('v3', DATE '2026-01-01', 'for_you', 300, NULL, 3, 4),
+		('v2', DATE '2026-01-02', 'following', 5, NULL, 3, 5)`,
+	`INSERT INTO search_daily VALUES
+		(DATE '2026-01-01', '#Omegle chat', 'omegle chat', 50, 20, NULL, 4, 2),
+		(DATE '2026-01-01', 'omegel', 'omegel', 10, 0, NULL, 4, 3),
+		(DATE '2026-01-01', 'cats', 'cats', 99, 50, NULL, 4, 4),
+		(DATE '2026-01-02', 'OMEGLE', 'omegle', 40, 2, NULL, 4, 5)`,
+	`INSERT INTO interventions VALUES
+		('ac-1', 'autocomplete_restricted', 'omegle', TIMESTAMP '2026-01-02 00:00:00', NULL, 'policy ticket', 'export', NULL, NULL, NULL, 5, 2),
+		('m-1', 'moderator_guidance', 'omegle', TIMESTAMP '2026-01-01 09:00:00', NULL, NULL, 'manual', 'ana', TIMESTAMP '2026-01-10 12:00:00', NULL, NULL, NULL)`,
 	`INSERT INTO samples VALUES (1, 'msafety', '{"frame":"omegle"}', 42, 2, 3, TIMESTAMP '2026-01-10 12:00:00', 'tester')`,
 	`INSERT INTO sample_members VALUES (1, 1, 'v1', 'all', 1.5), (1, 2, 'v4', 'all', 1.5)`,
 	`INSERT INTO labels VALUES

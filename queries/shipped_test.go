@@ -88,6 +88,14 @@ var shippedCases = []shippedCase{
 	{"sample_labels", nil, 2, "reviewer", "r1",
 		map[string]string{"sample": "msafety", "sample_size": "2", "label": "violating", "videos": "2"}},
 	{"sample_labels", []string{"sample=nope"}, 0, "", "", nil},
+	{"reach_daily", []string{"tag_set=omegle"}, 2, "day", "2026-01-01",
+		map[string]string{"set_for_you": "100", "set_views": "120", "all_for_you": "400", "all_views": "420", "set_share_for_you": "0.25"}},
+	{"reach_daily", []string{"tag_set=omegle", "since=2026-01-02"}, 1, "day", "2026-01-02",
+		map[string]string{"set_for_you": "0", "set_views": "5", "set_share_views": "1"}},
+	{"search_terms_daily", []string{"tag_set=omegle"}, 2, "day", "2026-01-01",
+		map[string]string{"searches": "60", "via_autocomplete": "20", "autocomplete_share": "0.333333", "spellings": "2"}},
+	{"interventions", nil, 2, "intervention_id", "m-1",
+		map[string]string{"source": "manual", "recorded_by": "ana", "target": "omegle"}},
 }
 
 func TestShippedQueries(t *testing.T) {
