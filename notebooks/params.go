@@ -3,64 +3,36 @@ package notebooks
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
+
+	"github.com/trendlab/trendlab/queries"
 )
 
 // ConvertParam turns the text of a parameter value into the Go value bound
-// to SQL: string, int64, float64, bool, time.Time (date: midnight UTC;
-// timestamp: RFC 3339, UTC without offset) or []string (strings: comma
-// separated, spaces around items trimmed).
+// to SQL with queries' parser, the one saved queries use: string, int64,
+// float64 (finite), bool (true/false, yes/no, 1/0), time.Time (date:
+// midnight UTC; timestamp: RFC 3339, UTC without offset) or []string
+// ("strings" is queries' list<string>: comma-separated, blanks around
+// items trimmed, "\," for a comma in an item).
 func ConvertParam(p Param, raw string) (any, error) {
-	switch p.Type {
-	case "", "string":
-		return raw, nil
-	case "int":
-		n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a whole number", raw)
-		}
-		return n, nil
-	case "float":
-		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a number", raw)
-		}
-		return f, nil
-	case "bool":
-		b, err := strconv.ParseBool(strings.TrimSpace(raw))
-		if err != nil {
-			return nil, fmt.Errorf("%q is not true or false", raw)
-		}
-		return b, nil
-	case "date":
-		t, err := time.Parse(time.DateOnly, strings.TrimSpace(raw))
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a date (YYYY-MM-DD)", raw)
-		}
-		return t, nil
-	case "timestamp":
-		s := strings.TrimSpace(raw)
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", time.DateOnly} {
-			if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-				return t.UTC(), nil
-			}
-		}
-		return nil, fmt.Errorf("%q is not a timestamp (RFC 3339, e.g. 2026-02-01T00:00:00Z)", raw)
-	case "strings":
-		var out []string
-		for _, s := range strings.Split(raw, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-		if out == nil {
-			out = []string{}
-		}
-		return out, nil
+	t, err := paramType(p.Type)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("unknown type %q (expected: %s)", p.Type, strings.Join(ParamTypes, ", "))
+	return t.ParseValue(raw)
+}
+
+// paramType maps a notebook's type name to queries' type.
+func paramType(name string) (queries.Type, error) {
+	switch name {
+	case "", "string":
+		return queries.TypeString, nil
+	case "strings":
+		return queries.TypeStringList, nil
+	case "int", "float", "bool", "date", "timestamp":
+		return queries.ParseType(name)
+	}
+	return 0, fmt.Errorf("unknown type %q (expected: %s)", name, strings.Join(ParamTypes, ", "))
 }
 
 // Values are a notebook's parameter values, by name.

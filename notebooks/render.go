@@ -394,15 +394,13 @@ func (r *renderer) paramType(name string) string {
 	return ""
 }
 
-// formatValue writes a SQL value as report text.
+// formatValue writes a SQL value as report text: numbers rounded for
+// reading, times without a zero clock, lists as [a, b]; any other value as
+// queries writes it (Column.Text, the CSV export's text).
 func formatValue(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "NULL"
-	case string:
-		return x
-	case []byte:
-		return fmt.Sprintf("%x", x)
 	case time.Time:
 		x = x.UTC()
 		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
@@ -413,8 +411,6 @@ func formatValue(v any) string {
 		return formatFloat(x)
 	case float32:
 		return formatFloat(float64(x))
-	case *big.Int:
-		return x.String()
 	case duckdb.Decimal:
 		f := x.Float64()
 		return formatFloat(f)
@@ -427,7 +423,7 @@ func formatValue(v any) string {
 	case redactedValue:
 		return string(x)
 	}
-	return fmt.Sprint(v)
+	return queries.Column{}.Text(v)
 }
 
 func formatFloat(f float64) string {

@@ -50,7 +50,7 @@
 // otherwise (views, filters). The grid keeps at most eight pages, fetching
 // the ones the screen needs (and the next) in commands, and draws missing
 // rows as … until they arrive. Sorting writes a sorted copy the same way;
-// export is queries.ExportOn to CSV, JSON (lines), Parquet or Arrow: the
+// export is queries.ExportOn to CSV, JSON (lines) or Parquet: the
 // workspace is confined (queries.Confine), so DuckDB itself writes no file
 // but the spill folder's.
 //

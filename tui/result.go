@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math/big"
 	"os"
 	"path/filepath"
 	"sort"
@@ -220,8 +219,10 @@ func runDirect(ctx context.Context, conn *sql.Conn, id int64, query string) (*re
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range types {
+	text := make([]queries.Column, len(types))
+	for i, t := range types {
 		rs.Cols = append(rs.Cols, column{Name: textsafe.StripLine(t.Name()), Type: t.DatabaseTypeName()})
+		text[i] = queries.Column{Type: t.DatabaseTypeName()}
 	}
 	vals := make([]any, len(types))
 	ptrs := make([]any, len(types))
@@ -239,7 +240,7 @@ func runDirect(ctx context.Context, conn *sql.Conn, id int64, query string) (*re
 		}
 		row := make([]cell, len(vals))
 		for i, v := range vals {
-			row[i] = makeCell(formatValue(v), v == nil)
+			row[i] = makeCell(text[i].Text(v), v == nil)
 		}
 		rs.mem = append(rs.mem, row)
 	}
@@ -397,10 +398,8 @@ func exportFormat(path string) (queries.Format, error) {
 		return queries.FormatJSONLines, nil
 	case ".parquet":
 		return queries.FormatParquet, nil
-	case ".arrow":
-		return queries.FormatArrow, nil
 	}
-	return "", fmt.Errorf("export to %q: name a file ending in .csv, .json, .jsonl, .parquet or .arrow", path)
+	return "", fmt.Errorf("export to %q: name a file ending in .csv, .json, .jsonl or .parquet", path)
 }
 
 // exportResult writes the whole result, in its current order, to a file,
@@ -440,47 +439,6 @@ func exportResult(ctx context.Context, conn *sql.Conn, rs *resultSet, path strin
 		return 0, fmt.Errorf("exporting to %s: %w", abs, err)
 	}
 	return stats.Rows, nil
-}
-
-// formatValue renders a scanned value as text.
-func formatValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		return x
-	case []byte:
-		return fmt.Sprintf("\\x%x", x)
-	case time.Time:
-		if x.Nanosecond() == 0 {
-			return x.UTC().Format("2006-01-02 15:04:05")
-		}
-		return x.UTC().Format("2006-01-02 15:04:05.999999")
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case float32:
-		return strconv.FormatFloat(float64(x), 'g', -1, 32)
-	case *big.Int:
-		return x.String()
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = formatValue(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + ": " + formatValue(x[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return fmt.Sprint(v)
 }
 
 // oneLine shortens text to one sanitised line of at most n runes.
