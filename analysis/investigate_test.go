@@ -6,60 +6,22 @@ import (
 	"math"
 	"os"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
+	"github.com/trendlab/trendlab/internal/testws"
 )
-
-// invSynth is one synthetic workspace shared by the investigation tests:
-// generated once with datasets/synth and imported with datasets.Import.
-var invSynth struct {
-	once sync.Once
-	ws   *datasets.Workspace
-	m    synth.Manifest
-	err  error
-}
 
 // invSynthConfig: 30 days concentrate the spike tag's volume (about 20
 // videos a day) so that its change day is well determined.
 var invSynthConfig = synth.Config{Videos: 250_000, Seed: 7, Days: 30}
 
+// synthWorkspace is one synthetic workspace shared by the investigation tests.
 func synthWorkspace(t testing.TB) (*datasets.Workspace, synth.Manifest) {
 	t.Helper()
-	invSynth.once.Do(func() {
-		ctx := context.Background()
-		dir, err := os.MkdirTemp("", "trendlab-analysis-")
-		if err != nil {
-			invSynth.err = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		cfg := invSynthConfig
-		cfg.Dir = dir
-		m, err := synth.Generate(ctx, cfg)
-		if err != nil {
-			invSynth.err = err
-			return
-		}
-		ws, err := datasets.OpenMemory(ctx)
-		if err != nil {
-			invSynth.err = err
-			return
-		}
-		if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{
-			Videos: []string{m.Files.Videos}, Events: []string{m.Files.Events}}); err != nil {
-			invSynth.err = err
-			return
-		}
-		invSynth.ws, invSynth.m = ws, m
-	})
-	if invSynth.err != nil {
-		t.Fatalf("synthetic workspace: %v", invSynth.err)
-	}
-	return invSynth.ws, invSynth.m
+	return testws.Shared(t, invSynthConfig)
 }
 
 var fixedNow = func() time.Time { return time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC) }

@@ -7,13 +7,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
+	"github.com/trendlab/trendlab/internal/testws"
 	"github.com/trendlab/trendlab/review"
 )
 
@@ -193,12 +193,7 @@ func TestRenderRejectsWrites(t *testing.T) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if synthWS != nil {
-		synthWS.Close()
-	}
-	if synthDir != "" {
-		os.RemoveAll(synthDir)
-	}
+	testws.CloseShared()
 	os.Exit(code)
 }
 
@@ -212,45 +207,11 @@ func TestRenderSourceMatchesFile(t *testing.T) {
 	}
 }
 
-// synthWorkspace generates and imports a small synthetic workspace once
-// per test binary.
-var (
-	synthDir  string
-	synthOnce sync.Once
-	synthWS   *datasets.Workspace
-	synthErr  error
-)
-
+// synthWorkspace is a small synthetic workspace made once per test binary.
 func synthWorkspace(t testing.TB, videos int) *datasets.Workspace {
 	t.Helper()
-	synthOnce.Do(func() {
-		ctx := context.Background()
-		dir, err := os.MkdirTemp("", "trendlab-notebooks-*")
-		if err != nil {
-			synthErr = err
-			return
-		}
-		synthDir = dir
-		if _, err := synth.Generate(ctx, synth.Config{Videos: videos, Seed: 7, Dir: dir, Format: "csv"}); err != nil {
-			synthErr = err
-			return
-		}
-		ws, err := datasets.Open(ctx, filepath.Join(dir, "ws.duckdb"), datasets.Options{})
-		if err != nil {
-			synthErr = err
-			return
-		}
-		matches := func(p string) []string { m, _ := filepath.Glob(filepath.Join(dir, p)); return m }
-		if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{Videos: matches("videos.*"), Events: matches("moderation_events.*")}); err != nil {
-			synthErr = err
-			return
-		}
-		synthWS = ws
-	})
-	if synthErr != nil {
-		t.Fatal(synthErr)
-	}
-	return synthWS
+	ws, _ := testws.Shared(t, synth.Config{Videos: videos, Seed: 7, Format: "csv"})
+	return ws
 }
 
 func renderShipped(t testing.TB, ws *datasets.Workspace, opts Options) string {

@@ -19,6 +19,7 @@ import (
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
+	"github.com/trendlab/trendlab/internal/testws"
 )
 
 // Terminal size of every teatest test.
@@ -63,22 +64,7 @@ func testWorkspace(t testing.TB) *datasets.Workspace {
 // "omegle" family) into an in-memory workspace.
 func synthWorkspace(t testing.TB, videos int) *datasets.Workspace {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	if _, err := synth.Generate(ctx, synth.Config{Videos: videos, Seed: 3, Dir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	ws, err := datasets.OpenMemory(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{
-		Videos: []string{filepath.Join(dir, "videos.csv")},
-		Events: []string{filepath.Join(dir, "moderation_events.csv")},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	ws, _ := testws.New(t, synth.Config{Videos: videos, Seed: 3})
 	return ws
 }
 
