@@ -14,7 +14,8 @@ import (
 )
 
 // phaseLine shows the current phase of long work on one terminal line,
-// with elapsed time, redrawn a few times a second.
+// with elapsed time, and, once some of the work is done, its rate and the
+// time left, redrawn a few times a second.
 type phaseLine struct {
 	w     io.Writer
 	mu    sync.Mutex
@@ -23,6 +24,9 @@ type phaseLine struct {
 	phase time.Time
 	done  chan struct{}
 	wg    sync.WaitGroup
+
+	fraction float64 // of the whole work, 0 when unknown
+	rows     int64   // rows done, 0 when unknown
 }
 
 func newPhaseLine(w io.Writer) *phaseLine {
@@ -51,11 +55,46 @@ func (p *phaseLine) set(text string) {
 	p.draw()
 }
 
+// setProgress records how much of the whole work is done, for the rate
+// and the time left.
+func (p *phaseLine) setProgress(fraction float64, rows int64) {
+	p.mu.Lock()
+	p.fraction, p.rows = fraction, rows
+	p.mu.Unlock()
+}
+
 func (p *phaseLine) draw() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintf(p.w, "\r\033[K%s  %s (total %s)", p.text,
-		time.Since(p.phase).Round(100*time.Millisecond), time.Since(p.start).Round(time.Second))
+	elapsed := time.Since(p.start)
+	fmt.Fprintf(p.w, "\r\033[K%s  %s (total %s%s)", p.text,
+		time.Since(p.phase).Round(100*time.Millisecond), elapsed.Round(time.Second), rateAndLeft(elapsed, p.fraction, p.rows))
+}
+
+// rateAndLeft says how fast rows go and, from the share done, how long the
+// rest should take: ", 250k rows/s, about 1m20s left". It says nothing
+// before the first 2% (or first second), when an estimate would mislead.
+func rateAndLeft(elapsed time.Duration, fraction float64, rows int64) string {
+	var out string
+	if rows > 0 && elapsed >= time.Second {
+		out += fmt.Sprintf(", %s rows/s", shortCount(float64(rows)/elapsed.Seconds()))
+	}
+	if fraction >= 0.02 && fraction < 1 && elapsed >= time.Second {
+		left := time.Duration(float64(elapsed) * (1 - fraction) / fraction)
+		out += fmt.Sprintf(", about %s left", left.Round(time.Second))
+	}
+	return out
+}
+
+// shortCount writes n as 950, 12.3k or 4.5M.
+func shortCount(n float64) string {
+	switch {
+	case n >= 1e6:
+		return fmt.Sprintf("%.1fM", n/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1fk", n/1e3)
+	}
+	return fmt.Sprintf("%.0f", n)
 }
 
 func (p *phaseLine) stop() {
@@ -81,6 +120,7 @@ func importShowingProgress(ctx context.Context, ws *datasets.Workspace, req data
 // importProgress adapts datasets.Progress to a phase line.
 func importProgress(p *phaseLine) func(datasets.Progress) {
 	return func(pr datasets.Progress) {
+		p.setProgress(pr.Fraction, pr.Rows)
 		bar := progressBar(pr.Fraction, 20)
 		if pr.File == "" {
 			p.set(fmt.Sprintf("%s import: %s", bar, pr.Phase))
