@@ -56,24 +56,27 @@ func (r *renderer) labelledSample(ctx context.Context, name string, conf float64
 		sv.Lead = append(sv.Lead, fmt.Sprintf("Until every stratum has a label the shares describe the covered strata only (%s frame videos).", analysis.GroupDigits(est.CoveredFrame)))
 	}
 	if v := est.Violating; v.Labelled > 0 {
-		sv.Lead = append(sv.Lead, fmt.Sprintf("By the investigators' labels, %s of %s labelled members violate (%s); estimated share of the frame %s %s (%s).",
-			analysis.GroupDigits(v.Count), analysis.GroupDigits(v.Labelled), pct(ratioOf(v.Count, v.Labelled)), pct(v.Estimate.P), estimateCI(v.Estimate), v.Estimate.Method))
+		sv.Lead = append(sv.Lead, fmt.Sprintf("By the investigators' labels, %s of %s labelled members violate (%s); estimated share of the frame %s %s.",
+			analysis.GroupDigits(v.Count), analysis.GroupDigits(v.Labelled), pct(ratioOf(v.Count, v.Labelled)), pct(v.Estimate.P), estimateCI(v.Estimate)))
 	}
 	ee := est.EscalatedEvents
-	sv.Lead = append(sv.Lead, fmt.Sprintf("By the moderation data, %s of %s members were escalated to law enforcement (%s); estimated share of the frame %s %s (%s).",
-		analysis.GroupDigits(ee.Escalated), analysis.GroupDigits(ee.Sampled), pct(ee.Share), pct(ee.Estimate.P), estimateCI(ee.Estimate), ee.Estimate.Method))
+	sv.Lead = append(sv.Lead, fmt.Sprintf("By the moderation data, %s of %s members were escalated to law enforcement (%s); estimated share of the frame %s %s.",
+		analysis.GroupDigits(ee.Escalated), analysis.GroupDigits(ee.Sampled), pct(ee.Share), pct(ee.Estimate.P), estimateCI(ee.Estimate)))
 
-	t := newTable("Estimated share of the frame, by label (latest label of any reviewer)", "label", "members", "of labelled", "estimated share", "interval", "method")
+	t := newTable("Estimated share of the frame, by label (latest label of any reviewer)", "label", "members", "of labelled", "estimated share", "interval")
 	add := func(ls review.LabelShare) {
 		t.add(text(ls.Label), num(analysis.GroupDigits(ls.Count)), num(analysis.GroupDigits(ls.Labelled)), num(pct(ls.Estimate.P)),
-			text(estimateCI(ls.Estimate)), text(ls.Estimate.Method))
+			cell{Text: estimateCI(ls.Estimate), Title: ls.Estimate.Method})
 	}
 	for _, ls := range est.Shares {
 		add(ls)
 	}
 	add(est.Violating)
-	if est.Labelled == 0 {
+	switch {
+	case est.Labelled == 0:
 		t.Note = "No member is labelled yet: label the sample in the terminal UI."
+	case est.Violating.Estimate.Method != "":
+		t.Note = "Estimates and intervals: " + est.Violating.Estimate.Method + "."
 	}
 	sv.Labels = t
 	if est.Violating.Estimate.Method != "" {
@@ -130,10 +133,10 @@ func (r *renderer) reviewers(ctx context.Context, s *review.Sample, all *review.
 				continue
 			}
 			at.add(text(a+" and "+b), num(analysis.GroupDigits(ag.Items)), num(fmt.Sprintf("%s (%s)", analysis.GroupDigits(ag.Agreed), pct(ag.Observed))),
-				num(kappaText(ag.Kappa)), text("["+kappaText(ag.CI.Lo)+", "+kappaText(ag.CI.Hi)+"]"))
+				num(kappaText(ag.Kappa)), text("["+kappaText(math.Max(-1, ag.CI.Lo))+", "+kappaText(math.Min(1, ag.CI.Hi))+"]"))
 		}
 	}
-	at.Note = fmt.Sprintf("Cohen's kappa with a %s interval (kappa ± z·SE); kappa is undefined when both reviewers gave every member one and the same label.", level(conf))
+	at.Note = fmt.Sprintf("Cohen's kappa with a %s interval (kappa ± z·SE, cut to kappa's range [−1, 1]); kappa is undefined when both reviewers gave every member one and the same label.", level(conf))
 	r.used.methods["kappa"] = "Cohen's kappa"
 	sv.Agreement = at
 	return nil
