@@ -462,6 +462,9 @@ func (m *Model) keyMap() keyMap {
 		k = catalogKeyMap()
 	case screenConsole:
 		k = consoleKeyMap(m.console.editing)
+		if m.console.confirm != nil {
+			k = confirmKeyMap()
+		}
 	case screenResults:
 		k = gridKeyMap()
 	case screenTags:

@@ -120,7 +120,9 @@ func TestConsoleRunAllAndErrors(t *testing.T) {
 	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) && !m.console.running })
 	send(tm, "esc", "alt+down") // back to the editor, emptied by moving past the history
 	tm.Type("CREATE TEMP TABLE t AS SELECT 1 AS x; INSERT INTO t VALUES (2), (3); SELECT * FROM t ORDER BY x DESC; SELECT nope")
-	send(tm, "ctrl+x")
+	send(tm, "ctrl+o", "ctrl+x") // writing, and run all: two statements change data
+	waitModel(t, tm, m, func(m *Model) bool { return m.console.confirm != nil })
+	send(tm, "y")
 	waitModel(t, tm, m, func(m *Model) bool { return m.console.err != "" && gridReady(m) })
 	fm := quit(t, tm)
 	if !strings.Contains(fm.console.err, "statement 4") || !strings.Contains(fm.console.err, "nope") {
@@ -191,7 +193,7 @@ func TestResultsGridSortExportDetail(t *testing.T) {
 	send(tm, "e")
 	tm.Type(filepath.Join(dir, "out.txt"))
 	send(tm, "enter")
-	waitModel(t, tm, m, func(m *Model) bool { return strings.Contains(m.grid.err, ".csv, .json, .jsonl or .parquet") })
+	waitModel(t, tm, m, func(m *Model) bool { return strings.Contains(m.grid.err, "name a file ending in .csv, .json, .jsonl") })
 	// y copies the cell through the terminal's clipboard (OSC 52).
 	send(tm, "y")
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("\x1b]52;c;")) },
@@ -236,8 +238,8 @@ func TestConsoleStatementsWithoutRows(t *testing.T) {
 	ws := testWorkspace(t)
 	m, tm := newTestModel(t, testConfig(t, ws))
 	send(tm, "2")
-	tm.Type("SET threads = 2")
-	send(tm, "ctrl+r")
+	tm.Type("CREATE TEMP TABLE y (x INTEGER)")
+	send(tm, "ctrl+o", "ctrl+r", "y")
 	waitModel(t, tm, m, func(m *Model) bool { return gridReady(m) && !m.console.running })
 	// Every grid key on a result without rows or columns is harmless.
 	send(tm, "j", "G", "l", "t", "y", "Y", "enter", "3", "j", "t", "2")
@@ -247,7 +249,7 @@ func TestConsoleStatementsWithoutRows(t *testing.T) {
 	send(tm, "esc", "alt+down")
 	waitModel(t, tm, m, func(m *Model) bool { return m.console.editing && m.console.editor.Value() == "" })
 	tm.Type("CREATE TEMP TABLE z AS SELECT range AS n FROM range(3); SELECT * FROM range(0) t(x)")
-	send(tm, "ctrl+x")
+	send(tm, "ctrl+x", "y")
 	waitModel(t, tm, m, func(m *Model) bool {
 		return gridReady(m) && m.grid.rs.Total == 0 && len(m.grid.rs.Cols) == 1 && !m.console.running
 	})
@@ -272,4 +274,65 @@ func TestCatalogTableDescription(t *testing.T) {
 	selectRelation(t, tm, m, "video_outcomes")
 	waitFor(t, tm, "SPARSE")
 	quit(t, tm)
+}
+
+// TestConsoleReadOnlyUntilSwitched: the console refuses a statement that
+// changes data until switched to writing, then asks before running it; a
+// statement that reaches outside the workspace is refused in either mode,
+// before DuckDB sees it (nothing is created).
+func TestConsoleReadOnlyUntilSwitched(t *testing.T) {
+	ws := testWorkspace(t)
+	dir := t.TempDir()
+	m, tm := newTestModel(t, testConfig(t, ws))
+	count := func() int {
+		var n int
+		if err := ws.DB.QueryRow("SELECT count(*) FROM videos").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	send(tm, "2")
+	tm.Type("DELETE FROM videos")
+	send(tm, "ctrl+r")
+	waitModel(t, tm, m, func(m *Model) bool { return strings.Contains(m.console.err, "read-only") })
+	if n := count(); n != 4 {
+		t.Fatalf("read-only console deleted videos: %d left", n)
+	}
+	if s := screenNow(t, tm); !strings.Contains(s, "read-only") {
+		t.Errorf("the console does not show its mode:\n%s", s)
+	}
+	send(tm, "ctrl+o", "ctrl+r") // writing: it asks first
+	waitModel(t, tm, m, func(m *Model) bool { return m.console.writing && m.console.confirm != nil })
+	if s := screenNow(t, tm); !strings.Contains(s, "WRITING") || !strings.Contains(s, "Run it? y/n") {
+		t.Errorf("the question is not on screen:\n%s", s)
+	}
+	send(tm, "n")
+	waitModel(t, tm, m, func(m *Model) bool { return m.console.confirm == nil && m.console.status != "" })
+	if n := count(); n != 4 {
+		t.Fatalf("answering n deleted videos: %d left", n)
+	}
+	send(tm, "ctrl+r", "y")
+	waitModel(t, tm, m, func(m *Model) bool { return !m.console.running && m.console.status != "" && m.console.confirm == nil && count() == 0 })
+	// Outside the workspace: refused in writing mode too, nothing created.
+	waitModel(t, tm, m, func(m *Model) bool { return !m.console.editing })
+	send(tm, "esc") // from the result back to the editor
+	waitModel(t, tm, m, func(m *Model) bool { return m.console.editing })
+	for _, stmt := range []string{
+		"COPY (SELECT 1) TO '" + filepath.Join(dir, "out.csv") + "'",
+		"EXPORT DATABASE '" + filepath.Join(dir, "exported") + "'",
+	} {
+		send(tm, "alt+down") // an empty editor
+		tm.Type(stmt)
+		send(tm, "ctrl+r")
+		waitModel(t, tm, m, func(m *Model) bool { return strings.Contains(m.console.err, "outside the workspace") })
+		tm.Send(probeMsg{fn: func(m *Model) { m.console.err = ""; m.console.editor.SetValue("") }})
+	}
+	fm := quit(t, tm)
+	if fm.console.running {
+		t.Error("still running")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("refused statements created %v", entries)
+	}
 }

@@ -15,10 +15,11 @@ import (
 
 	"github.com/trendlab/trendlab/internal/sqltext"
 	"github.com/trendlab/trendlab/internal/textsafe"
+	"github.com/trendlab/trendlab/queries"
 )
 
 var consoleKeys = struct {
-	Run, RunAll, Prev, Next, Focus, Cancel key.Binding
+	Run, RunAll, Prev, Next, Focus, Cancel, Mode key.Binding
 }{
 	Run:    bind("ctrl+r/f5", "run statement under cursor", "ctrl+r", "f5"),
 	RunAll: bind("ctrl+x/f6", "run all statements", "ctrl+x", "f6"),
@@ -26,6 +27,13 @@ var consoleKeys = struct {
 	Next:   bind("alt+↓", "next in history", "alt+down", "alt+n"),
 	Focus:  bind("esc", "editor ⇄ result", "esc"),
 	Cancel: bind("ctrl+c", "cancel running query", "ctrl+c"),
+	Mode:   bind("ctrl+o", "read-only ⇄ writing", "ctrl+o"),
+}
+
+// confirmKeys answer the question before a statement that changes data.
+var confirmKeys = struct{ Yes, No key.Binding }{
+	Yes: bind("y", "run the statements that change data", "y", "Y"),
+	No:  bind("n/esc", "do not run them", "n", "N", "esc"),
 }
 
 func consoleKeyMap(editing bool) keyMap {
@@ -33,12 +41,19 @@ func consoleKeyMap(editing bool) keyMap {
 	if !editing {
 		g := gridKeyMap()
 		g.short = append([]key.Binding{k.Focus}, g.short...)
+		g.full = append([][]key.Binding{{k.Focus}}, g.full...)
 		return g
 	}
 	return keyMap{
-		short: []key.Binding{k.Run, k.RunAll, k.Prev, k.Focus, k.Cancel},
-		full:  [][]key.Binding{{k.Run, k.RunAll, k.Cancel}, {k.Prev, k.Next, k.Focus}},
+		short: []key.Binding{k.Run, k.RunAll, k.Mode, k.Prev, k.Focus, k.Cancel},
+		full:  [][]key.Binding{{k.Run, k.RunAll, k.Cancel, k.Mode}, {k.Prev, k.Next, k.Focus}},
 	}
+}
+
+// confirmKeyMap is the console's keys while it asks before a write.
+func confirmKeyMap() keyMap {
+	k := confirmKeys
+	return keyMap{short: []key.Binding{k.Yes, k.No}, full: [][]key.Binding{{k.Yes, k.No}}}
 }
 
 // queryDoneMsg reports the end of a console run.
@@ -66,8 +81,14 @@ type consoleModel struct {
 	status  string
 	err     string
 	editing bool // keys go to the editor (else to the result grid)
-	width   int
-	height  int
+	// writing lets statements that change the workspace run (after a
+	// question); the console starts read-only.
+	writing bool
+	// confirm holds statements waiting for y/n because some change data.
+	confirm  []string
+	question string
+	width    int
+	height   int
 }
 
 func newConsole(sess *session, hist *history, dark bool) consoleModel {
@@ -86,7 +107,7 @@ func newConsole(sess *session, hist *history, dark bool) consoleModel {
 	}
 }
 
-func (m consoleModel) typing() bool { return m.editing }
+func (m consoleModel) typing() bool { return m.editing || m.confirm != nil }
 
 // editorHeight is the editor's share of the screen; the rest previews the
 // result.
@@ -113,6 +134,48 @@ func (m consoleModel) cursorOffset() int {
 	r := []rune(lines[row])
 	col = min(col, len(r))
 	return off + len(string(r[:col]))
+}
+
+// errReadOnly refuses a statement that changes data in read-only mode.
+var errReadOnly = errors.New("changes the workspace, and the console is read-only: ctrl+o switches it to writing")
+
+// check decides what happens to statements about to run: refused (an error
+// naming the statement), asked about (some change data), or run.
+func (m *consoleModel) check(stmts []string) (tea.Cmd, error) {
+	writes := 0
+	first := ""
+	for i, s := range stmts {
+		switch queries.StatementReach(s) {
+		case queries.ReachesOutside:
+			return nil, fmt.Errorf("statement %d (%s) %w or changes the session; the console runs SQL on the workspace only", i+1, oneLine(s, 40), queries.ErrReachesOutside)
+		case queries.WritesWorkspace:
+			if !m.writing {
+				return nil, fmt.Errorf("statement %d (%s) %w", i+1, oneLine(s, 40), errReadOnly)
+			}
+			if writes == 0 {
+				first = oneLine(s, 50)
+			}
+			writes++
+		}
+	}
+	if writes == 0 {
+		return m.startRun(stmts), nil
+	}
+	m.confirm = stmts
+	m.question = fmt.Sprintf("%d of %d statements change the workspace (%s). Run them? y/n", writes, len(stmts), first)
+	if len(stmts) == 1 {
+		m.question = fmt.Sprintf("This changes the workspace: %s. Run it? y/n", first)
+	}
+	return nil, nil
+}
+
+// submit runs statements after checking them.
+func (m *consoleModel) submit(stmts []string) tea.Cmd {
+	cmd, err := m.check(stmts)
+	if err != nil {
+		m.err, m.status = err.Error(), ""
+	}
+	return cmd
 }
 
 // startRun runs the given statements in order on the session connection; the
@@ -207,7 +270,22 @@ func (m consoleModel) Update(msg tea.Msg, grid *gridModel) (consoleModel, tea.Cm
 		}
 		return m, cmd
 	case tea.KeyPressMsg:
+		if m.confirm != nil {
+			switch {
+			case key.Matches(msg, confirmKeys.Yes):
+				stmts := m.confirm
+				m.confirm, m.question = nil, ""
+				return m, m.startRun(stmts)
+			case key.Matches(msg, confirmKeys.No):
+				m.confirm, m.question = nil, ""
+				m.status, m.err = "not run: nothing changed", ""
+			}
+			return m, nil
+		}
 		switch {
+		case key.Matches(msg, consoleKeys.Mode):
+			m.writing = !m.writing
+			return m, nil
 		case key.Matches(msg, consoleKeys.Cancel) && m.running:
 			m.cancelRun()
 			return m, nil
@@ -217,7 +295,7 @@ func (m consoleModel) Update(msg tea.Msg, grid *gridModel) (consoleModel, tea.Cm
 				m.err = "nothing to run: type a statement first"
 				return m, nil
 			}
-			return m, m.startRun([]string{s.Text})
+			return m, m.submit([]string{s.Text})
 		case key.Matches(msg, consoleKeys.RunAll):
 			var all []string
 			for _, s := range sqltext.Split(m.editor.Value()) {
@@ -227,7 +305,7 @@ func (m consoleModel) Update(msg tea.Msg, grid *gridModel) (consoleModel, tea.Cm
 				m.err = "nothing to run: type a statement first"
 				return m, nil
 			}
-			return m, m.startRun(all)
+			return m, m.submit(all)
 		case key.Matches(msg, consoleKeys.Focus):
 			if m.running {
 				m.cancelRun()
@@ -291,8 +369,14 @@ func (m consoleModel) Update(msg tea.Msg, grid *gridModel) (consoleModel, tea.Cm
 
 // View draws the editor, the run state and (in the rest) the result.
 func (m consoleModel) View(th theme, grid gridModel) string {
+	mode := th.Faint.Render("read-only") + " "
+	if m.writing {
+		mode = th.Warn.Render("WRITING") + " "
+	}
 	var state string
 	switch {
+	case m.confirm != nil:
+		state = th.Warn.Render(m.question)
 	case m.running:
 		state = m.spin.View() + " running " + formatDuration(time.Since(m.started).Truncate(100*time.Millisecond)) + th.Faint.Render("  ctrl+c or esc cancels")
 	case m.err != "":
@@ -300,8 +384,8 @@ func (m consoleModel) View(th theme, grid gridModel) string {
 	case m.status != "":
 		state = th.OK.Render(m.status)
 	default:
-		state = th.Faint.Render("ctrl+r runs the statement under the cursor · ctrl+x runs all · alt+↑/↓ history")
+		state = th.Faint.Render("ctrl+r runs the statement under the cursor · ctrl+x runs all · ctrl+o read-only ⇄ writing · alt+↑/↓ history")
 	}
-	state = ansi.Truncate(state, m.width, "…")
+	state = ansi.Truncate(mode+state, m.width, "…")
 	return m.editor.View() + "\n" + state + "\n" + grid.View(th)
 }

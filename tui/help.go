@@ -45,7 +45,8 @@ func screenDocs() []screenDoc {
 			[]keyGroup{{"", flat(catalogKeyMap())}}},
 		{screenConsole, "A multi-line SQL editor with history across runs; the result shows below it in the grid. " +
 			"Read-only unless switched to writing, and a statement that changes data asks first.",
-			[]keyGroup{{"editing", flat(consoleKeyMap(true))}, {"in the result", flat(consoleKeyMap(false))}}},
+			[]keyGroup{{"editing", flat(consoleKeyMap(true))}, {"asked before a change", flat(confirmKeyMap())},
+				{"in the result", flat(consoleKeyMap(false))}}},
 		{screenResults, "The result of a query, a browsed table or a drill-down, read a page at a time and never held " +
 			"whole: sort, row detail, copy, export to CSV, JSON or Parquet, a video's moderation timeline.",
 			[]keyGroup{{"", flat(gridKeyMap())}}},

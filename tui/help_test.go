@@ -23,7 +23,7 @@ func TestHelpCoversKeyBars(t *testing.T) {
 	c.setDefaultLabels()
 	bars := map[screenID][]keyMap{
 		screenCatalog: {catalogKeyMap()},
-		screenConsole: {consoleKeyMap(true), consoleKeyMap(false)},
+		screenConsole: {consoleKeyMap(true), consoleKeyMap(false), confirmKeyMap()},
 		screenResults: {gridKeyMap()},
 		screenTags:    {tagsKeyMap(true), tagsKeyMap(false)},
 		screenReview: {reviewModel{state: reviewList}.keyMap(), reviewModel{state: reviewForm}.keyMap(),

@@ -46,8 +46,14 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 		spill = ""
 	}
 	// Spilled results are read a page at a time: keep their Parquet
-	// metadata instead of parsing it for every page.
-	if _, err := conn.ExecContext(ctx, "SET parquet_metadata_cache = true"); err != nil {
+	// metadata instead of parsing it for every page. A second TUI on the
+	// same database finds it set (and the configuration locked).
+	var cached bool
+	err = conn.QueryRowContext(ctx, "SELECT current_setting('parquet_metadata_cache')").Scan(&cached)
+	if err == nil && !cached {
+		_, err = conn.ExecContext(ctx, "SET GLOBAL parquet_metadata_cache = true")
+	}
+	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("configuring the TUI's connection: %w", err)
 	}
