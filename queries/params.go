@@ -3,7 +3,8 @@ package queries
 import (
 	"database/sql"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -114,7 +115,7 @@ func ParseAssignments(pairs []string) (map[string][]string, error) {
 // *ParamError.
 func (q *Query) Bind(given map[string][]string) (Statement, error) {
 	typed := map[string]any{}
-	for _, name := range sortedKeys(given) {
+	for _, name := range slices.Sorted(maps.Keys(given)) {
 		p := q.Param(name)
 		if p == nil {
 			return Statement{}, q.unknown(name)
@@ -149,7 +150,7 @@ func (q *Query) Bind(given map[string][]string) (Statement, error) {
 // []string), or strings, which are parsed as on the command line.
 func (q *Query) BindValues(given map[string]any) (Statement, error) {
 	typed := map[string]any{}
-	for _, name := range sortedKeys(given) {
+	for _, name := range slices.Sorted(maps.Keys(given)) {
 		p := q.Param(name)
 		if p == nil {
 			return Statement{}, q.unknown(name)
@@ -220,13 +221,4 @@ func emptyValue(v any) bool {
 		return len(x) == 0
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -114,7 +114,7 @@ type queryOutputFlags struct {
 }
 
 func (f *queryOutputFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVarP(&f.format, "format", "f", "table", "output format: table, csv, json, parquet or arrow")
+	cmd.Flags().StringVarP(&f.format, "format", "f", "table", "output format: table, csv, json, jsonl, parquet or arrow")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write to this file instead of standard output (written whole or not at all)")
 	cmd.Flags().IntVar(&f.width, "width", 0, "table width in columns, 0 for no limit (when not given: the terminal's width)")
 }
