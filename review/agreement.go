@@ -56,7 +56,7 @@ func SampleAgreement(ctx context.Context, ws *datasets.Workspace, sampleID int64
 	if !(conf > 0 && conf < 1) {
 		return nil, fmt.Errorf("confidence %g must be between 0 and 1, e.g. 0.95", conf)
 	}
-	rows, err := ws.DB.QueryContext(ctx, `SELECT a.label, b.label FROM current_labels a
+	rows, err := queryLabels(ctx, ws, `SELECT a.label, b.label FROM current_labels a
 		JOIN current_labels b ON b.sample_id = a.sample_id AND b.video_id = a.video_id AND b.reviewer = ?
 		JOIN sample_members m ON m.sample_id = a.sample_id AND m.video_id = a.video_id
 		WHERE a.sample_id = ? AND a.reviewer = ? ORDER BY m.position`, reviewerB, sampleID, reviewerA)

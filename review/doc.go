@@ -17,6 +17,17 @@
 // therefore keeps its history. Each label is one INSERT statement,
 // committed at once, so a crash loses at most the label being given.
 //
+// Labelling while others read: DuckDB allows one process to open a
+// workspace for writing or many to open it read-only, never both. The TUI
+// therefore opens it read-only, and a label given on a read-only workspace
+// is appended to a journal beside it (<workspace>.labels.jsonl), fsync'd
+// under an exclusive flock, with who and when. Every reader of labels here
+// merges the journal with the labels table (reading it under a shared lock
+// held only while the file is read, so a reader never waits for the
+// labeller), and a writable open applies it in one statement and then
+// empties it; applying again skips what is already in the table, so a crash
+// in between loses and duplicates nothing. journal.go has the details.
+//
 // review reads the workspace (datasets) and uses analysis/stats for the
 // statistics; it does not depend on the investigation (analysis).
 package review

@@ -324,6 +324,9 @@ func CreateSample(ctx context.Context, ws *datasets.Workspace, name, createdBy s
 	if createdBy == "" {
 		return nil, errors.New("a sample needs the name of who created it")
 	}
+	if ws.ReadOnly {
+		return nil, ErrReadOnly
+	}
 	tx, err := ws.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -373,6 +376,11 @@ func CreateSample(ctx context.Context, ws *datasets.Workspace, name, createdBy s
 	return &Sample{ID: id, Name: name, Definition: draw.Definition, Seed: draw.Definition.Seed,
 		Size: saved, FrameSize: draw.FrameSize, CreatedAt: now, CreatedBy: createdBy}, nil
 }
+
+// ErrReadOnly means the workspace is open read-only (so that others can
+// read it while a review goes on) and saving a sample needs it writable.
+// Labels do not: they go to the journal (see journal.go).
+var ErrReadOnly = errors.New("the workspace is open read-only, and saving a sample needs it open for writing (when no other trendlab has it open)")
 
 // allocatedSize is the number of members the allocation asks for.
 func (d SampleDefinition) allocatedSize() int64 {

@@ -130,7 +130,7 @@ func EstimateSample(ctx context.Context, ws *datasets.Workspace, sampleID int64,
 
 	counts := map[string]map[string]int64{} // stratum -> label -> count
 	labelled := map[string]int64{}          // stratum -> labelled members
-	rows, err = ws.DB.QueryContext(ctx, `WITH chosen AS (
+	rows, err = queryLabels(ctx, ws, `WITH chosen AS (
 			SELECT c.video_id, arg_max(c.label, c.labelled_at) AS label
 			FROM current_labels c WHERE c.sample_id = ? AND (? = '' OR c.reviewer = ?)
 			GROUP BY c.video_id)

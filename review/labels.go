@@ -170,6 +170,22 @@ func Label(ctx context.Context, ws *datasets.Workspace, sampleID int64, videoID,
 	if _, ok := findLabel(s.Definition.Labels, label); !ok {
 		return LabelRecord{}, fmt.Errorf("label %q is not in the label set of sample %q (expected: %s)", label, s.Name, labelNames(s.Definition.Labels))
 	}
+	if ws.ReadOnly {
+		// Others may be reading: the label goes to the journal (journal.go).
+		var member bool
+		if err := ws.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sample_members WHERE sample_id = ? AND video_id = ?)`,
+			sampleID, videoID).Scan(&member); err != nil {
+			return LabelRecord{}, fmt.Errorf("saving the label: %w", err)
+		}
+		if !member {
+			return LabelRecord{}, fmt.Errorf("video %q is not a member of sample %q", videoID, s.Name)
+		}
+		return journalLabel(ctx, ws, LabelRecord{SampleID: sampleID, VideoID: videoID, Reviewer: reviewer, Label: label, Note: note, Reason: reason})
+	}
+	// The journal first, so that its labels stay before this one.
+	if _, err := ApplyJournal(ctx, ws); err != nil {
+		return LabelRecord{}, err
+	}
 	now := time.Now().UTC()
 	var at time.Time
 	err = ws.DB.QueryRowContext(ctx, `INSERT INTO labels (sample_id, video_id, reviewer, label, note, reason, labelled_at)
@@ -194,7 +210,7 @@ func Label(ctx context.Context, ws *datasets.Workspace, sampleID int64, videoID,
 // LabelHistory returns every label given to a member of a sample, by any
 // reviewer, oldest first.
 func LabelHistory(ctx context.Context, ws *datasets.Workspace, sampleID int64, videoID string) ([]LabelRecord, error) {
-	rows, err := ws.DB.QueryContext(ctx, `SELECT sample_id, video_id, reviewer, label, coalesce(note, ''), coalesce(reason, ''), labelled_at
+	rows, err := queryLabels(ctx, ws, `SELECT sample_id, video_id, reviewer, label, coalesce(note, ''), coalesce(reason, ''), labelled_at
 		FROM labels WHERE sample_id = ? AND video_id = ? ORDER BY labelled_at, reviewer`, sampleID, videoID)
 	if err != nil {
 		return nil, fmt.Errorf("reading label history: %w", err)
@@ -214,7 +230,7 @@ func LabelHistory(ctx context.Context, ws *datasets.Workspace, sampleID int64, v
 
 // CurrentLabels returns a reviewer's current label per member video id.
 func CurrentLabels(ctx context.Context, ws *datasets.Workspace, sampleID int64, reviewer string) (map[string]LabelRecord, error) {
-	rows, err := ws.DB.QueryContext(ctx, `SELECT sample_id, video_id, reviewer, label, coalesce(note, ''), coalesce(reason, ''), labelled_at
+	rows, err := queryLabels(ctx, ws, `SELECT sample_id, video_id, reviewer, label, coalesce(note, ''), coalesce(reason, ''), labelled_at
 		FROM current_labels WHERE sample_id = ? AND reviewer = ?`, sampleID, reviewer)
 	if err != nil {
 		return nil, fmt.Errorf("reading current labels: %w", err)
@@ -237,10 +253,10 @@ func CurrentLabels(ctx context.Context, ws *datasets.Workspace, sampleID int64, 
 // labelled every member. A review resumes there.
 func NextUnlabelled(ctx context.Context, ws *datasets.Workspace, sampleID int64, reviewer string) (position int64, ok bool, err error) {
 	var p sql.NullInt64
-	if err := ws.DB.QueryRowContext(ctx, `SELECT min(m.position) FROM sample_members m
+	if err := scanLabelsRow(ctx, ws, `SELECT min(m.position) FROM sample_members m
 		WHERE m.sample_id = ? AND NOT EXISTS (SELECT 1 FROM labels l
 			WHERE l.sample_id = m.sample_id AND l.video_id = m.video_id AND l.reviewer = ?)`,
-		sampleID, reviewer).Scan(&p); err != nil {
+		[]any{sampleID, reviewer}, &p); err != nil {
 		return 0, false, fmt.Errorf("finding where to resume: %w", err)
 	}
 	return p.Int64, p.Valid, nil
@@ -266,13 +282,13 @@ func (p Progress) Fraction() float64 {
 // when reviewer is "".
 func SampleProgress(ctx context.Context, ws *datasets.Workspace, sampleID int64, reviewer string) (Progress, error) {
 	var p Progress
-	if err := ws.DB.QueryRowContext(ctx, `SELECT count(*),
+	if err := scanLabelsRow(ctx, ws, `SELECT count(*),
 			count(*) FILTER (WHERE EXISTS (SELECT 1 FROM labels l WHERE l.sample_id = m.sample_id
 				AND l.video_id = m.video_id AND (? = '' OR l.reviewer = ?)))
-		FROM sample_members m WHERE m.sample_id = ?`, reviewer, reviewer, sampleID).Scan(&p.Size, &p.Labelled); err != nil {
+		FROM sample_members m WHERE m.sample_id = ?`, []any{reviewer, reviewer, sampleID}, &p.Size, &p.Labelled); err != nil {
 		return p, fmt.Errorf("counting review progress: %w", err)
 	}
-	rows, err := ws.DB.QueryContext(ctx, `SELECT c.reviewer, count(*) FROM current_labels c
+	rows, err := queryLabels(ctx, ws, `SELECT c.reviewer, count(*) FROM current_labels c
 		JOIN sample_members m ON m.sample_id = c.sample_id AND m.video_id = c.video_id
 		WHERE c.sample_id = ? GROUP BY c.reviewer ORDER BY c.reviewer`, sampleID)
 	if err != nil {

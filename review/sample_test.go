@@ -90,12 +90,19 @@ func sampleVideos() []sampleVideo {
 // inserting the videos in the order perm gives (nil: in id order).
 func openSampleWorkspace(t *testing.T, perm []int) *datasets.Workspace {
 	t.Helper()
-	ctx := t.Context()
-	ws, err := datasets.OpenMemory(ctx)
+	ws, err := datasets.OpenMemory(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ws.Close() })
+	fillSampleWorkspace(t, ws, perm)
+	return ws
+}
+
+// fillSampleWorkspace inserts the fixture into a workspace.
+func fillSampleWorkspace(t *testing.T, ws *datasets.Workspace, perm []int) {
+	t.Helper()
+	ctx := t.Context()
 	videos := sampleVideos()
 	if perm == nil {
 		perm = make([]int, len(videos))
@@ -135,7 +142,6 @@ func openSampleWorkspace(t *testing.T, perm []int) *datasets.Workspace {
 	exec(`INSERT INTO tag_sets VALUES ('omegle', 'omegle', false, ?, ?)`, sampleT0, sampleT0)
 	exec(`INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at) VALUES ('omegle', '0megle', 'accepted', 'leetspeak', 0.9, 10, ?),
 		('omegle', 'omeglefunny', 'rejected', 'seed as prefix', 0.5, 10, ?)`, sampleT0, sampleT0)
-	return ws
 }
 
 // sampleHash is the selection hash computed in Go, independently of DuckDB.

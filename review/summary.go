@@ -45,7 +45,7 @@ func Summarize(ctx context.Context, ws *datasets.Workspace, name string, conf fl
 		return nil, err
 	}
 	sum := &Summary{Sample: s, Estimates: est, Reviewers: []ReviewerLabels{}, Agreements: []*Agreement{}}
-	rows, err := ws.DB.QueryContext(ctx, `SELECT c.reviewer, c.label, count(*) FROM current_labels c
+	rows, err := queryLabels(ctx, ws, `SELECT c.reviewer, c.label, count(*) FROM current_labels c
 		JOIN sample_members m ON m.sample_id = c.sample_id AND m.video_id = c.video_id
 		WHERE c.sample_id = ? GROUP BY c.reviewer, c.label ORDER BY c.reviewer`, s.ID)
 	if err != nil {
@@ -81,9 +81,9 @@ func Summarize(ctx context.Context, ws *datasets.Workspace, name string, conf fl
 	for i, a := range names {
 		for _, b := range names[i+1:] {
 			var common int64
-			if err := ws.DB.QueryRowContext(ctx, `SELECT count(*) FROM current_labels x
+			if err := scanLabelsRow(ctx, ws, `SELECT count(*) FROM current_labels x
 				JOIN current_labels y ON y.sample_id = x.sample_id AND y.video_id = x.video_id AND y.reviewer = ?
-				WHERE x.sample_id = ? AND x.reviewer = ?`, b, s.ID, a).Scan(&common); err != nil {
+				WHERE x.sample_id = ? AND x.reviewer = ?`, []any{b, s.ID, a}, &common); err != nil {
 				return nil, fmt.Errorf("finding the members two reviewers share: %w", err)
 			}
 			if common == 0 {

@@ -273,6 +273,10 @@ func (m reviewModel) create() (reviewModel, tea.Cmd) {
 		m.err = errNoReviewer.Error()
 		return m, nil
 	}
+	if m.sess.cfg.Workspace != nil && m.sess.cfg.Workspace.ReadOnly {
+		m.err = review.ErrReadOnly.Error() + ": start `trendlab tui --write` to draw samples here, or draw it with `trendlab sample create`"
+		return m, nil
+	}
 	name, def, err := m.definition()
 	if err != nil {
 		m.err = err.Error()

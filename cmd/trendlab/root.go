@@ -12,6 +12,7 @@ import (
 
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/textsafe"
+	"github.com/trendlab/trendlab/review"
 )
 
 // app holds what every command shares: the global flags.
@@ -98,6 +99,14 @@ func (a *app) open(ctx context.Context, forceRead bool) (*datasets.Workspace, er
 	if err == nil && len(ws.Discarded) > 0 {
 		fmt.Fprintf(a.stderr, "trendlab: removed an import that stopped before it finished (%s); nothing of it is in the workspace: import those files again\n",
 			strings.Join(ws.Discarded, ", "))
+	}
+	// Labels given while the workspace was open read-only (the TUI's mode)
+	// wait in a journal beside it; a writable open moves them into the table.
+	if err == nil && !ws.ReadOnly {
+		if _, err := review.ApplyJournal(ctx, ws); err != nil {
+			ws.Close()
+			return nil, err
+		}
 	}
 	return ws, err
 }

@@ -544,6 +544,11 @@ history; --reason says why it changed.`,
 				return err
 			}
 			ws, s, err := a.openSample(cmd.Context(), args[0], false)
+			if errors.Is(err, datasets.ErrLocked) {
+				// Another trendlab (a TUI in review) has the workspace open
+				// read-only: label through the journal, as the TUI does.
+				ws, s, err = a.openSample(cmd.Context(), args[0], true)
+			}
 			if err != nil {
 				return err
 			}
