@@ -13,23 +13,29 @@ import (
 
 func (r *renderer) trend(inv *analysis.Investigation, v *investigateView) error {
 	if len(inv.Trend.Volume) > 0 {
+		// "Did the tag rise?": the tag set's videos and their share of
+		// all uploads, with the share's change when it is significant.
 		c := charts.NewLine()
 		c.SetGlobalOptions(tooltipAxis, legendTop, gridOpts,
 			charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-			charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "tag set"}))
-		c.ExtendYAxis(opts.YAxis{Type: "value", Name: "baseline", Position: "right"})
+			charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "videos"}))
+		c.ExtendYAxis(opts.YAxis{Type: "value", Name: "share of uploads", Position: "right"})
 		var days []string
-		var ts, bs []opts.LineData
+		var ts, share []opts.LineData
 		for _, d := range inv.Trend.Volume {
 			days = append(days, d.Day)
 			ts = append(ts, opts.LineData{Value: d.TagSet})
-			bs = append(bs, opts.LineData{Value: d.Baseline, YAxisIndex: 1})
+			share = append(share, opts.LineData{Value: ratio(d.TagSet, d.All), YAxisIndex: 1})
 		}
 		c.SetXAxis(days)
 		c.AddSeries("tag set videos", ts, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#c0392b"}))
-		c.AddSeries("baseline videos", bs, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#7f8c8d"}),
-			charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.YAxisIndex = 1 }))
-		ch, err := r.newChart("volume", "Daily volume", c, 300)
+		shareOpts := []charts.SeriesOpts{charts.WithItemStyleOpts(opts.ItemStyle{Color: "#2c7fb8"}),
+			charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.YAxisIndex = 1 })}
+		if ch := inv.Trend.VolumeShareChange; ch.Day != "" && ch.Significant {
+			shareOpts = append(shareOpts, changeMark(ch, "#2c7fb8")...)
+		}
+		c.AddSeries("share of all uploads", share, shareOpts...)
+		ch, err := r.newChart("volume", "Daily volume and the tag set's share of all uploads", c, 300)
 		if err != nil {
 			return err
 		}
@@ -56,12 +62,7 @@ func (r *renderer) trend(inv *analysis.Investigation, v *investigateView) error 
 		// Only a significant changepoint is drawn: the scan always finds
 		// a most likely day, and a line would read as a change.
 		if ch := pt.TagSetChange; ch.Day != "" && ch.Significant {
-			label := fmt.Sprintf("change %s (p adj %s)", ch.Day, pval(ch.PAdjusted))
-			marks = append(marks,
-				charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: label, XAxis: ch.Day}),
-				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
-					LineStyle: &opts.LineStyle{Type: "solid", Color: "#c0392b", Width: 2},
-					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop"}}))
+			marks = append(marks, changeMark(ch, "#c0392b")...)
 		}
 		var points []opts.MarkPointNameCoordItem
 		for _, sp := range inv.Trend.Spikes {
@@ -172,4 +173,15 @@ func controlChartNote(cc analysis.ControlCharts) string {
 		strconv.FormatFloat(cc.CUSUMK, 'f', -1, 64), strconv.FormatFloat(cc.CUSUMH, 'f', -1, 64),
 		strconv.FormatFloat(cc.MinDailyVariance, 'f', -1, 64), every(cc.EWMAFalseAlarmPerDay), every(cc.CUSUMFalseAlarmPerDay),
 		map[bool]string{true: ", by " + cc.ARLMethod, false: ""}[cc.ARLMethod != ""])
+}
+
+// changeMark draws a significant change as a vertical line at its day.
+func changeMark(ch analysis.Change, color string) []charts.SeriesOpts {
+	label := fmt.Sprintf("change %s (p adj %s)", ch.Day, pval(ch.PAdjusted))
+	return []charts.SeriesOpts{
+		charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: label, XAxis: ch.Day}),
+		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
+			LineStyle: &opts.LineStyle{Type: "solid", Color: color, Width: 2},
+			Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop"}}),
+	}
 }

@@ -1,12 +1,16 @@
 package notebooks
 
 import (
+	"context"
 	"html"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/datasets"
 )
 
 var (
@@ -122,5 +126,38 @@ func TestReportNamesFilesNotPaths(t *testing.T) {
 		if !strings.Contains(full, want) {
 			t.Errorf("with FullPaths the report lacks %q", want)
 		}
+	}
+}
+
+// TestInsignificantChangeNotDrawn: the changepoint scan always names a most
+// likely day; unless it is significant no chart marks it and no table calls
+// it a change.
+func TestInsignificantChangeNotDrawn(t *testing.T) {
+	saved := investigate
+	investigate = func(ctx context.Context, ws *datasets.Workspace, req analysis.Request) (*analysis.Investigation, error) {
+		inv, err := fakeInvestigation(ctx, ws, req)
+		for i := range inv.Trend.Policies {
+			inv.Trend.Policies[i].TagSetChange.Significant = false
+		}
+		inv.Trend.Spikes = nil
+		return inv, err
+	}
+	t.Cleanup(func() { investigate = saved })
+	ws := fixtureWorkspace(t)
+	var buf strings.Builder
+	src := "---\ntitle: Fake\n---\n```investigate\ntag: omegle\n```\n"
+	if err := RenderSource(context.Background(), ws, "fake.md", []byte(src), Options{Now: fixedNow}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	if strings.Contains(page, "change 2026-06-04") {
+		t.Error("a chart marks the insignificant change of 2026-06-04")
+	}
+	if strings.Contains(page, "on 2026-06-04") || !strings.Contains(page, "none significant (most likely day 2026-06-04)") {
+		t.Error("the changepoints table does not say the most likely day is not a significant change")
+	}
+	// The significant change of the tag set's share of uploads is drawn.
+	if !strings.Contains(page, "change 2026-06-03") {
+		t.Error("the significant change in the tag set's share of uploads is not drawn")
 	}
 }
