@@ -83,6 +83,11 @@ func RefreshOutcomes(ctx context.Context, db execer) error {
 	return nil
 }
 
+// OutcomesSQL is the statement that fills an empty video_outcomes from
+// videos and moderation_events: the data contract's definitions, for
+// anyone who builds the table without an import (trendlab bench's floor).
+func OutcomesSQL() string { return fmt.Sprintf(outcomesSQL, "") }
+
 // refreshVideoOutcomes rebuilds video_outcomes only; the import calls it
 // inside its transaction (it adds to tag_days as it loads tags).
 func refreshVideoOutcomes(ctx context.Context, db execer) error {
