@@ -94,3 +94,25 @@ func TestTextToTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleExportToTerminal: sample export's CSV shows a note's escapes
+// visibly on a terminal and keeps its bytes in a pipe.
+func TestSampleExportToTerminal(t *testing.T) {
+	_, ws := nastyWorkspace(t)
+	for _, args := range [][]string{
+		{"sample", "create", "--name", "s", "--tag", "x", "--size", "1", "--seed", "1", "--by", "ana"},
+		{"sample", "label", "s", "--video", "v1", "--label", "violating", "--note", "n\x1b[2Jote", "--reviewer", "ana"},
+	} {
+		if code, _, stderr := cli(t, append([]string{"-w", ws}, args...)...); code != exitOK {
+			t.Fatalf("%q: exit %d: %s", args, code, stderr)
+		}
+	}
+	defer func(f func(io.Writer) bool) { writesToTerminal = f }(writesToTerminal)
+	for terminal, want := range map[bool]string{false: "n\x1b[2Jote", true: `n\x1b[2Jote`} {
+		writesToTerminal = func(io.Writer) bool { return terminal }
+		code, stdout, stderr := cli(t, "-w", ws, "sample", "export", "s")
+		if code != exitOK || !strings.Contains(stdout, ",ana,violating,"+want+",") {
+			t.Errorf("sample export to a terminal %v: exit %d, %q %s; want the note as %q", terminal, code, stdout, stderr, want)
+		}
+	}
+}
