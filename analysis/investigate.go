@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -423,66 +422,31 @@ func (r *run) baseline(ctx context.Context) error {
 	return nil
 }
 
-// captionPattern matches any of the tags as a word (case-insensitive).
-func captionPattern(tags []string) string {
-	q := make([]string, len(tags))
-	for i, t := range tags {
-		q[i] = regexp.QuoteMeta(t)
-	}
-	return `(?i)(^|[^\pL\pN_])#?(` + strings.Join(q, "|") + `)($|[^\pL\pN_])`
-}
-
 // members builds tl_members, the tag set's (and baseline tag set's) videos
-// in the period.
+// in the period, from the workspace's one definition of a tag set's
+// videos, the tag_set_members macro (datasets/schema.go): tagged with an
+// accepted tag, or, with captions, mentioning one in the caption.
 func (r *run) members(ctx context.Context) error {
-	var args []any
-	var ctes []string
-	ctes = append(ctes, `f AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+placeholders(len(r.accepted))+`))`)
-	for _, t := range r.accepted {
-		args = append(args, t)
-	}
-	inF := "f.video_id IS NOT NULL"
-	capF := "false"
-	if r.inv.TagSet.IncludeCaptions {
-		capF = "coalesce(regexp_matches(v.caption, ?), false)"
-	}
-	inB, capB := "false", "false"
-	join := "LEFT JOIN f ON v.video_id = f.video_id"
+	args := []any{r.accepted, r.inv.TagSet.IncludeCaptions}
+	ctes := `f AS (SELECT video_id, caption_only FROM tag_set_members('', ?::VARCHAR[], ?))`
+	join, inB := "", "false"
 	if r.baselineTags != nil {
-		ctes = append(ctes, `b AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+placeholders(len(r.baselineTags))+`))`)
-		for _, t := range r.baselineTags {
-			args = append(args, t)
-		}
-		inB = "b.video_id IS NOT NULL"
-		join += " LEFT JOIN b ON v.video_id = b.video_id"
-		if r.baselineCaptions {
-			capB = "coalesce(regexp_matches(v.caption, ?), false)"
-		}
+		ctes += `,
+b AS (SELECT DISTINCT video_id FROM tag_set_members('', ?::VARCHAR[], ?))`
+		args = append(args, r.baselineTags, r.baselineCaptions)
+		join, inB = " LEFT JOIN b ON v.video_id = b.video_id", "b.video_id IS NOT NULL"
 	}
 	q := `CREATE OR REPLACE TEMP TABLE tl_members AS
-WITH ` + strings.Join(ctes, ",\n") + `
+WITH ` + ctes + `
 SELECT v.video_id, CAST(v.created_at AS DATE) AS day,
-	CAST(CASE WHEN ` + inF + ` OR ` + capF + ` THEN 1 ELSE 2 END AS TINYINT) AS grp,
-	NOT (` + inF + `) AS caption_only
-FROM videos v ` + join + `
+	CAST(CASE WHEN f.video_id IS NOT NULL THEN 1 ELSE 2 END AS TINYINT) AS grp,
+	coalesce(f.caption_only, false) AS caption_only
+FROM videos v LEFT JOIN f ON v.video_id = f.video_id` + join + `
 WHERE v.created_at >= ? AND v.created_at < ?
-  AND (` + inF + ` OR ` + inB + ` OR ` + capF + ` OR ` + capB + `)`
-	// Parameters in the order the placeholders appear.
-	var capArgs []any
-	if capF != "false" {
-		capArgs = append(capArgs, captionPattern(r.accepted))
-	}
-	full := append([]any{}, args...)
-	full = append(full, capArgs...) // CASE
-	full = append(full, r.lo, r.hi)
-	full = append(full, capArgs...) // WHERE capF
-	if capB != "false" {
-		full = append(full, captionPattern(r.baselineTags))
-	}
-	if _, err := r.conn.ExecContext(ctx, q, full...); err != nil {
-		return err
-	}
-	return nil
+  AND (f.video_id IS NOT NULL OR ` + inB + `)`
+	args = append(args, r.lo, r.hi)
+	_, err := r.conn.ExecContext(ctx, q, args...)
+	return err
 }
 
 // volumes counts videos per day: all, and per group.

@@ -322,6 +322,42 @@ CREATE OR REPLACE MACRO tag_set_tags(p_name) AS TABLE (
 ALTER TABLE video_tags ADD COLUMN import_id INTEGER;
 UPDATE video_tags SET import_id = v.import_id FROM videos v WHERE v.video_id = video_tags.video_id;
 `,
+	// 9 -> 10: one definition of a tag set's videos, which investigate, the
+	// notebooks, the TUI and saved queries all use: tag_set_members(name,
+	// tags, captions) gives video_id and caption_only (in the set only
+	// through a caption mention); captions turns caption mentions on also
+	// for explicit tags (an unsaved investigation with --captions), and a
+	// saved tag set that includes them takes them anyway. tag_set_videos
+	// keeps its forms and its one column, from tag_set_members.
+	`
+CREATE MACRO tag_set_members(p_name, p_tags, p_captions) AS TABLE
+	WITH set_tags AS (SELECT tag FROM tag_set_tags(p_name, p_tags)),
+	tagged AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (SELECT tag FROM set_tags)),
+	-- One row (word tags, other tags) only when caption mentions count;
+	-- otherwise empty, and the caption branch reads nothing.
+	caption_tags AS (
+		SELECT coalesce(list(tag) FILTER (WHERE regexp_full_match(tag, '[\pL\pN_]+')), []) AS words,
+		       coalesce(list(tag) FILTER (WHERE NOT regexp_full_match(tag, '[\pL\pN_]+')), []) AS others
+		FROM set_tags
+		HAVING p_captions OR (SELECT coalesce(bool_or(include_caption_mentions), false) FROM tag_sets WHERE name = p_name)
+	)
+	SELECT video_id, false AS caption_only FROM tagged
+	UNION ALL
+	SELECT v.video_id, true AS caption_only
+	FROM caption_tags c, videos v
+	WHERE (list_has_any(regexp_extract_all(lower(v.caption), '[\pL\pN_]+'), c.words)
+	   OR list_bool_or(list_transform(c.others, lambda t:
+	          CASE WHEN contains(lower(v.caption), t)
+	               THEN regexp_matches(v.caption, '(?i)(^|[^\pL\pN_])#?(' || regexp_escape(t) || ')($|[^\pL\pN_])')
+	               ELSE false END)))
+	  AND v.video_id NOT IN (SELECT video_id FROM tagged);
+
+CREATE OR REPLACE MACRO tag_set_videos(p_name) AS TABLE (
+	SELECT video_id FROM tag_set_members(p_name, []::VARCHAR[], false)
+), (p_name, p_tags) AS TABLE (
+	SELECT video_id FROM tag_set_members(p_name, p_tags, false)
+);
+`,
 }
 
 // migrate brings the workspace schema up to SchemaVersion. It refuses a

@@ -98,7 +98,7 @@ func (r *renderer) investigate(ctx context.Context, spec *InvestigateSpec) (*inv
 	r.investigations = append(r.investigations, investigationRecord{Request: string(reqJSON), Inv: inv})
 	r.used.investigate = true
 	r.setBuiltins(inv.TagSet.Accepted, inv.Period.Since, inv.Period.Until)
-	if err := r.tagSetTable(ctx); err != nil {
+	if err := r.tagSetTable(ctx, inv.TagSet.IncludeCaptions); err != nil {
 		return nil, err
 	}
 	v := &investigateView{Show: map[string]bool{}, Notes: inv.Notes}
@@ -154,8 +154,8 @@ func (r *renderer) investigate(ctx context.Context, spec *InvestigateSpec) (*inv
 	return v, nil
 }
 
-// tagSetVideosSQL makes the temporary table tagset_videos: the videos with
-// an accepted tag created in the period, for the sql blocks below.
+// tagSetVideosSQL makes the temporary table tagset_videos: the tag set's
+// videos created in the period, for the sql blocks below.
 //
 // It takes two statements: with the tag set's ids in a table of their own,
 // DuckDB filters the scan of videos by them (0.37 s at 10M videos against
@@ -165,11 +165,14 @@ SELECT v.video_id, v.created_at
 FROM videos v SEMI JOIN tagset_ids USING (video_id)
 WHERE v.created_at >= $period_start AND v.created_at < $period_end`
 
-// tagSetIDsSQL is the first of the two: the ids of the tag set's videos.
+// tagSetIDsSQL is the first of the two: the ids of the tag set's videos, by
+// the workspace's one definition (the tag_set_members macro); %s is true
+// when the investigation counted caption mentions.
 const tagSetIDsSQL = `CREATE OR REPLACE TEMP TABLE tagset_ids AS
-SELECT DISTINCT video_id FROM video_tags WHERE tag IN (SELECT unnest($tagset_tags))`
+SELECT DISTINCT video_id FROM tag_set_members('', $tagset_tags::VARCHAR[], %s)`
 
-func (r *renderer) tagSetTable(ctx context.Context) error {
+func (r *renderer) tagSetTable(ctx context.Context, captions bool) error {
+	idsSQL := fmt.Sprintf(tagSetIDsSQL, strconv.FormatBool(captions))
 	var args []any
 	var params []ParamValue
 	for _, n := range []string{BuiltinTagSetTags, BuiltinPeriodStart, BuiltinPeriodEnd} {
@@ -181,7 +184,7 @@ func (r *renderer) tagSetTable(ctx context.Context) error {
 		params = append(params, b.ParamValue)
 	}
 	start := time.Now()
-	if _, err := r.conn.ExecContext(ctx, tagSetIDsSQL, args[0]); err != nil {
+	if _, err := r.conn.ExecContext(ctx, idsSQL, args[0]); err != nil {
 		return fmt.Errorf("investigate: making the table tagset_ids: %w", err)
 	}
 	if _, err := r.conn.ExecContext(ctx, tagSetVideosSQL, args[1:]...); err != nil {
@@ -191,7 +194,7 @@ func (r *renderer) tagSetTable(ctx context.Context) error {
 		r.opts.Trace("tagset_videos", time.Since(start))
 	}
 	r.statements = append(r.statements,
-		statement{Source: "investigate block (temporary table for the next statement)", SQL: tagSetIDsSQL, Params: params[:1]},
+		statement{Source: "investigate block (temporary table for the next statement)", SQL: idsSQL, Params: params[:1]},
 		statement{Source: "investigate block (temporary table for the sql blocks below)", SQL: tagSetVideosSQL, Params: params[1:]})
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
@@ -310,16 +311,19 @@ func (m *tagsModel) saveTagSet() tea.Cmd {
 	}
 }
 
-// tagSetFilter is the SQL filter (on videos) of the tag set's videos, with
-// its tags as parameters.
+// tagSetFilter is the SQL filter (on videos) of the tag set's videos in
+// the investigated period, by the workspace's one definition of a tag
+// set's videos (the tag_set_members macro: tags, and caption mentions when
+// the investigation counted them), with its parameters.
 func (m tagsModel) tagSetFilter() (string, []any) {
-	tags := m.inv.TagSet.Accepted
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(tags)), ", ")
-	args := make([]any, len(tags))
-	for i, t := range tags {
-		args[i] = t
+	where := "video_id IN (SELECT video_id FROM tag_set_members('', ?::VARCHAR[], ?))"
+	args := []any{m.inv.TagSet.Accepted, m.inv.TagSet.IncludeCaptions}
+	if p, err := datasets.ParsePeriod(m.inv.Period.Since, m.inv.Period.Until); err == nil {
+		cond, pargs := p.SQL("created_at")
+		where += " AND " + cond
+		args = append(args, pargs...)
 	}
-	return "video_id IN (SELECT video_id FROM main.video_tags WHERE tag IN (" + marks + "))", args
+	return where, args
 }
 
 func (m tagsModel) drillDown() tea.Cmd {
