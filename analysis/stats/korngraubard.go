@@ -25,17 +25,21 @@ const MethodKornGraubard = "stratified estimator (Cochran 1977 §5.3) with finit
 // p_h(1-p_h)/(n_h-1)). The interval is Clopper-Pearson at the effective
 // sample size
 //
-//	n* = P(1-P)/v,   n* = n (the sample size Σ n_h) when v = 0 or P is 0 or 1
+//	n* = min(n, P(1-P)/v),  n* = n (the sample size Σ n_h) when v = 0 or P is 0 or 1
 //	n*_df = n* · (t_{n-1}(α/2) / t_{n-H}(α/2))²      (H sampled strata)
 //	lo = Beta(n*_df·P, n*_df·(1-P)+1).Quantile(α/2), 0 when P = 0
 //	hi = Beta(n*_df·P+1, n*_df·(1-P)).Quantile(1-α/2), 1 when P = 1
 //
-// which is R's survey::svyciprop(method = "beta") with the truncation at n
-// that Korn and Graubard give for a zero variance estimate. Without it, a
-// sample whose every stratum is all positive or all negative (v = 0) has a
-// zero-width interval although most of the frame was never looked at; with
-// it, the interval is that of a simple random sample of the same size.
-// Only when every stratum is a census (n_h = N_h) is the interval [P, P].
+// which is R's survey::svyciprop(method = "beta") with Korn and Graubard's
+// truncation of n* at n (svyciprop does not truncate). Without it, a sample
+// whose every stratum is all positive or all negative (v = 0) has a
+// zero-width interval although most of the frame was never looked at, and
+// a small stratum that happens to be all alike makes the interval too
+// narrow (coverage 92 % for two strata, n = 15, P = 0.5, in the full
+// simulation); with it, the interval is never narrower than that of a
+// simple random sample of the same size (the finite population correction
+// still narrows v, not the cap). Only when every stratum is a census
+// (n_h = N_h) is the interval [P, P].
 //
 // References: E. L. Korn and B. I. Graubard (1998), "Confidence intervals
 // for proportions with small expected number of positive counts estimated
@@ -99,9 +103,12 @@ func StratifiedKornGraubard(strata []Stratum, conf float64) Estimate {
 		est.CI = Interval{p, p}
 		return est
 	}
+	// Korn and Graubard truncate n* at n: a design effect below 1 found
+	// by chance (a small stratum that happens to be all alike) must not
+	// make the interval narrower than a simple random sample's.
 	neff := sampled
 	if v > 0 && p > 0 && p < 1 {
-		neff = p * (1 - p) / v
+		neff = min(sampled, p*(1-p)/v)
 	}
 	if df := sampled - float64(h); df >= 1 && sampled > 1 {
 		alpha := 1 - conf
