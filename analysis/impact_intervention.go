@@ -71,10 +71,12 @@ type EffectEstimate struct {
 }
 
 // EvasionSpelling is a spelling of the tag set's seed first seen on or
-// after the intervention.
+// after the intervention, whether or not the tag set has decided on it
+// since.
 type EvasionSpelling struct {
 	Spelling string  `json:"spelling"`
-	Where    string  `json:"where"` // "search" or "hashtag"
+	Status   string  `json:"status"` // in the tag set: accepted, rejected or undecided
+	Where    string  `json:"where"`  // "search" or "hashtag"
 	FirstDay string  `json:"first_day"`
 	Volume   int64   `json:"volume"` // searches, or videos carrying it
 	Score    float64 `json:"score"`
@@ -517,12 +519,12 @@ func scanDaily(rows *sql.Rows, f func(d time.Time, g int, vals []float64), k int
 }
 
 // evasionSpellings lists hashtags and search queries first seen on or
-// after start that score as spellings of the tag set's seed and that the
-// tag set has not decided on, with their first day and volume.
+// after start that score as spellings of the tag set's seed, with their
+// first day, volume and status in the tag set.
 func evasionSpellings(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, start time.Time, hasSearches bool) ([]EvasionSpelling, error) {
-	known := map[string]bool{set.Seed: true}
+	status := map[string]string{}
 	for _, v := range set.Variants {
-		known[v.Tag] = true
+		status[v.Tag] = v.Status
 	}
 	var out []EvasionSpelling
 	collect := func(where, q string) error {
@@ -538,11 +540,11 @@ func evasionSpellings(ctx context.Context, ws *datasets.Workspace, set *SavedTag
 			if err := rows.Scan(&s, &first, &n); err != nil {
 				return err
 			}
-			if known[s] {
+			if s == set.Seed {
 				continue
 			}
 			if score, _ := ScoreVariant(set.Seed, s); score >= DefaultMinScore {
-				out = append(out, EvasionSpelling{Spelling: s, Where: where, FirstDay: day(first), Volume: n, Score: score})
+				out = append(out, EvasionSpelling{Spelling: s, Where: where, FirstDay: day(first), Volume: n, Score: score, Status: cmp.Or(status[s], "undecided")})
 			}
 		}
 		return rows.Err()

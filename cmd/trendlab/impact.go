@@ -184,11 +184,11 @@ func printInterventions(w io.Writer, rep *analysis.InterventionReport) {
 		if len(e.Evasion) > 0 {
 			fmt.Fprintln(w, "  new spellings since it started:")
 			for _, ev := range e.Evasion {
-				unit := "videos"
+				unit, where := "videos", "hashtags"
 				if ev.Where == "search" {
-					unit = "searches"
+					unit, where = "searches", "searches"
 				}
-				fmt.Fprintf(w, "    %s in %ss from %s: %d %s (score %.2f)\n", textsafe.Show(ev.Spelling), ev.Where, ev.FirstDay, ev.Volume, unit, ev.Score)
+				fmt.Fprintf(w, "    %s in %s from %s: %d %s (score %.2f; %s in the tag set)\n", textsafe.Show(ev.Spelling), where, ev.FirstDay, ev.Volume, unit, ev.Score, ev.Status)
 			}
 		}
 		for _, n := range e.Notes {
