@@ -614,7 +614,10 @@ func loadFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[strin
 			return false, err
 		}
 		if repeated == 0 && before > 0 {
-			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %[1]s n WHERE n.import_id = ? AND n.%[2]s IN (SELECT %[2]s FROM %[1]s WHERE import_id <> ?)`, t.name, t.id), importID, importID).Scan(&repeated)
+			// The hash table is built from this file's ids, and the
+			// workspace's only probe it: a daily import into a large
+			// workspace costs a scan of its ids, not a hash table of them.
+			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %[1]s w WHERE w.import_id <> ? AND w.%[2]s IN (SELECT %[2]s FROM %[1]s WHERE import_id = ?)`, t.name, t.id), importID, importID).Scan(&repeated)
 			if err != nil {
 				return false, err
 			}
