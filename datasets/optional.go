@@ -3,7 +3,6 @@ package datasets
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,13 +11,13 @@ import (
 )
 
 // The optional exports of the data contract: views_daily, search_daily and
-// interventions. They are imported in the same first transaction as the
-// videos and events (all or nothing, listed in unfinished_imports, removed
-// by discardUnfinished), validated by the same plan (rejects with file,
-// line and column; the column mapping's sections views:, searches: and
-// interventions:), and skipped when their SHA-256 is already imported.
-// None has a derived table, so the second transaction does nothing for
-// them. A CSV file is loaded in one streaming pass; only when that pass
+// interventions. Import loads them like the videos and events, under its
+// protocol (import.go): an import id from the intent commit, the rows in
+// the files' commit, each table in importScoped so that recovery deletes
+// an unfinished import's rows; validated by the same plan (rejects with
+// file, line and column; the column mapping's sections views:, searches:
+// and interventions:), and skipped when their SHA-256 is already imported.
+// None has a derived table. A CSV file is loaded in one streaming pass; only when that pass
 // finds a bad row or a repeated key is it loaded again from a staged copy
 // that knows every row's line.
 
@@ -129,60 +128,6 @@ CREATE TABLE interventions (
 
 // optionalDataTables are the tables an unfinished import may have written.
 var optionalDataTables = []string{"views_daily", "search_daily", "interventions"}
-
-// importOptional loads req's optional export files inside tx, the
-// import's first transaction, appending their summaries to sum. phase
-// reports progress per file.
-func importOptional(ctx context.Context, tx *sql.Tx, req ImportRequest, sum *ImportSummary, phase func(file string, index, files int, p string)) error {
-	type job struct {
-		t optionalTable
-		f inputFile
-	}
-	var jobs []job
-	for _, part := range []struct {
-		t    optionalTable
-		args []string
-	}{{viewsTable, req.Views}, {searchesTable, req.Searches}, {interventionsTable, req.Interventions}} {
-		files, err := expandFiles(part.args, req.Format)
-		if err != nil {
-			return err
-		}
-		for _, f := range files {
-			jobs = append(jobs, job{part.t, f})
-		}
-	}
-	for i, j := range jobs {
-		report := func(p string) { phase(j.f.path, i+1, len(jobs), p) }
-		report("hashing")
-		if err := hashAndVerify(&j.f); err != nil {
-			return err
-		}
-		fs := FileSummary{Kind: j.t.kind, File: j.f.path, Format: j.f.format, Compression: j.f.compression, SizeBytes: j.f.size, SHA256: j.f.sha256}
-		var prevID int64
-		var prevAt time.Time
-		err := tx.QueryRowContext(ctx, `SELECT import_id, started_at FROM imports WHERE sha256 = ? AND kind = ? ORDER BY import_id LIMIT 1`, j.f.sha256, j.t.kind).Scan(&prevID, &prevAt)
-		if err == nil {
-			fs.Skipped = fmt.Sprintf("already imported (import %d, %s): same SHA-256", prevID, prevAt.Format(time.RFC3339))
-			sum.Files = append(sum.Files, fs)
-			continue
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		if err := importOptionalFile(ctx, tx, j.t, j.f, req.Mapping.forTable(j.t.table), &fs, report); err != nil {
-			return err
-		}
-		if req.Mapping != nil {
-			if _, err := execT(ctx, tx, `UPDATE imports SET mapping = ? WHERE import_id = ?`, req.Mapping.Text, fs.ImportID); err != nil {
-				return err
-			}
-		}
-		sum.addOptional(j.t.kind, fs.RowsLoaded)
-		sum.Rejected += fs.RowsRejected
-		sum.Files = append(sum.Files, fs)
-	}
-	return nil
-}
 
 // importFile has the signature of the videos' and events' importFile, for
 // Import's loop over files (t is ot.table).
