@@ -56,9 +56,48 @@ const MethodKornGraubard = "stratified estimator (Cochran 1977 §5.3) with finit
 func StratifiedKornGraubard(strata []Stratum, conf float64) Estimate {
 	checkConf(conf)
 	est := Estimate{Method: MethodKornGraubard}
-	var total, sampled float64
-	var h int
-	census := true
+	m, ok := stratifiedMoments(strata)
+	if !ok {
+		return Estimate{P: nan, SE: nan, CI: Interval{0, 1}, Method: est.Method}
+	}
+	p, v := m.p, m.v
+	est.P, est.SE = p, math.Sqrt(v)
+	if m.census {
+		est.CI = Interval{p, p}
+		return est
+	}
+	// Korn and Graubard truncate n* at n: a design effect below 1 found
+	// by chance (a small stratum that happens to be all alike) must not
+	// make the interval narrower than a simple random sample's.
+	neff := m.sampled
+	if v > 0 && p > 0 && p < 1 {
+		neff = min(m.sampled, p*(1-p)/v)
+	}
+	if df := m.sampled - float64(m.strata); df >= 1 && m.sampled > 1 {
+		alpha := 1 - conf
+		r := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: m.sampled - 1}.Quantile(alpha/2) /
+			distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(alpha/2)
+		neff *= r * r
+	}
+	est.CI = clopperPearsonReal(p*neff, neff, conf)
+	return est
+}
+
+// stratumMoments are Cochran's stratified estimate p and its variance v
+// (see StratifiedKornGraubard), the sample size, the number of sampled
+// strata, and whether every stratum is a census.
+type stratumMoments struct {
+	p, v, sampled float64
+	strata        int
+	census        bool
+}
+
+// stratifiedMoments sums the strata; ok is false when there is no frame or
+// a stratum of the frame has no sampled item. It panics when X > N_sampled
+// or N_sampled > N.
+func stratifiedMoments(strata []Stratum) (m stratumMoments, ok bool) {
+	var total float64
+	m.census = true
 	for i, s := range strata {
 		checkCount(s.X, s.N_sampled)
 		if s.N_sampled > s.N {
@@ -68,17 +107,16 @@ func StratifiedKornGraubard(strata []Stratum, conf float64) Estimate {
 			continue
 		}
 		if s.N_sampled == 0 {
-			return Estimate{P: nan, SE: nan, CI: Interval{0, 1}, Method: est.Method}
+			return m, false
 		}
 		total += float64(s.N)
-		sampled += float64(s.N_sampled)
-		census = census && s.N_sampled == s.N
-		h++
+		m.sampled += float64(s.N_sampled)
+		m.census = m.census && s.N_sampled == s.N
+		m.strata++
 	}
 	if total == 0 {
-		return Estimate{P: nan, SE: nan, CI: Interval{0, 1}, Method: est.Method}
+		return m, false
 	}
-	var p, v float64
 	for _, s := range strata {
 		if s.N == 0 {
 			continue
@@ -86,38 +124,19 @@ func StratifiedKornGraubard(strata []Stratum, conf float64) Estimate {
 		w := float64(s.N) / total
 		n := float64(s.N_sampled)
 		ph := float64(s.X) / n
-		p += w * ph
+		m.p += w * ph
 		if s.N_sampled == s.N {
 			continue
 		}
 		fpc := 1 - n/float64(s.N)
 		if s.N_sampled == 1 {
-			v += w * w * fpc * 0.25
+			m.v += w * w * fpc * 0.25
 			continue
 		}
-		v += w * w * fpc * ph * (1 - ph) / (n - 1)
+		m.v += w * w * fpc * ph * (1 - ph) / (n - 1)
 	}
-	p = clip01(p)
-	est.P, est.SE = p, math.Sqrt(v)
-	if census {
-		est.CI = Interval{p, p}
-		return est
-	}
-	// Korn and Graubard truncate n* at n: a design effect below 1 found
-	// by chance (a small stratum that happens to be all alike) must not
-	// make the interval narrower than a simple random sample's.
-	neff := sampled
-	if v > 0 && p > 0 && p < 1 {
-		neff = min(sampled, p*(1-p)/v)
-	}
-	if df := sampled - float64(h); df >= 1 && sampled > 1 {
-		alpha := 1 - conf
-		r := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: sampled - 1}.Quantile(alpha/2) /
-			distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(alpha/2)
-		neff *= r * r
-	}
-	est.CI = clopperPearsonReal(p*neff, neff, conf)
-	return est
+	m.p = clip01(m.p)
+	return m, true
 }
 
 // clopperPearsonReal is the Clopper-Pearson interval for x positives of n

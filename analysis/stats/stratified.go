@@ -1,7 +1,6 @@
 package stats
 
 import (
-	"fmt"
 	"math"
 )
 
@@ -43,44 +42,11 @@ type Estimate struct {
 func StratifiedProportion(strata []Stratum, conf float64) Estimate {
 	z := zCrit(conf)
 	est := Estimate{Method: "stratified estimator (Cochran 1977 §5.3) with finite population correction; Wilson interval at Kish effective sample size"}
-	var total, sampled float64
-	for i, s := range strata {
-		checkCount(s.X, s.N_sampled)
-		if s.N_sampled > s.N {
-			panic(fmt.Sprintf("stats: stratum %d samples %d of a frame of %d", i, s.N_sampled, s.N))
-		}
-		if s.N == 0 {
-			continue
-		}
-		if s.N_sampled == 0 {
-			return Estimate{P: nan, SE: nan, CI: Interval{0, 1}, Method: est.Method}
-		}
-		total += float64(s.N)
-		sampled += float64(s.N_sampled)
-	}
-	if total == 0 {
+	m, ok := stratifiedMoments(strata)
+	if !ok {
 		return Estimate{P: nan, SE: nan, CI: Interval{0, 1}, Method: est.Method}
 	}
-	var p, v float64
-	for _, s := range strata {
-		if s.N == 0 {
-			continue
-		}
-		w := float64(s.N) / total
-		n := float64(s.N_sampled)
-		ph := float64(s.X) / n
-		p += w * ph
-		if s.N_sampled == s.N {
-			continue
-		}
-		fpc := 1 - n/float64(s.N)
-		if s.N_sampled == 1 {
-			v += w * w * fpc * 0.25
-			continue
-		}
-		v += w * w * fpc * ph * (1 - ph) / (n - 1)
-	}
-	p = clip01(p)
+	p, v, sampled := m.p, m.v, m.sampled
 	est.P, est.SE = p, math.Sqrt(v)
 	switch {
 	case v == 0 && (p == 0 || p == 1):
