@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trendlab/trendlab/internal/textsafe"
 )
@@ -21,9 +21,16 @@ type TableOptions struct {
 	MaxCell int
 }
 
-// cellWidth measures display width the same way whatever the locale says
-// (ambiguous-width characters are narrow), so output is reproducible.
-var cellWidth = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: true}
+// cellWidth measures display width as the TUI draws it (one display-width
+// library, charmbracelet/x/ansi: grapheme clusters, whatever the locale
+// says), so output is reproducible and the CLI and TUI agree.
+var cellWidth ansiWidth
+
+type ansiWidth struct{}
+
+func (ansiWidth) StringWidth(s string) int { return ansi.StringWidth(s) }
+
+func (ansiWidth) Truncate(s string, w int, tail string) string { return ansi.Truncate(s, w, tail) }
 
 // tableSampleRows is how many rows set the column widths; later rows are
 // streamed and cut to those widths, so a long result is never held whole.
