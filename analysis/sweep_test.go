@@ -44,7 +44,7 @@ var sweepStory struct {
 }
 
 // sweepWorkspace is one shared 200,000-video workspace with the story.
-func sweepWorkspace(t *testing.T) (*datasets.Workspace, synth.Manifest) {
+func sweepWorkspace(t testing.TB) (*datasets.Workspace, synth.Manifest) {
 	sweepStory.once.Do(func() {
 		// Built outside any one test, so that it outlives the first.
 		ctx := context.Background()
@@ -202,4 +202,42 @@ func TestSweepRequestErrors(t *testing.T) {
 			t.Errorf("%+v: error %v, want %q", tc.q, err, tc.want)
 		}
 	}
+}
+
+// BenchmarkSweep sweeps the 50 tags most related to omegle (the variants of
+// each found in one query, one pass over the outcomes) and, to compare,
+// investigates omegle once. TRENDLAB_BENCH_WORKSPACE names a workspace
+// (read-only) for the 10M-video run; the tag set "omegle" must be saved
+// in it (trendlab investigate --tag omegle --save-as omegle):
+//
+//	TRENDLAB_BENCH_WORKSPACE=bench.duckdb go test -tags=duckdb_arrow ./analysis -run '^$' -bench Sweep -benchtime 3x
+func BenchmarkSweep(b *testing.B) {
+	ctx := context.Background()
+	var ws *datasets.Workspace
+	if path := os.Getenv("TRENDLAB_BENCH_WORKSPACE"); path != "" {
+		var err error
+		ws, err = datasets.Open(ctx, path, datasets.Options{ReadOnly: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ws.Close()
+	} else {
+		ws, _ = sweepWorkspace(b)
+	}
+	b.Run("sweep_related_50", func(b *testing.B) {
+		for b.Loop() {
+			sw, err := RunSweep(ctx, ws, SweepRequest{RelatedTo: "omegle", Top: 50})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(len(sw.Tags)), "tags")
+		}
+	})
+	b.Run("investigate_one", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Investigate(ctx, ws, Request{TagSet: "omegle"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

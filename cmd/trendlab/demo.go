@@ -96,6 +96,9 @@ var demoSteps = []demoStep{
 		return "drawing a review sample of violating #omegle videos (minor_safety, bullying_harassment)"
 	}, demoSample},
 	{func(d *demoRun) string { return "writing the report " + d.report }, demoReport},
+	{func(*demoRun) string { return "exporting and saving the term list of tag set omegle" }, demoTerms},
+	{func(*demoRun) string { return "sweeping the tags related to #omegle" }, demoSweep},
+	{func(*demoRun) string { return "watching tag set omegle while a later export arrives" }, demoWatch},
 }
 
 // demoSampleName is the review sample the demo saves and reports on.
@@ -131,7 +134,7 @@ func runDemo(ctx context.Context, a *app, out io.Writer, dir string, videos int,
 }
 
 func demoSynth(ctx context.Context, d *demoRun) error {
-	m, err := synth.Generate(ctx, synth.Config{Videos: d.videos, Seed: d.seed, Format: d.format, Dir: d.dataDir})
+	m, err := synth.Generate(ctx, synth.Config{Videos: d.videos, Seed: d.seed, Format: d.format, Dir: d.dataDir, SweepStory: true})
 	if err != nil {
 		return err
 	}

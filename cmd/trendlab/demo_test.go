@@ -21,7 +21,7 @@ func TestDemo(t *testing.T) {
 	if err := runDemo(context.Background(), a, &out, dir, 3000, 1, "csv"); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"== 1/5 synthesising", "== 5/5 writing the report", "saved sample \"omegle-review\"",
+	for _, want := range []string{"== 1/8 synthesising", "== 5/8 writing the report", "== 6/8 exporting and saving the term list", "== 7/8 sweeping", "== 8/8 watching", "ALERT omegle-watch", "saved sample \"omegle-review\"",
 		"report notebooks/omegle-investigation.md -o omegle.html --param sample=omegle-review  # the report again, after labelling"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
