@@ -36,7 +36,7 @@ func TestParse(t *testing.T) {
 		{name: "no title", src: "---\ndescription: x\n---\n", wantErr: "needs a title", errLine: 2},
 		{name: "unknown front matter key", src: "---\ntitle: x\nauthor: me\n---\n", wantErr: "author", errLine: 3},
 		{name: "bad param type", src: "---\ntitle: x\nparams:\n  - name: a\n    type: complex\n---\n", wantErr: "unknown type", errLine: 4},
-		{name: "bad default", src: "---\ntitle: x\nparams:\n  - {name: a, type: int, default: many}\n---\n", wantErr: "not a whole number", errLine: 4},
+		{name: "bad default", src: "---\ntitle: x\nparams:\n  - {name: a, type: int, default: many}\n---\n", wantErr: "\"many\" is not an int", errLine: 4},
 		{name: "duplicate param", src: "---\ntitle: x\nparams:\n  - {name: a}\n  - {name: a}\n---\n", wantErr: "declared twice"},
 		{name: "sql without name", src: header + "\n```sql\nSELECT 1\n```\n", wantErr: "needs a name", errLine: 8},
 		{name: "sql bad rows", src: header + "```sql name=d rows=-1\nSELECT 1\n```\n", wantErr: "positive whole number", errLine: 7},
