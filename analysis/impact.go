@@ -105,17 +105,18 @@ type CrossCorrelation struct {
 // (volume or share) with day-of-week terms and HAC errors, stated for a
 // named rise of the regressor.
 type AssociationResult struct {
-	Regressor string      `json:"regressor"`
-	Lag       int         `json:"lag"`
-	Slope     Num         `json:"slope"` // rate change per unit of the regressor
-	SlopeCI   NumInterval `json:"slope_ci"`
-	PValue    Num         `json:"p_value"`
-	Rise      Num         `json:"rise"`      // the regressor's rise the statement speaks of
-	RiseText  string      `json:"rise_text"` // e.g. "120 videos a day"
-	Change    Num         `json:"change"`    // Slope × Rise, in rate units
-	ChangeCI  NumInterval `json:"change_ci"`
-	MDE       Num         `json:"detectable_change"` // smallest |Change| detectable at Power
-	Method    string      `json:"method"`
+	Regressor  string      `json:"regressor"`
+	Lag        int         `json:"lag"`
+	Slope      Num         `json:"slope"` // rate change per unit of the regressor
+	SlopeCI    NumInterval `json:"slope_ci"`
+	PValue     Num         `json:"p_value"`
+	Rise       Num         `json:"rise"`             // the regressor's rise the statement speaks of
+	RiseText   string      `json:"rise_text"`        // e.g. "120 videos a day"
+	RiseWindow int         `json:"rise_window_days"` // the rise is the mean of the last RiseWindow days less that of the first
+	Change     Num         `json:"change"`           // Slope × Rise, in rate units
+	ChangeCI   NumInterval `json:"change_ci"`
+	MDE        Num         `json:"detectable_change"` // smallest |Change| detectable at Power
+	Method     string      `json:"method"`
 }
 
 // ImpactPlatform answers req.
@@ -257,6 +258,7 @@ func associate(y, x []float64, first time.Weekday, req PlatformRequest, name, un
 	a.Slope, a.SlopeCI, a.PValue = Num(r.Coef[1]), NumInterval{Num(ci.Lo), Num(ci.Hi)}, Num(r.PValue(1))
 	a.Rise = Num(rise)
 	a.RiseText = fmt.Sprintf("%.3g %s", rise*scale, unit)
+	a.RiseWindow = w
 	lo, hi := ci.Lo*rise, ci.Hi*rise
 	if lo > hi {
 		lo, hi = hi, lo
@@ -279,11 +281,18 @@ func platformStatement(p *Platform, req PlatformRequest) string {
 	}
 	conf := fmt.Sprintf("%.0f%%", 100*req.Conf)
 	if p.Associated {
-		return fmt.Sprintf("A rise of %s in the tag set's daily volume (its first to its last %s) goes with a change of %s [%s, %s] (%s CI) in the platform's %s rate%s among videos outside the tag set (p = %.2g; Newey-West errors, day-of-week terms).",
-			a.RiseText, "two weeks", pp(float64(a.Change)), pp(float64(a.ChangeCI.Lo)), pp(float64(a.ChangeCI.Hi)), conf, p.Policy, lag, float64(a.PValue))
+		return fmt.Sprintf("A rise of %s in the tag set's daily volume (from its first to its last %s) goes with a change of %s [%s, %s] (%s CI) in the platform's %s rate%s among videos outside the tag set (p = %.2g; Newey-West errors, day-of-week terms).",
+			a.RiseText, windowText(a.RiseWindow), pp(float64(a.Change)), pp(float64(a.ChangeCI.Lo)), pp(float64(a.ChangeCI.Hi)), conf, p.Policy, lag, float64(a.PValue))
 	}
 	return fmt.Sprintf("No association detected between the tag set's daily volume and the platform's %s rate%s among videos outside the tag set: a rise of %s goes with %s [%s, %s] (%s CI); the data could have detected a change of at least %s (power %.0f%%).",
 		p.Policy, lag, a.RiseText, pp(float64(a.Change)), pp(float64(a.ChangeCI.Lo)), pp(float64(a.ChangeCI.Hi)), conf, pp(float64(a.MDE)), 100*req.Power)
+}
+
+func windowText(days int) string {
+	if days == 14 {
+		return "two weeks"
+	}
+	return fmt.Sprintf("%d days", days)
 }
 
 // spikeStatement answers "did it cause a spike?" from the scans.

@@ -110,7 +110,7 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 	}
 	if len(ivs) == 0 {
 		if req.ID != "" {
-			return nil, fmt.Errorf("no intervention %q on tag set %q: list them with `trendlab intervention list`", req.ID, req.TagSet)
+			return nil, fmt.Errorf("no intervention %q whose target is tag set %q, its seed or one of its accepted tags", req.ID, req.TagSet)
 		}
 		return nil, fmt.Errorf("%w: no intervention targets tag set %q, its seed or its accepted tags; import an interventions export or record one by hand", ErrNoOptionalExport, req.TagSet)
 	}
@@ -123,10 +123,10 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 		return nil, err
 	}
 	if !hasViews {
-		rep.Notes = append(rep.Notes, "no views_daily export in the workspace: reach (for_you and total views) is not measured; import one with trendlab import --views")
+		rep.Notes = append(rep.Notes, "no views_daily export in the workspace: reach (for_you and total views) is not measured")
 	}
 	if !hasSearches {
-		rep.Notes = append(rep.Notes, "no search_daily export in the workspace: searches, autocomplete share and evasion in searches are not measured; import one with trendlab import --searches")
+		rep.Notes = append(rep.Notes, "no search_daily export in the workspace: searches, autocomplete share and evasion in searches are not measured")
 	}
 	for _, iv := range ivs {
 		e, err := interventionEffect(ctx, ws, set, rep.Tags, days, iv, req, hasViews, hasSearches)
