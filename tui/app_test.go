@@ -336,3 +336,16 @@ func TestConsoleReadOnlyUntilSwitched(t *testing.T) {
 		t.Errorf("refused statements created %v", entries)
 	}
 }
+
+// TestConsoleOnReadOnlyWorkspace: on a workspace opened read-only the
+// console stays read-only and says why.
+func TestConsoleOnReadOnlyWorkspace(t *testing.T) {
+	ws := testWorkspace(t)
+	ws.ReadOnly = true // as trendlab tui opens it by default
+	m, tm := newTestModel(t, testConfig(t, ws))
+	send(tm, "2", "ctrl+o")
+	waitModel(t, tm, m, func(m *Model) bool { return strings.Contains(m.console.err, "open read-only") })
+	if fm := quit(t, tm); fm.console.writing {
+		t.Error("the console switched to writing on a read-only workspace")
+	}
+}

@@ -284,6 +284,10 @@ func (m consoleModel) Update(msg tea.Msg, grid *gridModel) (consoleModel, tea.Cm
 		}
 		switch {
 		case key.Matches(msg, consoleKeys.Mode):
+			if m.sess.cfg.Workspace.ReadOnly {
+				m.err = "the workspace is open read-only, so the console cannot switch to writing: reopen the terminal UI for writing (trendlab tui --help)"
+				return m, nil
+			}
 			m.writing = !m.writing
 			return m, nil
 		case key.Matches(msg, consoleKeys.Cancel) && m.running:

@@ -65,13 +65,13 @@ var gridKeys = struct {
 	Export:   bind("e", "export csv/json/parquet", "e"),
 	Close:    bind("esc", "close", "esc"),
 	Timeline: bind("t", "moderation timeline of the row's video", "t"),
-	Reveal:   bind("r", "reveal / hide the row's caption", "r"),
+	Reveal:   bind("r", "reveal / hide caption", "r"),
 }
 
 func gridKeyMap() keyMap {
 	k := gridKeys
 	return keyMap{
-		short: []key.Binding{k.Down, k.Right, k.Sort, k.Detail, k.Copy, k.Export},
+		short: []key.Binding{k.Down, k.Right, k.Detail, k.Reveal, k.Sort, k.Copy, k.Export},
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom},
 			{k.Left, k.Right, k.Home, k.End},
