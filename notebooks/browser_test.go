@@ -183,4 +183,12 @@ func TestBrowser(t *testing.T) {
 		html := renderShipped(t, synthWorkspace(t, 20000), Options{PseudonymKey: []byte("k"), PseudonymKeySource: "test"})
 		checkInBrowser(t, bin, "omegle", html)
 	})
+	t.Run("impact layout with payloads", func(t *testing.T) {
+		checkInBrowser(t, bin, "impact", renderFakeImpact(t, fakeInterventions(false), ""))
+	})
+	t.Run("omegle investigation with the optional exports", func(t *testing.T) {
+		ws, _ := impactWorkspace(t)
+		html := renderShipped(t, ws, Options{PseudonymKey: []byte("k"), PseudonymKeySource: "test"})
+		checkInBrowser(t, bin, "omegle-impact", html)
+	})
 }

@@ -29,6 +29,9 @@ const (
 	KindChart       BlockKind = "chart"
 	KindInvestigate BlockKind = "investigate"
 	KindSweep       BlockKind = "sweep" // sweep.go
+	// impact.go
+	KindImpactPlatform     BlockKind = "impact_platform"
+	KindImpactIntervention BlockKind = "impact_intervention"
 )
 
 // Block is one part of a notebook. Line is the 1-based line of the file
@@ -46,6 +49,8 @@ type Block struct {
 	Investigate *InvestigateSpec `json:"investigate,omitempty"`
 	// Sweep holds the options of a sweep block.
 	Sweep *SweepSpec `json:"sweep,omitempty"`
+	// Impact holds the options of an impact_platform or impact_intervention block.
+	Impact *ImpactSpec `json:"impact,omitempty"`
 }
 
 // SQLSpec are the options on a sql fence: ```sql name=daily rows=50 hide```.

@@ -164,6 +164,7 @@ func (r *renderer) methods() *methodsView {
 			}
 		}
 	}
+	m.Paragraphs = append(m.Paragraphs, r.impactMethods()...)
 	if r.used.sample {
 		add("The labelled sample was drawn reproducibly from its frame (its definition and seed are in the appendix): the same workspace, frame and seed give the same members. Each labelled member counts once, with its latest label.")
 		if m := r.used.methods["label estimate"]; m != "" {

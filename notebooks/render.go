@@ -21,6 +21,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/queries"
 )
@@ -50,6 +51,9 @@ type Options struct {
 	// provenance, writing the HTML); the report itself never shows times,
 	// so that the same workspace gives the same report.
 	Trace func(step string, d time.Duration)
+	// Progress, if set, is told before each block which one runs and how
+	// many of the total are done, and once when all are.
+	Progress func(step string, done, total int)
 }
 
 const defaultMaxChartRows = 50000
@@ -131,10 +135,15 @@ func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, s
 	if opts.Trace != nil {
 		trace = func(step string, start time.Time) { opts.Trace(step, time.Since(start)) }
 	}
-	for _, b := range nb.Blocks {
+	progress := func(string, int) {}
+	if opts.Progress != nil {
+		progress = func(step string, done int) { opts.Progress(step, done, len(nb.Blocks)) }
+	}
+	for i, b := range nb.Blocks {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		progress(fmt.Sprintf("line %d: %s block", b.Line, b.Kind), i)
 		start := time.Now()
 		it, err := r.block(ctx, b)
 		if err != nil {
@@ -143,6 +152,7 @@ func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, s
 		trace(fmt.Sprintf("line %d: %s block", b.Line, b.Kind), start)
 		page.Items = append(page.Items, it)
 	}
+	progress("provenance and HTML", len(nb.Blocks))
 	page.Methods = r.methods()
 	start := time.Now()
 	prov, err := r.provenance(ctx)
@@ -233,6 +243,8 @@ type usage struct {
 	truncated                             bool
 	investigate                           bool
 	sample                                bool
+	platform                              []*analysis.Platform           // impact_platform results, for the methods
+	interventions                         []*analysis.InterventionReport // impact_intervention results
 	methods                               map[string]string // method -> why / description
 }
 
@@ -272,6 +284,7 @@ type item struct {
 	Table       *table
 	Chart       *chart
 	Investigate *investigateView
+	Impact      *impactView
 }
 
 func (r *renderer) block(ctx context.Context, b Block) (item, error) {
@@ -316,6 +329,16 @@ func (r *renderer) block(ctx context.Context, b Block) (item, error) {
 		r.results[b.Sweep.Name] = res
 		r.used.tables = true
 		return item{Kind: KindSQL, Table: res.table(b.Sweep.Name, len(res.Rows))}, nil
+	case KindImpactPlatform, KindImpactIntervention:
+		run := r.platformBlock
+		if b.Kind == KindImpactIntervention {
+			run = r.interventionBlock
+		}
+		v, err := run(ctx, b.Impact)
+		if err != nil {
+			return item{}, err
+		}
+		return item{Kind: b.Kind, Impact: v}, nil
 	case KindInvestigate:
 		v, err := r.investigate(ctx, b.Investigate)
 		if err != nil {

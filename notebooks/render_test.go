@@ -194,6 +194,7 @@ func TestRenderRejectsWrites(t *testing.T) {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	testws.CloseShared()
+	closeImpactWorkspace()
 	os.Exit(code)
 }
 

@@ -58,6 +58,7 @@ const reportHTML = `<!DOCTYPE html>
 {{else if .Table}}{{template "table" .Table}}
 {{else if .Chart}}{{template "chart" .Chart}}
 {{else if .Investigate}}{{template "investigate" .Investigate}}
+{{else if .Impact}}{{template "impact" .Impact}}
 {{end}}
 {{- end}}
 </main>
@@ -115,6 +116,22 @@ const reportHTML = `<!DOCTYPE html>
 <script type="application/json" id="{{.ID}}-option">{{.Option}}</script>
 {{with .Note}}<p class="table-note">{{.}}</p>{{end}}
 </figure>{{end}}
+{{end}}
+{{define "impact"}}<section class="impact">
+<div class="lead">{{range .Lead}}<p>{{.}}</p>{{end}}</div>
+{{range .Notices}}<p class="notice">{{.}}</p>{{end}}
+{{range .Platform}}<h3>{{.Heading}}</h3>
+<div class="lead">{{range .Lead}}<p>{{.}}</p>{{end}}</div>
+{{range .Notes}}<p class="notice">{{.}}</p>{{end}}
+{{template "chart" .SeriesChart}}{{template "table" .Scans}}{{template "chart" .CCFChart}}{{template "table" .Regression}}
+{{end}}
+{{range .Effects}}<h3>{{.Heading}}</h3>
+<div class="lead">{{range .Lead}}<p>{{.}}</p>{{end}}</div>
+{{range .Notes}}<p class="notice">{{.}}</p>{{end}}
+{{with .Effects}}{{template "table" .}}{{end}}{{range .Charts}}{{template "chart" .}}{{end}}{{with .Evasion}}{{template "table" .}}{{end}}
+{{end}}
+{{with .Reference}}<p class="muted">The same numbers, with JSON: <code>{{.}}</code>.</p>{{end}}
+</section>
 {{end}}
 {{define "investigate"}}<section class="investigation">
 <h2>Investigation: {{.Heading}}</h2>

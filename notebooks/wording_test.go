@@ -44,8 +44,13 @@ func readable(page string) string {
 // that every change of wording is read in review. go test -update
 // rewrites it.
 func TestReportWordingGolden(t *testing.T) {
-	got := readable(renderFakeInvestigation(t))
-	golden := filepath.Join("testdata", "investigation-wording.golden")
+	checkGolden(t, filepath.Join("testdata", "investigation-wording.golden"), readable(renderFakeInvestigation(t)))
+}
+
+// checkGolden compares got with a golden file, naming the first line
+// that differs; go test -update rewrites the file.
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
 	if *update {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
