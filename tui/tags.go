@@ -26,10 +26,12 @@ const (
 	secRates
 	secFunnel
 	secRelated
+	secMetrics
+	secRemoval
 	numSections
 )
 
-var sectionNames = [...]string{"Variants", "Volume & spikes", "Rates vs baseline", "Funnel", "Related tags"}
+var sectionNames = [...]string{"Variants", "Volume & spikes", "Rates vs baseline", "Funnel", "Related tags", "All metrics", "Removal"}
 
 type (
 	investigationMsg struct {
@@ -238,6 +240,10 @@ func (m *tagsModel) sectionLen() int {
 		return len(m.inv.Funnel)
 	case secRelated:
 		return len(m.inv.Related.Tags)
+	case secMetrics:
+		return len(m.inv.Metrics)
+	case secRemoval:
+		return len(m.inv.Removal)
 	}
 	return 0
 }
@@ -328,12 +334,12 @@ func (m tagsModel) tagSetFilter() (string, []any) {
 
 func (m tagsModel) drillDown() tea.Cmd {
 	c := m.cursor()
-	seed := textsafe.StripLine(m.inv.TagSet.Seed)
+	seed := tagText(m.inv.TagSet.Seed)
 	switch m.section {
 	case secVariants:
 		if c < len(m.inv.TagSet.Candidates) {
 			v := m.inv.TagSet.Candidates[c]
-			return openResult("videos tagged #"+textsafe.StripLine(v.Tag), "main.videos",
+			return openResult("videos tagged #"+tagText(v.Tag), "main.videos",
 				"video_id IN (SELECT video_id FROM main.video_tags WHERE tag = ?)", v.Tag)
 		}
 	case secVolume:
@@ -386,7 +392,7 @@ func (m tagsModel) View(th theme) string {
 	inv := m.inv
 	ts := inv.TagSet
 	summary := fmt.Sprintf("#%s: %s accepted tags · %s videos · baseline %s videos (%s) · %s to %s",
-		textsafe.StripLine(ts.Seed), analysis.GroupDigits(int64(len(ts.Accepted))), analysis.GroupDigits(ts.Videos), analysis.GroupDigits(inv.Baseline.Videos),
+		tagText(ts.Seed), analysis.GroupDigits(int64(len(ts.Accepted))), analysis.GroupDigits(ts.Videos), analysis.GroupDigits(inv.Baseline.Videos),
 		textsafe.StripLine(inv.Baseline.Kind), inv.Period.Since, inv.Period.Until)
 	if m.savedAs != "" {
 		summary += " · tag set " + textsafe.StripLine(m.savedAs)
@@ -413,6 +419,10 @@ func (m tagsModel) View(th theme) string {
 		lines = m.funnelView(th)
 	case secRelated:
 		lines = m.relatedView(th)
+	case secMetrics:
+		lines = m.metricsView(th)
+	case secRemoval:
+		lines = m.removalView(th)
 	}
 	b.WriteString(strings.Join(lines, "\n"))
 	if len(inv.Notes) > 0 {
@@ -423,7 +433,7 @@ func (m tagsModel) View(th theme) string {
 
 func (m tagsModel) variantsView(th theme) []string {
 	cands := m.inv.TagSet.Candidates
-	head := th.Header.Render(pad("status", 10) + " " + pad("tag", 24) + " " + padLeft("videos", 9) + " " + padLeft("score", 6) + "  why it matched")
+	head := th.Header.Render(pad("status", 10) + " " + pad("tag", 32) + " " + padLeft("videos", 9) + " " + padLeft("score", 6) + "  why it matched")
 	items := make([]string, len(cands))
 	for i, v := range cands {
 		st := m.status(v)
@@ -435,7 +445,7 @@ func (m tagsModel) variantsView(th theme) []string {
 		if v.Lookalike {
 			why += " (look-alike)"
 		}
-		items[i] = pad(mark, 10) + " " + pad("#"+textsafe.StripLine(v.Tag), 24) + " " + padLeft(analysis.GroupDigits(v.Videos), 9) + " " +
+		items[i] = pad(mark, 10) + " " + pad("#"+tagText(v.Tag), 32) + " " + padLeft(analysis.GroupDigits(v.Videos), 9) + " " +
 			padLeft(fmt.Sprintf("%.2f", v.Score), 6) + "  " + textsafe.StripLine(why)
 	}
 	return append([]string{head}, renderList(th, items, m.lists[secVariants], m.width, m.listHeight(), true)...)
@@ -491,6 +501,7 @@ func (m tagsModel) volumeView(th theme) []string {
 		th.Bar.Render(sparkline(vals)),
 		th.Spike.Render(marks.String()),
 		th.Faint.Render(fmt.Sprintf("daily videos of the tag set, %s to %s; ▲ a significant rise in a violation rate; ^ the cursor", m.inv.Period.Since, m.inv.Period.Until)),
+		th.Faint.Render(oneLine(m.shareChangeText()+" · "+m.alertsText(), m.width)),
 		th.Header.Render(pad("day", 11) + " " + padLeft("tag set", 8) + " " + padLeft("baseline", 9) + "  spike"),
 	}
 	items := make([]string, len(vol))
@@ -501,7 +512,7 @@ func (m tagsModel) volumeView(th theme) []string {
 		}
 		items[i] = pad(d.Day, 11) + " " + padLeft(analysis.GroupDigits(d.TagSet), 8) + " " + padLeft(analysis.GroupDigits(d.Baseline), 9) + "  " + strings.Join(sp, "; ")
 	}
-	return append(lines, renderList(th, items, m.lists[secVolume], m.width, m.listHeight()-4, true)...)
+	return append(lines, renderList(th, items, m.lists[secVolume], m.width, m.listHeight()-5, true)...)
 }
 
 // intervalBar draws a proportion's interval on a 0..scale axis of w cells:
@@ -524,8 +535,8 @@ func (m tagsModel) ratesView(th theme) []string {
 	for _, r := range m.inv.Rates {
 		scale = max(scale, r.TagSet.CI.Hi, r.Baseline.CI.Hi)
 	}
-	barW := max(10, min(30, m.width-90))
-	head := th.Header.Render(pad("policy", 20) + " " + pad("group", 8) + " " + padLeft("rate", 7) + " " + pad("95% interval", 17) + " " + pad("", barW) + " " + padLeft("p.adj", 8) + "  finding · MDE")
+	barW := max(0, min(30, m.width-110))
+	head := th.Header.Render(pad("policy", 20) + " " + pad("group", 8) + " " + padLeft("rate", 7) + " " + pad("95% interval", 17) + " " + pad("", barW) + map[bool]string{true: " ", false: ""}[barW > 0] + padLeft("p.adj", 8) + "  finding / materiality · MDE")
 	conf := fmt.Sprintf("%g%%", 100*m.inv.Confidence)
 	head = strings.Replace(head, "95%", conf, 1)
 	var items []string
@@ -533,7 +544,7 @@ func (m tagsModel) ratesView(th theme) []string {
 		row := func(group string, pr analysis.Proportion, extra string) string {
 			return pad(group, 8) + " " + padLeft(fmt.Sprintf("%.2f%%", 100*pr.P), 7) + " " +
 				pad(fmt.Sprintf("[%.2f, %.2f]%%", 100*pr.CI.Lo, 100*pr.CI.Hi), 17) + " " +
-				intervalBar(pr.P, pr.CI.Lo, pr.CI.Hi, scale, barW) + " " + extra
+				intervalBar(pr.P, pr.CI.Lo, pr.CI.Hi, scale, barW) + map[bool]string{true: " ", false: ""}[barW > 0] + extra
 		}
 		finding := r.Finding
 		if r.Significant {
@@ -544,16 +555,17 @@ func (m tagsModel) ratesView(th theme) []string {
 			mde = fmt.Sprintf("MDE %.2f%%", 100*float64(r.MDE.TagSetRate))
 		}
 		items = append(items,
-			pad(textsafe.StripLine(r.Policy), 20)+" "+row("tag set", r.TagSet, padLeft(formatP(r.Test.PAdjusted), 8)+"  "+finding+" · "+mde),
+			pad(textsafe.StripLine(r.Policy), 20)+" "+row("tag set", r.TagSet, padLeft(formatP(r.Test.PAdjusted), 8)+"  "+finding),
 		)
-		items = append(items, pad("", 20)+" "+th.Faint.Render(row("baseline", r.Baseline, fmt.Sprintf("%8s  %s, x/n %s/%s vs %s/%s", "", textsafe.StripLine(r.Test.Method),
+		items = append(items, pad("", 20)+" "+th.Faint.Render(row("baseline", r.Baseline, fmt.Sprintf("%8s  %s · %s · %s, x/n %s/%s vs %s/%s", "", materialText(r.Materiality), mde, textsafe.StripLine(r.Test.Method),
 			analysis.GroupDigits(r.TagSet.X), analysis.GroupDigits(r.TagSet.N), analysis.GroupDigits(r.Baseline.X), analysis.GroupDigits(r.Baseline.N)))))
 	}
 	// The cursor moves by policy, two lines each.
 	l := m.lists[secRates]
 	l2 := listState{cursor: 2 * l.cursor, top: 2 * l.top}
-	l2.follow(len(items), m.listHeight())
-	return append([]string{head}, renderList(th, items, l2, m.width, m.listHeight(), true)...)
+	l2.follow(len(items), m.listHeight()-1)
+	foot := th.Faint.Render(oneLine(m.readingsNote()+" · every monitoring metric: All metrics", m.width))
+	return append(append([]string{head}, renderList(th, items, l2, m.width, m.listHeight()-1, true)...), foot)
 }
 
 func (m tagsModel) funnelView(th theme) []string {
@@ -612,17 +624,17 @@ func ratio(a, b int64) float64 {
 
 func (m tagsModel) relatedView(th theme) []string {
 	rel := m.inv.Related
-	head := th.Header.Render(pad("tag", 26) + " " + padLeft("together", 9) + " " + padLeft("support", 8) + " " + padLeft("lift", 6) + " " + padLeft("NPMI", 6) + " " + padLeft("q", 8))
+	head := th.Header.Render(pad("association", 11) + " " + pad("tag", 26) + " " + padLeft("together", 9) + " " + padLeft("support", 8) + " " + padLeft("lift", 6) + " " + padLeft("NPMI", 6) + " " + padLeft("q", 8))
 	items := make([]string, len(rel.Tags))
 	for i, t := range rel.Tags {
-		mark := " "
-		if t.Significant {
-			mark = "▲"
-		}
-		items[i] = pad(mark+" #"+textsafe.StripLine(t.Tag), 26) + " " + padLeft(analysis.GroupDigits(t.Together), 9) + " " + padLeft(fmt.Sprintf("%.1f%%", 100*t.Support), 8) + " " +
+		items[i] = pad(associationText(t), 11) + " " + pad("#"+tagText(t.Tag), 26) + " " + padLeft(analysis.GroupDigits(t.Together), 9) + " " + padLeft(fmt.Sprintf("%.1f%%", 100*t.Support), 8) + " " +
 			padLeft(formatNum(t.Lift, 1), 6) + " " + padLeft(formatNum(t.NPMI, 2), 6) + " " + padLeft(formatP(t.QValue), 8)
+		if !t.Significant {
+			items[i] = th.Faint.Render(items[i])
+		}
 	}
-	foot := th.Faint.Render(fmt.Sprintf("%d tags tested (%s, %s); ▲ significant; enter investigates the tag", rel.Tested, textsafe.StripLine(rel.TestMethod), textsafe.StripLine(rel.AdjustMethod)))
+	foot := th.Faint.Render(oneLine(fmt.Sprintf("%d tags tested (%s, %s); strongest first: ▲▲ strong (significant, lift ≥ 2), ▲ weak (significant, lift < 2), faint: not significant; enter investigates the tag",
+		rel.Tested, rel.TestMethod, rel.AdjustMethod), m.width))
 	return append(append([]string{head}, renderList(th, items, m.lists[secRelated], m.width, m.listHeight()-1, true)...), foot)
 }
 

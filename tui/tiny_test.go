@@ -42,7 +42,7 @@ func TestEveryScreenAtEverySize(t *testing.T) {
 		for _, sz := range sizes {
 			m.screen = s
 			m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-			for _, sec := range []int{0, 1, 2, 3, 4} {
+			for sec := range numSections {
 				m.tags.section = sec
 				out := m.View().Content
 				lines := strings.Split(out, "\n")
