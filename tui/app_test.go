@@ -312,7 +312,9 @@ func TestConsoleReadOnlyUntilSwitched(t *testing.T) {
 		t.Fatalf("answering n deleted videos: %d left", n)
 	}
 	send(tm, "ctrl+r", "y")
-	waitModel(t, tm, m, func(m *Model) bool { return !m.console.running && m.console.status != "" && m.console.confirm == nil && count() == 0 })
+	waitModel(t, tm, m, func(m *Model) bool {
+		return !m.console.running && m.console.status != "" && m.console.confirm == nil && count() == 0
+	})
 	// Outside the workspace: refused in writing mode too, nothing created.
 	waitModel(t, tm, m, func(m *Model) bool { return !m.console.editing })
 	send(tm, "esc") // from the result back to the editor

@@ -8,18 +8,23 @@
 // The root Model (app.go) owns the window size, the theme, the help overlay
 // and the key bar, and passes every other message to the screen in front.
 // Each screen is one file with its own model, which returns its concrete type
-// from Update and draws a string; only the root builds the tea.View.
+// from Update and draws a string; only the root builds the tea.View. The
+// screens and their keys are described once, in help.go: the ? overlay,
+// `trendlab tui --help` (HelpText) and the README (HelpMarkdown, checked by
+// TestREADMEHelp) come from that table.
 //
 //	1 Catalog   catalog.go  tables and views with exact row counts and
 //	                        columns; a column's summary (nulls, distinct,
 //	                        min, max, quantiles) and frequency table, from
 //	                        which a value drills down to its rows; imports
-//	                        with their provenance and rejects
+//	                        with their provenance and rejects (what it
+//	                        reads: catalogdata.go)
 //	2 SQL       console.go  multi-line editor, statement under the cursor or
 //	                        all of them, spinner with elapsed time, ctrl+c
 //	                        interrupts DuckDB and keeps the app; history in
 //	                        os.UserConfigDir()/trendlab/history (history.go)
-//	3 Results   grid.go     the shared results grid (below)
+//	3 Results   grid.go     the shared results grid (below; gridview.go
+//	                        draws it)
 //	4 Tags      tags.go     analysis.Investigate: variants to accept or
 //	                        reject and save as a tag set, daily volume as a
 //	                        sparkline with spikes, rates with interval bars,
@@ -33,8 +38,9 @@
 //	                        items, live estimates and Cohen's kappa
 //	6 Queries   palette.go  saved queries by fuzzy search, a form for their
 //	                        parameters, the result in the grid
-//	7 Report    report.go   the HTML report of the investigation (and the
-//	                        sample's labels) through package notebooks
+//	7 Report    report.go   the HTML report of a saved tag set or the
+//	                        investigation (reportpick.go chooses it and
+//	                        the sample) through package notebooks
 //
 // # Results that never sit whole in memory
 //
@@ -61,6 +67,14 @@
 // is drawn: ANSI CSI/OSC/DCS/APC sequences, other control characters and
 // bidirectional overrides are removed (sanitize.go, fuzzed).
 //
+// # Captions
+//
+// One rule on every screen (captions.go): a column named caption, and a
+// rejected row as read, is hidden until the investigator reveals it for a
+// row (r) or for the session (C, Config.ShowCaptions from --show-captions),
+// the same default as reports. The SQL console is read-only until switched
+// to writing (ctrl+o), and asks before a statement that changes data.
+//
 // # Colour
 //
 // The theme (theme.go) follows the terminal's background
@@ -73,8 +87,9 @@
 // teatest drives the model at a fixed size and colour profile; tests wait
 // on the output or on the model (probeMsg) instead of sleeping, assert the
 // final model, then compare the frame with testdata/*.golden (go test
-// -update rewrites them). testdata/tmux_walkthrough.sh drives the real binary
-// in tmux through a whole investigation (TestTmuxWalkthrough). bench_test.go
+// -update rewrites them). Package e2e drives the real binary in tmux through
+// a whole investigation, the caption rule on every screen included
+// (e2e/testdata/tmux_walkthrough.sh). bench_test.go
 // measures keypress to frame while scrolling a large result and the time to
 // the first screen.
 package tui
