@@ -31,10 +31,12 @@ func newDemoCmd(a *app) *cobra.Command {
 		Use:   "demo",
 		Short: "Run the whole investigation on a synthetic platform, end to end",
 		Long: `demo generates a synthetic platform (about 200,000 videos and their
-moderation events, with a planted tag family, related tags and a spike),
-imports it into a workspace in --dir, investigates #omegle and its variants,
-saves the tag set and a stratified review sample, and writes the HTML report
-of notebooks/omegle-investigation.md. It prints where everything went and
+moderation events, with a planted tag family, related tags and a spike, and
+the optional views, searches and interventions exports), imports it into a
+workspace in --dir, investigates #omegle and its variants, saves the tag set
+and a stratified review sample, measures the tag set's platform-wide
+association and what the interventions on it did, and writes the HTML
+report of notebooks/omegle-investigation.md. It prints where everything went and
 what to try next. Running it again reuses what is there.`,
 		Example: `  trendlab demo
   trendlab demo --dir /tmp/demo --videos 1000000 --format parquet`,
@@ -95,6 +97,9 @@ var demoSteps = []demoStep{
 	{func(*demoRun) string {
 		return "drawing a review sample of violating #omegle videos (minor_safety, bullying_harassment)"
 	}, demoSample},
+	{func(*demoRun) string {
+		return "measuring the impact of tag set omegle: on the platform, and of the actions taken against it"
+	}, demoImpact},
 	{func(d *demoRun) string { return "writing the report " + d.report }, demoReport},
 	{func(*demoRun) string { return "exporting and saving the term list of tag set omegle" }, demoTerms},
 	{func(*demoRun) string { return "sweeping the tags related to #omegle" }, demoSweep},
@@ -134,7 +139,7 @@ func runDemo(ctx context.Context, a *app, out io.Writer, dir string, videos int,
 }
 
 func demoSynth(ctx context.Context, d *demoRun) error {
-	m, err := synth.Generate(ctx, synth.Config{Videos: d.videos, Seed: d.seed, Format: d.format, Dir: d.dataDir, SweepStory: true})
+	m, err := synth.Generate(ctx, synth.Config{Videos: d.videos, Seed: d.seed, Format: d.format, Dir: d.dataDir, SweepStory: true, Optional: true})
 	if err != nil {
 		return err
 	}
@@ -151,6 +156,9 @@ func demoImport(ctx context.Context, d *demoRun) error {
 	}
 	d.ws = ws
 	req := datasets.ImportRequest{Videos: []string{d.manifest.Files.Videos}, Events: []string{d.manifest.Files.Events}}
+	if imp := d.manifest.Impact; imp != nil {
+		req.Views, req.Searches, req.Interventions = []string{imp.Files.Views}, []string{imp.Files.Searches}, []string{imp.Files.Interventions}
+	}
 	sum, err := importShowingProgress(ctx, ws, req, isTerminal(os.Stderr))
 	if err != nil {
 		return err
