@@ -28,7 +28,8 @@ const (
 	KindSQL         BlockKind = "sql"
 	KindChart       BlockKind = "chart"
 	KindInvestigate BlockKind = "investigate"
-	KindSweep       BlockKind = "sweep" // sweep.go
+	KindSweep       BlockKind = "sweep"  // sweep.go
+	KindAlerts      BlockKind = "alerts" // alerts.go
 	// impact.go
 	KindImpactPlatform     BlockKind = "impact_platform"
 	KindImpactIntervention BlockKind = "impact_intervention"
@@ -49,6 +50,8 @@ type Block struct {
 	Investigate *InvestigateSpec `json:"investigate,omitempty"`
 	// Sweep holds the options of a sweep block.
 	Sweep *SweepSpec `json:"sweep,omitempty"`
+	// Alerts holds the options of an alerts block.
+	Alerts *AlertsSpec `json:"alerts,omitempty"`
 	// Impact holds the options of an impact_platform or impact_intervention block.
 	Impact *ImpactSpec `json:"impact,omitempty"`
 }

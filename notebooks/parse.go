@@ -229,7 +229,7 @@ func (p *parser) body(lines []string, start int, nb *Notebook) error {
 		}
 		f.line = i + 1
 		word := strings.ToLower(firstWord(f.info))
-		ours := word == "sql" || word == "chart" || word == "investigate" || word == "sweep" ||
+		ours := word == "sql" || word == "chart" || word == "investigate" || word == "sweep" || word == "alerts" ||
 			word == string(KindImpactPlatform) || word == string(KindImpactIntervention)
 		// Find the close.
 		j := i + 1
@@ -320,6 +320,8 @@ func (p *parser) block(word string, f fence) (Block, error) {
 		return Block{Kind: KindChart, Line: f.line, Chart: spec}, nil
 	case "sweep":
 		return p.sweepBlock(f.line, attrs, body)
+	case "alerts":
+		return p.alertsBlock(f.line, attrs, body)
 	case string(KindImpactPlatform), string(KindImpactIntervention):
 		return p.impactBlock(BlockKind(word), f.line, attrs, body)
 	default: // investigate

@@ -285,6 +285,7 @@ type item struct {
 	Chart       *chart
 	Investigate *investigateView
 	Impact      *impactView
+	Alerts      *alertsView
 }
 
 func (r *renderer) block(ctx context.Context, b Block) (item, error) {
@@ -329,6 +330,12 @@ func (r *renderer) block(ctx context.Context, b Block) (item, error) {
 		r.results[b.Sweep.Name] = res
 		r.used.tables = true
 		return item{Kind: KindSQL, Table: res.table(b.Sweep.Name, len(res.Rows))}, nil
+	case KindAlerts:
+		v, err := r.alerts(ctx, b.Alerts)
+		if err != nil {
+			return item{}, err
+		}
+		return item{Kind: b.Kind, Alerts: v}, nil
 	case KindImpactPlatform, KindImpactIntervention:
 		run := r.platformBlock
 		if b.Kind == KindImpactIntervention {
