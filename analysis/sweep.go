@@ -72,6 +72,9 @@ type SweepRequest struct {
 	// Margin is the risk ratio's equivalence margin (default investigate's).
 	Margin Margin           `json:"margin"`
 	Now    func() time.Time `json:"-"`
+	// Progress, if set, is told which step of the sweep starts (done of
+	// total steps finished), and once when all are.
+	Progress func(step string, done, total int) `json:"-"`
 }
 
 // Sweep is the answer to a SweepRequest.
@@ -201,11 +204,17 @@ func RunSweep(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (sw *
 	}
 	sw = &Sweep{DocumentVersion: DocumentVersion, GeneratedAt: now().UTC(), Request: q, Confidence: q.Confidence,
 		IntervalMethod: "Wilson score", AdjustMethod: q.Adjust, Ordering: SweepOrdering, Tags: []SweptTag{}, Notes: []string{}}
+	const steps = 4
+	progress := func(string, int) {}
+	if q.Progress != nil {
+		progress = func(step string, done int) { q.Progress(step, done, steps) }
+	}
 	var tags []swept
 	var seedTags []string
 	var seedName string
 	switch {
 	case q.RelatedTo != "":
+		progress("finding the tags related to "+q.RelatedTo, 0)
 		tags, sw.Seed, seedName, err = sweepRelated(ctx, ws, q)
 		if err != nil {
 			return nil, err
@@ -246,6 +255,7 @@ func RunSweep(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (sw *
 	}
 	sw.Provenance, sw.Period = r.inv.Provenance, r.inv.Period
 	sw.Notes = append(sw.Notes, r.inv.Notes...)
+	progress("resolving the tags' variants", 1)
 	if len(q.Tags) > 0 {
 		if tags, err = sweepTags(ctx, conn, q.Tags, q.MinScore); err != nil {
 			return nil, err
@@ -268,9 +278,11 @@ func RunSweep(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (sw *
 		sw.Notes = append(sw.Notes, "no tag to sweep")
 		return sw, nil
 	}
+	progress(fmt.Sprintf("collecting the videos of %d tags", len(tags)), 2)
 	if err := sweepMembers(ctx, conn, r, tags, seedTags, seedName); err != nil {
 		return nil, fmt.Errorf("sweep: collecting videos: %w", err)
 	}
+	progress(fmt.Sprintf("counting the outcomes of %d tags", len(tags)), 3)
 	counts, err := sweepCounts(ctx, conn, r, len(tags))
 	if err != nil {
 		return nil, fmt.Errorf("sweep: counting: %w", err)
@@ -284,6 +296,7 @@ func RunSweep(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (sw *
 		}
 	}
 	sw.build(r, tags, counts)
+	progress("done", steps)
 	return sw, nil
 }
 

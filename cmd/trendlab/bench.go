@@ -58,14 +58,20 @@ DIR/bench.json.`,
 				return err
 			}
 			out := cmd.OutOrStdout()
+			pl := startPhaseLine(cmd.ErrOrStderr())
+			defer func() { pl.stop() }() // on an error; nil once stopped below
+			step := stepProgress(pl, "bench")
 			var runs []benchRun
-			for _, format := range formats {
+			for fi, format := range formats {
 				data := filepath.Join(dir, fmt.Sprintf("%s-%d", format, videos))
 				if _, err := os.Stat(filepath.Join(data, "manifest.json")); err != nil {
-					fmt.Fprintf(out, "generating %d videos as %s in %s\n", videos, format, data)
-					if _, err := synth.Generate(ctx, synth.Config{Videos: videos, Seed: 1, Format: format, Dir: data}); err != nil {
+					pl.above(func() { fmt.Fprintf(out, "generating %d videos as %s in %s\n", videos, format, data) })
+					cfg := synth.Config{Videos: videos, Seed: 1, Format: format, Dir: data}
+					cfg.Progress = synthProgress(pl, "bench: generating "+format)
+					if _, err := synth.Generate(ctx, cfg); err != nil {
 						return err
 					}
+					pl.setProgress(0, 0) // the runs below have no rate of their own
 				}
 				var m synth.Manifest
 				b, err := os.ReadFile(filepath.Join(data, "manifest.json"))
@@ -75,7 +81,10 @@ DIR/bench.json.`,
 				if err != nil {
 					return fmt.Errorf("reading the manifest of %s: %w", data, err)
 				}
-				for _, what := range []string{"duckdb", "floor", "trendlab import"} {
+				for wi, what := range []string{"duckdb", "floor", "trendlab import"} {
+					if step != nil {
+						step(format+" "+what, fi*3+wi, len(formats)*3)
+					}
 					db := filepath.Join(dir, "bench.duckdb")
 					os.Remove(db)
 					os.Remove(db + ".wal")
@@ -94,10 +103,14 @@ DIR/bench.json.`,
 					}
 					r.Format, r.What = format, what
 					runs = append(runs, r)
-					fmt.Fprintf(out, "%-8s %-16s %7.2f s  peak RSS %s\n", format, what, r.Seconds, humanBytes(r.PeakRSS))
+					pl.above(func() {
+						fmt.Fprintf(out, "%-8s %-16s %7.2f s  peak RSS %s\n", format, what, r.Seconds, humanBytes(r.PeakRSS))
+					})
 				}
 				os.Remove(filepath.Join(dir, "bench.duckdb"))
 			}
+			pl.stop()
+			pl = nil
 			printBench(out, runs)
 			b, _ := json.MarshalIndent(map[string]any{"videos": videos, "memory_limit": memoryLimit, "runs": runs, "at": time.Now().UTC()}, "", "  ")
 			return os.WriteFile(filepath.Join(dir, "bench.json"), b, 0o644)

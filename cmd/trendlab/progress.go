@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/datasets/synth"
 )
 
 // phaseLine shows the current phase of long work on one terminal line,
@@ -26,11 +27,23 @@ type phaseLine struct {
 	wg    sync.WaitGroup
 
 	fraction float64 // of the whole work, 0 when unknown
-	rows     int64   // rows done, 0 when unknown
+	rows     int64   // units done, 0 when unknown
+	unit     string  // what rows counts: "rows" unless setUnit says
+}
+
+// startPhaseLine returns a phase line drawing on w when w is a terminal
+// (writesToTerminal, which tests replace), else nil: every method of a nil
+// phase line does nothing, so that off a terminal nothing reaches stderr
+// and callers need no check of their own.
+func startPhaseLine(w io.Writer) *phaseLine {
+	if !writesToTerminal(w) {
+		return nil
+	}
+	return newPhaseLine(w)
 }
 
 func newPhaseLine(w io.Writer) *phaseLine {
-	p := &phaseLine{w: w, start: time.Now(), phase: time.Now(), done: make(chan struct{})}
+	p := &phaseLine{w: w, start: time.Now(), phase: time.Now(), done: make(chan struct{}), unit: "rows"}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -49,6 +62,9 @@ func newPhaseLine(w io.Writer) *phaseLine {
 }
 
 func (p *phaseLine) set(text string) {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
 	p.text, p.phase = text, time.Now()
 	p.mu.Unlock()
@@ -58,9 +74,35 @@ func (p *phaseLine) set(text string) {
 // setProgress records how much of the whole work is done, for the rate
 // and the time left.
 func (p *phaseLine) setProgress(fraction float64, rows int64) {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
 	p.fraction, p.rows = fraction, rows
 	p.mu.Unlock()
+}
+
+// setUnit names what setProgress's count counts ("blocks", "runs").
+func (p *phaseLine) setUnit(unit string) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.unit = unit
+	p.mu.Unlock()
+}
+
+// above clears the line, runs print (which writes whole lines to the same
+// terminal, e.g. on stdout) and lets the next tick redraw the line below.
+func (p *phaseLine) above(print func()) {
+	if p == nil {
+		print()
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprint(p.w, "\r\033[K")
+	print()
 }
 
 func (p *phaseLine) draw() {
@@ -68,16 +110,17 @@ func (p *phaseLine) draw() {
 	defer p.mu.Unlock()
 	elapsed := time.Since(p.start)
 	fmt.Fprintf(p.w, "\r\033[K%s  %s (total %s%s)", p.text,
-		time.Since(p.phase).Round(100*time.Millisecond), elapsed.Round(time.Second), rateAndLeft(elapsed, p.fraction, p.rows))
+		time.Since(p.phase).Round(100*time.Millisecond), elapsed.Round(time.Second), rateAndLeft(elapsed, p.fraction, p.rows, p.unit))
 }
 
-// rateAndLeft says how fast rows go and, from the share done, how long the
-// rest should take: ", 250k rows/s, about 1m20s left". It says nothing
-// before the first 2% (or first second), when an estimate would mislead.
-func rateAndLeft(elapsed time.Duration, fraction float64, rows int64) string {
+// rateAndLeft says how fast the units (rows, blocks) go and, from the
+// share done, how long the rest should take: ", 250k rows/s, about 1m20s
+// left". It says nothing before the first 2% (or first second), when an
+// estimate would mislead.
+func rateAndLeft(elapsed time.Duration, fraction float64, done int64, unit string) string {
 	var out string
-	if rows > 0 && elapsed >= time.Second {
-		out += fmt.Sprintf(", %s rows/s", shortCount(float64(rows)/elapsed.Seconds()))
+	if done > 0 && elapsed >= time.Second {
+		out += fmt.Sprintf(", %s %s/s", shortCount(float64(done)/elapsed.Seconds()), unit)
 	}
 	if fraction >= 0.02 && fraction < 1 && elapsed >= time.Second {
 		left := time.Duration(float64(elapsed) * (1 - fraction) / fraction)
@@ -86,9 +129,11 @@ func rateAndLeft(elapsed time.Duration, fraction float64, rows int64) string {
 	return out
 }
 
-// shortCount writes n as 950, 12.3k or 4.5M.
+// shortCount writes n as 0.4, 950, 12.3k or 4.5M.
 func shortCount(n float64) string {
 	switch {
+	case n < 10:
+		return fmt.Sprintf("%.1f", n)
 	case n >= 1e6:
 		return fmt.Sprintf("%.1fM", n/1e6)
 	case n >= 1e3:
@@ -98,6 +143,9 @@ func shortCount(n float64) string {
 }
 
 func (p *phaseLine) stop() {
+	if p == nil {
+		return
+	}
 	close(p.done)
 	p.wg.Wait()
 	fmt.Fprint(p.w, "\r\033[K")
@@ -147,4 +195,44 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// synthProgress adapts synth's row counts to a phase line: the bar is the
+// share of videos written, the rate counts the rows of both files.
+func synthProgress(p *phaseLine, what string) func(synth.Progress) {
+	if p == nil {
+		return nil
+	}
+	return func(pr synth.Progress) {
+		f := float64(pr.Videos) / float64(max(pr.VideosTotal, 1))
+		p.setProgress(f, pr.Videos+pr.Events)
+		p.set(fmt.Sprintf("%s %s: videos %s of %s rows, moderation_events %s rows", progressBar(f, 20), what,
+			shortCount(float64(pr.Videos)), shortCount(float64(pr.VideosTotal)), shortCount(float64(pr.Events))))
+	}
+}
+
+// countProgress adapts a library's "done of total" callback (report
+// blocks) to a phase line, with the rate and the time left.
+func countProgress(p *phaseLine, what, unit string) func(step string, done, total int) {
+	if p == nil {
+		return nil
+	}
+	p.setUnit(unit)
+	return func(step string, done, total int) {
+		f := float64(done) / float64(max(total, 1))
+		p.setProgress(f, int64(done))
+		p.set(fmt.Sprintf("%s %s: %d of %d %s, %s", progressBar(f, 20), what, done, total, unit, step))
+	}
+}
+
+// stepProgress adapts a callback of unequal steps (the sweep's queries) to a
+// phase line: the step and the time it has taken, but no rate or time left,
+// which a count of unequal steps would get wrong.
+func stepProgress(p *phaseLine, what string) func(step string, done, total int) {
+	if p == nil {
+		return nil
+	}
+	return func(step string, done, total int) {
+		p.set(fmt.Sprintf("%s: [%d/%d] %s", what, min(done+1, total), total, step))
+	}
 }

@@ -78,9 +78,16 @@ saved sample: --param sample=NAME (trendlab sample list).`,
 				return err
 			}
 			defer ws.Close()
-			if err := notebooks.WriteFile(out, func(w io.Writer) error {
+			var pl *phaseLine
+			if !timings { // --timings prints its own lines on stderr
+				pl = startPhaseLine(cmd.ErrOrStderr())
+				opts.Progress = countProgress(pl, "report", "blocks")
+			}
+			err = notebooks.WriteFile(out, func(w io.Writer) error {
 				return notebooks.Render(ctx, ws, args[0], opts, w)
-			}); err != nil {
+			})
+			pl.stop()
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", out)

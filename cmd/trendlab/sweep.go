@@ -78,7 +78,10 @@ keeps them).`,
 				return err
 			}
 			defer ws.Close()
+			pl := startPhaseLine(cmd.ErrOrStderr())
+			q.Progress = stepProgress(pl, "sweep")
 			sw, err := analysis.RunSweep(cmd.Context(), ws, q)
+			pl.stop()
 			if err != nil {
 				return err
 			}

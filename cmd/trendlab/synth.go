@@ -54,18 +54,14 @@ whatever --videos is: rows are generated and written one at a time.`,
 			if err := cfg.Validate(); err != nil {
 				return usageError{err}
 			}
-			var pl *phaseLine
-			if isTerminal(os.Stderr) && cfg.Videos >= synthProgressFrom {
-				pl = newPhaseLine(os.Stderr)
-				cfg.Progress = func(done, total int) {
-					pl.set(fmt.Sprintf("synth: %d of %d videos (%d%%)", done, total, done*100/total))
-				}
+			var pl *phaseLine // nil: no progress shown
+			if cfg.Videos >= synthProgressFrom {
+				pl = startPhaseLine(cmd.ErrOrStderr())
+				cfg.Progress = synthProgress(pl, "synth")
 			}
 			began := time.Now()
 			m, err := synth.Generate(cmd.Context(), cfg)
-			if pl != nil {
-				pl.stop() // clear the line before the summary or the error
-			}
+			pl.stop() // clear the line before the summary or the error
 			if err != nil {
 				return err
 			}

@@ -63,9 +63,17 @@ type Config struct {
 	// Dir is the output directory of Generate (created if missing).
 	Dir string
 
-	// Progress, if not nil, is called now and then with the number of
-	// videos written so far, and once at the end.
-	Progress func(done, total int)
+	// Progress, if not nil, is called now and then with the rows written
+	// so far, and once at the end.
+	Progress func(Progress)
+}
+
+// Progress counts the rows written so far into each table, for a caller
+// that shows how far Generate or Write has gone (the optional exports
+// follow the videos and are not counted).
+type Progress struct {
+	Videos, VideosTotal int64 // videos written, of VideosTotal
+	Events              int64 // moderation events written
 }
 
 // Validate reports the first setting of cfg that Generate and Write would

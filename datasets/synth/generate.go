@@ -186,7 +186,7 @@ func WriteAll(ctx context.Context, cfg Config, videos, events io.Writer, opt Opt
 				return Manifest{}, fmt.Errorf("synth: stopped after %d of %d videos: %w", i, n, err)
 			}
 			if cfg.Progress != nil && i > 0 && i&(1<<16-1) == 0 {
-				cfg.Progress(int(i), cfg.Videos)
+				cfg.Progress(Progress{Videos: i, VideosTotal: n, Events: eventID - cfg.FirstID})
 			}
 		}
 		g.nextVideo(i, n)
@@ -224,7 +224,7 @@ func WriteAll(ctx context.Context, cfg Config, videos, events io.Writer, opt Opt
 		}
 	}
 	if cfg.Progress != nil {
-		cfg.Progress(cfg.Videos, cfg.Videos)
+		cfg.Progress(Progress{Videos: n, VideosTotal: n, Events: eventID - cfg.FirstID})
 	}
 	g.finish()
 	m.Events = eventID - cfg.FirstID

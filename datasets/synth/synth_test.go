@@ -359,18 +359,18 @@ type discard struct{}
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 func TestProgress(t *testing.T) {
-	var calls [][2]int
-	_, err := synth.Write(context.Background(), synth.Config{Videos: 200_000, Progress: func(done, total int) {
-		calls = append(calls, [2]int{done, total})
+	var calls []synth.Progress
+	m, err := synth.Write(context.Background(), synth.Config{Videos: 200_000, Progress: func(p synth.Progress) {
+		calls = append(calls, p)
 	}}, discard{}, discard{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(calls) < 3 || calls[len(calls)-1] != [2]int{200_000, 200_000} {
-		t.Fatalf("progress calls %v", calls)
+	if len(calls) < 3 || calls[len(calls)-1] != (synth.Progress{Videos: 200_000, VideosTotal: 200_000, Events: m.Events}) {
+		t.Fatalf("progress calls %v (manifest: %d events)", calls, m.Events)
 	}
 	for k := 1; k < len(calls); k++ {
-		if calls[k][0] <= calls[k-1][0] {
+		if calls[k].Videos <= calls[k-1].Videos || calls[k].Events < calls[k-1].Events {
 			t.Fatalf("progress not increasing: %v", calls)
 		}
 	}
