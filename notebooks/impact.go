@@ -338,10 +338,10 @@ func (r *renderer) interventionView(rep *analysis.InterventionReport, e *analysi
 	}
 	iv.Notes = sentences(e.Notes)
 	if len(e.Series) > 0 {
-		t := newTable("Level change at the intervention", "series", "tag set alone", "p", "against the comparison", "p")
+		t := newTable("Level change at the intervention", "series", "against the comparison", "p", "tag set alone", "p")
 		for _, s := range e.Series {
-			t.add(text(s.Name), num(effectChange(s.Alone, s.Scale)), num(pval(float64(s.Alone.PValue))),
-				num(effectChange(s.Against, s.Scale)), num(pval(float64(s.Against.PValue))))
+			t.add(text(s.Name), num(effectChange(s.Against, s.Scale)), num(pval(float64(s.Against.PValue))),
+				num(effectChange(s.Alone, s.Scale)), num(pval(float64(s.Alone.PValue))))
 		}
 		t.Note = "Relative changes (%) for counts and views, fitted on log(1 + count); percentage points (pp) for rates and shares. " + sentence(firstMethod(e.Series))
 		iv.Effects = t
@@ -379,7 +379,7 @@ func (r *renderer) seriesChart(days []string, e *analysis.InterventionEffect, s 
 	c := charts.NewLine()
 	c.SetGlobalOptions(tooltipAxis, legendTop, gridOpts,
 		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "tag set"}))
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: map[bool]string{true: "tag set", false: "rate"}[s.Scale == "log"]}))
 	// Counts of the comparison are of another size: their own axis.
 	// Rates share one.
 	cmpAxis := 0
