@@ -28,10 +28,11 @@ const (
 	secRelated
 	secMetrics
 	secRemoval
+	secImpact
 	numSections
 )
 
-var sectionNames = [...]string{"Variants", "Volume & spikes", "Rates vs baseline", "Funnel", "Related tags", "All metrics", "Removal"}
+var sectionNames = [...]string{"Variants", "Volume & spikes", "Rates vs baseline", "Funnel", "Related tags", "Metrics", "Removal", "Impact"}
 
 type (
 	investigationMsg struct {
@@ -91,6 +92,7 @@ type tagsModel struct {
 	lists   [numSections]listState
 	// decisions the investigator made on candidates, by tag
 	decided map[string]string
+	impact  impactState // the Impact section's last run
 
 	width, height int
 }
@@ -154,12 +156,15 @@ func (m tagsModel) Update(msg tea.Msg) (tagsModel, tea.Cmd) {
 			return m, nil
 		}
 		m.inv = msg.inv
+		m.impact = impactState{}
 		m.lists = [numSections]listState{}
 		m.decided = map[string]string{}
 		if m.inv.TagSet.Name != "" {
 			m.savedAs = m.inv.TagSet.Name
 		}
 		return m, nil
+	case impactMsg:
+		return m.onImpact(msg), nil
 	case tagSetSavedMsg:
 		if msg.err != nil {
 			m.busy = false
@@ -282,6 +287,8 @@ func (m tagsModel) updateKey(msg tea.KeyPressMsg) (tagsModel, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Save):
 		return m, m.saveTagSet()
+	case key.Matches(msg, impactKey):
+		return m, m.runImpact()
 	case key.Matches(msg, k.Enter):
 		return m, m.drillDown()
 	}
@@ -423,6 +430,8 @@ func (m tagsModel) View(th theme) string {
 		lines = m.metricsView(th)
 	case secRemoval:
 		lines = m.removalView(th)
+	case secImpact:
+		lines = m.impactView(th)
 	}
 	b.WriteString(strings.Join(lines, "\n"))
 	if len(inv.Notes) > 0 {
@@ -501,7 +510,8 @@ func (m tagsModel) volumeView(th theme) []string {
 		th.Bar.Render(sparkline(vals)),
 		th.Spike.Render(marks.String()),
 		th.Faint.Render(fmt.Sprintf("daily videos of the tag set, %s to %s; ▲ a significant rise in a violation rate; ^ the cursor", m.inv.Period.Since, m.inv.Period.Until)),
-		th.Faint.Render(oneLine(m.shareChangeText()+" · "+m.alertsText(), m.width)),
+		th.Faint.Render(oneLine(m.shareChangeText(), m.width)),
+		th.Faint.Render(oneLine(m.alertsText(), m.width)),
 		th.Header.Render(pad("day", 11) + " " + padLeft("tag set", 8) + " " + padLeft("baseline", 9) + "  spike"),
 	}
 	items := make([]string, len(vol))
@@ -512,7 +522,7 @@ func (m tagsModel) volumeView(th theme) []string {
 		}
 		items[i] = pad(d.Day, 11) + " " + padLeft(analysis.GroupDigits(d.TagSet), 8) + " " + padLeft(analysis.GroupDigits(d.Baseline), 9) + "  " + strings.Join(sp, "; ")
 	}
-	return append(lines, renderList(th, items, m.lists[secVolume], m.width, m.listHeight()-5, true)...)
+	return append(lines, renderList(th, items, m.lists[secVolume], m.width, m.listHeight()-6, true)...)
 }
 
 // intervalBar draws a proportion's interval on a 0..scale axis of w cells:
@@ -564,7 +574,7 @@ func (m tagsModel) ratesView(th theme) []string {
 	l := m.lists[secRates]
 	l2 := listState{cursor: 2 * l.cursor, top: 2 * l.top}
 	l2.follow(len(items), m.listHeight()-1)
-	foot := th.Faint.Render(oneLine(m.readingsNote()+" · every monitoring metric: All metrics", m.width))
+	foot := th.Faint.Render(oneLine(m.readingsNote()+" · every monitoring metric: Metrics", m.width))
 	return append(append([]string{head}, renderList(th, items, l2, m.width, m.listHeight()-1, true)...), foot)
 }
 

@@ -94,8 +94,8 @@ func pctText(p analysis.Proportion) string {
 // "proactive", each named above the table.
 func (m tagsModel) removalView(th theme) []string {
 	lines := []string{
-		th.Faint.Render(oneLine("proactive = "+analysis.ProactiveAnyPolicy, m.width)),
-		th.Faint.Render(oneLine("same-policy = "+analysis.ProactiveSamePolicy, m.width)),
+		th.Faint.Render(oneLine(analysis.ProactiveAnyPolicy, m.width)),
+		th.Faint.Render(oneLine(analysis.ProactiveSamePolicy, m.width)),
 		th.Header.Render(pad("policy", 20) + " " + pad("group", 8) + " " + padLeft("removed", 8) + " " + padLeft("proactive", 10) + " " +
 			padLeft("same-policy", 12) + " " + padLeft("within 24h", 11) + " " + padLeft("time to action p50", 19)),
 	}
