@@ -97,7 +97,7 @@ func ParseMapping(name string, data []byte) (*Mapping, error) {
 			m.Optional[key.Value] = cols
 			continue
 		default:
-			return nil, &MappingError{name, key.Line, key.Column, fmt.Sprintf("unknown section %q (expected videos or events)", key.Value)}
+			return nil, &MappingError{name, key.Line, key.Column, fmt.Sprintf("unknown section %q (expected videos, events, views, searches or interventions)", key.Value)}
 		}
 		cols, err := parseSection(name, t, val)
 		if err != nil {
