@@ -96,7 +96,7 @@ func alertsLayout(ctx context.Context, name string, watches []analysis.Watch, li
 		}
 		v.Lead = append(v.Lead, fmt.Sprintf("Watch %s on tag set %s, since %s: rules %s on %s; the rise rules fire at a one-sided p below %.3g shared across the run's tests (Bonferroni) and a rise of at least %.2gx. It has checked the imports up to import %d.",
 			w.Name, w.TagSet, w.CreatedAt.Format("2006-01-02"), strings.Join(w.Definition.Rules, ", "), pol, w.Definition.Alpha, w.Definition.MinRatio, w.LastImportID))
-		got, err := list(ctx, w.Name, limit)
+		got, err := list(ctx, w.Name, 0) // all of them, to count them; the table shows limit
 		if err != nil {
 			return nil, fmt.Errorf("alerts: %w", err)
 		}

@@ -17,6 +17,11 @@ const alertsNotebook = "---\ntitle: Alerts\n---\n\n## Watches and alerts\n\n```a
 // watches and alerts the SQL statements add.
 func renderAlerts(t *testing.T, stmts ...string) string {
 	t.Helper()
+	return renderAlertsNotebook(t, alertsNotebook, stmts...)
+}
+
+func renderAlertsNotebook(t *testing.T, notebook string, stmts ...string) string {
+	t.Helper()
 	ctx := context.Background()
 	ws, err := datasets.OpenMemory(ctx)
 	if err != nil {
@@ -29,7 +34,7 @@ func renderAlerts(t *testing.T, stmts ...string) string {
 		}
 	}
 	var buf bytes.Buffer
-	if err := RenderSource(ctx, ws, "alerts.md", []byte(alertsNotebook), Options{Now: fixedNow, PseudonymKey: []byte("k"), PseudonymKeySource: "test"}, &buf); err != nil {
+	if err := RenderSource(ctx, ws, "alerts.md", []byte(notebook), Options{Now: fixedNow, PseudonymKey: []byte("k"), PseudonymKeySource: "test"}, &buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
@@ -59,19 +64,21 @@ func alertsWording(page string) string {
 
 // TestAlertsWordingGolden keeps the words of an alerts block in a golden
 // file: no watch on the tag set, a watch without alerts, and a watch with
-// two alerts (newest first; another tag set's watch left out). go test
+// two alerts (newest first; another tag set's watch left out), and more
+// alerts than the block's limit. go test
 // -update rewrites it.
 func TestAlertsWordingGolden(t *testing.T) {
 	var got strings.Builder
 	for _, c := range []struct {
-		name  string
-		stmts []string
+		name, notebook string
+		stmts          []string
 	}{
-		{"no watch", []string{addOtherWatch}},
-		{"a watch, no alerts", []string{addWatch}},
-		{"a watch with alerts", []string{addWatch, addOtherWatch, addAlerts}},
+		{"no watch", alertsNotebook, []string{addOtherWatch}},
+		{"a watch, no alerts", alertsNotebook, []string{addWatch}},
+		{"a watch with alerts", alertsNotebook, []string{addWatch, addOtherWatch, addAlerts}},
+		{"more alerts than the limit", strings.Replace(alertsNotebook, "tag_set: omegle", "tag_set: omegle\nlimit: 1", 1), []string{addWatch, addAlerts}},
 	} {
-		fmt.Fprintf(&got, "=== %s\n%s", c.name, alertsWording(renderAlerts(t, c.stmts...)))
+		fmt.Fprintf(&got, "=== %s\n%s", c.name, alertsWording(renderAlertsNotebook(t, c.notebook, c.stmts...)))
 	}
 	checkGolden(t, filepath.Join("testdata", "alerts-wording.golden"), got.String())
 }
