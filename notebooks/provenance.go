@@ -164,6 +164,11 @@ func (r *renderer) methods() *methodsView {
 			}
 		}
 	}
+	if len(r.used.sweeps) > 0 {
+		sw := r.used.sweeps[0]
+		add("Sweep: each swept tag (with its own spelling variants) is compared per policy with %s, on its own videos; rates have %s %s intervals, the risk ratio a Katz log interval. P-values are adjusted across all %d tests (every tag and policy) by %s; a tag is flagged for a policy when its adjusted p-value is below %s and its rate is higher. Ranking: %s. The recent-share column is the tag's share of uploads in the last days against before.",
+			sw.Baseline, level(sw.Confidence), sw.IntervalMethod, sw.Tests, sw.AdjustMethod, strconv.FormatFloat(1-sw.Confidence, 'g', 2, 64), sw.Ordering)
+	}
 	m.Paragraphs = append(m.Paragraphs, r.impactMethods()...)
 	if r.used.sample {
 		add("The labelled sample was drawn reproducibly from its frame (its definition and seed are in the appendix): the same workspace, frame and seed give the same members. Each labelled member counts once, with its latest label.")

@@ -243,9 +243,10 @@ type usage struct {
 	truncated                             bool
 	investigate                           bool
 	sample                                bool
+	sweeps                                []*analysis.Sweep              // for the methods
 	platform                              []*analysis.Platform           // impact_platform results, for the methods
 	interventions                         []*analysis.InterventionReport // impact_intervention results
-	methods                               map[string]string // method -> why / description
+	methods                               map[string]string              // method -> why / description
 }
 
 type statement struct {
@@ -285,6 +286,7 @@ type item struct {
 	Chart       *chart
 	Investigate *investigateView
 	Impact      *impactView
+	Sweep       *sweepView
 	Alerts      *alertsView
 }
 
@@ -323,13 +325,12 @@ func (r *renderer) block(ctx context.Context, b Block) (item, error) {
 		}
 		return item{Kind: b.Kind, Chart: c}, nil
 	case KindSweep:
-		res, err := r.sweep(ctx, b.Sweep)
+		res, v, err := r.sweep(ctx, b.Sweep)
 		if err != nil {
 			return item{}, fmt.Errorf("%s: %w", b.Sweep.Name, err)
 		}
 		r.results[b.Sweep.Name] = res
-		r.used.tables = true
-		return item{Kind: KindSQL, Table: res.table(b.Sweep.Name, len(res.Rows))}, nil
+		return item{Kind: b.Kind, Sweep: v}, nil
 	case KindAlerts:
 		v, err := r.alerts(ctx, b.Alerts)
 		if err != nil {

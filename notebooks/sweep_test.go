@@ -3,6 +3,7 @@ package notebooks
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 )
@@ -20,10 +21,18 @@ func TestRenderRelatedSweep(t *testing.T) {
 	}
 	html := buf.String()
 	assertOffline(t, html)
-	for _, want := range []string{"needs_investigation", "strangers", "risk_ratio", "rr_lo", "Benjamini-Hochberg"} {
+	if out := os.Getenv("TRENDLAB_REPORT_OUT"); out != "" {
+		os.WriteFile(out, []byte(html), 0o644)
+	}
+	for _, want := range []string{"own investigation?", "strangers", "risk ratio", `data-kind="sweep"`, "Benjamini-Hochberg", "Sweep: each swept tag"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the report lacks %q", want)
 		}
+	}
+	// The notebook's headings sit below its title, and the table says
+	// "none" rather than leaving a tag's flagged policies empty.
+	if strings.Contains(html, "<h1>What was swept") || strings.Contains(html, "<td></td>") {
+		t.Error("a heading as large as the title, or an empty cell")
 	}
 }
 

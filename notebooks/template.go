@@ -59,6 +59,7 @@ const reportHTML = `<!DOCTYPE html>
 {{else if .Chart}}{{template "chart" .Chart}}
 {{else if .Investigate}}{{template "investigate" .Investigate}}
 {{else if .Impact}}{{template "impact" .Impact}}
+{{else if .Sweep}}{{template "chart" .Sweep.Chart}}{{template "table" .Sweep.Table}}
 {{else if .Alerts}}{{template "alerts" .Alerts}}
 {{end}}
 {{- end}}
