@@ -1,6 +1,7 @@
 package notebooks
 
 import (
+	"bytes"
 	"context"
 	"image/png"
 	"os"
@@ -182,6 +183,16 @@ func TestBrowser(t *testing.T) {
 		}
 		html := renderShipped(t, synthWorkspace(t, 20000), Options{PseudonymKey: []byte("k"), PseudonymKeySource: "test"})
 		checkInBrowser(t, bin, "omegle", html)
+	})
+	t.Run("related sweep", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("generates and imports synthetic data")
+		}
+		var buf bytes.Buffer
+		if err := Render(context.Background(), synthWorkspace(t, 20000), "related-sweep.md", Options{Now: fixedNow, PseudonymKey: []byte("k"), PseudonymKeySource: "test"}, &buf); err != nil {
+			t.Fatal(err)
+		}
+		checkInBrowser(t, bin, "sweep", buf.String())
 	})
 	t.Run("impact layout with payloads", func(t *testing.T) {
 		checkInBrowser(t, bin, "impact", renderFakeImpact(t, fakeInterventions(false), ""))
