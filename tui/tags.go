@@ -29,10 +29,11 @@ const (
 	secMetrics
 	secRemoval
 	secImpact
+	secSweep
 	numSections
 )
 
-var sectionNames = [...]string{"Variants", "Volume & spikes", "Rates vs baseline", "Funnel", "Related tags", "Metrics", "Removal", "Impact"}
+var sectionNames = [...]string{"Variants", "Volume & spikes", "Rates", "Funnel", "Related tags", "Metrics", "Removal", "Impact", "Sweep"}
 
 type (
 	investigationMsg struct {
@@ -93,6 +94,7 @@ type tagsModel struct {
 	// decisions the investigator made on candidates, by tag
 	decided map[string]string
 	impact  impactState // the Impact section's last run
+	sweep   sweepState  // the Sweep section's last run
 
 	width, height int
 }
@@ -156,7 +158,7 @@ func (m tagsModel) Update(msg tea.Msg) (tagsModel, tea.Cmd) {
 			return m, nil
 		}
 		m.inv = msg.inv
-		m.impact = impactState{}
+		m.impact, m.sweep = impactState{}, sweepState{}
 		m.lists = [numSections]listState{}
 		m.decided = map[string]string{}
 		if m.inv.TagSet.Name != "" {
@@ -165,6 +167,8 @@ func (m tagsModel) Update(msg tea.Msg) (tagsModel, tea.Cmd) {
 		return m, nil
 	case impactMsg:
 		return m.onImpact(msg), nil
+	case sweepMsg:
+		return m.onSweep(msg), nil
 	case tagSetSavedMsg:
 		if msg.err != nil {
 			m.busy = false
@@ -249,6 +253,8 @@ func (m *tagsModel) sectionLen() int {
 		return len(m.inv.Metrics)
 	case secRemoval:
 		return len(m.inv.Removal)
+	case secSweep:
+		return m.sweepLen()
 	}
 	return 0
 }
@@ -289,6 +295,8 @@ func (m tagsModel) updateKey(msg tea.KeyPressMsg) (tagsModel, tea.Cmd) {
 		return m, m.saveTagSet()
 	case key.Matches(msg, impactKey):
 		return m, m.runImpact()
+	case key.Matches(msg, sweepKey):
+		return m, m.runSweep()
 	case key.Matches(msg, k.Enter):
 		return m, m.drillDown()
 	}
@@ -373,6 +381,11 @@ func (m tagsModel) drillDown() tea.Cmd {
 			tag := m.inv.Related.Tags[c].Tag
 			return func() tea.Msg { return investigateTagMsg{tag: tag} }
 		}
+	case secSweep:
+		if c < m.sweepLen() {
+			tag := m.sweep.sw.Tags[c].Tag
+			return func() tea.Msg { return investigateTagMsg{tag: tag} }
+		}
 	}
 	return nil
 }
@@ -432,6 +445,8 @@ func (m tagsModel) View(th theme) string {
 		lines = m.removalView(th)
 	case secImpact:
 		lines = m.impactView(th)
+	case secSweep:
+		lines = m.sweepView(th)
 	}
 	b.WriteString(strings.Join(lines, "\n"))
 	if len(inv.Notes) > 0 {
@@ -643,7 +658,7 @@ func (m tagsModel) relatedView(th theme) []string {
 			items[i] = th.Faint.Render(items[i])
 		}
 	}
-	foot := th.Faint.Render(oneLine(fmt.Sprintf("%d tags tested (%s, %s); strongest first: ▲▲ strong (significant, lift ≥ 2), ▲ weak (significant, lift < 2), faint: not significant; enter investigates the tag",
+	foot := th.Faint.Render(oneLine(fmt.Sprintf("%d tags tested (%s, %s); strongest first: ▲▲ strong (significant, lift ≥ 2), ▲ weak (significant, lift < 2), faint: not significant; enter investigates the tag, W sweeps them",
 		rel.Tested, rel.TestMethod, rel.AdjustMethod), m.width))
 	return append(append([]string{head}, renderList(th, items, m.lists[secRelated], m.width, m.listHeight()-1, true)...), foot)
 }
