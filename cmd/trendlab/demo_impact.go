@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/internal/textsafe"
@@ -17,14 +18,19 @@ var demoImpactPolicies = []string{"bullying_harassment", "hate_speech"}
 // its volume go with harm on the rest of the platform, and did the
 // interventions on it work?
 func demoImpact(ctx context.Context, d *demoRun) error {
+	// The synthetic period only: on a second run the workspace also holds
+	// the watch step's later week, which has no views or searches.
+	since, _ := time.Parse(time.RFC3339, d.manifest.Start)
+	end, _ := time.Parse(time.RFC3339, d.manifest.End)
+	until := end.Add(-time.Nanosecond).Truncate(24 * time.Hour)
 	for _, pol := range demoImpactPolicies {
-		p, err := analysis.ImpactPlatform(ctx, d.ws, analysis.PlatformRequest{TagSet: "omegle", Policy: pol, Seed: 1})
+		p, err := analysis.ImpactPlatform(ctx, d.ws, analysis.PlatformRequest{TagSet: "omegle", Policy: pol, Seed: 1, Since: since, Until: until})
 		if err != nil {
 			return fmt.Errorf("impact platform %s: %w", pol, err)
 		}
 		fmt.Fprintf(d.out, "%s: %s\n  %s\n", pol, textsafe.Show(p.Statement), textsafe.Show(p.SpikeText))
 	}
-	rep, err := analysis.ImpactIntervention(ctx, d.ws, analysis.InterventionRequest{TagSet: "omegle"})
+	rep, err := analysis.ImpactIntervention(ctx, d.ws, analysis.InterventionRequest{TagSet: "omegle", Since: since, Until: until})
 	if err != nil {
 		return fmt.Errorf("impact intervention: %w", err)
 	}
