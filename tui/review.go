@@ -274,7 +274,7 @@ func (m reviewModel) create() (reviewModel, tea.Cmd) {
 		return m, nil
 	}
 	if m.sess.cfg.Workspace != nil && m.sess.cfg.Workspace.ReadOnly {
-		m.err = review.ErrReadOnly.Error() + ": start the TUI without --read-only to draw samples here, or draw it with `trendlab sample create`"
+		m.err = review.ErrReadOnly.Error() + ": start `trendlab tui --write` to draw samples here, or draw it with `trendlab sample create`"
 		return m, nil
 	}
 	name, def, err := m.definition()

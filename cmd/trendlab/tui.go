@@ -15,6 +15,7 @@ import (
 
 // tuiFlags are the TUI's settings from the command line.
 type tuiFlags struct {
+	write        bool
 	reviewer     string
 	labels       string
 	pauseEvery   int
@@ -54,6 +55,7 @@ queries come from --queries and ` + queries.EnvQueries + `, as for ` + "`trendla
 		},
 	}
 	fl := cmd.Flags()
+	fl.BoolVar(&f.write, "write", false, "open the workspace for writing, to draw samples and save tag sets here (nobody else can open it meanwhile); without it labels go to a journal beside the workspace and others can read")
 	fl.StringVar(&f.reviewer, "reviewer", f.reviewer, "your name, stored with each label (default $USER, else $USERNAME)")
 	fl.StringVar(&f.labels, "labels", "", "label set of new samples as name:key pairs, ! after the key for violating labels, e.g. escalate:e!,violating:v!,not_violating:n,unsure:u")
 	fl.IntVar(&f.pauseEvery, "pause-every", f.pauseEvery, "remind the reviewer to pause after this many items (0: never)")
@@ -118,11 +120,11 @@ func runTUIWith(ctx context.Context, a *app, f tuiFlags) error {
 	if a.memoryLimit == "" {
 		a.memoryLimit = tuiMemoryLimit
 	}
-	// `trendlab --read-only tui` opens it read-only, so that `trendlab sql
-	// --read-only`, `sample estimate` and `investigate` work in another
-	// terminal while a reviewer labels: labels then go to the journal beside
-	// the workspace (review/journal.go), which every reader of labels merges.
-	ws, err := a.open(ctx, false)
+	// Read-only unless --write, so that `trendlab sql --read-only`, `sample
+	// estimate` and `investigate` work in another terminal while a reviewer
+	// labels: labels then go to the journal beside the workspace
+	// (review/journal.go), which every reader of labels merges.
+	ws, err := a.open(ctx, !f.write)
 	if err != nil {
 		return err
 	}
