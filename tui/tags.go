@@ -255,6 +255,8 @@ func (m *tagsModel) sectionLen() int {
 		return len(m.inv.Removal)
 	case secSweep:
 		return m.sweepLen()
+	case secImpact:
+		return len(m.impactLines(theme{}))
 	}
 	return 0
 }

@@ -87,8 +87,15 @@ func impactErrText(err error) string {
 	return textsafe.StripLine(err.Error())
 }
 
-// impactView shows the two analyses' statements.
+// impactView shows the two analyses' statements, scrolled by the
+// section's cursor (one line per step).
 func (m tagsModel) impactView(th theme) []string {
+	lines := m.impactLines(th)
+	return renderList(th, lines, m.lists[secImpact], m.width, m.listHeight()+1, false)
+}
+
+// impactLines are the Impact section's lines, wrapped to the width.
+func (m tagsModel) impactLines(th theme) []string {
 	st := m.impact
 	w := max(10, m.width)
 	lines := []string{th.Faint.Render(oneLine("I measures, for the saved tag set, whether its volume goes with the platform's rate of the policy under the Rates cursor, and what each intervention did", w))}
