@@ -33,8 +33,8 @@ const (
 	// PriorViolationRate: the share of the stratum's frame videos that are
 	// violating (for the frame's policies, or any policy).
 	PriorViolationRate = "violation_rate"
-	// PriorEscalationRate: the share of the stratum's frame videos with an
-	// escalation event with action escalated_lert.
+	// PriorEscalationRate: the share of the stratum's frame videos
+	// escalated (video_outcomes.escalated, any policy).
 	PriorEscalationRate = "escalation_rate"
 	// PriorGuess: SampleDefinition.PriorGuess for every stratum, overridden
 	// per stratum by SampleDefinition.Priors.

@@ -12,11 +12,12 @@ import (
 )
 
 // escalated is the SQL condition "the video of alias.video_id was
-// escalated to law enforcement": an escalation event with action
-// escalated_lert, for any policy (the data contract's definition).
+// escalated to law enforcement": one of its video_outcomes rows (any
+// policy) has escalated, the workspace's one definition
+// (datasets/outcomes.go). video_outcomes is sparse: a video without
+// moderation events has no row there and is not escalated.
 func escalated(alias string) string {
-	return `EXISTS (SELECT 1 FROM moderation_events e WHERE e.video_id = ` + alias + `.video_id
-		AND e.event_type = 'escalation' AND e.action = 'escalated_lert')`
+	return `EXISTS (SELECT 1 FROM video_outcomes eo WHERE eo.video_id = ` + alias + `.video_id AND eo.escalated)`
 }
 
 // DrawEscalations are the escalations among the members of a drawn (not

@@ -44,9 +44,9 @@ func (e ShareEstimate) MarshalJSON() ([]byte, error) {
 }
 
 // EscalationShare is the share of sample members escalated to law
-// enforcement by the moderation data (an escalation event with action
-// escalated_lert, for any policy): the contract's "escalation rate of a
-// sample = escalated / sampled", and its estimate for the frame.
+// enforcement by the moderation data (video_outcomes.escalated for any
+// policy): the contract's "escalation rate of a sample = escalated /
+// sampled", and its estimate for the frame.
 type EscalationShare struct {
 	Escalated int64         `json:"escalated"`
 	Sampled   int64         `json:"sampled"`

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -18,10 +17,10 @@ import (
 // filter. Everything given must hold (AND), except that TagSet and Tags
 // together mean "any tag of the set or any of Tags".
 type SampleFrame struct {
-	// TagSet names a saved tag set: videos with its seed tag or one of its
-	// accepted variants (and, if the tag set includes caption mentions,
-	// videos whose caption mentions one of them as a word, as in the
-	// investigation).
+	// TagSet names a saved tag set: its videos by the workspace's
+	// tag_set_members macro, as in the investigation (its seed tag or an
+	// accepted variant, and caption mentions when the tag set includes
+	// them).
 	TagSet string `json:"tag_set,omitempty"`
 	// TagSetTags and CaptionMentions are the tag set as it was when the
 	// sample was drawn (its seed and accepted variants, and whether caption
@@ -71,15 +70,20 @@ func buildFrame(f SampleFrame, strata string) frameQuery {
 		}
 	}
 
-	if len(f.TagSetTags) > 0 || len(f.Tags) > 0 {
-		tags := append(append([]string{}, f.TagSetTags...), f.Tags...)
-		cond := `v.video_id IN (SELECT video_id FROM video_tags WHERE tag IN (` + placeholders(len(tags)) + `))`
-		addStrings(tags)
-		if f.CaptionMentions && len(f.TagSetTags) > 0 {
-			cond = `(` + cond + ` OR coalesce(regexp_matches(v.caption, ?), false))`
-			args = append(args, captionPattern(f.TagSetTags))
-		}
-		where = append(where, cond)
+	// The tag set's videos by the workspace's one definition (the
+	// tag_set_members macro), over the snapshot of its tags, so a redraw
+	// ignores later edits of the tag set; Tags add videos with those tags.
+	var tagConds []string
+	if len(f.TagSetTags) > 0 {
+		tagConds = append(tagConds, `v.video_id IN (SELECT video_id FROM tag_set_members('', ?::VARCHAR[], ?))`)
+		args = append(args, f.TagSetTags, f.CaptionMentions)
+	}
+	if len(f.Tags) > 0 {
+		tagConds = append(tagConds, `v.video_id IN (SELECT video_id FROM video_tags WHERE tag IN (`+placeholders(len(f.Tags))+`))`)
+		addStrings(f.Tags)
+	}
+	if len(tagConds) > 0 {
+		where = append(where, `(`+strings.Join(tagConds, ` OR `)+`)`)
 	}
 
 	if len(f.Policies) > 0 || f.Violating {
@@ -201,17 +205,6 @@ func resolveFrame(ctx context.Context, q queryer, f *SampleFrame) error {
 
 // ErrNoTagSet means the frame names a tag set that is not saved.
 var ErrNoTagSet = errors.New("no such tag set")
-
-// captionPattern matches a caption that mentions one of tags as a word,
-// with or without '#': the investigation's test of a caption mention (the
-// tag_set_videos macro in the workspace uses the same expression).
-func captionPattern(tags []string) string {
-	q := make([]string, len(tags))
-	for i, t := range tags {
-		q[i] = regexp.QuoteMeta(t)
-	}
-	return `(?i)(^|[^\pL\pN_])#?(` + strings.Join(q, "|") + `)($|[^\pL\pN_])`
-}
 
 // frameStratum is a stratum of the frame, as counted in DuckDB.
 type frameStratum struct {

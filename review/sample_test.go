@@ -99,7 +99,8 @@ func openSampleWorkspace(t *testing.T, perm []int) *datasets.Workspace {
 	return ws
 }
 
-// fillSampleWorkspace inserts the fixture into a workspace.
+// fillSampleWorkspace inserts the fixture into a workspace: videos, tags
+// and moderation events, and video_outcomes computed from them.
 func fillSampleWorkspace(t *testing.T, ws *datasets.Workspace, perm []int) {
 	t.Helper()
 	ctx := t.Context()
@@ -124,9 +125,6 @@ func fillSampleWorkspace(t *testing.T, ws *datasets.Workspace, perm []int) {
 			exec(`INSERT INTO video_tags (video_id, position, tag_raw, tag, from_caption) VALUES (?, ?, ?, ?, false)`, v.id, p, "#"+tag, tag)
 		}
 		for _, o := range v.outcomes {
-			exec(`INSERT INTO video_outcomes (video_id, policy, created_at, violating, escalated, reinstated,
-				reported, flagged, reviewed, appealed) VALUES (?, ?, ?, ?, false, false, false, false, true, false)`,
-				v.id, o.policy, v.created, o.violating)
 			decision := "no_violation"
 			if o.violating {
 				decision = "violation"
@@ -138,6 +136,11 @@ func fillSampleWorkspace(t *testing.T, ws *datasets.Workspace, perm []int) {
 			exec(`INSERT INTO moderation_events (event_id, video_id, event_time, event_type, source, policy, action, import_id, source_line)
 				VALUES (?, ?, ?, 'escalation', 'moderator', 'minor_safety', 'escalated_lert', 2, 1)`, "x-"+v.id, v.id, v.created.Add(2*time.Hour))
 		}
+	}
+	// video_outcomes by the workspace's one definition (violating,
+	// escalated, ...), from the events above.
+	if err := datasets.RefreshOutcomes(ctx, ws.DB); err != nil {
+		t.Fatal(err)
 	}
 	exec(`INSERT INTO tag_sets VALUES ('omegle', 'omegle', false, ?, ?)`, sampleT0, sampleT0)
 	exec(`INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at) VALUES ('omegle', '0megle', 'accepted', 'leetspeak', 0.9, 10, ?),
@@ -728,6 +731,64 @@ func TestSampleTagSetSnapshot(t *testing.T) {
 	}
 	if fresh.FrameSize != 52 || !fresh.Definition.Frame.CaptionMentions {
 		t.Errorf("frame of the edited tag set: %d videos (caption mentions %v), want 52", fresh.FrameSize, fresh.Definition.Frame.CaptionMentions)
+	}
+}
+
+// TestSampleFrameIsTagSetMembers checks that the frame of a tag set with
+// caption mentions holds exactly the videos the workspace's definition
+// (tag_set_members) gives for the same period: the frame has no rule of
+// its own for a tag set's videos.
+func TestSampleFrameIsTagSetMembers(t *testing.T) {
+	ctx := t.Context()
+	ws := openSampleWorkspace(t, nil)
+	if _, err := ws.DB.ExecContext(ctx, `UPDATE tag_sets SET include_caption_mentions = true WHERE name = 'omegle'`); err != nil {
+		t.Fatal(err)
+	}
+	// 2026-01-08 to 2026-01-25 holds 24 videos with the tag set's tags, and
+	// v017 and v027 (in the set only by their caption's "#OMEGLE"), but not
+	// v047 (2026-01-28).
+	period, err := datasets.ParsePeriod("2026-01-08", "2026-01-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := SampleFrame{TagSet: "omegle"}
+	f.SetPeriod(period)
+	if err := resolveFrame(ctx, ws.DB, &f); err != nil {
+		t.Fatal(err)
+	}
+	if !f.CaptionMentions {
+		t.Fatal("the frame did not take the tag set's caption mentions")
+	}
+	ids := func(q string, args ...any) []string {
+		t.Helper()
+		rows, err := ws.DB.QueryContext(ctx, q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, id)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	fq := buildFrame(f, "")
+	got := ids(`SELECT video_id FROM (`+fq.sql+`) ORDER BY video_id`, fq.args...)
+	cond, pargs := period.SQL("v.created_at")
+	want := ids(`SELECT m.video_id FROM tag_set_members('omegle', []::VARCHAR[], false) m
+		JOIN videos v USING (video_id) WHERE `+cond+` ORDER BY m.video_id`, pargs...)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("frame of tag set omegle with caption mentions:\n got %v\nwant %v (tag_set_members)", got, want)
+	}
+	if !sampleContains(got, "v017") || !sampleContains(got, "v027") || sampleContains(got, "v047") || len(got) != 26 {
+		t.Errorf("frame %v: want the period's 24 tagged videos, and v017 and v027 by their captions", got)
 	}
 }
 
