@@ -143,7 +143,7 @@ func (m tagsModel) impactLines(th theme) []string {
 		if len(e.Evasion) > 0 {
 			var sp []string
 			for _, ev := range e.Evasion {
-				sp = append(sp, "#"+tagText(ev.Spelling)+" ("+ev.Status+")")
+				sp = append(sp, "#"+tagText(ev.Spelling)+" ("+textsafe.StripLine(ev.Where)+", "+textsafe.StripLine(ev.Status)+")")
 			}
 			add("  spellings first seen since: " + strings.Join(sp, ", "))
 		}
