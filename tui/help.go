@@ -50,9 +50,11 @@ func screenDocs() []screenDoc {
 		{screenResults, "The result of a query, a browsed table or a drill-down, read a page at a time and never held " +
 			"whole: sort, row detail, copy, export to CSV, JSON or Parquet, a video's moderation timeline.",
 			[]keyGroup{{"", flat(gridKeyMap())}}},
-		{screenTags, "Investigate a hashtag: its variants to accept or reject and save as a tag set, daily volume " +
-			"with spikes, rates against the baseline with intervals, the moderation funnel and related tags; each " +
-			"number drills down to its videos.",
+		{screenTags, "Investigate a hashtag: its variants to accept or reject and save as a tag set (the terminal UI " +
+			"opened for writing), daily volume and share of uploads with spikes, violation rates and every monitoring " +
+			"metric against the baseline with intervals and materiality, removal (both readings of proactive), the " +
+			"moderation funnel and related tags; the platform association and the interventions' effect (I, with the " +
+			"optional exports) and a sweep of the related tags (W); each number drills down to its videos.",
 			[]keyGroup{{"typing a tag", flat(tagsKeyMap(true))}, {"exploring", flat(tagsKeyMap(false))}}},
 		{screenReview, "Samples for review: draw one (frame, size, seed, strata) or reopen one at its first unlabelled " +
 			"member, label with one key (saved at once), add a note, see the audit trail, live estimates and " +

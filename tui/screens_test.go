@@ -280,3 +280,26 @@ func TestReviewResumeAndAgreement(t *testing.T) {
 		t.Errorf("the screen does not show kappa %.2f", want.Kappa)
 	}
 }
+
+// TestTagsSaveOnReadOnlyWorkspace: on the read-only workspace the TUI opens
+// by default, saving a tag set says how to get write access instead of
+// passing DuckDB's error through, and writes nothing.
+func TestTagsSaveOnReadOnlyWorkspace(t *testing.T) {
+	ws := synthWorkspace(t, 3000)
+	ws.ReadOnly = true // as trendlab tui opens it without --write
+	t.Cleanup(func() { ws.ReadOnly = false })
+	m, tm := newTestModel(t, testConfig(t, ws))
+	send(tm, "4")
+	tm.Type("omegle")
+	send(tm, "enter")
+	waitModel(t, tm, m, func(m *Model) bool { return m.tags.inv != nil && !m.tags.busy })
+	send(tm, "S")
+	waitModel(t, tm, m, func(m *Model) bool { return strings.Contains(m.tags.err, "open read-only") })
+	fm := quit(t, tm)
+	if fm.tags.savedAs != "" {
+		t.Errorf("saved as %q on a read-only workspace", fm.tags.savedAs)
+	}
+	if _, err := analysis.LoadTagSet(context.Background(), ws, "omegle"); err == nil {
+		t.Error("the tag set was saved on a read-only workspace")
+	}
+}

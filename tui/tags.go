@@ -71,7 +71,7 @@ func tagsKeyMap(typing bool) keyMap {
 	}
 	return keyMap{
 		short: []key.Binding{k.Search, k.NextSec, k.Down, k.Enter, k.Accept, k.Reject, k.Save},
-		full:  [][]key.Binding{{k.Search, k.NextSec, k.PrevSec, k.Up, k.Down}, {k.Enter, k.Accept, k.Reject, k.Save}},
+		full:  [][]key.Binding{{k.Search, k.NextSec, k.PrevSec, k.Up, k.Down}, {k.Enter, k.Accept, k.Reject, k.Save, impactKey, sweepKey}},
 	}
 }
 
@@ -315,11 +315,19 @@ func (m tagsModel) status(v analysis.Variant) string {
 	return v.Status
 }
 
+// errTagSetReadOnly: the TUI opens the workspace read-only unless asked, so
+// that others can read while a reviewer labels; saving needs writing.
+var errTagSetReadOnly = errors.New("the workspace is open read-only, so the tag set cannot be saved here: reopen the terminal UI for writing (trendlab tui --help), or save it with trendlab investigate --save-as")
+
 func (m *tagsModel) saveTagSet() tea.Cmd {
 	inv := m.inv
 	name := m.savedAs
 	if name == "" {
 		name = inv.TagSet.Seed
+	}
+	if ws := m.sess.cfg.Workspace; ws != nil && ws.ReadOnly {
+		m.err = errTagSetReadOnly.Error()
+		return nil
 	}
 	variants := make([]analysis.Variant, len(inv.TagSet.Candidates))
 	copy(variants, inv.TagSet.Candidates)
