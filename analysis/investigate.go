@@ -78,7 +78,7 @@ func (r Request) withDefaults() (Request, error) {
 	case !(r.Margin.Lo > 0 && r.Margin.Lo < 1 && r.Margin.Hi > 1) || math.IsInf(r.Margin.Hi, 1):
 		return r, fmt.Errorf("equivalence margin %v: give a risk-ratio range around 1, e.g. 0.8 to 1.25", r.Margin)
 	case r.Tag == "" && r.TagSet == "":
-		return r, errors.New("no tag to investigate: give a hashtag (--tag omegle) or a saved tag set (--tagset NAME)")
+		return r, ErrNoTag
 	}
 	if err := r.Period.Check(); err != nil {
 		return r, err
@@ -151,7 +151,7 @@ func Investigate(ctx context.Context, ws *datasets.Workspace, req Request) (inv 
 		return nil, err
 	}
 	if req.SaveAs != "" && ws.ReadOnly {
-		return nil, fmt.Errorf("saving tag set %q needs a writable workspace: drop --read-only", req.SaveAs)
+		return nil, fmt.Errorf("saving tag set %q: %w", req.SaveAs, datasets.ErrReadOnly)
 	}
 	conn, err := ws.DB.Conn(ctx)
 	if err != nil {
@@ -278,7 +278,7 @@ func (r *run) tagSet(ctx context.Context) error {
 			return err
 		}
 		if r.req.Tag != "" && datasets.NormalizeTag(r.req.Tag) != saved.Seed {
-			return fmt.Errorf("--tag %q differs from the seed %q of tag set %q: give one of them", r.req.Tag, saved.Seed, saved.Name)
+			return fmt.Errorf("tag %q differs from the seed %q of tag set %q: give one of them", r.req.Tag, saved.Seed, saved.Name)
 		}
 		ts.Name, ts.Seed, ts.Source = saved.Name, saved.Seed, "saved"
 		ts.IncludeCaptions = ts.IncludeCaptions || saved.IncludeCaptions

@@ -25,6 +25,9 @@ type sqlConn interface {
 // ErrNoTagSet means no tag set of that name is saved in the workspace.
 var ErrNoTagSet = errors.New("no such tag set")
 
+// ErrNoTag: an investigation was asked for with neither a tag nor a tag set.
+var ErrNoTag = errors.New("no tag to investigate: give a hashtag or a saved tag set")
+
 // maxRawForms is how many spellings of a variant are listed.
 const maxRawForms = 5
 
@@ -58,7 +61,7 @@ func DiscoverVariants(ctx context.Context, ws *datasets.Workspace, seed string, 
 
 func discoverVariants(ctx context.Context, q sqlConn, seed string, minScore float64) ([]Variant, error) {
 	if seed == "" {
-		return nil, errors.New("the seed tag is empty: give a hashtag such as --tag omegle")
+		return nil, errors.New("the seed tag is empty: give a hashtag such as omegle")
 	}
 	ss, _ := skeleton(seed)
 	sr := []rune(ss)

@@ -121,7 +121,7 @@ func detectFormat(path, format string) (inputFile, error) {
 	case ext == ".parquet" || ext == ".pq":
 		f.format = "parquet"
 	default:
-		return f, fmt.Errorf("%s: cannot tell the format from the extension %q: name it .csv, .jsonl or .parquet (optionally .gz or .zst), or pass --format", path, ext)
+		return f, fmt.Errorf("%s: cannot tell the format from the extension %q: name it .csv, .jsonl or .parquet (optionally .gz or .zst), or give the format explicitly", path, ext)
 	}
 	switch f.format {
 	case "csv", "jsonl":
@@ -130,7 +130,7 @@ func detectFormat(path, format string) (inputFile, error) {
 			return f, fmt.Errorf("%s: a Parquet file is compressed inside; do not gzip or zstd it whole", path)
 		}
 	default:
-		return f, fmt.Errorf("--format %q: expected csv, jsonl or parquet", f.format)
+		return f, fmt.Errorf("format %q: expected csv, jsonl or parquet", f.format)
 	}
 	return f, nil
 }

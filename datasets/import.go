@@ -91,6 +91,9 @@ type Counts struct {
 // ErrRejected is returned by a strict import that found rows it would reject.
 var ErrRejected = errors.New("rows were rejected")
 
+// ErrNothingToImport: an import request named no file.
+var ErrNothingToImport = errors.New("nothing to import: give content or moderation-event files (or the optional views, searches, interventions)")
+
 // Import loads export files into the workspace: either every file is
 // imported, or (on error, cancellation or a killed process) none is. A file
 // whose SHA-256 the workspace already holds is skipped.
@@ -120,10 +123,10 @@ var ErrRejected = errors.New("rows were rejected")
 func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSummary, error) {
 	start := time.Now()
 	if ws.ReadOnly {
-		return nil, errors.New("the workspace is open read-only: import without --read-only")
+		return nil, fmt.Errorf("%w: importing needs it open for writing", ErrReadOnly)
 	}
 	if len(req.Videos)+len(req.Events)+len(req.Views)+len(req.Searches)+len(req.Interventions) == 0 {
-		return nil, errors.New("nothing to import: give --videos and/or --events files (or the optional --views, --searches, --interventions)")
+		return nil, ErrNothingToImport
 	}
 	type job struct {
 		t table
@@ -232,7 +235,7 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 		return fail(err)
 	}
 	if req.Strict && sum.Rejected > 0 {
-		return fail(fmt.Errorf("%w: %d rows failed validation and --strict is set, so nothing was imported; %s", ErrRejected, sum.Rejected, firstRejects(sum)))
+		return fail(fmt.Errorf("%w: %d rows failed validation in strict mode, so nothing was imported; %s", ErrRejected, sum.Rejected, firstRejects(sum)))
 	}
 	if err := deriveTables(ctx, ws, sum, progress); err != nil {
 		return fail(err)

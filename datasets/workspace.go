@@ -29,6 +29,9 @@ var ErrLocked = errors.New("workspace is locked by another process")
 // ErrNoWorkspace means a read-only open found no workspace file.
 var ErrNoWorkspace = errors.New("no workspace")
 
+// ErrReadOnly: the workspace is open read-only and the operation writes.
+var ErrReadOnly = errors.New("the workspace is open read-only")
+
 // Options say how to open a workspace.
 type Options struct {
 	// ReadOnly opens without taking the write lock; the schema is not migrated.
@@ -64,7 +67,7 @@ func Open(ctx context.Context, path string, opts Options) (*Workspace, error) {
 	}
 	if opts.ReadOnly {
 		if _, err := os.Stat(abs); err != nil {
-			return nil, fmt.Errorf("%w at %s: run `trendlab import` or `trendlab demo` first, or pass --workspace", ErrNoWorkspace, abs)
+			return nil, fmt.Errorf("%w at %s: import exports into it first, or open another workspace", ErrNoWorkspace, abs)
 		}
 	}
 	q := url.Values{}

@@ -101,7 +101,7 @@ func ParseAssignments(pairs []string) (map[string][]string, error) {
 		k, v, ok := strings.Cut(kv, "=")
 		k = strings.TrimSpace(k)
 		if !ok || k == "" {
-			return nil, fmt.Errorf("--param %q: write name=value", kv)
+			return nil, fmt.Errorf("parameter %q: write name=value", kv)
 		}
 		out[k] = append(out[k], v)
 	}

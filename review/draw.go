@@ -122,7 +122,7 @@ func allocate(def SampleDefinition, strata []frameStratum, size int64) ([]Stratu
 		weights[i] = float64(s.n)
 	}
 	if def.Method == MethodStratified && int64(len(strata)) > size {
-		return nil, fmt.Errorf("sample size %d is smaller than the %d strata by %s: every stratum needs at least one member; raise --size or stratify by something coarser", size, len(strata), def.Strata)
+		return nil, fmt.Errorf("sample size %d is smaller than the %d strata by %s: every stratum needs at least one member; raise the sample size or stratify by something coarser", size, len(strata), def.Strata)
 	}
 	if def.Allocation == AllocNeyman {
 		neyman := make([]float64, len(strata))

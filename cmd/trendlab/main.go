@@ -42,7 +42,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "trendlab:", err)
+	fmt.Fprintln(stderr, "trendlab:", withFlagHint(err))
 	return exitCode(ctx, err)
 }
 
