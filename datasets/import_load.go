@@ -79,27 +79,7 @@ func importFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[str
 	} else if _, err := loadFile(ctx, tx, t, f, m, fs, phase, importID, false); err != nil {
 		return err
 	}
-	if fs.RowsRejected > 0 {
-		rows, err := tx.QueryContext(ctx, `SELECT coalesce(column_name, '(row)'), arg_min(reason, line), count(*), coalesce(min(line), 0) FROM rejects
-			WHERE import_id = ? GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 5`, importID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var r ReasonCount
-			if err := rows.Scan(&r.Column, &r.Example, &r.Rows, &r.FirstLine); err != nil {
-				rows.Close()
-				return err
-			}
-			fs.Reasons = append(fs.Reasons, r)
-		}
-		rows.Close()
-	}
-	fs.Duration = time.Since(start)
-	_, err := execT(ctx, tx, `INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
-		importID, t.kind, f.path, f.size, f.sha256, f.format, f.compression,
-		fs.RowsRead, fs.RowsLoaded, fs.RowsRejected, start.UTC(), fs.Duration.Milliseconds(), Version)
-	return err
+	return recordFile(ctx, tx, t.kind, f, fs, start, importID)
 }
 
 // loadFile makes one attempt at loading f. With direct set (CSV only) it
@@ -258,4 +238,30 @@ func planUses(t table, m map[string]ColumnMapping, name string) bool {
 		}
 	}
 	return false
+}
+
+// recordFile finishes a loaded file of any kind: the commonest reasons its
+// rows were rejected go into its summary, and its provenance into imports.
+func recordFile(ctx context.Context, tx *sql.Tx, kind string, f inputFile, fs *FileSummary, start time.Time, importID int64) error {
+	if fs.RowsRejected > 0 {
+		rows, err := tx.QueryContext(ctx, `SELECT coalesce(column_name, '(row)'), arg_min(reason, line), count(*), coalesce(min(line), 0) FROM rejects
+			WHERE import_id = ? GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 5`, importID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var r ReasonCount
+			if err := rows.Scan(&r.Column, &r.Example, &r.Rows, &r.FirstLine); err != nil {
+				rows.Close()
+				return err
+			}
+			fs.Reasons = append(fs.Reasons, r)
+		}
+		rows.Close()
+	}
+	fs.Duration = time.Since(start)
+	_, err := execT(ctx, tx, `INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
+		importID, kind, f.path, f.size, f.sha256, f.format, f.compression,
+		fs.RowsRead, fs.RowsLoaded, fs.RowsRejected, start.UTC(), fs.Duration.Milliseconds(), Version)
+	return err
 }

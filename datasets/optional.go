@@ -176,27 +176,7 @@ func importOptionalFile(ctx context.Context, tx *sql.Tx, t optionalTable, f inpu
 			return err
 		}
 	}
-	if fs.RowsRejected > 0 {
-		rows, err := tx.QueryContext(ctx, `SELECT coalesce(column_name, '(row)'), arg_min(reason, line), count(*), coalesce(min(line), 0) FROM rejects
-			WHERE import_id = ? GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 5`, importID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var r ReasonCount
-			if err := rows.Scan(&r.Column, &r.Example, &r.Rows, &r.FirstLine); err != nil {
-				rows.Close()
-				return err
-			}
-			fs.Reasons = append(fs.Reasons, r)
-		}
-		rows.Close()
-	}
-	fs.Duration = time.Since(start)
-	_, err := execT(ctx, tx, `INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
-		importID, t.kind, f.path, f.size, f.sha256, f.format, f.compression,
-		fs.RowsRead, fs.RowsLoaded, fs.RowsRejected, start.UTC(), fs.Duration.Milliseconds(), Version)
-	return err
+	return recordFile(ctx, tx, t.kind, f, fs, start, importID)
 }
 
 // loadOptional makes one attempt at loading f, as loadFile does for the
