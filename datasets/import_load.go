@@ -206,22 +206,7 @@ func loadFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[strin
 		fs.RowsRejected, fs.RowsRead = 0, fs.RowsLoaded
 		return true, nil
 	}
-	var checkedRejects int64
-	if fs.RowsLoaded < read {
-		res, err = execT(ctx, tx, `INSERT INTO rejects
-			SELECT ?, ?, tl_line, tl_column, tl_reason, tl_raw
-			FROM tl_checked WHERE tl_bad ORDER BY tl_line`, importID, f.path)
-		if err != nil {
-			return false, fmt.Errorf("%s: keeping rejected rows: %w", f.path, err)
-		}
-		checkedRejects, _ = res.RowsAffected()
-	}
-	if _, err := execT(ctx, tx, `INSERT INTO rejects SELECT ?, ?, line, column_name, reason, raw FROM tl_reader_rejects`, importID, f.path); err != nil {
-		return false, err
-	}
-	fs.RowsRejected = checkedRejects + src.structural
-	fs.RowsRead = fs.RowsLoaded + fs.RowsRejected
-	return true, nil
+	return true, keepRejects(ctx, tx, f, fs, importID, read, src.structural)
 }
 
 // planUses reports whether source column name feeds a canonical column.
@@ -264,4 +249,25 @@ func recordFile(ctx context.Context, tx *sql.Tx, kind string, f inputFile, fs *F
 		importID, kind, f.path, f.size, f.sha256, f.format, f.compression,
 		fs.RowsRead, fs.RowsLoaded, fs.RowsRejected, start.UTC(), fs.Duration.Milliseconds(), Version)
 	return err
+}
+
+// keepRejects files a staged load's rejected rows (those its checks failed,
+// and those the reader could not parse) in rejects, and counts them.
+func keepRejects(ctx context.Context, tx *sql.Tx, f inputFile, fs *FileSummary, importID, read, structural int64) error {
+	var checkedRejects int64
+	if fs.RowsLoaded < read {
+		res, err := execT(ctx, tx, `INSERT INTO rejects
+			SELECT ?, ?, tl_line, tl_column, tl_reason, tl_raw
+			FROM tl_checked WHERE tl_bad ORDER BY tl_line`, importID, f.path)
+		if err != nil {
+			return fmt.Errorf("%s: keeping rejected rows: %w", f.path, err)
+		}
+		checkedRejects, _ = res.RowsAffected()
+	}
+	if _, err := execT(ctx, tx, `INSERT INTO rejects SELECT ?, ?, line, column_name, reason, raw FROM tl_reader_rejects`, importID, f.path); err != nil {
+		return err
+	}
+	fs.RowsRejected = checkedRejects + structural
+	fs.RowsRead = fs.RowsLoaded + fs.RowsRejected
+	return nil
 }

@@ -315,22 +315,7 @@ func loadOptional(ctx context.Context, tx *sql.Tx, t optionalTable, f inputFile,
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+src.rel).Scan(&read); err != nil {
 		return false, err
 	}
-	var checkedRejects int64
-	if fs.RowsLoaded < read {
-		res, err = execT(ctx, tx, `INSERT INTO rejects
-			SELECT ?, ?, tl_line, tl_column, tl_reason, tl_raw
-			FROM tl_checked WHERE tl_bad ORDER BY tl_line`, importID, f.path)
-		if err != nil {
-			return false, fmt.Errorf("%s: keeping rejected rows: %w", f.path, err)
-		}
-		checkedRejects, _ = res.RowsAffected()
-	}
-	if _, err := execT(ctx, tx, `INSERT INTO rejects SELECT ?, ?, line, column_name, reason, raw FROM tl_reader_rejects`, importID, f.path); err != nil {
-		return false, err
-	}
-	fs.RowsRejected = checkedRejects + src.structural
-	fs.RowsRead = fs.RowsLoaded + fs.RowsRejected
-	return true, nil
+	return true, keepRejects(ctx, tx, f, fs, importID, read, src.structural)
 }
 
 // normaliseQueries fills search_daily.query_norm for one import: the
