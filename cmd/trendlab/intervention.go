@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -87,47 +86,25 @@ func newInterventionAddCmd(a *app) *cobra.Command {
 }
 
 func newInterventionListCmd(a *app) *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the interventions, from exports and by hand",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.open(cmd.Context(), true)
-			if err != nil {
-				return err
+	return listCmd[datasets.Intervention]{
+		short:    "List the interventions, from exports and by hand",
+		header:   "ID\tKIND\tTARGET\tSTARTED\tENDED\tSOURCE\tNOTE",
+		empty:    "No interventions: import an export with trendlab import --interventions, or record one with trendlab intervention add.",
+		jsonHelp: "print JSON",
+		load:     datasets.ListInterventions,
+		row: func(iv datasets.Intervention) string {
+			end := "-"
+			if iv.EndedAt != nil {
+				end = iv.EndedAt.UTC().Format(time.RFC3339)
 			}
-			defer ws.Close()
-			ivs, err := datasets.ListInterventions(cmd.Context(), ws)
-			if err != nil {
-				return err
+			src := iv.Source
+			if iv.RecordedBy != "" {
+				src += " (" + iv.RecordedBy + ")"
 			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), ivs)
-			}
-			if len(ivs) == 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), "No interventions: import an export with trendlab import --interventions, or record one with trendlab intervention add.")
-				return nil
-			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tKIND\tTARGET\tSTARTED\tENDED\tSOURCE\tNOTE")
-			for _, iv := range ivs {
-				end := "-"
-				if iv.EndedAt != nil {
-					end = iv.EndedAt.UTC().Format(time.RFC3339)
-				}
-				src := iv.Source
-				if iv.RecordedBy != "" {
-					src += " (" + iv.RecordedBy + ")"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", textsafe.Show(iv.ID), textsafe.Show(iv.Kind), textsafe.Show(iv.Target),
-					iv.StartedAt.UTC().Format(time.RFC3339), end, textsafe.Show(src), textsafe.Show(iv.Note))
-			}
-			return tw.Flush()
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", textsafe.Show(iv.ID), textsafe.Show(iv.Kind), textsafe.Show(iv.Target),
+				iv.StartedAt.UTC().Format(time.RFC3339), end, textsafe.Show(src), textsafe.Show(iv.Note))
 		},
-	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	return cmd
+	}.command(a)
 }
 
 func newInterventionRmCmd(a *app) *cobra.Command {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -177,35 +176,16 @@ func newTermsSaveCmd(a *app) *cobra.Command {
 }
 
 func newTermsListCmd(a *app) *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the saved term lists and their versions",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.open(cmd.Context(), true)
-			if err != nil {
-				return err
-			}
-			defer ws.Close()
-			vs, err := terms.Versions(cmd.Context(), ws)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), vs)
-			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "LIST\tTAG SET\tLINES\tSPELLINGS\tDECISIONS OF\tIMPORTS\tSAVED\tBY")
-			for _, v := range vs {
-				fmt.Fprintf(tw, "%s@%d\t%s\t%d\t%s\t%s\t%d (last %d)\t%s\t%s\n", v.Name, v.Version, v.TagSet, v.Terms, v.Spellings,
-					v.TagSetUpdatedAt.UTC().Format(time.RFC3339), v.Imports, v.LastImport, v.CreatedAt.UTC().Format(time.RFC3339), textsafe.Show(v.CreatedBy))
-			}
-			return tw.Flush()
+	return listCmd[terms.Version]{
+		short:    "List the saved term lists and their versions",
+		header:   "LIST\tTAG SET\tLINES\tSPELLINGS\tDECISIONS OF\tIMPORTS\tSAVED\tBY",
+		jsonHelp: "print as JSON",
+		load:     terms.Versions,
+		row: func(v terms.Version) string {
+			return fmt.Sprintf("%s@%d\t%s\t%d\t%s\t%s\t%d (last %d)\t%s\t%s", v.Name, v.Version, v.TagSet, v.Terms, v.Spellings,
+				v.TagSetUpdatedAt.UTC().Format(time.RFC3339), v.Imports, v.LastImport, v.CreatedAt.UTC().Format(time.RFC3339), textsafe.Show(v.CreatedBy))
 		},
-	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
-	return cmd
+	}.command(a)
 }
 
 func newTermsDiffCmd(a *app) *cobra.Command {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -93,38 +92,19 @@ func newWatchAddCmd(a *app) *cobra.Command {
 }
 
 func newWatchListCmd(a *app) *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the watches",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.open(cmd.Context(), true)
-			if err != nil {
-				return err
+	return listCmd[analysis.Watch]{
+		short:    "List the watches",
+		header:   "WATCH\tTAG SET\tPOLICIES\tRULES\tSEEN UP TO IMPORT\tBY",
+		jsonHelp: "print as JSON",
+		load:     analysis.ListWatches,
+		row: func(w analysis.Watch) string {
+			pol := strings.Join(w.Definition.Policies, ",")
+			if pol == "" {
+				pol = "all"
 			}
-			defer ws.Close()
-			ws2, err := analysis.ListWatches(cmd.Context(), ws)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), ws2)
-			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "WATCH\tTAG SET\tPOLICIES\tRULES\tSEEN UP TO IMPORT\tBY")
-			for _, w := range ws2 {
-				pol := strings.Join(w.Definition.Policies, ",")
-				if pol == "" {
-					pol = "all"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", w.Name, w.TagSet, pol, strings.Join(w.Definition.Rules, ","), w.LastImportID, textsafe.Show(w.CreatedBy))
-			}
-			return tw.Flush()
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s", w.Name, w.TagSet, pol, strings.Join(w.Definition.Rules, ","), w.LastImportID, textsafe.Show(w.CreatedBy))
 		},
-	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
-	return cmd
+	}.command(a)
 }
 
 func newWatchRmCmd(a *app) *cobra.Command {
