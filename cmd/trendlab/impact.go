@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -51,9 +50,11 @@ func newImpactPlatformCmd(a *app) *cobra.Command {
 			if req.Lag < 0 || req.Lag > 60 {
 				return usagef("--lag %d: use 0 to 60 days", req.Lag)
 			}
-			if err := impactPeriod(since, until, &req.Since, &req.Until); err != nil {
+			period, err := periodFlags(since, until)
+			if err != nil {
 				return err
 			}
+			req.Since, req.Until = period.Since, period.Until
 			ws, err := a.open(cmd.Context(), true)
 			if err != nil {
 				return err
@@ -93,9 +94,11 @@ func newImpactInterventionCmd(a *app) *cobra.Command {
 			if req.TagSet == "" {
 				return usagef("give --tagset")
 			}
-			if err := impactPeriod(since, until, &req.Since, &req.Until); err != nil {
+			period, err := periodFlags(since, until)
+			if err != nil {
 				return err
 			}
+			req.Since, req.Until = period.Since, period.Until
 			ws, err := a.open(cmd.Context(), true)
 			if err != nil {
 				return err
@@ -123,23 +126,6 @@ func newImpactInterventionCmd(a *app) *cobra.Command {
 	f.StringVar(&until, "until", "", "last day, YYYY-MM-DD (default: the data's last)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func impactPeriod(since, until string, s, u *time.Time) error {
-	for _, p := range []struct {
-		flag, v string
-		to      *time.Time
-	}{{"since", since, s}, {"until", until, u}} {
-		if p.v == "" {
-			continue
-		}
-		t, err := time.Parse(time.DateOnly, p.v)
-		if err != nil {
-			return usagef("--%s %q: write a day, YYYY-MM-DD", p.flag, p.v)
-		}
-		*p.to = t
-	}
-	return nil
 }
 
 func printPlatform(w io.Writer, p *analysis.Platform) {
