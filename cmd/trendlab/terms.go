@@ -182,7 +182,7 @@ func newTermsListCmd(a *app) *cobra.Command {
 		jsonHelp: "print as JSON",
 		load:     terms.Versions,
 		row: func(v terms.Version) string {
-			return fmt.Sprintf("%s@%d\t%s\t%d\t%s\t%s\t%d (last %d)\t%s\t%s", v.Name, v.Version, v.TagSet, v.Terms, v.Spellings,
+			return fmt.Sprintf("%s@%d\t%s\t%d\t%s\t%s\t%d (last %d)\t%s\t%s", textsafe.Show(v.Name), v.Version, textsafe.Show(v.TagSet), v.Terms, v.Spellings,
 				v.TagSetUpdatedAt.UTC().Format(time.RFC3339), v.Imports, v.LastImport, v.CreatedAt.UTC().Format(time.RFC3339), textsafe.Show(v.CreatedBy))
 		},
 	}.command(a)

@@ -102,7 +102,7 @@ func newWatchListCmd(a *app) *cobra.Command {
 			if pol == "" {
 				pol = "all"
 			}
-			return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s", w.Name, w.TagSet, pol, strings.Join(w.Definition.Rules, ","), w.LastImportID, textsafe.Show(w.CreatedBy))
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s", textsafe.Show(w.Name), textsafe.Show(w.TagSet), pol, strings.Join(w.Definition.Rules, ","), w.LastImportID, textsafe.Show(w.CreatedBy))
 		},
 	}.command(a)
 }
