@@ -44,20 +44,42 @@ type Options struct {
 	recovered bool // set when reopening after removing an unfinished import
 }
 
-// Workspace is an open workspace file. DB is safe for concurrent use; every
-// connection in its pool has TimeZone set to UTC.
+// Dialect is the SQL engine a workspace lives in.
+type Dialect string
+
+const (
+	// DuckDB: a workspace file, the embedded default.
+	DuckDB Dialect = "duckdb"
+	// Postgres: a workspace on a PostgreSQL server (with or without Citus),
+	// opened from a postgres:// URL (postgres.go).
+	Postgres Dialect = "postgres"
+)
+
+// Workspace is an open workspace: a DuckDB file or a PostgreSQL database.
+// DB is safe for concurrent use; every connection in its pool has TimeZone
+// set to UTC.
 type Workspace struct {
-	DB       *sql.DB
+	DB *sql.DB
+	// Path is the file, or the server's URL without its password.
 	Path     string
 	ReadOnly bool
+	// Dialect says which SQL DB speaks; Citus that the server has the citus
+	// extension, and the per-video tables are distributed (schema_pg.go).
+	Dialect Dialect
+	Citus   bool
 	// Discarded lists the files of imports that had stopped half way, which
 	// Open removed (see Import).
 	Discarded []string
 	connector *duckdb.Connector
 }
 
-// Open opens (and, unless read-only, creates and migrates) the workspace at path.
+// Open opens (and, unless read-only, creates and migrates) the workspace at
+// path: a DuckDB file, or a PostgreSQL database given as a postgres:// or
+// postgresql:// URL (IsServerURL).
 func Open(ctx context.Context, path string, opts Options) (*Workspace, error) {
+	if IsServerURL(path) {
+		return openPostgres(ctx, path, opts)
+	}
 	if path == "" {
 		path = DefaultPath
 	}
@@ -89,7 +111,7 @@ func Open(ctx context.Context, path string, opts Options) (*Workspace, error) {
 		return nil, describeOpenError(abs, err)
 	}
 	db := sql.OpenDB(connector)
-	ws := &Workspace{DB: db, Path: abs, ReadOnly: opts.ReadOnly, connector: connector}
+	ws := &Workspace{DB: db, Path: abs, ReadOnly: opts.ReadOnly, Dialect: DuckDB, connector: connector}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, describeOpenError(abs, err)
@@ -173,11 +195,12 @@ func OpenMemory(ctx context.Context) (*Workspace, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Workspace{DB: db, Path: ":memory:", connector: connector}, nil
+	return &Workspace{DB: db, Path: ":memory:", Dialect: DuckDB, connector: connector}, nil
 }
 
 // Connector exposes the DuckDB connector, for features outside database/sql
-// (the Arrow interface, the appender, interrupting a running query).
+// (the Arrow interface, the appender, interrupting a running query); nil for
+// a workspace on a server.
 func (w *Workspace) Connector() *duckdb.Connector { return w.connector }
 
 // Close closes the workspace and releases its lock.
