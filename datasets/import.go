@@ -128,6 +128,9 @@ func Import(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSumma
 	if len(req.Videos)+len(req.Events)+len(req.Views)+len(req.Searches)+len(req.Interventions) == 0 {
 		return nil, ErrNothingToImport
 	}
+	if ws.Dialect == Postgres {
+		return importPostgres(ctx, ws, req) // import_pg.go
+	}
 	type job struct {
 		t table
 		f inputFile

@@ -65,7 +65,7 @@ const journalTime = "2006-01-02 15:04:05.000000"
 // JournalPath is the label journal of the workspace at path; "" for a
 // workspace that is not a file.
 func JournalPath(ws *datasets.Workspace) string {
-	if ws.Path == "" || strings.Contains(ws.Path, ":memory:") {
+	if ws.Path == "" || strings.Contains(ws.Path, ":memory:") || ws.Dialect == datasets.Postgres {
 		return ""
 	}
 	return ws.Path + ".labels.jsonl"

@@ -1,0 +1,304 @@
+package datasets_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/datasets/synth"
+	"github.com/trendlab/trendlab/internal/pgtest"
+)
+
+// Differential tests of the import into a workspace on a PostgreSQL server
+// (import_pg.go) against the import into DuckDB: the same files give the
+// same rows in every table, the same rejects and the same summaries.
+
+// twoWorkspaces opens a DuckDB workspace and a server one, both empty.
+func twoWorkspaces(t *testing.T) (duck, pg *datasets.Workspace) {
+	t.Helper()
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	var err error
+	if duck, err = datasets.OpenMemory(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { duck.Close() })
+	if pg, err = datasets.Open(ctx, url, datasets.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close() })
+	return duck, pg
+}
+
+// comparedTables are the tables an import writes, with the columns left
+// out of the comparison (the time an import took).
+var comparedTables = map[string][]string{
+	"imports": {"started_at", "duration_ms"}, "videos": nil, "moderation_events": nil, "rejects": nil,
+	"video_tags": nil, "tag_days": nil, "video_outcomes": nil, "views_daily": nil, "search_daily": nil, "interventions": nil,
+	"unfinished_imports": nil,
+}
+
+// dump lists a table's rows as text, sorted, in one form for both engines.
+func dump(t *testing.T, duck, ws *datasets.Workspace, table string) []string {
+	t.Helper()
+	cols, err := duck.DB.Query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position`, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exprs []string
+	for cols.Next() {
+		var name, typ string
+		cols.Scan(&name, &typ)
+		switch {
+		case slices.Contains(comparedTables[table], name):
+		case strings.HasSuffix(typ, "[]"):
+			exprs = append(exprs, fmt.Sprintf("array_to_string(%s, '|')", name))
+		case typ == "JSON":
+			exprs = append(exprs, fmt.Sprintf("CAST(%s AS VARCHAR)", name))
+		default:
+			exprs = append(exprs, name)
+		}
+	}
+	cols.Close()
+	rows, err := ws.DB.Query(fmt.Sprintf("SELECT %s FROM %s", strings.Join(exprs, ", "), table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	vals := make([]any, len(exprs))
+	ptrs := make([]any, len(exprs))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, v := range vals {
+			switch x := v.(type) {
+			case time.Time:
+				v = x.UTC().Format(time.RFC3339Nano)
+			case int32:
+				v = int64(x)
+			case float64:
+				v = math.Round(x*1e6) / 1e6
+			case []byte:
+				v = string(x)
+			}
+			parts = append(parts, fmt.Sprintf("%v", v))
+		}
+		out = append(out, strings.Join(parts, " | "))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sameTables fails the test for each table whose rows differ.
+func sameTables(t *testing.T, duck, pg *datasets.Workspace) {
+	t.Helper()
+	for table := range comparedTables {
+		d, p := dump(t, duck, duck, table), dump(t, duck, pg, table)
+		if !slices.Equal(d, p) {
+			n := 0
+			for _, r := range d {
+				if !slices.Contains(p, r) && n < 3 {
+					t.Errorf("%s: PostgreSQL lacks %s", table, r)
+					n++
+				}
+			}
+			for _, r := range p {
+				if !slices.Contains(d, r) && n < 6 {
+					t.Errorf("%s: DuckDB lacks %s", table, r)
+					n++
+				}
+			}
+			t.Errorf("%s: %d rows in DuckDB, %d in PostgreSQL", table, len(d), len(p))
+		}
+	}
+}
+
+// importBoth imports req into both workspaces and compares the summaries.
+func importBoth(t *testing.T, duck, pg *datasets.Workspace, req datasets.ImportRequest) (*datasets.ImportSummary, error) {
+	t.Helper()
+	ctx := context.Background()
+	ds, derr := datasets.Import(ctx, duck, req)
+	ps, perr := datasets.Import(ctx, pg, req)
+	if (derr == nil) != (perr == nil) || (derr != nil && derr.Error() != perr.Error()) {
+		t.Fatalf("DuckDB: %v; PostgreSQL: %v", derr, perr)
+	}
+	if derr != nil {
+		return nil, perr
+	}
+	norm := func(s *datasets.ImportSummary) string {
+		c := *s
+		c.Duration = 0
+		c.Files = slices.Clone(s.Files)
+		for i := range c.Files {
+			c.Files[i].Duration = 0
+			if k := strings.Index(c.Files[i].Skipped, ", 20"); k > 0 {
+				c.Files[i].Skipped = c.Files[i].Skipped[:k] // the time of the earlier import
+			}
+		}
+		return fmt.Sprintf("%+v", c)
+	}
+	if norm(ds) != norm(ps) {
+		t.Errorf("summaries differ:\nDuckDB     %s\nPostgreSQL %s", norm(ds), norm(ps))
+	}
+	return ps, nil
+}
+
+// TestPostgresImportMatchesDuckDB: a synthetic export with the optional
+// exports, then a later export (events for older videos too), then the
+// same files again, give the same tables on both engines; the repeat is a
+// no-op.
+func TestPostgresImportMatchesDuckDB(t *testing.T) {
+	duck, pg := twoWorkspaces(t)
+	ctx := context.Background()
+	cfg := synth.Config{Videos: 3000, Seed: 7, Days: 14, Optional: true, Dir: t.TempDir()}
+	m, err := synth.Generate(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := datasets.ImportRequest{Videos: []string{m.Files.Videos}, Events: []string{m.Files.Events}}
+	if m.Impact != nil {
+		req.Views, req.Searches, req.Interventions = []string{m.Impact.Files.Views}, []string{m.Impact.Files.Searches}, []string{m.Impact.Files.Interventions}
+	}
+	if _, err := importBoth(t, duck, pg, req); err != nil {
+		t.Fatal(err)
+	}
+	sameTables(t, duck, pg)
+	if n := len(dump(t, duck, pg, "video_outcomes")); n == 0 {
+		t.Fatal("no video_outcomes: the comparison proves nothing")
+	}
+
+	later := synth.Config{Videos: 500, Seed: 8, Days: 3, Start: cfg.Start, FirstID: 3000, Dir: t.TempDir()}
+	m2, err := synth.Generate(ctx, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importBoth(t, duck, pg, datasets.ImportRequest{Videos: []string{m2.Files.Videos}, Events: []string{m2.Files.Events}}); err != nil {
+		t.Fatal(err)
+	}
+	sameTables(t, duck, pg)
+
+	before := dump(t, duck, pg, "imports")
+	sum, err := importBoth(t, duck, pg, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range sum.Files {
+		if !strings.HasPrefix(f.Skipped, "already imported") {
+			t.Errorf("re-import of %s: %q, want skipped", f.File, f.Skipped)
+		}
+	}
+	if after := dump(t, duck, pg, "imports"); !slices.Equal(before, after) {
+		t.Errorf("re-import changed imports: %d rows, was %d", len(after), len(before))
+	}
+}
+
+const (
+	pgVideosHeader = "video_id,author_id,created_at,caption,hashtags,region,language,author_age_band,view_count,like_count,share_count,comment_count,duration_s\n"
+	pgEventsHeader = "event_id,video_id,event_time,event_type,source,policy,policy_title,decision,action\n"
+)
+
+// TestPostgresImportRejectsMatchDuckDB runs bad input (the cases of
+// import_test.go and ids the workspace holds already) through both
+// engines: the same rejects, summaries and errors.
+func TestPostgresImportRejectsMatchDuckDB(t *testing.T) {
+	const ok = "v1,a,2026-06-01T00:00:00Z,,#a #B,,,,,,,,\nv2,a,2026-06-01T00:00:00Z,,,,,,,,,,\n"
+	tests := []struct {
+		name           string
+		first          string // videos imported before, if any
+		videos, events string
+		jsonl          bool
+		strict         bool
+	}{
+		{"unparseable timestamp", "", "v1,a,yesterday,,,,,,,,,,\n", "", false, false},
+		{"counts and durations", "", "v1,a,2026-06-01T00:00:00Z,,,,,,-1,,,,\nv2,a,2026-06-01T00:00:00Z,,,,,,,lots,5.5,,-2.5\nv3,a,2026-06-01T00:00:00Z,,,,,, 7 ,+3,5.0,1e3,\n", "", false, false},
+		{"unknown enum and missing value", "", "v1,a,2026-06-01T00:00:00Z,,,,,teen,,,,,\nv2,,2026-06-01T00:00:00Z,,,,,,,,,,\n", "", false, false},
+		{"duplicate id in file", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,\nv1,b,2026-06-01T00:00:00Z,,,,,,,,,,\n", "", false, false},
+		{"unterminated quote", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,\nv2,a,2026-06-01T00:00:00Z,\"open,,,,,,,,,\n", "", false, false},
+		{"too many fields", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,,extra\nv2,a,bad,,,,,,,,,,\n", "", false, false},
+		{"ids the workspace holds", ok, "v1,b,2026-06-02T00:00:00Z,,#a,,,,,,,,\nv3,b,2026-06-02T00:00:00Z,,#a,,,,,,,,\n", "", false, false},
+		{"ids the workspace holds, staged", ok, "v1,b,2026-06-02T00:00:00Z,,#a,,,,,,,,\nv3,b,bad,,,,,,,,,,\n", "", false, false},
+		{"events: bad type, repeated and held ids", ok, "",
+			"e1,v1,2026-06-01T01:00:00Z,report,user,spam,,,\ne1,v1,2026-06-01T02:00:00Z,review,moderator,spam,,violation,\ne2,v2,2026-06-01T03:00:00Z,teleport,user,spam,,,\ne3,v9,2026-06-01T03:00:00Z,enforcement,moderator,spam,,,removed\n", false, false},
+		{"jsonl", "", `{"video_id":"v1","author_id":"a","created_at":"2026-06-01T00:00:00Z"}
+{"video_id":"v2","author_id":"a","created_at":"never"}
+not json
+`, "", true, false},
+		{"strict", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,\nv2,a,never,,,,,,,,,,\n", "", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			duck, pg := twoWorkspaces(t)
+			dir := t.TempDir()
+			write := func(name, content string) string {
+				p := filepath.Join(dir, name)
+				if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return p
+			}
+			if tt.first != "" {
+				if _, err := importBoth(t, duck, pg, datasets.ImportRequest{Videos: []string{write("first.csv", pgVideosHeader+tt.first)}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			req := datasets.ImportRequest{Strict: tt.strict}
+			switch {
+			case tt.jsonl:
+				req.Videos = []string{write("v.jsonl", tt.videos)}
+			case tt.videos != "":
+				req.Videos = []string{write("v.csv", pgVideosHeader+tt.videos)}
+			}
+			if tt.events != "" {
+				req.Events = []string{write("e.csv", pgEventsHeader+tt.events)}
+			}
+			_, err := importBoth(t, duck, pg, req)
+			if tt.strict != errors.Is(err, datasets.ErrRejected) {
+				t.Fatalf("err = %v", err)
+			}
+			sameTables(t, duck, pg)
+			if !tt.strict && len(dump(t, duck, pg, "rejects")) == 0 {
+				t.Error("no rejects: the case proves nothing")
+			}
+		})
+	}
+}
+
+// TestPostgresImportAllOrNothing: an import that fails part way (a later
+// file cannot be read) leaves nothing on the server, and the next import
+// of the good file works.
+func TestPostgresImportAllOrNothing(t *testing.T) {
+	_, pg := twoWorkspaces(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "v.csv")
+	os.WriteFile(good, []byte(pgVideosHeader+"v1,a,2026-06-01T00:00:00Z,,#a,,,,,,,,\n"), 0o644)
+	bad := filepath.Join(dir, "e.csv")
+	os.WriteFile(bad, []byte("event_id\ne1\n"), 0o644)
+	if _, err := datasets.Import(ctx, pg, datasets.ImportRequest{Videos: []string{good}, Events: []string{bad}}); err == nil {
+		t.Fatal("an events file without its required columns imported")
+	}
+	for table := range comparedTables {
+		var n int64
+		if err := pg.DB.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s holds %d rows after a failed import (%v)", table, n, err)
+		}
+	}
+	sum, err := datasets.Import(ctx, pg, datasets.ImportRequest{Videos: []string{good}})
+	if err != nil || sum.VideosLoaded != 1 || sum.Workspace.Videos != 1 {
+		t.Fatalf("import after a failed one: %+v, %v", sum, err)
+	}
+}
