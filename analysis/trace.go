@@ -1,0 +1,19 @@
+package analysis
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+// TRENDLAB_TRACE=1 prints every step of an investigation, a related-tags
+// search and a sweep with its time on standard error, in the form the
+// import's statements are traced (datasets/trace.go): where a slow
+// investigation spends its time, without a profiler.
+func init() {
+	if os.Getenv("TRENDLAB_TRACE") != "" {
+		stepTimer = func(step string, d time.Duration) {
+			fmt.Fprintf(os.Stderr, "trace %8.3fs  %s\n", d.Seconds(), step)
+		}
+	}
+}
