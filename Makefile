@@ -4,7 +4,7 @@ export GOFLAGS := $(GOFLAGS) -tags=duckdb_arrow
 GO ?= go
 BIN := bin/trendlab
 
-.PHONY: build demo test deps assets bench clean
+.PHONY: build demo test deps assets bench bench-100m clean
 
 # assets first: the binary embeds ECharts (notebooks/assets), copied there by .ci/deps.
 build: assets
@@ -14,10 +14,16 @@ build: assets
 demo: build
 	./$(BIN) demo --dir demo
 
-# Everything the tests need that is not Go (Chromium, ECharts), then every test.
+# Everything the tests need that is not Go (Chromium, ECharts, PostgreSQL),
+# then every test, with a private PostgreSQL server on a Unix socket for the
+# server-workspace tests (.ci/pgserver; stopped however the tests end). A
+# TRENDLAB_TEST_POSTGRES already set names a server to use instead.
 test: deps
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	@set -e; url="$$TRENDLAB_TEST_POSTGRES"; \
+	if [ -z "$$url" ]; then url=$$(bash .ci/pgserver start); trap 'bash .ci/pgserver stop "$$url"' EXIT; fi; \
+	echo "PostgreSQL for the tests: $$url"; \
+	TRENDLAB_TEST_POSTGRES="$$url" $(GO) test -count=1 ./...
 
 deps:
 	bash .ci/deps
@@ -28,6 +34,11 @@ assets:
 
 bench: build
 	./$(BIN) bench
+
+# The "Scale" issue's figures at 100 million videos (hours, ~45 GB of disk;
+# not part of test). Restartable; VIDEOS=200000 DIR=... for a smoke run.
+bench-100m: build
+	bash .ci/bench-100m
 
 clean:
 	rm -rf bin demo
