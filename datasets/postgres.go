@@ -28,13 +28,19 @@ func IsServerURL(path string) bool {
 	return strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://")
 }
 
+// ServerUnsupported is ErrServerUnsupported for a job (what the caller
+// was asked to do, in a few words).
+func ServerUnsupported(job string) error {
+	return fmt.Errorf("%w: %s; use a DuckDB workspace file for it for now", ErrServerUnsupported, job)
+}
+
 // NeedsDuckDB fails on a server workspace with ErrServerUnsupported, naming
-// the job, for the commands that do not run there yet; nil on DuckDB.
+// the job, for what does not run there yet; nil on DuckDB.
 func (w *Workspace) NeedsDuckDB(job string) error {
 	if w.Dialect != Postgres {
 		return nil
 	}
-	return fmt.Errorf("%w: %s; use a DuckDB workspace file for it for now", ErrServerUnsupported, job)
+	return ServerUnsupported(job)
 }
 
 // openPostgres opens the database at rawURL and, unless read-only, creates

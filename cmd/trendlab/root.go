@@ -20,7 +20,8 @@ type app struct {
 	workspace   string
 	readOnly    bool
 	memoryLimit string
-	stderr      io.Writer // the root command's, for notices
+	stderr      io.Writer      // the root command's, for notices
+	command     *cobra.Command // the command running, for serverCheck
 }
 
 // commands lists the constructors of the subcommands, in the order --help
@@ -72,14 +73,14 @@ Start with:  trendlab demo`,
 		}
 		return runTUI(cmd.Context(), a)
 	}
-	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.stderr = cmd.ErrOrStderr() }
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.stderr, a.command = cmd.ErrOrStderr(), cmd }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	def := os.Getenv("TRENDLAB_WORKSPACE")
 	if def == "" {
 		def = datasets.DefaultPath
 	}
-	pf.StringVarP(&a.workspace, "workspace", "w", def, "workspace file (env TRENDLAB_WORKSPACE)")
+	pf.StringVarP(&a.workspace, "workspace", "w", def, "workspace: a DuckDB file, or a PostgreSQL or Citus database as postgres://USER@HOST/DB (env TRENDLAB_WORKSPACE)")
 	pf.BoolVar(&a.readOnly, "read-only", false, "open the workspace read-only")
 	pf.StringVar(&a.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 2GB (default: DuckDB's, 80% of RAM)")
 	for _, c := range commands() {
@@ -92,6 +93,9 @@ Start with:  trendlab demo`,
 // read-only whatever --read-only says (for commands that only read).
 // It says on stderr when it removed an import that had stopped half way.
 func (a *app) open(ctx context.Context, forceRead bool) (*datasets.Workspace, error) {
+	if err := a.serverCheck(); err != nil {
+		return nil, err
+	}
 	ws, err := datasets.Open(ctx, a.workspace, datasets.Options{
 		ReadOnly:    a.readOnly || forceRead,
 		MemoryLimit: a.memoryLimit,

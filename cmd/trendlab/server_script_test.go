@@ -1,0 +1,54 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/trendlab/trendlab/internal/pgtest"
+)
+
+// TestServerScripts runs the CLI scripts in testdata/server_script against
+// a workspace on the test PostgreSQL server: $PGWS is a new database per
+// script. Besides TestScripts' commands:
+//
+//	scrubws FILE OUT    scrub, and the workspace ($PGWS or $WORK/ws.duckdb) becomes $WS and
+//	                    JSON durations $DUR, so that output on both engines compares equal
+func TestServerScripts(t *testing.T) {
+	pgtest.Server(t)
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "server_script"),
+		WorkdirRoot:         fixedLengthTempDir(t),
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("PGWS", pgtest.NewDatabase(t))
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"trendlab": scriptTrendlab,
+			"exitcode": scriptExitCode,
+			"scrubws":  scriptScrubWorkspace,
+		},
+	})
+}
+
+var durationNS = regexp.MustCompile(`"duration_ns": \d+`)
+
+func scriptScrubWorkspace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: scrubws FILE OUT")
+	}
+	s := ts.ReadFile(args[0])
+	s = strings.ReplaceAll(s, ts.Getenv("PGWS"), "$WS")
+	s = strings.ReplaceAll(s, ts.Getenv("WORK")+"/ws.duckdb", "$WS")
+	s = strings.ReplaceAll(s, ts.Getenv("WORK"), "$WORK")
+	for _, sc := range scrubbers {
+		s = sc.re.ReplaceAllString(s, sc.with)
+	}
+	s = durationNS.ReplaceAllString(s, `"duration_ns": $$DUR`)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(s), 0o644))
+}
