@@ -19,10 +19,14 @@ func newSynthCmd(a *app) *cobra.Command {
 	var start string
 	cmd := &cobra.Command{
 		Use:   "synth --videos N --out DIR",
-		Short: "Write a deterministic synthetic content and moderation export, with a manifest of planted truths",
+		Short: "Write a deterministic synthetic platform's exports, with a manifest of planted truths",
 		Long: `synth writes a synthetic platform: DIR/videos.<ext> (the content export),
-DIR/moderation_events.<ext> (the moderation events) and DIR/manifest.json,
-which records what was planted and the counts realised in the data.
+DIR/moderation_events.<ext> (the moderation events), the optional exports
+DIR/views_daily.csv, DIR/search_daily.csv and DIR/interventions.csv (with
+the truths of trendlab impact planted; --optional=false leaves them out
+and gives the videos and events of the core story alone) and
+DIR/manifest.json, which records what was planted and the counts realised
+in the data.
 
 Planted: thousands of tags with Zipf-like popularity; the tag family
 "omegle" with spelling variants (case, fullwidth, leetspeak, transposition,
@@ -37,8 +41,9 @@ The same flags always give byte-identical files. Memory stays bounded
 whatever --videos is: rows are generated and written one at a time.`,
 		Example: `  trendlab synth --videos 200000 --out demo
   trendlab synth --videos 10000000 --seed 7 --format parquet --out big
-  trendlab synth --videos 20000 --format csv --compress zstd --out small
-  trendlab import --videos demo/videos.csv --events demo/moderation_events.csv`,
+  trendlab synth --videos 20000 --format csv --compress zstd --optional=false --out small
+  trendlab import --videos demo/videos.csv --events demo/moderation_events.csv \
+    --views demo/views_daily.csv --searches demo/search_daily.csv --interventions demo/interventions.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cfg.Dir == "" {
@@ -98,7 +103,7 @@ whatever --videos is: rows are generated and written one at a time.`,
 	f.StringVar(&cfg.Format, "format", synth.FormatCSV, "csv, jsonl or parquet")
 	f.StringVar(&cfg.Compression, "compress", "", "csv/jsonl: none, gzip or zstd (whole file); parquet: none, snappy (default), gzip or zstd (inside the file)")
 	f.IntVar(&cfg.Days, "days", synth.DefaultDays, "length of the period in days")
-	f.BoolVar(&cfg.Optional, "optional", false, "also write the optional exports (views_daily, search_daily, interventions) with the impact truths planted")
+	f.BoolVar(&cfg.Optional, "optional", true, "write the optional exports (views_daily, search_daily, interventions) with the impact truths planted; --optional=false: videos and events only")
 	f.BoolVar(&cfg.SweepStory, "sweep-story", false, "plant related tags for trendlab sweep: two with raised rates of their own, one without")
 	f.Int64Var(&cfg.FirstID, "first-id", 0, "number videos and events after this id (a later export of the same platform)")
 	f.StringVar(&cfg.Evasion, "evasion", "", "a new spelling some family videos carry instead of theirs (for trendlab watch), e.g. 0m3gle")

@@ -75,29 +75,17 @@ func newTagSetVariantsCmd(a *app) *cobra.Command {
 }
 
 func newTagSetListCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "list",
-		Short: "List the saved tag sets",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.open(cmd.Context(), true)
-			if err != nil {
-				return err
-			}
-			defer ws.Close()
-			sets, err := analysis.ListTagSets(cmd.Context(), ws)
-			if err != nil {
-				return err
-			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tSEED\tACCEPTED\tCAPTIONS\tUPDATED")
-			for _, s := range sets {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\n", s.Name, textsafe.Show(s.Seed),
-					textsafe.Show(strings.Join(s.Accepted(), ",")), s.IncludeCaptions, s.UpdatedAt.UTC().Format("2006-01-02 15:04"))
-			}
-			return tw.Flush()
+	return listCmd[analysis.SavedTagSet]{
+		short:    "List the saved tag sets",
+		header:   "NAME\tSEED\tACCEPTED\tCAPTIONS\tUPDATED",
+		empty:    "No saved tag sets: save one with trendlab investigate --tag T --save-as NAME.",
+		jsonHelp: "print JSON (with each set's decided variants)",
+		load:     analysis.ListTagSets,
+		row: func(s analysis.SavedTagSet) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%v\t%s", textsafe.Show(s.Name), textsafe.Show(s.Seed),
+				textsafe.Show(strings.Join(s.Accepted(), ",")), s.IncludeCaptions, s.UpdatedAt.UTC().Format("2006-01-02 15:04"))
 		},
-	}
+	}.command(a)
 }
 
 func newTagSetShowCmd(a *app) *cobra.Command {
