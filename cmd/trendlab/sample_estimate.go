@@ -43,7 +43,7 @@ func printSampleEstimates(w io.Writer, est *review.SampleEstimates) {
 		fmt.Fprintf(w, "  method: %s\n", est.Violating.Estimate.Method)
 	}
 	e := est.EscalatedEvents
-	fmt.Fprintf(w, "Escalated to law enforcement by the moderation data (escalated_lert), all members: %d / %d sampled = %s; frame estimate %s (%s – %s)\n  method: %s\n",
+	fmt.Fprintf(w, "Escalated to law enforcement by the moderation data (an escalation event with action escalated_lert), all members: %d / %d sampled = %s; frame estimate %s (%s – %s)\n  method: %s\n",
 		e.Escalated, e.Sampled, samplePct(e.Share), samplePct(e.Estimate.P), samplePct(e.Estimate.CI.Lo), samplePct(e.Estimate.CI.Hi), e.Estimate.Method)
 }
 
@@ -59,8 +59,8 @@ interval: Wilson with finite population correction for a simple random
 sample, the stratified estimator (stratum weights N_h/N) for a stratified
 one. escalate counts as violating. Each member counts once: with --reviewer,
 that reviewer's current label; without, the latest label any reviewer gave.
-The share of members escalated by the moderation data (escalated_lert) is
-reported beside it.`,
+The share of members escalated by the moderation data (an escalation
+event with action escalated_lert) is reported beside it.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := sampleCheckConf(conf); err != nil {
