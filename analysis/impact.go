@@ -27,9 +27,11 @@ var ErrNoOptionalExport = errors.New("the workspace has no rows of an optional e
 // PlatformRequest asks whether the tag set's volume goes with the
 // platform-wide rate of one policy among the videos outside the set.
 type PlatformRequest struct {
-	TagSet       string    // a saved tag set
-	Policy       string    // e.g. minor_safety
-	Since, Until time.Time // zero: the data's first and last day
+	TagSet string // a saved tag set
+	Policy string // e.g. minor_safety
+	// Period bounds the days by video creation, both inclusive (UTC); a
+	// zero bound is the data's first or last day.
+	datasets.Period
 	// Lag is the regression's lag in days: the platform rate on day t
 	// against the tag set's volume on day t-Lag. Chosen beforehand (0 by
 	// default): picking the lag with the largest cross-correlation would
@@ -135,7 +137,7 @@ func ImpactPlatform(ctx context.Context, ws *datasets.Workspace, req PlatformReq
 	if err != nil {
 		return nil, err
 	}
-	days, err := impactDays(ctx, ws, req.Since, req.Until)
+	days, err := impactDays(ctx, ws, req.Period)
 	if err != nil {
 		return nil, err
 	}
@@ -328,17 +330,31 @@ func spikeStatement(p *Platform, req PlatformRequest) string {
 	return strings.TrimSpace(b.String())
 }
 
-// impactDays lists the days of the period: the request's bounds, or the
-// first and last day of the videos.
-func impactDays(ctx context.Context, ws *datasets.Workspace, since, until time.Time) ([]time.Time, error) {
-	var lo, hi *time.Time
-	if err := ws.DB.QueryRowContext(ctx, `SELECT min(created_at), max(created_at) FROM videos`).Scan(&lo, &hi); err != nil {
+// impactDays lists the days of the period (impactSpan).
+func impactDays(ctx context.Context, ws *datasets.Workspace, period datasets.Period) ([]time.Time, error) {
+	from, to, err := impactSpan(ctx, ws, period)
+	if err != nil {
 		return nil, err
 	}
-	if lo == nil {
-		return nil, errors.New("the workspace has no videos: import the exports first")
+	return daysBetween(from, to)
+}
+
+// impactSpan is the first and last day of the period: its bounds, or the
+// first and last day of the videos.
+func impactSpan(ctx context.Context, ws *datasets.Workspace, period datasets.Period) (from, to time.Time, err error) {
+	var lo, hi *time.Time
+	if err := ws.DB.QueryRowContext(ctx, `SELECT min(created_at), max(created_at) FROM videos`).Scan(&lo, &hi); err != nil {
+		return from, to, err
 	}
-	from, to := truncDay(cmp.Or(since, *lo)), truncDay(cmp.Or(until, *hi))
+	if lo == nil {
+		return from, to, errors.New("the workspace has no videos: import the exports first")
+	}
+	return truncDay(cmp.Or(period.Since, *lo)), truncDay(cmp.Or(period.Until, *hi)), nil
+}
+
+// daysBetween lists the days from from to to, both included; the impact
+// analyses need at least 21.
+func daysBetween(from, to time.Time) ([]time.Time, error) {
 	var days []time.Time
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
 		days = append(days, d)

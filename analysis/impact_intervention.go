@@ -16,12 +16,15 @@ import (
 
 // InterventionRequest asks what the interventions on a tag set did.
 type InterventionRequest struct {
-	TagSet       string
-	ID           string    // one intervention; "" for every one on the tag set
-	Comparison   []string  // comparison tags; nil: the Comparisons tags closest in volume
-	Comparisons  int       // default 5
-	Since, Until time.Time // zero: the data's first and last day
-	Conf         float64   // default 0.95
+	TagSet      string
+	ID          string   // one intervention; "" for every one on the tag set
+	Comparison  []string // comparison tags; nil: the Comparisons tags closest in volume
+	Comparisons int      // default 5
+	// Period bounds the days, both inclusive (UTC); a zero bound is the
+	// data's first or last day. Either way the days stay within those of
+	// the views and search exports present (interventionDays).
+	datasets.Period
+	Conf float64 // default 0.95
 }
 
 // InterventionReport holds the effect of each intervention on the tag set.
@@ -96,14 +99,6 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 	if err != nil {
 		return nil, err
 	}
-	days, err := impactDays(ctx, ws, req.Since, req.Until)
-	if err != nil {
-		return nil, err
-	}
-	rep := &InterventionReport{TagSet: req.TagSet, Tags: set.Accepted()}
-	for _, d := range days {
-		rep.Days = append(rep.Days, day(d))
-	}
 	ivs, err := interventionsOn(ctx, ws, set, req.ID)
 	if err != nil {
 		return nil, err
@@ -122,6 +117,15 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 	if err != nil {
 		return nil, err
 	}
+	rep := &InterventionReport{TagSet: req.TagSet, Tags: set.Accepted()}
+	days, notes, err := interventionDays(ctx, ws, req.Period, hasViews, hasSearches)
+	if err != nil {
+		return nil, err
+	}
+	rep.Notes = append(rep.Notes, notes...)
+	for _, d := range days {
+		rep.Days = append(rep.Days, day(d))
+	}
 	if !hasViews {
 		rep.Notes = append(rep.Notes, "no views_daily export in the workspace: reach (for_you and total views) is not measured")
 	}
@@ -136,6 +140,41 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 		rep.Interventions = append(rep.Interventions, *e)
 	}
 	return rep, nil
+}
+
+// interventionDays is the period of impactSpan within the days of the
+// views and search exports present: past their last day (or before their
+// first) every view or search would read as zero, a fall no intervention
+// caused. The notes say where the period was cut.
+func interventionDays(ctx context.Context, ws *datasets.Workspace, period datasets.Period, hasViews, hasSearches bool) ([]time.Time, []string, error) {
+	from, to, err := impactSpan(ctx, ws, period)
+	if err != nil {
+		return nil, nil, err
+	}
+	var notes []string
+	for _, x := range []struct {
+		table   string
+		present bool
+	}{{"views_daily", hasViews}, {"search_daily", hasSearches}} {
+		if !x.present {
+			continue
+		}
+		var first, last time.Time
+		// The tables are fixed names, not user text.
+		if err := ws.DB.QueryRowContext(ctx, `SELECT min(date), max(date) FROM `+x.table).Scan(&first, &last); err != nil {
+			return nil, nil, err
+		}
+		if first = truncDay(first); first.After(from) {
+			notes = append(notes, fmt.Sprintf("%s starts on %s: the period starts there, not on %s", x.table, day(first), day(from)))
+			from = first
+		}
+		if last = truncDay(last); last.Before(to) {
+			notes = append(notes, fmt.Sprintf("%s ends on %s: the period ends there, not on %s", x.table, day(last), day(to)))
+			to = last
+		}
+	}
+	days, err := daysBetween(from, to)
+	return days, notes, err
 }
 
 func hasRows(ctx context.Context, ws *datasets.Workspace, table string) (bool, error) {

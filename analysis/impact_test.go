@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
@@ -204,5 +206,76 @@ func TestImpactInterventionRecoversPlanted(t *testing.T) {
 	}
 	if falsePos > 2 {
 		t.Errorf("%d of %d unplanted series showed an effect (nominal 5%% each)", falsePos, nulls)
+	}
+}
+
+// TestImpactInterventionStopsWithTheViews: a later export with videos but
+// no views or searches does not stretch the intervention analysis into
+// days without them (where reach would read as zero); the period ends on
+// the exports' last day and says so, and an explicit period is kept
+// within it. The platform analysis reads only videos and outcomes, so it
+// keeps the videos' days; both take a datasets.Period, both bounds
+// inclusive.
+func TestImpactInterventionStopsWithTheViews(t *testing.T) {
+	ctx := context.Background()
+	ws, m := impactWorkspace(t, 1, 8000, 60)
+	end, err := time.Parse(time.RFC3339, m.End)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, err := synth.Generate(ctx, synth.Config{Videos: 500, Seed: 9, Days: 7, Start: end.AddDate(0, 0, 7), FirstID: 1_000_000_000, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{Videos: []string{later.Files.Videos}, Events: []string{later.Files.Events}}); err != nil {
+		t.Fatal(err)
+	}
+	first, last := datasets.Day(end.AddDate(0, 0, -60)), datasets.Day(end.AddDate(0, 0, -1))
+	laterLast := datasets.Day(end.AddDate(0, 0, 13))
+
+	rep, err := ImpactIntervention(ctx, ws, InterventionRequest{TagSet: "omegle"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.Days[len(rep.Days)-1]; got != last || rep.Days[0] != first {
+		t.Errorf("intervention days %s to %s, want %s to %s (the views' days, not the later videos' to %s)", rep.Days[0], got, first, last, laterLast)
+	}
+	if want := "views_daily ends on " + last + ": the period ends there, not on " + laterLast; !slices.Contains(rep.Notes, want) {
+		t.Errorf("notes %q: want %q", rep.Notes, want)
+	}
+
+	for _, tc := range []struct {
+		name        string
+		period      datasets.Period
+		first, last string
+	}{
+		{"inclusive bounds", datasets.Period{Since: end.AddDate(0, 0, -50), Until: end.AddDate(0, 0, -10)}, datasets.Day(end.AddDate(0, 0, -50)), datasets.Day(end.AddDate(0, 0, -10))},
+		{"until past the views", datasets.Period{Since: end.AddDate(0, 0, -40), Until: end.AddDate(0, 0, 10)}, datasets.Day(end.AddDate(0, 0, -40)), last},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := ImpactIntervention(ctx, ws, InterventionRequest{TagSet: "omegle", Period: tc.period})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Days[0] != tc.first || rep.Days[len(rep.Days)-1] != tc.last {
+				t.Errorf("days %s to %s, want %s to %s", rep.Days[0], rep.Days[len(rep.Days)-1], tc.first, tc.last)
+			}
+		})
+	}
+
+	p, err := ImpactPlatform(ctx, ws, PlatformRequest{TagSet: "omegle", Policy: "bullying_harassment", Permutations: 19})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Days[len(p.Days)-1]; got != laterLast {
+		t.Errorf("platform days end on %s, want the later videos' last day %s", got, laterLast)
+	}
+	p, err = ImpactPlatform(ctx, ws, PlatformRequest{TagSet: "omegle", Policy: "bullying_harassment", Permutations: 19,
+		Period: datasets.Period{Since: end.AddDate(0, 0, -30), Until: end.AddDate(0, 0, -1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Days) != 30 || p.Days[29] != last {
+		t.Errorf("platform over a 30-day period: %d days ending %s, want 30 ending %s", len(p.Days), p.Days[len(p.Days)-1], last)
 	}
 }

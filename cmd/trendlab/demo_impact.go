@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/trendlab/trendlab/analysis"
+	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/textsafe"
 )
 
@@ -22,15 +23,15 @@ func demoImpact(ctx context.Context, d *demoRun) error {
 	// the watch step's later week, which has no views or searches.
 	since, _ := time.Parse(time.RFC3339, d.manifest.Start)
 	end, _ := time.Parse(time.RFC3339, d.manifest.End)
-	until := end.Add(-time.Nanosecond).Truncate(24 * time.Hour)
+	period := datasets.NewPeriod(since, end.Add(-time.Nanosecond))
 	for _, pol := range demoImpactPolicies {
-		p, err := analysis.ImpactPlatform(ctx, d.ws, analysis.PlatformRequest{TagSet: "omegle", Policy: pol, Seed: 1, Since: since, Until: until})
+		p, err := analysis.ImpactPlatform(ctx, d.ws, analysis.PlatformRequest{TagSet: "omegle", Policy: pol, Seed: 1, Period: period})
 		if err != nil {
 			return fmt.Errorf("impact platform %s: %w", pol, err)
 		}
 		fmt.Fprintf(d.out, "%s: %s\n  %s\n", pol, textsafe.Show(p.Statement), textsafe.Show(p.SpikeText))
 	}
-	rep, err := analysis.ImpactIntervention(ctx, d.ws, analysis.InterventionRequest{TagSet: "omegle", Since: since, Until: until})
+	rep, err := analysis.ImpactIntervention(ctx, d.ws, analysis.InterventionRequest{TagSet: "omegle", Period: period})
 	if err != nil {
 		return fmt.Errorf("impact intervention: %w", err)
 	}

@@ -54,7 +54,7 @@ func newImpactPlatformCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			req.Since, req.Until = period.Since, period.Until
+			req.Period = period
 			ws, err := a.open(cmd.Context(), true)
 			if err != nil {
 				return err
@@ -98,7 +98,7 @@ func newImpactInterventionCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			req.Since, req.Until = period.Since, period.Until
+			req.Period = period
 			ws, err := a.open(cmd.Context(), true)
 			if err != nil {
 				return err
