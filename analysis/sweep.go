@@ -90,9 +90,16 @@ func RunSweep(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (sw *
 	sw = &Sweep{DocumentVersion: DocumentVersion, GeneratedAt: now().UTC(), Request: q, Confidence: q.Confidence,
 		IntervalMethod: "Wilson score", AdjustMethod: q.Adjust, Ordering: SweepOrdering, Tags: []SweptTag{}, Notes: []string{}}
 	const steps = 4
-	progress := func(string, int) {}
-	if q.Progress != nil {
-		progress = func(step string, done int) { q.Progress(step, done, steps) }
+	var current string
+	var started time.Time
+	progress := func(step string, done int) {
+		if stepTimer != nil && current != "" {
+			stepTimer("sweep: "+current, time.Since(started))
+		}
+		current, started = step, time.Now()
+		if q.Progress != nil {
+			q.Progress(step, done, steps)
+		}
 	}
 	var tags []swept
 	var seedTags []string
@@ -196,11 +203,12 @@ func withoutAny(tags, drop []string) []string {
 	return out
 }
 
-// sweepRelated finds the seed's related tags by investigating it (the one
-// definition of related tags), and describes the seed.
+// sweepRelated finds the seed's related tags as an investigation of it
+// would (RelatedTags, the one definition of related tags), and describes
+// the seed.
 func sweepRelated(ctx context.Context, ws *datasets.Workspace, q SweepRequest) ([]swept, *SweepSeed, string, error) {
 	req := Request{Period: q.Period, Policies: q.Policies, MinScore: q.MinScore, RelatedLimit: q.Top,
-		Confidence: q.Confidence, Alpha: q.Alpha, Power: q.Power, Permutations: 1}
+		Confidence: q.Confidence, Alpha: q.Alpha, Power: q.Power}
 	if _, err := LoadTagSet(ctx, ws, q.RelatedTo); err == nil {
 		req.TagSet = q.RelatedTo
 	} else if errors.Is(err, ErrNoTagSet) {
@@ -208,7 +216,7 @@ func sweepRelated(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (
 	} else {
 		return nil, nil, "", err
 	}
-	inv, err := Investigate(ctx, ws, req)
+	inv, err := RelatedTags(ctx, ws, req)
 	if err != nil {
 		return nil, nil, "", err
 	}

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
@@ -204,11 +206,13 @@ func TestSweepRequestErrors(t *testing.T) {
 	}
 }
 
-// BenchmarkSweep sweeps the 50 tags most related to omegle (the variants of
-// each found in one query, one pass over the outcomes) and, to compare,
-// investigates omegle once. TRENDLAB_BENCH_WORKSPACE names a workspace
-// (read-only) for the 10M-video run; the tag set "omegle" must be saved
-// in it (trendlab investigate --tag omegle --save-as omegle):
+// BenchmarkSweep sweeps the 50 tags most related to omegle (the related
+// tags found on their own by RelatedTags, the variants of each in one
+// query, one pass over the outcomes) and, to compare, investigates omegle
+// once; related_tags times RelatedTags alone. Each run logs the time of
+// every step (stepTimer). TRENDLAB_BENCH_WORKSPACE names a workspace
+// (read-only) for the 10M-video run; the tag set "omegle" must be saved in
+// it (trendlab investigate --tag omegle --save-as omegle):
 //
 //	TRENDLAB_BENCH_WORKSPACE=bench.duckdb go test -tags=duckdb_arrow ./analysis -run '^$' -bench Sweep -benchtime 3x
 func BenchmarkSweep(b *testing.B) {
@@ -224,7 +228,46 @@ func BenchmarkSweep(b *testing.B) {
 	} else {
 		ws, _ = sweepWorkspace(b)
 	}
+	// cpu is the process's CPU time so far (DuckDB's threads included): on
+	// a loaded machine a steadier measure than the wall clock.
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	// timeSteps logs the mean wall time of each step over the benchmark's
+	// runs, and the CPU time since the step before, and reports the CPU
+	// time of a run (cpu-s/op).
+	timeSteps := func(b *testing.B) {
+		var names []string
+		wall, used := map[string]time.Duration{}, map[string]time.Duration{}
+		last, prev := cpu(), stepTimer
+		stepTimer = func(step string, d time.Duration) {
+			if _, ok := wall[step]; !ok {
+				names = append(names, step)
+			}
+			now := cpu()
+			wall[step] += d
+			used[step] += now - last
+			last = now
+			if prev != nil {
+				prev(step, d)
+			}
+		}
+		b.Cleanup(func() {
+			stepTimer = prev
+			n := time.Duration(b.N)
+			for _, s := range names {
+				b.Logf("wall %8.3fs  cpu %8.3fs  %s", (wall[s] / n).Seconds(), (used[s] / n).Seconds(), s)
+			}
+		})
+	}
+	cpuPerOp := func(b *testing.B, start time.Duration) {
+		b.ReportMetric((cpu()-start).Seconds()/float64(b.N), "cpu-s/op")
+	}
 	b.Run("sweep_related_50", func(b *testing.B) {
+		timeSteps(b)
+		start := cpu()
 		for b.Loop() {
 			sw, err := RunSweep(ctx, ws, SweepRequest{RelatedTo: "omegle", Top: 50})
 			if err != nil {
@@ -232,12 +275,26 @@ func BenchmarkSweep(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(sw.Tags)), "tags")
 		}
+		cpuPerOp(b, start)
+	})
+	b.Run("related_tags", func(b *testing.B) {
+		timeSteps(b)
+		start := cpu()
+		for b.Loop() {
+			if _, err := RelatedTags(ctx, ws, Request{TagSet: "omegle", RelatedLimit: 50}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpuPerOp(b, start)
 	})
 	b.Run("investigate_one", func(b *testing.B) {
+		timeSteps(b)
+		start := cpu()
 		for b.Loop() {
 			if _, err := Investigate(ctx, ws, Request{TagSet: "omegle"}); err != nil {
 				b.Fatal(err)
 			}
 		}
+		cpuPerOp(b, start)
 	})
 }

@@ -30,15 +30,18 @@ import (
 //   - rate-vs-baseline: per policy, the tag set's risk ratio against the
 //     other videos rose: among the new videos against among the earlier
 //     ones (one-sided Wald test of the log ratio of the two risk ratios).
-//     These three fire only when p < alpha / m, m the number of such tests
+//   - new-related: a tag significantly related to the tag set (as
+//     investigate finds them: Benjamini-Hochberg q < 0.05, lift > 1) in
+//     its top list that was not at the last run, and whose share of the
+//     new tag-set videos is above its share of the other new videos
+//     (one-sided test on the new videos only: the whole-data test alone
+//     fires whenever a tag that chance put near its threshold crosses it).
+//     These four fire only when p < alpha / m, m the number of such tests
 //     in the run (Bonferroni: at most alpha chance per run that any fires
 //     when nothing changed), and the rise is at least MinRatio times.
 //   - new-spelling: a tag that scores as a variant of the seed (at least
 //     DefaultMinScore), is neither accepted nor rejected in the tag set, is
 //     on at least MinVideos videos, and has not fired before.
-//   - new-related: a tag significantly related to the tag set (as
-//     investigate finds them: Benjamini-Hochberg q < alpha, lift > 1) in
-//     its top list that was not significant at the last run.
 
 // Watch rules.
 const (
@@ -155,8 +158,12 @@ func AddWatch(ctx context.Context, ws *datasets.Workspace, name, tagSet string, 
 		return nil, err
 	}
 	if slices.Contains(def.Rules, RuleNewRelated) && w.LastImportID > 0 {
-		if w.State.Related, err = significantRelated(ctx, ws, w); err != nil {
+		rel, err := significantRelated(ctx, ws, w)
+		if err != nil {
 			return nil, err
+		}
+		for _, t := range rel {
+			w.State.Related = append(w.State.Related, t.Tag)
 		}
 	}
 	def2, _ := json.Marshal(w.Definition)
@@ -321,27 +328,47 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 		// base holds the baselines' counts (new, earlier) of a
 		// rate-vs-baseline test: x1/n1 and x2/n2 are then the tag set's.
 		base *[4]int64
+		// names of x1, n1, x2, n2 in the alert's numbers (default: new
+		// against before), and more numbers to keep.
+		names *[4]string
+		extra map[string]float64
 	}
 	var tests []test
 	if run.NewVideos > 0 {
 		nw, old := g[1], g[0]
 		if has(RuleVolume) {
 			tests = append(tests, test{RuleVolume, "volume", nw[1].videos, nw[0].videos + nw[1].videos, old[1].videos, old[0].videos + old[1].videos,
-				"share of the new videos in the tag set against its share of the earlier videos", nil})
+				"share of the new videos in the tag set against its share of the earlier videos", nil, nil, nil})
 		}
 		for _, p := range policies {
 			if has(RuleRate) {
 				tests = append(tests, test{RuleRate, p, nw[1].violating[p], nw[1].videos, old[1].violating[p], old[1].videos,
-					"the tag set's " + p + " rate among the new videos against among the earlier ones", nil})
+					"the tag set's " + p + " rate among the new videos against among the earlier ones", nil, nil, nil})
 			}
 			if has(RuleRateVsBaseline) {
 				tests = append(tests, test{RuleRateVsBaseline, p, nw[1].violating[p], nw[1].videos, old[1].violating[p], old[1].videos,
 					"the tag set's " + p + " risk ratio against the other videos, new videos against earlier ones",
-					&[4]int64{nw[0].violating[p], nw[0].videos, old[0].violating[p], old[0].videos}})
+					&[4]int64{nw[0].violating[p], nw[0].videos, old[0].violating[p], old[0].videos}, nil, nil})
 			}
 		}
 	} else if has(RuleVolume) || has(RuleRate) || has(RuleRateVsBaseline) {
 		run.Checks = append(run.Checks, "the new imports hold no videos: the volume and rate rules need new videos")
+	}
+	if has(RuleNewRelated) {
+		fresh, err := newRelatedTests(ctx, ws, &w)
+		if err != nil {
+			return run, err
+		}
+		for _, f := range fresh {
+			tests = append(tests, test{rule: RuleNewRelated, subject: f.tag.Tag, x1: f.x1, n1: f.n1, x2: f.x2, n2: f.n2,
+				what: fmt.Sprintf("#%s, now significantly related to tag set %s (in its top %d: q %.2g, lift %.2f) and not at the last run; "+
+					"its share of the new tag-set videos against its share of the other new videos", f.tag.Tag, w.TagSet, def.Top, f.tag.QValue, float64(f.tag.Lift)),
+				names: &[4]string{"x_set_new", "n_set_new", "x_other_new", "n_other_new"},
+				extra: map[string]float64{"q_value": f.tag.QValue, "lift": finite(float64(f.tag.Lift)), "together": float64(f.tag.Together)}})
+		}
+		run.Checks = append(run.Checks, fmt.Sprintf("new related tags: significant in the top %d (Benjamini-Hochberg q < %.2g across the tags tested, lift > 1), "+
+			"not before, and more common among the new tag-set videos than among the other new videos (a rise test below); %d such tags this run",
+			def.Top, defaultAlpha, len(fresh)))
 	}
 	level := def.Alpha / float64(max(1, len(tests)))
 	for _, t := range tests {
@@ -349,7 +376,14 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 			continue
 		}
 		p1, p2 := float64(t.x1)/float64(t.n1), float64(t.x2)/float64(t.n2)
-		nums := map[string]float64{"x_new": float64(t.x1), "n_new": float64(t.n1), "x_before": float64(t.x2), "n_before": float64(t.n2), "level": level}
+		names := [4]string{"x_new", "n_new", "x_before", "n_before"}
+		if t.names != nil {
+			names = *t.names
+		}
+		nums := map[string]float64{names[0]: float64(t.x1), names[1]: float64(t.n1), names[2]: float64(t.x2), names[3]: float64(t.n2), "level": level}
+		for k, v := range t.extra {
+			nums[k] = v
+		}
 		var ratio, pv float64
 		var msg string
 		if t.base != nil {
@@ -376,6 +410,9 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 		nums["ratio"], nums["p_value"] = finite(ratio), pv
 		if pv < level && ratio >= def.MinRatio {
 			fire(t.rule, t.subject, msg, nums)
+			if t.rule == RuleNewRelated {
+				w.State.Related = append(w.State.Related, t.subject)
+			}
 		}
 	}
 	if len(tests) > 0 {
@@ -402,21 +439,6 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 		}
 		run.Checks = append(run.Checks, fmt.Sprintf("new spellings: variants scoring at least %.2g, undecided in tag set %s, on at least %d videos, each reported once",
 			DefaultMinScore, w.TagSet, def.MinVideos))
-	}
-	if has(RuleNewRelated) {
-		now, err := significantRelated(ctx, ws, &w)
-		if err != nil {
-			return run, err
-		}
-		for _, t := range now {
-			if !slices.Contains(w.State.Related, t) {
-				fire(RuleNewRelated, t, fmt.Sprintf("#%s is now significantly related to tag set %s (in its top %d; Benjamini-Hochberg q < %.2g, lift > 1), and was not at the last run",
-					t, w.TagSet, def.Top, defaultAlpha), map[string]float64{})
-				w.State.Related = append(w.State.Related, t)
-			}
-		}
-		run.Checks = append(run.Checks, fmt.Sprintf("new related tags: significant in the top %d (Benjamini-Hochberg q < %.2g across the tags tested), not significant before",
-			def.Top, defaultAlpha))
 	}
 	return run, saveRun(ctx, ws, &w, &run, last)
 }
@@ -508,19 +530,95 @@ func b2i(b bool) int {
 }
 
 // significantRelated lists the tags significantly related to the watch's
-// tag set in its top list, as Investigate finds them.
-func significantRelated(ctx context.Context, ws *datasets.Workspace, w *Watch) ([]string, error) {
-	inv, err := Investigate(ctx, ws, Request{TagSet: w.TagSet, RelatedLimit: w.Definition.Top, Permutations: 1, Policies: w.Definition.Policies})
+// tag set in its top list, as Investigate finds them (RelatedTags).
+func significantRelated(ctx context.Context, ws *datasets.Workspace, w *Watch) ([]RelatedTag, error) {
+	rel, err := RelatedTags(ctx, ws, Request{TagSet: w.TagSet, RelatedLimit: w.Definition.Top, Policies: w.Definition.Policies})
 	if err != nil {
 		return nil, err
 	}
-	out := []string{}
-	for _, t := range inv.Related.Tags {
+	out := []RelatedTag{}
+	for _, t := range rel.Related.Tags {
 		if t.Significant {
-			out = append(out, t.Tag)
+			out = append(out, t)
 		}
 	}
 	return out, nil
+}
+
+// freshRelated is a tag newly significant among the related tags, with
+// how many of the new videos carry it: x1 of the n1 new tag-set videos, x2
+// of the n2 other new videos.
+type freshRelated struct {
+	tag            RelatedTag
+	x1, n1, x2, n2 int64
+}
+
+// newRelatedTests finds the tags significantly related to the watch's tag
+// set now that were not at the last run, and counts them among the new
+// videos. Significance over the whole workspace alone would let a tag that
+// chance put near the threshold cross it with any import (the test is
+// repeated on data that mostly overlaps); the new videos are data the
+// earlier runs did not see, so the rise test on them is the rule's
+// false-alarm control.
+func newRelatedTests(ctx context.Context, ws *datasets.Workspace, w *Watch) ([]freshRelated, error) {
+	now, err := significantRelated(ctx, ws, w)
+	if err != nil {
+		return nil, err
+	}
+	var fresh []freshRelated
+	var tags []string
+	for _, t := range now {
+		if !slices.Contains(w.State.Related, t.Tag) {
+			fresh = append(fresh, freshRelated{tag: t})
+			tags = append(tags, t.Tag)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	rows, err := ws.DB.QueryContext(ctx, `
+WITH s AS (SELECT DISTINCT video_id FROM tag_set_videos(?, [])),
+nv AS (
+	SELECT v.video_id, s.video_id IS NOT NULL AS in_set
+	FROM videos v LEFT JOIN s ON s.video_id = v.video_id WHERE v.import_id > ?
+)
+SELECT NULL AS tag, in_set, count(*) FROM nv GROUP BY ALL
+UNION ALL
+SELECT t.tag, nv.in_set, count(DISTINCT t.video_id) FROM video_tags t JOIN nv ON nv.video_id = t.video_id
+WHERE list_contains(?::VARCHAR[], t.tag) GROUP BY ALL`, w.TagSet, w.LastImportID, tags)
+	if err != nil {
+		return nil, fmt.Errorf("counting new related tags among the new videos: %w", err)
+	}
+	defer rows.Close()
+	var videos [2]int64
+	with := map[string]*[2]int64{}
+	for rows.Next() {
+		var tag sql.NullString
+		var inSet bool
+		var n int64
+		if err := rows.Scan(&tag, &inSet, &n); err != nil {
+			return nil, err
+		}
+		if !tag.Valid {
+			videos[b2i(inSet)] = n
+			continue
+		}
+		if with[tag.String] == nil {
+			with[tag.String] = &[2]int64{}
+		}
+		with[tag.String][b2i(inSet)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range fresh {
+		f := &fresh[i]
+		f.n1, f.n2 = videos[1], videos[0]
+		if c := with[f.tag.Tag]; c != nil {
+			f.x1, f.x2 = c[1], c[0]
+		}
+	}
+	return fresh, nil
 }
 
 // saveRun keeps the alerts and moves the watch past the imports evaluated.
