@@ -181,6 +181,31 @@ func TestPostgresImportMatchesDuckDB(t *testing.T) {
 		t.Fatal("no video_outcomes: the comparison proves nothing")
 	}
 
+	// The table functions agree too: a tag family with caption mentions
+	// (the PostgreSQL function's word test is [[:alnum:]_], DuckDB's \pL\pN_).
+	tags := append([]string{m.Family.SeedTag}, m.Family.Normalised...)
+	quoted := "'" + strings.Join(tags, "', '") + "'"
+	members := func(ws *datasets.Workspace, list string) []string {
+		rows, err := ws.DB.Query(`SELECT video_id, caption_only FROM tag_set_members('', ` + list + `, true)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id string
+			var captionOnly bool
+			rows.Scan(&id, &captionOnly)
+			out = append(out, fmt.Sprint(id, captionOnly))
+		}
+		slices.Sort(out)
+		return out
+	}
+	dm, pm := members(duck, "["+quoted+"]"), members(pg, "ARRAY["+quoted+"]")
+	if !slices.Equal(dm, pm) || len(dm) == 0 {
+		t.Errorf("tag_set_members(%v): DuckDB %d videos, PostgreSQL %d", tags, len(dm), len(pm))
+	}
+
 	later := synth.Config{Videos: 500, Seed: 8, Days: 3, Start: cfg.Start, FirstID: 3000, Dir: t.TempDir()}
 	m2, err := synth.Generate(ctx, later)
 	if err != nil {
@@ -300,5 +325,97 @@ func TestPostgresImportAllOrNothing(t *testing.T) {
 	sum, err := datasets.Import(ctx, pg, datasets.ImportRequest{Videos: []string{good}})
 	if err != nil || sum.VideosLoaded != 1 || sum.Workspace.Videos != 1 {
 		t.Fatalf("import after a failed one: %+v, %v", sum, err)
+	}
+}
+
+// TestPostgresImportsTakeTurns: two imports into one server at once both
+// land whole, under distinct import ids, and an id both bring is loaded
+// once and rejected once.
+func TestPostgresImportsTakeTurns(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	dir := t.TempDir()
+	var files [2]string
+	for i := range files {
+		files[i] = filepath.Join(dir, fmt.Sprintf("v%d.csv", i))
+		os.WriteFile(files[i], []byte(pgVideosHeader+fmt.Sprintf("shared,a,2026-06-01T00:00:00Z,,,,,,,,,,\nown%d,a,2026-06-01T00:00:00Z,,,,,,,,,,\n", i)), 0o644)
+	}
+	errs := make(chan error, 2)
+	for _, f := range files {
+		go func() {
+			ws, err := datasets.Open(ctx, url, datasets.Options{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer ws.Close()
+			_, err = datasets.Import(ctx, ws, datasets.ImportRequest{Videos: []string{f}})
+			errs <- err
+		}()
+	}
+	for range files {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws, err := datasets.Open(ctx, url, datasets.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	var imports, ids, videos, rejects int64
+	if err := ws.DB.QueryRow(`SELECT (SELECT count(*) FROM imports), (SELECT count(DISTINCT import_id) FROM videos),
+		(SELECT count(*) FROM videos), (SELECT count(*) FROM rejects WHERE reason LIKE 'video_id: shared is already in the workspace%')`).Scan(&imports, &ids, &videos, &rejects); err != nil {
+		t.Fatal(err)
+	}
+	if imports != 2 || ids != 2 || videos != 3 || rejects != 1 {
+		t.Errorf("imports %d, import ids in videos %d, videos %d, rejects of the shared id %d; want 2, 2, 3, 1", imports, ids, videos, rejects)
+	}
+}
+
+// BenchmarkImportEngines imports the same synthetic export
+// (TRENDLAB_BENCH_VIDEOS videos, default 100000) into a new DuckDB file
+// and into a new database on the test server, and reports each import's
+// seconds. Data under TRENDLAB_BENCH_DIR (a temporary folder by default).
+//
+//	U=$(.ci/pgserver start); TRENDLAB_TEST_POSTGRES=$U TRENDLAB_BENCH_VIDEOS=10000000 TRENDLAB_BENCH_DIR=/work/data/pgbench \
+//	  go test -tags=duckdb_arrow ./datasets/ -run '^$' -bench ImportEngines -benchtime 1x -timeout 3h; .ci/pgserver stop "$U"
+func BenchmarkImportEngines(b *testing.B) {
+	ctx := context.Background()
+	videos := 100000
+	if v := os.Getenv("TRENDLAB_BENCH_VIDEOS"); v != "" {
+		fmt.Sscan(v, &videos)
+	}
+	dir := os.Getenv("TRENDLAB_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		if _, err := synth.Generate(ctx, synth.Config{Videos: videos, Seed: 7, Format: "csv", Dir: dir}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	req := datasets.ImportRequest{Videos: []string{filepath.Join(dir, "videos.csv")}, Events: []string{filepath.Join(dir, "moderation_events.csv")}}
+	for b.Loop() {
+		for _, engine := range []string{"duckdb", "postgres"} {
+			path := filepath.Join(b.TempDir(), "ws.duckdb")
+			if engine == "postgres" {
+				path = pgtest.NewDatabase(b)
+			}
+			ws, err := datasets.Open(ctx, path, datasets.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			sum, err := datasets.Import(ctx, ws, req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(time.Since(start).Seconds(), engine+"-s")
+			if sum.VideosLoaded == 0 {
+				b.Fatal("nothing imported")
+			}
+			ws.Close()
+		}
 	}
 }
