@@ -327,7 +327,11 @@ var (
 // citusStatements distributes the schema's tables: run once, on the
 // coordinator, right after pgSchema created them empty.
 func citusStatements() []string {
-	var out []string
+	// One connection per worker for the whole transaction: creating
+	// distributed and reference tables together in one transaction block
+	// can otherwise fail for want of the connection that made a shard
+	// (Citus's advice; the tables are empty, which sequential mode needs).
+	out := []string{`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`}
 	for i, t := range citusByVideo {
 		colocate := "'videos'"
 		if i == 0 {
