@@ -247,22 +247,36 @@ func TestPostgresImportRejectsMatchDuckDB(t *testing.T) {
 		videos, events string
 		jsonl          bool
 		strict         bool
+		views          [2]string // views imported before, and now
+		mapping        string    // a mapping's YAML, for videos and events
 	}{
-		{"unparseable timestamp", "", "v1,a,yesterday,,,,,,,,,,\n", "", false, false},
-		{"counts and durations", "", "v1,a,2026-06-01T00:00:00Z,,,,,,-1,,,,\nv2,a,2026-06-01T00:00:00Z,,,,,,,lots,5.5,,-2.5\nv3,a,2026-06-01T00:00:00Z,,,,,, 7 ,+3,5.0,1e3,\n", "", false, false},
-		{"unknown enum and missing value", "", "v1,a,2026-06-01T00:00:00Z,,,,,teen,,,,,\nv2,,2026-06-01T00:00:00Z,,,,,,,,,,\n", "", false, false},
-		{"duplicate id in file", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,\nv1,b,2026-06-01T00:00:00Z,,,,,,,,,,\n", "", false, false},
-		{"unterminated quote", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,\nv2,a,2026-06-01T00:00:00Z,\"open,,,,,,,,,\n", "", false, false},
-		{"too many fields", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,,extra\nv2,a,bad,,,,,,,,,,\n", "", false, false},
-		{"ids the workspace holds", ok, "v1,b,2026-06-02T00:00:00Z,,#a,,,,,,,,\nv3,b,2026-06-02T00:00:00Z,,#a,,,,,,,,\n", "", false, false},
-		{"ids the workspace holds, staged", ok, "v1,b,2026-06-02T00:00:00Z,,#a,,,,,,,,\nv3,b,bad,,,,,,,,,,\n", "", false, false},
+		{"unparseable timestamp", "", "v1,a,yesterday,,,,,,,,,,\n", "", false, false, [2]string{}, ""},
+		{"counts and durations", "", "v1,a,2026-06-01T00:00:00Z,,,,,,-1,,,,\nv2,a,2026-06-01T00:00:00Z,,,,,,,lots,5.5,,-2.5\nv3,a,2026-06-01T00:00:00Z,,,,,, 7 ,+3,5.0,1e3,\n", "", false, false, [2]string{}, ""},
+		{"unknown enum and missing value", "", "v1,a,2026-06-01T00:00:00Z,,,,,teen,,,,,\nv2,,2026-06-01T00:00:00Z,,,,,,,,,,\n", "", false, false, [2]string{}, ""},
+		{"duplicate id in file", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,\nv1,b,2026-06-01T00:00:00Z,,,,,,,,,,\n", "", false, false, [2]string{}, ""},
+		{"unterminated quote", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,\nv2,a,2026-06-01T00:00:00Z,\"open,,,,,,,,,\n", "", false, false, [2]string{}, ""},
+		{"too many fields", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,,extra\nv2,a,bad,,,,,,,,,,\n", "", false, false, [2]string{}, ""},
+		{"ids the workspace holds", ok, "v1,b,2026-06-02T00:00:00Z,,#a,,,,,,,,\nv3,b,2026-06-02T00:00:00Z,,#a,,,,,,,,\n", "", false, false, [2]string{}, ""},
+		{"ids the workspace holds, staged", ok, "v1,b,2026-06-02T00:00:00Z,,#a,,,,,,,,\nv3,b,bad,,,,,,,,,,\n", "", false, false, [2]string{}, ""},
 		{"events: bad type, repeated and held ids", ok, "",
-			"e1,v1,2026-06-01T01:00:00Z,report,user,spam,,,\ne1,v1,2026-06-01T02:00:00Z,review,moderator,spam,,violation,\ne2,v2,2026-06-01T03:00:00Z,teleport,user,spam,,,\ne3,v9,2026-06-01T03:00:00Z,enforcement,moderator,spam,,,removed\n", false, false},
+			"e1,v1,2026-06-01T01:00:00Z,report,user,spam,,,\ne1,v1,2026-06-01T02:00:00Z,review,moderator,spam,,violation,\ne2,v2,2026-06-01T03:00:00Z,teleport,user,spam,,,\ne3,v9,2026-06-01T03:00:00Z,enforcement,moderator,spam,,,removed\n", false, false, [2]string{}, ""},
 		{"jsonl", "", `{"video_id":"v1","author_id":"a","created_at":"2026-06-01T00:00:00Z"}
 {"video_id":"v2","author_id":"a","created_at":"never"}
 not json
-`, "", true, false},
-		{"strict", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,\nv2,a,never,,,,,,,,,,\n", "", false, true},
+`, "", true, false, [2]string{}, ""},
+		{"strict", "", "v1,a,2026-06-01T00:00:00Z,,,,,,,,,,\nv2,a,never,,,,,,,,,,\n", "", false, true, [2]string{}, ""},
+		{"views: repeated and held keys", "", "", "", false, false, [2]string{
+			"v1,2026-06-01,search,5\n",
+			"v1,2026-06-01,search,7\nv1,2026-06-02,search,1\nv1,2026-06-02,search,2\nv2,2026-06-01T10:00:00Z,for_you,1\nv3,2026-06-01,teleport,1\n"}, ""},
+		{"mapping, extra columns and its rejects", "", "ID,Author,Created,Tags,Age,Secret\nv1,a,1780000000000,\"[\"\"#X\"\",\"\"#y\"\"]\",Under 13,keep me\nv2,a,soon,[],Adult,\nv3,a,1780000000000,[],Teen,x\n", "", false, false, [2]string{}, `
+videos:
+  video_id: ID
+  author_id: {from: Author}
+  created_at: {from: Created, format: epoch_ms}
+  hashtags: {from: Tags, list: json}
+  author_age_band: {from: Age, values: {"Under 13": under_13, "Adult": "18+"}}
+  region: {const: BR}
+`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -280,12 +294,28 @@ not json
 					t.Fatal(err)
 				}
 			}
+			const viewsHeader = "video_id,date,surface,views\n"
+			if tt.views[0] != "" {
+				if _, err := importBoth(t, duck, pg, datasets.ImportRequest{Views: []string{write("first-views.csv", viewsHeader+tt.views[0])}}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			req := datasets.ImportRequest{Strict: tt.strict}
 			switch {
+			case tt.mapping != "":
+				m, err := datasets.ParseMapping("m.yaml", []byte(tt.mapping))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Mapping = m
+				req.Videos = []string{write("v.csv", tt.videos)}
 			case tt.jsonl:
 				req.Videos = []string{write("v.jsonl", tt.videos)}
 			case tt.videos != "":
 				req.Videos = []string{write("v.csv", pgVideosHeader+tt.videos)}
+			}
+			if tt.views[1] != "" {
+				req.Views = []string{write("views.csv", viewsHeader+tt.views[1])}
 			}
 			if tt.events != "" {
 				req.Events = []string{write("e.csv", pgEventsHeader+tt.events)}
