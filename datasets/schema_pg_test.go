@@ -214,3 +214,12 @@ func TestCitusStatements(t *testing.T) {
 		t.Errorf("Citus places %v, the schema has %v", placed, tables)
 	}
 }
+
+// TestPostgresSchemaKeepsUp runs without a server: a migration appended to
+// schema.go needs its PostgreSQL twin in pgMigrations (TestSchemasAgree,
+// with a server, checks that the two agree).
+func TestPostgresSchemaKeepsUp(t *testing.T) {
+	if got := pgSchemaVersion0 + len(pgMigrations); got != SchemaVersion {
+		t.Errorf("the PostgreSQL schema reaches version %d, the DuckDB schema %d: append the new migration's PostgreSQL form to pgMigrations (schema_pg.go)", got, SchemaVersion)
+	}
+}
