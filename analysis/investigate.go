@@ -12,10 +12,11 @@ import (
 	"time"
 
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/engine"
 )
 
-// The query plan of Investigate, on one connection (temporary tables are
-// per connection):
+// The query plan of Investigate, as aggregations of the workspace's engine
+// (package engine: DuckDB or PostgreSQL, one session):
 //
 //  1. Period: min/max of videos.created_at, unless the request bounds it.
 //  2. Variants: one GROUP BY over video_tags, narrowed in SQL (variants.go).
@@ -29,8 +30,8 @@ import (
 //     grouped by (group, policy, day), counting every funnel and removal
 //     flag. Rates, funnel, removal shares and the daily trend are all sums
 //     of these rows; the "rest" baseline is the total minus the tag set.
-//  6. Time to action: quantile_cont over removed outcomes, grouping sets
-//     (tag set, policy) and (policy).
+//  6. Time to action: a histogram of removed outcomes per (policy, in the
+//     tag set or not), read into quantiles in Go (engine.Quantiles).
 //  7. Related tags: co-occurrence counts over video_tags joined with the tag
 //     set's ids, then the overall count of the tags that pass the support
 //     thresholds.
@@ -111,9 +112,16 @@ const (
 // step of Investigate took.
 var stepTimer func(step string, d time.Duration)
 
+// rowsMoved, when set (by tests), is told how many rows an investigation
+// read from the engine into Go.
+var rowsMoved func(n int64)
+
 // run holds the state of one investigation.
 type run struct {
-	req  Request
+	req Request
+	// eng runs the aggregations; a run made on a connection (conn) gets a
+	// DuckDB session on it when it first needs one (db).
+	eng  engine.Session
 	conn *sql.Conn
 	inv  *Investigation
 
@@ -135,8 +143,9 @@ type run struct {
 // Investigate answers a Request over the workspace: the tag set and its
 // variants, per-policy violation rates against the baseline with tests and
 // effect sizes, the daily trend with changepoints, related tags, removal
-// metrics and the moderation funnel. Aggregation runs in DuckDB on one
-// connection; the workspace may be read-only unless SaveAs is set.
+// metrics and the moderation funnel. Aggregation runs in the workspace's
+// engine (package engine), one session; the workspace may be read-only
+// unless SaveAs is set.
 func Investigate(ctx context.Context, ws *datasets.Workspace, req Request) (inv *Investigation, err error) {
 	// The statistics panic on counts that break their preconditions; the
 	// aggregates are built to satisfy them, so a panic is a bug, reported
@@ -153,16 +162,15 @@ func Investigate(ctx context.Context, ws *datasets.Workspace, req Request) (inv 
 	if req.SaveAs != "" && ws.ReadOnly {
 		return nil, fmt.Errorf("saving tag set %q: %w", req.SaveAs, datasets.ErrReadOnly)
 	}
-	conn, err := ws.DB.Conn(ctx)
+	eng, err := engine.Connect(ctx, ws)
 	if err != nil {
 		return nil, fmt.Errorf("investigate: %w", err)
 	}
-	defer conn.Close()
 	now := time.Now
 	if req.Now != nil {
 		now = req.Now
 	}
-	r := &run{req: req, conn: conn, inv: &Investigation{
+	r := &run{req: req, eng: eng, inv: &Investigation{
 		DocumentVersion: DocumentVersion,
 		GeneratedAt:     now().UTC(),
 		Request:         req,
@@ -198,6 +206,9 @@ func Investigate(ctx context.Context, ws *datasets.Workspace, req Request) (inv 
 			stepTimer(s.name, time.Since(start))
 		}
 	}
+	if rowsMoved != nil {
+		rowsMoved(r.eng.RowsRead())
+	}
 	if req.SaveAs != "" {
 		if err := SaveTagSet(ctx, ws, req.SaveAs, r.inv.TagSet.Seed, r.inv.TagSet.IncludeCaptions, r.inv.TagSet.Candidates); err != nil {
 			return nil, err
@@ -218,18 +229,25 @@ func (r *run) note(format string, args ...any) {
 	r.inv.Notes = append(r.inv.Notes, fmt.Sprintf(format, args...))
 }
 
+// db is the run's engine session.
+func (r *run) db() engine.Session {
+	if r.eng == nil {
+		r.eng = engine.OnConn(nil, r.conn)
+	}
+	return r.eng
+}
+
+// dropTemp ends the engine session: it frees the session's temporary
+// state, and its connection unless the run was made on one.
 func (r *run) dropTemp() {
-	// Best effort: the connection is closed right after, which drops
-	// temporary tables anyway; this frees them before it returns to the pool.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	r.conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.tl_members`)
-	r.conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.tl_related`)
+	if r.eng != nil {
+		r.eng.Close()
+	}
 }
 
 // provenance reads the workspace's schema version and imports.
 func (r *run) provenance(ctx context.Context) error {
-	p, err := datasets.ReadProvenance(ctx, r.conn)
+	p, err := r.db().Provenance(ctx)
 	if err != nil {
 		return err
 	}
@@ -240,28 +258,28 @@ func (r *run) provenance(ctx context.Context) error {
 
 // period resolves the days investigated.
 func (r *run) period(ctx context.Context) error {
-	var minT, maxT sql.NullTime
-	if err := r.conn.QueryRowContext(ctx, `SELECT min(created_at), max(created_at) FROM videos`).Scan(&minT, &maxT); err != nil {
+	minT, maxT, ok, err := r.db().Span(ctx)
+	if err != nil {
 		return err
 	}
-	if !minT.Valid {
+	if !ok {
 		return errors.New("the workspace has no videos: import the exports first (`trendlab import`), or try `trendlab demo`")
 	}
 	// The request's open bounds close on the data's first and last day.
-	p := datasets.NewPeriod(cmp.Or(r.req.Since, minT.Time), cmp.Or(r.req.Until, maxT.Time))
+	p := datasets.NewPeriod(cmp.Or(r.req.Since, minT), cmp.Or(r.req.Until, maxT))
 	if err := p.Check(); err != nil {
 		return err
 	}
 	r.lo, r.hi = p.Bounds()
-	r.fullSpan = !r.lo.After(minT.Time.UTC()) && r.hi.After(maxT.Time.UTC())
+	r.fullSpan = !r.lo.After(minT.UTC()) && r.hi.After(maxT.UTC())
 	r.dayIndex = map[time.Time]int{}
 	for d := r.lo; d.Before(r.hi); d = d.AddDate(0, 0, 1) {
 		r.dayIndex[d] = len(r.days)
 		r.days = append(r.days, d)
 	}
 	r.inv.Period = Period{Since: day(p.Since), Until: day(p.Until), Days: len(r.days)}
-	if !r.hi.After(minT.Time.UTC()) || r.lo.After(maxT.Time.UTC()) {
-		r.note("the period %s holds no videos; the data runs from %s to %s", p.Describe(), day(minT.Time), day(maxT.Time))
+	if !r.hi.After(minT.UTC()) || r.lo.After(maxT.UTC()) {
+		r.note("the period %s holds no videos; the data runs from %s to %s", p.Describe(), day(minT), day(maxT))
 	}
 	return nil
 }
@@ -273,7 +291,7 @@ func (r *run) tagSet(ctx context.Context) error {
 	ts.MinScore = r.req.MinScore
 	ts.IncludeCaptions = r.req.IncludeCaptions
 	if r.req.TagSet != "" {
-		saved, err := loadTagSet(ctx, r.conn, r.req.TagSet)
+		saved, err := loadTagSet(ctx, r.db(), r.req.TagSet)
 		if err != nil {
 			return err
 		}
@@ -290,7 +308,7 @@ func (r *run) tagSet(ctx context.Context) error {
 		r.accepted = ts.Accepted
 		// Variants that appeared since the set was saved are pointed out,
 		// not added: the saved decisions stand.
-		cands, err := discoverVariants(ctx, r.conn, saved.Seed, r.req.MinScore)
+		cands, err := discoverVariants(ctx, r.db(), saved.Seed, r.req.MinScore)
 		if err != nil {
 			return err
 		}
@@ -307,7 +325,7 @@ func (r *run) tagSet(ctx context.Context) error {
 		return fmt.Errorf("the tag %q is empty after normalisation: give a hashtag with letters or digits", r.req.Tag)
 	}
 	ts.Seed = seed
-	cands, err := discoverVariants(ctx, r.conn, seed, r.req.MinScore)
+	cands, err := discoverVariants(ctx, r.db(), seed, r.req.MinScore)
 	if err != nil {
 		return err
 	}
@@ -342,7 +360,7 @@ func (r *run) tagSet(ctx context.Context) error {
 			extra = append(extra, Variant{Tag: t, Score: score, Reasons: reasons, Status: VariantAccepted,
 				DecidedBy: "explicit", Lookalike: score < r.req.MinScore})
 		}
-		if err := fillVariantCounts(ctx, r.conn, extra); err != nil {
+		if err := fillVariantCounts(ctx, r.db(), extra); err != nil {
 			return err
 		}
 		for _, e := range extra {
@@ -381,7 +399,7 @@ func (r *run) baseline(ctx context.Context) error {
 		return nil
 	}
 	name := strings.TrimPrefix(r.req.Baseline, "tagset:")
-	saved, err := loadTagSet(ctx, r.conn, name)
+	saved, err := loadTagSet(ctx, r.db(), name)
 	if err != nil {
 		return err
 	}
@@ -393,31 +411,13 @@ func (r *run) baseline(ctx context.Context) error {
 	return nil
 }
 
-// members builds tl_members, the tag set's (and baseline tag set's) videos
-// in the period, from the workspace's one definition of a tag set's
-// videos, the tag_set_members macro (datasets/schema.go): tagged with an
-// accepted tag, or, with captions, mentioning one in the caption.
+// members fixes the tag set's (and baseline tag set's) videos in the
+// period, by the workspace's one definition of a tag set's videos
+// (tag_set_members, datasets/schema.go): tagged with an accepted tag, or,
+// with captions, mentioning one in the caption.
 func (r *run) members(ctx context.Context) error {
-	args := []any{r.accepted, r.inv.TagSet.IncludeCaptions}
-	ctes := `f AS (SELECT video_id, caption_only FROM tag_set_members('', ?::VARCHAR[], ?))`
-	join, inB := "", "false"
-	if r.baselineTags != nil {
-		ctes += `,
-b AS (SELECT DISTINCT video_id FROM tag_set_members('', ?::VARCHAR[], ?))`
-		args = append(args, r.baselineTags, r.baselineCaptions)
-		join, inB = " LEFT JOIN b ON v.video_id = b.video_id", "b.video_id IS NOT NULL"
-	}
-	q := `CREATE OR REPLACE TEMP TABLE tl_members AS
-WITH ` + ctes + `
-SELECT v.video_id, CAST(v.created_at AS DATE) AS day,
-	CAST(CASE WHEN f.video_id IS NOT NULL THEN 1 ELSE 2 END AS TINYINT) AS grp,
-	coalesce(f.caption_only, false) AS caption_only
-FROM videos v LEFT JOIN f ON v.video_id = f.video_id` + join + `
-WHERE v.created_at >= ? AND v.created_at < ?
-  AND (f.video_id IS NOT NULL OR ` + inB + `)`
-	args = append(args, r.lo, r.hi)
-	_, err := r.conn.ExecContext(ctx, q, args...)
-	return err
+	return r.db().Members(ctx, engine.Members{Tags: r.accepted, Captions: r.inv.TagSet.IncludeCaptions,
+		BaselineTags: r.baselineTags, BaselineCaptions: r.baselineCaptions, Lo: r.lo, Hi: r.hi})
 }
 
 // volumes counts videos per day: all, and per group.
@@ -427,51 +427,24 @@ func (r *run) volumes(ctx context.Context) error {
 	for g := range r.volume {
 		r.volume[g] = make([]int64, n)
 	}
-	rows, err := r.conn.QueryContext(ctx, `
-SELECT CAST(created_at AS DATE) AS d, count(*) FROM videos
-WHERE created_at >= ? AND created_at < ? GROUP BY d`, r.lo, r.hi)
+	total, groups, err := r.db().Volumes(ctx)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var d time.Time
-		var c int64
-		if err := rows.Scan(&d, &c); err != nil {
-			rows.Close()
-			return err
-		}
-		if i, ok := r.dayIndex[truncDay(d)]; ok {
-			r.total[i] = c
+	for _, c := range total {
+		if i, ok := r.dayIndex[truncDay(c.Day)]; ok {
+			r.total[i] = c.N
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = r.conn.QueryContext(ctx, `
-SELECT day, grp, count(*), count(*) FILTER (WHERE caption_only) FROM tl_members GROUP BY ALL`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var d time.Time
-		var g int
-		var c, capOnly int64
-		if err := rows.Scan(&d, &g, &c, &capOnly); err != nil {
-			return err
-		}
-		i, ok := r.dayIndex[truncDay(d)]
-		if !ok || g < 1 || g > 2 {
+	for _, c := range groups {
+		i, ok := r.dayIndex[truncDay(c.Day)]
+		if !ok || c.Group < 1 || c.Group > 2 {
 			continue
 		}
-		r.volume[g][i] += c
-		if g == grpSet {
-			r.inv.TagSet.CaptionOnlyVideos += capOnly
+		r.volume[c.Group][i] += c.N
+		if c.Group == grpSet {
+			r.inv.TagSet.CaptionOnlyVideos += c.CaptionOnly
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	for i := range r.days {
 		r.volume[grpRest][i] = r.total[i] - r.volume[grpSet][i] - r.volume[grpBaseline][i]

@@ -268,8 +268,10 @@ FROM r GROUP BY GROUPING SETS ((policy, in_set), (policy)) ORDER BY ALL`, args..
 			got  Num
 			want float64
 		}{{rs.TimeToAction.P50, p50}, {rs.TimeToAction.P90, p90}, {rs.TimeToAction.P99, p99}} {
-			if math.Abs(float64(q.got)-q.want) > 1e-6*math.Max(1, q.want) {
-				t.Errorf("%s (in set %v): time to action quantile %v, SQL %v", policy, inSet, q.got, q.want)
+			// The quantiles come from a histogram whose buckets are less
+			// than 1/64 of their values wide (engine.Quantiles).
+			if math.Abs(float64(q.got)-q.want) > q.want/64+1e-6*math.Max(1, q.want) {
+				t.Errorf("%s (in set %v): time to action quantile %v, exact (DuckDB quantile_cont) %v", policy, inSet, q.got, q.want)
 			}
 		}
 	}

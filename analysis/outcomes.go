@@ -3,7 +3,8 @@ package analysis
 import (
 	"context"
 	"slices"
-	"time"
+
+	"github.com/trendlab/trendlab/engine"
 )
 
 // outcomeCounts are the counts of one (group, policy, day) of video_outcomes.
@@ -35,63 +36,36 @@ func (c *outcomeCounts) add(o outcomeCounts) {
 	c.reinstatedAppealed += o.reinstatedAppealed
 }
 
+// fromEngine is the engine's counts of one group, policy and day.
+func fromEngine(c engine.OutcomeCounts) outcomeCounts {
+	return outcomeCounts{violating: c.Violating, reported: c.Reported, flagged: c.Flagged, surfaced: c.Surfaced,
+		reviewed: c.Reviewed, removed: c.Removed, proactive: c.Proactive, within24h: c.Within24h,
+		escalated: c.Escalated, appealed: c.Appealed, reinstated: c.Reinstated,
+		reviewedSurfaced: c.ReviewedSurfaced, violatingReviewed: c.ViolatingReviewed, removedViolating: c.RemovedViolating,
+		escalatedViolating: c.EscalatedViolating, appealedRemoved: c.AppealedRemoved, reinstatedAppealed: c.ReinstatedAppealed}
+}
+
 // outcomes runs the one grouped aggregate over video_outcomes.
 func (r *run) outcomes(ctx context.Context) error {
-	policyFilter, args := r.periodPolicyArgs()
-	rows, err := r.conn.QueryContext(ctx, `
-SELECT coalesce(m.grp, 0) AS g, o.policy, CAST(o.created_at AS DATE) AS d,
-	count(*) FILTER (WHERE o.violating),
-	count(*) FILTER (WHERE o.reported),
-	count(*) FILTER (WHERE o.flagged),
-	count(*) FILTER (WHERE o.reported OR o.flagged),
-	count(*) FILTER (WHERE o.reviewed),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.proactive),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.within_24h),
-	count(*) FILTER (WHERE o.escalated),
-	count(*) FILTER (WHERE o.appealed),
-	count(*) FILTER (WHERE o.reinstated),
-	count(*) FILTER (WHERE o.reviewed AND (o.reported OR o.flagged)),
-	count(*) FILTER (WHERE o.violating AND o.reviewed),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.violating),
-	count(*) FILTER (WHERE o.escalated AND o.violating),
-	count(*) FILTER (WHERE o.appealed AND o.removed_at IS NOT NULL),
-	count(*) FILTER (WHERE o.reinstated AND o.appealed)
-FROM video_outcomes o LEFT JOIN tl_members m ON o.video_id = m.video_id
-WHERE o.created_at >= ? AND o.created_at < ?`+policyFilter+`
-GROUP BY ALL`, args...)
+	rows, err := r.db().Outcomes(ctx, r.req.Policies)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
 	r.counts = map[string]*[3][]outcomeCounts{}
-	for rows.Next() {
-		var g int
-		var policy string
-		var d time.Time
-		var c outcomeCounts
-		if err := rows.Scan(&g, &policy, &d, &c.violating, &c.reported, &c.flagged, &c.surfaced, &c.reviewed,
-			&c.removed, &c.proactive, &c.within24h, &c.escalated, &c.appealed, &c.reinstated,
-			&c.reviewedSurfaced, &c.violatingReviewed, &c.removedViolating, &c.escalatedViolating,
-			&c.appealedRemoved, &c.reinstatedAppealed); err != nil {
-			return err
-		}
-		i, ok := r.dayIndex[truncDay(d)]
-		if !ok || g < 0 || g > 2 {
+	for _, row := range rows {
+		i, ok := r.dayIndex[truncDay(row.Day)]
+		if !ok || row.Group < 0 || row.Group > 2 {
 			continue
 		}
-		pc := r.counts[policy]
+		pc := r.counts[row.Policy]
 		if pc == nil {
 			pc = &[3][]outcomeCounts{}
 			for k := range pc {
 				pc[k] = make([]outcomeCounts, len(r.days))
 			}
-			r.counts[policy] = pc
+			r.counts[row.Policy] = pc
 		}
-		pc[g][i].add(c)
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		pc[row.Group][i].add(fromEngine(row.Counts))
 	}
 	r.inv.Policies = orderPolicies(r.counts, r.req.Policies)
 	for _, p := range r.req.Policies {

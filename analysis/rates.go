@@ -122,29 +122,15 @@ func (r *run) periodPolicyArgs() (filter string, args []any) {
 // anyPolicy compares the share of videos violating at least one of the
 // reported policies.
 func (r *run) anyPolicy(ctx context.Context) (PolicyRate, error) {
-	filter, args := r.periodPolicyArgs()
-	rows, err := r.conn.QueryContext(ctx, `
-SELECT coalesce(m.grp, 0) AS g, count(DISTINCT o.video_id)
-FROM video_outcomes o LEFT JOIN tl_members m ON o.video_id = m.video_id
-WHERE o.violating AND o.created_at >= ? AND o.created_at < ?`+filter+`
-GROUP BY g`, args...)
+	counts, err := r.db().AnyViolating(ctx, r.req.Policies)
 	if err != nil {
 		return PolicyRate{}, err
 	}
-	defer rows.Close()
 	var x [3]int64
-	for rows.Next() {
-		var g int
-		var n int64
-		if err := rows.Scan(&g, &n); err != nil {
-			return PolicyRate{}, err
+	for _, c := range counts {
+		if c.Group >= 0 && c.Group < 3 {
+			x[c.Group] = c.N
 		}
-		if g >= 0 && g < 3 {
-			x[g] = n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return PolicyRate{}, err
 	}
 	n1, n2 := r.inv.TagSet.Videos, r.inv.Baseline.Videos
 	return r.compareRates("any", min(x[grpSet], n1), n1, min(x[r.baselineGroup()], n2), n2), nil

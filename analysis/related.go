@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/trendlab/trendlab/analysis/stats"
+	"github.com/trendlab/trendlab/engine"
 )
 
 // strongLift is the least lift of a "strong" association: the tag is at
@@ -49,67 +50,16 @@ func (r *run) related(ctx context.Context) error {
 		return nil
 	}
 	minNab := max(r.req.RelatedMinVideos, int64(math.Ceil(r.req.RelatedMinSupport*float64(na))), 1)
-	args := make([]any, 0, len(r.accepted)+1)
-	for _, t := range r.accepted {
-		args = append(args, t)
-	}
-	args = append(args, minNab)
-	if _, err := r.conn.ExecContext(ctx, `
-CREATE OR REPLACE TEMP TABLE tl_related AS
-SELECT t.tag, count(DISTINCT t.video_id) AS nab
-FROM video_tags t JOIN tl_members m ON t.video_id = m.video_id
-WHERE m.grp = 1 AND t.tag NOT IN (`+placeholders(len(r.accepted))+`)
-GROUP BY t.tag HAVING count(DISTINCT t.video_id) >= ?`, args...); err != nil {
-		return err
-	}
-	// How many videos carry each tag: summed from tag_days, which the
-	// import keeps per tag, creation day and import as exact distinct
-	// counts (counting them here from video_tags took 4 s at 10M videos).
-	q := `
-SELECT tag, sum(videos)::BIGINT AS nb FROM tag_days
-WHERE tag IN (SELECT tag FROM tl_related)`
-	var qargs []any
-	if !r.fullSpan {
-		q += `
-  AND day >= CAST(? AS DATE) AND day < CAST(? AS DATE)`
-		qargs = append(qargs, r.lo, r.hi)
-	}
-	q += `
-GROUP BY tag`
-	nab := map[string]int64{}
-	nabRows, err := r.conn.QueryContext(ctx, `SELECT tag, nab FROM tl_related`)
+	// How many videos carry each tag comes from tag_days, the import's
+	// exact distinct counts per tag and day (see engine.Session.Related).
+	counts, err := r.db().Related(ctx, engine.RelatedQuery{Exclude: r.accepted, MinTogether: minNab,
+		Lo: r.lo, Hi: r.hi, FullSpan: r.fullSpan})
 	if err != nil {
 		return err
 	}
-	for nabRows.Next() {
-		var t string
-		var n int64
-		if err := nabRows.Scan(&t, &n); err != nil {
-			nabRows.Close()
-			return err
-		}
-		nab[t] = n
-	}
-	nabRows.Close()
-	if err := nabRows.Err(); err != nil {
-		return err
-	}
-	rows, err := r.conn.QueryContext(ctx, q, qargs...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var tags []RelatedTag
-	for rows.Next() {
-		var t RelatedTag
-		if err := rows.Scan(&t.Tag, &t.TagVideos); err != nil {
-			return err
-		}
-		t.Together = nab[t.Tag]
-		tags = append(tags, t)
-	}
-	if err := rows.Err(); err != nil {
-		return err
+	tags := make([]RelatedTag, 0, len(counts))
+	for _, c := range counts {
+		tags = append(tags, RelatedTag{Tag: c.Tag, Together: c.Together, TagVideos: c.Videos})
 	}
 	ps := make([]float64, len(tags))
 	for i := range tags {

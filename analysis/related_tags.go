@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/engine"
 )
 
 // TagSetRelated is a tag set's related tags found on their own: what
@@ -35,12 +36,11 @@ func RelatedTags(ctx context.Context, ws *datasets.Workspace, req Request) (rel 
 	if req, err = req.withDefaults(); err != nil {
 		return nil, err
 	}
-	conn, err := ws.DB.Conn(ctx)
+	eng, err := engine.Connect(ctx, ws)
 	if err != nil {
 		return nil, fmt.Errorf("related tags: %w", err)
 	}
-	defer conn.Close()
-	r := &run{req: req, conn: conn, inv: &Investigation{Request: req, Notes: []string{}}}
+	r := &run{req: req, eng: eng, inv: &Investigation{Request: req, Notes: []string{}}}
 	defer r.dropTemp()
 	for _, s := range []struct {
 		name string

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/engine"
 )
 
 // sqlConn is what the investigation's queries run on: a *sql.DB, *sql.Conn
@@ -53,13 +54,19 @@ func skeletonSQL() (from, to string) {
 // marked accepted (DecidedBy "score"), the rest rejected and, if they only
 // look alike, Lookalike. The seed itself comes first when it occurs.
 //
-// The tags are narrowed down in DuckDB (one GROUP BY over video_tags, then
-// a filter on translated skeletons), so only a handful of rows reach Go.
+// The tags are narrowed down in the engine (the distinct tags of
+// video_tags, filtered on translated skeletons), so only a handful of rows
+// reach Go.
 func DiscoverVariants(ctx context.Context, ws *datasets.Workspace, seed string, minScore float64) ([]Variant, error) {
-	return discoverVariants(ctx, ws.DB, datasets.NormalizeTag(seed), minScore)
+	eng, err := engine.Connect(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	defer eng.Close()
+	return discoverVariants(ctx, eng, datasets.NormalizeTag(seed), minScore)
 }
 
-func discoverVariants(ctx context.Context, q sqlConn, seed string, minScore float64) ([]Variant, error) {
+func discoverVariants(ctx context.Context, eng engine.Session, seed string, minScore float64) ([]Variant, error) {
 	if seed == "" {
 		return nil, errors.New("the seed tag is empty: give a hashtag such as omegle")
 	}
@@ -73,40 +80,14 @@ func discoverVariants(ctx context.Context, q sqlConn, seed string, minScore floa
 	}
 	// The filter keeps a superset of what ScoreVariant scores above 0:
 	// small edit distance, the seed's prefix inside, or inside the seed;
-	// the length test spares most tags the edit distance.
-	// The distinct tags pass through a list so that DuckDB cannot push the
-	// filter below the aggregation (evaluating it per row, not per tag).
-	// Levenshtein distance is ten times faster in DuckDB than
-	// damerau_levenshtein; a transposition counts 2 there, so the bound is
+	// the length test spares most tags the edit distance. The engines
+	// count Levenshtein distance (ten times faster in DuckDB than
+	// damerau_levenshtein), where a transposition counts 2, so the bound is
 	// loosened by one. Every tag scoring as a typo or better passes; a
 	// look-alike with several transpositions may not be listed.
-	rows, err := q.QueryContext(ctx, `
-WITH distinct_tags AS (
-	SELECT unnest(list(DISTINCT tag)) AS tag FROM video_tags
-), sk AS (
-	SELECT tag, translate(strip_accents(tag), ?, ?) AS s FROM distinct_tags
-	WHERE length(tag) <= 100
-)
-SELECT tag FROM sk
-WHERE tag = ?
-   OR contains(s, ?)
-   OR (length(s) >= 3 AND contains(?, s))
-   OR (abs(length(s) - ?) <= ? AND levenshtein(s, ?) <= ?)`,
-		from, to, seed, prefix, ss, len(sr), maxD+1, ss, maxD+1)
+	tags, err := eng.VariantCandidates(ctx, engine.VariantFilter{Seed: seed, Skeleton: ss, Prefix: prefix,
+		From: from, To: to, SkeletonLen: len(sr), MaxEdits: maxD + 1})
 	if err != nil {
-		return nil, fmt.Errorf("finding variants of %q: %w", seed, err)
-	}
-	var tags []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		tags = append(tags, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("finding variants of %q: %w", seed, err)
 	}
 	var vs []Variant
@@ -123,7 +104,7 @@ WHERE tag = ?
 		}
 		vs = append(vs, v)
 	}
-	if err := fillVariantCounts(ctx, q, vs); err != nil {
+	if err := fillVariantCounts(ctx, eng, vs); err != nil {
 		return nil, err
 	}
 	rankVariants(vs)
@@ -132,44 +113,30 @@ WHERE tag = ?
 
 // fillVariantCounts sets Videos and RawForms of each variant, and adds the
 // spelling reasons (case fold, width fold) to the reasons.
-func fillVariantCounts(ctx context.Context, q sqlConn, vs []Variant) error {
+func fillVariantCounts(ctx context.Context, eng engine.Session, vs []Variant) error {
 	if len(vs) == 0 {
 		return nil
 	}
 	idx := make(map[string]int, len(vs))
-	args := make([]any, len(vs))
+	tags := make([]string, len(vs))
 	for i, v := range vs {
 		idx[v.Tag] = i
-		args[i] = v.Tag
+		tags[i] = v.Tag
 	}
-	rows, err := q.QueryContext(ctx, `
-SELECT tag, tag_raw, count(*) AS n, count(DISTINCT video_id) AS videos
-FROM video_tags WHERE tag IN (`+placeholders(len(vs))+`)
-GROUP BY GROUPING SETS ((tag), (tag, tag_raw))
-ORDER BY tag, n DESC, tag_raw`, args...)
+	forms, err := eng.TagForms(ctx, tags)
 	if err != nil {
 		return fmt.Errorf("counting variants: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var tag string
-		var raw sql.NullString
-		var n, videos int64
-		if err := rows.Scan(&tag, &raw, &n, &videos); err != nil {
-			return err
-		}
-		i, ok := idx[tag]
+	for _, f := range forms {
+		i, ok := idx[f.Tag]
 		if !ok {
 			continue
 		}
-		if !raw.Valid {
-			vs[i].Videos = videos
+		if f.IsTotal {
+			vs[i].Videos = f.Videos
 			continue
 		}
-		vs[i].RawForms = append(vs[i].RawForms, RawForm{Raw: raw.String, Count: n})
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("counting variants: %w", err)
+		vs[i].RawForms = append(vs[i].RawForms, RawForm{Raw: f.Raw, Count: f.Rows})
 	}
 	for i := range vs {
 		extra := rawFormReasons(vs[i].RawForms)
@@ -322,41 +289,33 @@ func Decider() string { return cmp.Or(os.Getenv("USER"), os.Getenv("USERNAME"), 
 
 // LoadTagSet reads a saved tag set; ErrNoTagSet if there is none.
 func LoadTagSet(ctx context.Context, ws *datasets.Workspace, name string) (*SavedTagSet, error) {
-	return loadTagSet(ctx, ws.DB, name)
+	eng, err := engine.Connect(ctx, ws)
+	if err != nil {
+		return nil, fmt.Errorf("reading tag set %q: %w", name, err)
+	}
+	defer eng.Close()
+	return loadTagSet(ctx, eng, name)
 }
 
-func loadTagSet(ctx context.Context, q sqlConn, name string) (*SavedTagSet, error) {
-	s := &SavedTagSet{Name: name}
-	err := q.QueryRowContext(ctx,
-		`SELECT seed_tag, include_caption_mentions, created_at, updated_at FROM tag_sets WHERE name = ?`, name).
-		Scan(&s.Seed, &s.IncludeCaptions, &s.CreatedAt, &s.UpdatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
+func loadTagSet(ctx context.Context, eng engine.Session, name string) (*SavedTagSet, error) {
+	saved, err := eng.TagSet(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("reading tag set %q: %w", name, err)
+	}
+	if saved == nil {
 		return nil, fmt.Errorf("%w %q: list them with `trendlab tagset list`, or save one with `trendlab investigate --tag T --save-as %s`", ErrNoTagSet, name, name)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("reading tag set %q: %w", name, err)
-	}
-	rows, err := q.QueryContext(ctx, `
-SELECT tag, status, reason, score, videos FROM tag_set_variants WHERE tag_set = ?
-ORDER BY status = 'accepted' DESC, score DESC, tag`, name)
-	if err != nil {
-		return nil, fmt.Errorf("reading tag set %q: %w", name, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Variant
-		var reason string
-		if err := rows.Scan(&v.Tag, &v.Status, &reason, &v.Score, &v.Videos); err != nil {
-			return nil, err
+	s := &SavedTagSet{Name: name, Seed: saved.Seed, IncludeCaptions: saved.IncludeCaptions,
+		CreatedAt: saved.CreatedAt, UpdatedAt: saved.UpdatedAt}
+	for _, sv := range saved.Variants {
+		v := Variant{Tag: sv.Tag, Status: sv.Status, Score: sv.Score, Videos: sv.Videos, DecidedBy: "saved",
+			Lookalike: sv.Status == VariantRejected}
+		if sv.Reason != "" {
+			v.Reasons = strings.Split(sv.Reason, "; ")
 		}
-		if reason != "" {
-			v.Reasons = strings.Split(reason, "; ")
-		}
-		v.DecidedBy = "saved"
-		v.Lookalike = v.Status == VariantRejected
 		s.Variants = append(s.Variants, v)
 	}
-	return s, rows.Err()
+	return s, nil
 }
 
 // ListTagSets lists the saved tag sets, by name.

@@ -1,0 +1,278 @@
+package engine
+
+// The PostgreSQL implementation, for a workspace on a server, plain or a
+// Citus coordinator (datasets/schema_pg.go: the per-video tables
+// distributed and co-located by video_id). Its SQL keeps to what Citus
+// pushes down to the workers:
+//
+//   - The cohort is a CTE in each aggregation, not a temporary table that
+//     every later query would have to read from the coordinator: the
+//     workers join its videos with their shards on video_id.
+//   - Every join between per-video tables is on video_id, and every
+//     count(DISTINCT) is of video_id, the distribution column, so each
+//     shard counts its own videos and the coordinator adds them up.
+//   - No window functions, no GROUPING SETS, and no percentile_cont: the
+//     removal-time quantiles come from a histogram (quantile.go), an
+//     aggregate that adds up across shards.
+//   - Sorting that decides an order people see is by byte (COLLATE "C"),
+//     as DuckDB sorts, whatever the database's collation.
+//
+// Variant discovery needs the contrib extensions unaccent (DuckDB's
+// strip_accents) and fuzzystrmatch (levenshtein).
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+type postgres struct {
+	base
+	citus   bool
+	members *Members
+}
+
+// params numbers a query's parameters $1, $2, ...
+type params []any
+
+func (p *params) add(v any) string {
+	*p = append(*p, v)
+	return fmt.Sprintf("$%d", len(*p))
+}
+
+func (p *postgres) Span(ctx context.Context) (first, last time.Time, ok bool, err error) {
+	var lo, hi sql.NullTime
+	if err := p.queryRow(ctx, `SELECT min(created_at), max(created_at) FROM videos`, nil, &lo, &hi); err != nil {
+		return first, last, false, err
+	}
+	return lo.Time.UTC(), hi.Time.UTC(), lo.Valid, nil
+}
+
+// ErrExtensions: variant discovery on PostgreSQL needs two contrib
+// extensions that the workspace's database lacks.
+var ErrExtensions = errors.New("finding variants on PostgreSQL needs the unaccent and fuzzystrmatch extensions: run CREATE EXTENSION unaccent; CREATE EXTENSION fuzzystrmatch; in the workspace's database (on Citus, on the coordinator)")
+
+func (p *postgres) VariantCandidates(ctx context.Context, f VariantFilter) ([]string, error) {
+	var a params
+	q := `
+WITH sk AS (
+	SELECT tag, translate(unaccent(tag), ` + a.add(f.From) + `, ` + a.add(f.To) + `) AS s
+	FROM (SELECT DISTINCT tag FROM video_tags) d
+	WHERE length(tag) <= 100
+)
+SELECT tag FROM sk
+WHERE tag = ` + a.add(f.Seed) + `
+   OR strpos(s, ` + a.add(f.Prefix) + `) > 0
+   OR (length(s) >= 3 AND strpos(` + a.add(f.Skeleton) + `, s) > 0)`
+	sk, l, d := a.add(f.Skeleton), a.add(f.SkeletonLen), a.add(f.MaxEdits)
+	q += `
+   OR (abs(length(s) - ` + l + `) <= ` + d + ` AND levenshtein(s, ` + sk + `) <= ` + d + `)`
+	var tags []string
+	err := p.query(ctx, func(rows *sql.Rows) error {
+		var t string
+		err := rows.Scan(&t)
+		tags = append(tags, t)
+		return err
+	}, q, a...)
+	if err != nil && (strings.Contains(err.Error(), "unaccent") || strings.Contains(err.Error(), "levenshtein")) {
+		return nil, fmt.Errorf("%w (%v)", ErrExtensions, err)
+	}
+	return tags, err
+}
+
+func (p *postgres) TagForms(ctx context.Context, tags []string) ([]TagForm, error) {
+	var out []TagForm
+	err := p.query(ctx, func(rows *sql.Rows) error {
+		var f TagForm
+		var raw sql.NullString
+		err := rows.Scan(&f.Tag, &raw, &f.Rows, &f.Videos)
+		f.Raw, f.IsTotal = raw.String, !raw.Valid
+		out = append(out, f)
+		return err
+	}, `
+SELECT * FROM (
+	SELECT tag, NULL::TEXT AS tag_raw, count(*) AS n, count(DISTINCT video_id) AS videos
+	FROM video_tags WHERE tag = ANY($1) GROUP BY tag
+	UNION ALL
+	SELECT tag, tag_raw, count(*) AS n, 0 FROM video_tags WHERE tag = ANY($1) GROUP BY tag, tag_raw
+) f
+ORDER BY tag COLLATE "C", n DESC, tag_raw COLLATE "C"`, tags)
+	return out, err
+}
+
+func (p *postgres) TagSet(ctx context.Context, name string) (*TagSet, error) {
+	s := &TagSet{}
+	err := p.queryRow(ctx, `SELECT seed_tag, include_caption_mentions, created_at, updated_at FROM tag_sets WHERE name = $1`,
+		[]any{name}, &s.Seed, &s.IncludeCaptions, &s.CreatedAt, &s.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	err = p.query(ctx, func(rows *sql.Rows) error {
+		var v TagSetVariant
+		err := rows.Scan(&v.Tag, &v.Status, &v.Reason, &v.Score, &v.Videos)
+		s.Variants = append(s.Variants, v)
+		return err
+	}, `
+SELECT tag, status, reason, score, videos FROM tag_set_variants WHERE tag_set = $1
+ORDER BY status = 'accepted' DESC, score DESC, tag COLLATE "C"`, name)
+	return s, err
+}
+
+// Members only records the cohort: each aggregation states it as a CTE
+// (membersCTE).
+func (p *postgres) Members(ctx context.Context, m Members) error {
+	p.members = &m
+	p.lo, p.hi = m.Lo, m.Hi
+	return nil
+}
+
+// membersCTE is the cohort as the CTE m(video_id, day, grp, caption_only),
+// the same rows as DuckDB's tl_members, from the workspace's one definition
+// of a tag set's videos (the tag_set_members function). The CTEs are
+// MATERIALIZED: computed once per query (the tag set's videos, a small
+// share of all), not re-planned into each join (inlined, PostgreSQL ran the
+// caption test once per outcome row: minutes for 20,000 videos); on Citus a
+// materialized CTE is an intermediate result sent to the workers, where it
+// joins each shard of the per-video tables.
+func (p *postgres) membersCTE(a *params) string {
+	m := p.members
+	ctes := `f AS MATERIALIZED (SELECT video_id, caption_only FROM tag_set_members('', ` + a.add(m.Tags) + `::TEXT[], ` + a.add(m.Captions) + `))`
+	join, inB := "", "false"
+	if m.BaselineTags != nil {
+		ctes += `,
+b AS MATERIALIZED (SELECT DISTINCT video_id FROM tag_set_members('', ` + a.add(m.BaselineTags) + `::TEXT[], ` + a.add(m.BaselineCaptions) + `))`
+		join, inB = " LEFT JOIN b ON v.video_id = b.video_id", "b.video_id IS NOT NULL"
+	}
+	return ctes + `,
+m AS MATERIALIZED (
+	SELECT v.video_id, CAST(v.created_at AS DATE) AS day,
+		CASE WHEN f.video_id IS NOT NULL THEN 1 ELSE 2 END AS grp,
+		coalesce(f.caption_only, false) AS caption_only
+	FROM videos v LEFT JOIN f ON v.video_id = f.video_id` + join + `
+	WHERE v.created_at >= ` + a.add(m.Lo) + ` AND v.created_at < ` + a.add(m.Hi) + `
+	  AND (f.video_id IS NOT NULL OR ` + inB + `)
+)`
+}
+
+func (p *postgres) Volumes(ctx context.Context) (total []DayCount, groups []GroupDayCount, err error) {
+	if p.members == nil {
+		return nil, nil, errNoMembers
+	}
+	err = p.query(ctx, func(rows *sql.Rows) error {
+		var c DayCount
+		err := rows.Scan(&c.Day, &c.N)
+		total = append(total, c)
+		return err
+	}, `
+SELECT CAST(created_at AS DATE) AS d, count(*) FROM videos
+WHERE created_at >= $1 AND created_at < $2 GROUP BY 1`, p.lo, p.hi)
+	if err != nil {
+		return nil, nil, err
+	}
+	var a params
+	err = p.query(ctx, func(rows *sql.Rows) error {
+		var c GroupDayCount
+		err := rows.Scan(&c.Day, &c.Group, &c.N, &c.CaptionOnly)
+		groups = append(groups, c)
+		return err
+	}, `WITH `+p.membersCTE(&a)+`
+SELECT day, grp, count(*), count(*) FILTER (WHERE caption_only) FROM m GROUP BY 1, 2`, a...)
+	return total, groups, err
+}
+
+// outcomesFrom is video_outcomes o of the period, with the cohort m, for
+// the policies (all when empty).
+func (p *postgres) outcomesFrom(a *params, policies []string, where string) string {
+	q := `
+FROM video_outcomes o LEFT JOIN m ON o.video_id = m.video_id
+WHERE ` + where + `o.created_at >= ` + a.add(p.lo) + ` AND o.created_at < ` + a.add(p.hi)
+	if len(policies) > 0 {
+		q += ` AND o.policy = ANY(` + a.add(policies) + `)`
+	}
+	return q
+}
+
+func (p *postgres) Outcomes(ctx context.Context, policies []string) ([]OutcomeRow, error) {
+	if p.members == nil {
+		return nil, errNoMembers
+	}
+	var a params
+	q := `WITH ` + p.membersCTE(&a) + `
+SELECT coalesce(m.grp, 0) AS g, o.policy, CAST(o.created_at AS DATE) AS d, ` + outcomeCountsSQL +
+		p.outcomesFrom(&a, policies, "") + `
+GROUP BY 1, 2, 3`
+	var out []OutcomeRow
+	err := p.query(ctx, func(rows *sql.Rows) error {
+		r, err := scanOutcome(rows)
+		out = append(out, r)
+		return err
+	}, q, a...)
+	return out, err
+}
+
+func (p *postgres) AnyViolating(ctx context.Context, policies []string) ([]GroupCount, error) {
+	if p.members == nil {
+		return nil, errNoMembers
+	}
+	var a params
+	q := `WITH ` + p.membersCTE(&a) + `
+SELECT coalesce(m.grp, 0) AS g, count(DISTINCT o.video_id)` + p.outcomesFrom(&a, policies, "o.violating AND ") + `
+GROUP BY 1`
+	var out []GroupCount
+	err := p.query(ctx, func(rows *sql.Rows) error {
+		var c GroupCount
+		err := rows.Scan(&c.Group, &c.N)
+		out = append(out, c)
+		return err
+	}, q, a...)
+	return out, err
+}
+
+func (p *postgres) Removals(ctx context.Context) ([]RemovalBucket, error) {
+	if p.members == nil {
+		return nil, errNoMembers
+	}
+	var a params
+	cte := p.membersCTE(&a)
+	lo, hi := a.add(p.lo), a.add(p.hi)
+	// removalsSQL starts its own WITH: the cohort goes in front of it.
+	q := strings.Replace(removalsSQL("m", lo, hi), "WITH ", "WITH "+cte+",\n", 1)
+	return p.removals(ctx, q, a...)
+}
+
+func (p *postgres) Related(ctx context.Context, q RelatedQuery) ([]RelatedCount, error) {
+	if p.members == nil {
+		return nil, errNoMembers
+	}
+	var a params
+	s := `WITH ` + p.membersCTE(&a) + `,
+rel AS (
+	SELECT t.tag, count(DISTINCT t.video_id) AS nab
+	FROM video_tags t JOIN m ON t.video_id = m.video_id
+	WHERE m.grp = 1 AND t.tag <> ALL(` + a.add(q.Exclude) + `::TEXT[])
+	GROUP BY t.tag HAVING count(DISTINCT t.video_id) >= ` + a.add(q.MinTogether) + `
+)
+SELECT rel.tag, rel.nab, sum(d.videos)::BIGINT
+FROM rel JOIN tag_days d ON d.tag = rel.tag`
+	if !q.FullSpan {
+		s += `
+  AND d.day >= CAST(` + a.add(q.Lo) + `::TIMESTAMP AS DATE) AND d.day < CAST(` + a.add(q.Hi) + `::TIMESTAMP AS DATE)`
+	}
+	s += `
+GROUP BY rel.tag, rel.nab`
+	var out []RelatedCount
+	err := p.query(ctx, func(rows *sql.Rows) error {
+		var c RelatedCount
+		err := rows.Scan(&c.Tag, &c.Together, &c.Videos)
+		out = append(out, c)
+		return err
+	}, s, a...)
+	return out, err
+}
