@@ -143,6 +143,7 @@ func importPostgresTx(ctx context.Context, tx pgx.Tx, req ImportRequest) (*Impor
 	defer os.RemoveAll(dir)
 	// First without stand-ins; again with them only if some key is on the
 	// server already (rare: a file exported twice, overlapping exports).
+	stageStart := time.Now()
 	stage, ssum, err := stageImport(ctx, filepath.Join(dir, "stage.duckdb"), staged, next, tx, nil)
 	if err != nil {
 		return nil, err
@@ -159,6 +160,7 @@ func importPostgresTx(ctx context.Context, tx pgx.Tx, req ImportRequest) (*Impor
 			return nil, err
 		}
 	}
+	traced(stageStart, "staging import (DuckDB)")
 	var ids []int64
 	for i, j := range toStage {
 		sum.Files[j] = ssum.Files[i]
@@ -172,18 +174,22 @@ func importPostgresTx(ctx context.Context, tx pgx.Tx, req ImportRequest) (*Impor
 		req.Progress(Progress{Phase: "committing", Fraction: 0.98})
 	}
 	for _, t := range pgMoved {
+		copyStart := time.Now()
 		if err := copyToServer(ctx, stage.DB, tx, t, ids); err != nil {
 			return nil, fmt.Errorf("copying %s to the server: %w", t, err)
 		}
+		traced(copyStart, "COPY "+t+" to the server")
 	}
 	if len(ids) > 0 {
 		if _, err := tx.Exec(ctx, `SELECT setval('import_id_seq', $1)`, ids[len(ids)-1]); err != nil {
 			return nil, err
 		}
 	}
+	outStart := time.Now()
 	if err := pgRefreshOutcomesFor(ctx, tx, ids); err != nil {
 		return nil, err
 	}
+	traced(outStart, "refresh video_outcomes on the server")
 	if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM videos), (SELECT count(*) FROM moderation_events),
 		(SELECT count(*) FROM orphan_events), (SELECT count(*) FROM rejects)`).Scan(
 		&sum.Workspace.Videos, &sum.Workspace.Events, &sum.Workspace.OrphanEvents, &sum.Workspace.Rejects); err != nil {
@@ -229,28 +235,20 @@ func uploadKeys(ctx context.Context, stage *sql.DB, tx pgx.Tx) error {
 		return err
 	}
 	for _, k := range pgKeyed {
-		rows, err := stage.QueryContext(ctx, fmt.Sprintf(`SELECT DISTINCT %s FROM %s`, k.key, k.table))
+		// Streamed: a large import's keys never sit in memory together.
+		rows, err := stage.QueryContext(ctx, fmt.Sprintf(`SELECT DISTINCT '%s', %s FROM %s`, k.table, k.key, k.table))
 		if err != nil {
 			return err
 		}
-		var keys [][]any
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				rows.Close()
-				return err
-			}
-			keys = append(keys, []any{k.table, s})
-		}
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"tl_keys"}, []string{"tbl", "key"}, &sqlRowsSource{rows: rows, vals: make([]any, 2)})
 		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"tl_keys"}, []string{"tbl", "key"}, pgx.CopyFromRows(keys)); err != nil {
+		if err != nil {
 			return err
 		}
 	}
-	return nil
+	// Its size, for the planner to choose between the indexes and a scan.
+	_, err := tx.Exec(ctx, `ANALYZE tl_keys`)
+	return err
 }
 
 // pgKeyExpr is a pgKeyed key in PostgreSQL's dialect.

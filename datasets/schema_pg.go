@@ -261,6 +261,15 @@ CREATE TABLE interventions (
 	source_line BIGINT
 );
 
+-- Indexes DuckDB does without (it scans): an import's check for ids the
+-- workspace holds, and the per-video and per-tag lookups of a workspace
+-- that grows by daily imports, read an index instead of every row.
+CREATE INDEX videos_video_id ON videos (video_id);
+CREATE INDEX moderation_events_event_id ON moderation_events (event_id);
+CREATE INDEX moderation_events_video_id ON moderation_events (video_id);
+CREATE INDEX video_tags_tag ON video_tags (tag);
+CREATE INDEX video_outcomes_video_id ON video_outcomes (video_id);
+
 -- tag_set_tags / tag_set_videos / tag_set_members: schema.go's macros
 -- (migrations 4, 6 and 9), the same definitions. A word character is
 -- [[:alnum:]_], which PostgreSQL classifies by the database's locale (a
