@@ -54,7 +54,8 @@ func screenDocs() []screenDoc {
 			"opened for writing), daily volume and share of uploads with spikes, violation rates and every monitoring " +
 			"metric against the baseline with intervals and materiality, removal (both readings of proactive), the " +
 			"moderation funnel and related tags; the platform association and the interventions' effect (I, with the " +
-			"optional exports) and a sweep of the related tags (W); each number drills down to its videos.",
+			"optional exports), a sweep of the related tags (W) and, for a saved tag set, the alerts its watches fired " +
+			"(which import, which rule, the numbers); each number drills down to its videos.",
 			[]keyGroup{{"typing a tag", flat(tagsKeyMap(true))}, {"exploring", flat(tagsKeyMap(false))}}},
 		{screenReview, "Samples for review: draw one (frame, size, seed, strata) or reopen one at its first unlabelled " +
 			"member, label with one key (saved at once), add a note, see the audit trail, live estimates and " +

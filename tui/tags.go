@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -26,16 +27,26 @@ const (
 	secRemoval
 	secImpact
 	secSweep
+	secAlerts
 	numSections
 )
 
-var sectionNames = [...]string{"Variants", "Volume & spikes", "Rates", "Funnel", "Related tags", "Metrics", "Removal", "Impact", "Sweep"}
+var sectionNames = [...]string{"Variants", "Volume", "Rates", "Funnel", "Related tags", "Metrics", "Removal", "Impact", "Sweep", "Alerts"}
+
+// sectionLabel is section i's tab: its name, and the alerts' count.
+func (m tagsModel) sectionLabel(i int) string {
+	if i == secAlerts && len(m.alerts.alerts) > 0 {
+		return sectionNames[i] + " " + strconv.Itoa(len(m.alerts.alerts))
+	}
+	return sectionNames[i]
+}
 
 type (
 	investigationMsg struct {
-		req int64
-		inv *analysis.Investigation
-		err error
+		req    int64
+		inv    *analysis.Investigation
+		alerts alertsState // the saved tag set's watches and alerts
+		err    error
 	}
 	tagSetSavedMsg struct {
 		name string
@@ -91,6 +102,7 @@ type tagsModel struct {
 	decided map[string]string
 	impact  impactState // the Impact section's last run
 	sweep   sweepState  // the Sweep section's last run
+	alerts  alertsState // the Alerts section: the saved tag set's watches
 
 	width, height int
 }
@@ -127,7 +139,11 @@ func (m *tagsModel) investigate(req analysis.Request) tea.Cmd {
 	return tea.Batch(func() tea.Msg {
 		defer cancel()
 		inv, err := analysis.Investigate(ctx, ws, req)
-		return investigationMsg{req: id, inv: inv, err: err}
+		var alerts alertsState
+		if err == nil {
+			alerts = loadAlerts(ctx, ws, inv.TagSet)
+		}
+		return investigationMsg{req: id, inv: inv, alerts: alerts, err: err}
 	}, m.spin.Tick)
 }
 
@@ -153,7 +169,7 @@ func (m tagsModel) Update(msg tea.Msg) (tagsModel, tea.Cmd) {
 			m.err = textsafe.Strip(msg.err.Error())
 			return m, nil
 		}
-		m.inv = msg.inv
+		m.inv, m.alerts = msg.inv, msg.alerts
 		m.impact, m.sweep = impactState{}, sweepState{}
 		m.lists = [numSections]listState{}
 		m.decided = map[string]string{}
@@ -211,8 +227,8 @@ func (m tagsModel) Update(msg tea.Msg) (tagsModel, tea.Cmd) {
 		}
 		if msg.Y == 2 { // section bar
 			x := 0
-			for i, name := range sectionNames {
-				w := ansi.StringWidth(name) + 3
+			for i := range sectionNames {
+				w := ansi.StringWidth(m.sectionLabel(i)) + 3
 				if msg.X < x+w {
 					m.section = i
 					break
@@ -251,6 +267,8 @@ func (m *tagsModel) sectionLen() int {
 		return len(m.inv.Removal)
 	case secSweep:
 		return m.sweepLen()
+	case secAlerts:
+		return m.alertsLen()
 	case secImpact:
 		return len(m.impactLines(theme{}))
 	}

@@ -38,11 +38,11 @@ func (m tagsModel) View(th theme) string {
 	}
 	b.WriteString(th.Title.Render(ansi.Truncate(summary, m.width, "…")) + "\n")
 	var tabs []string
-	for i, n := range sectionNames {
+	for i := range sectionNames {
 		if i == m.section {
-			tabs = append(tabs, th.TabActive.Render(n))
+			tabs = append(tabs, th.TabActive.Render(m.sectionLabel(i)))
 		} else {
-			tabs = append(tabs, th.TabInactive.Render(n))
+			tabs = append(tabs, th.TabInactive.Render(m.sectionLabel(i)))
 		}
 	}
 	b.WriteString(strings.Join(tabs, " ") + "\n")
@@ -66,6 +66,8 @@ func (m tagsModel) View(th theme) string {
 		lines = m.impactView(th)
 	case secSweep:
 		lines = m.sweepView(th)
+	case secAlerts:
+		lines = m.alertsView(th)
 	}
 	b.WriteString(strings.Join(lines, "\n"))
 	if len(inv.Notes) > 0 {

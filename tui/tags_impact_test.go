@@ -45,7 +45,7 @@ func TestTagExplorerImpact(t *testing.T) {
 		tm.Type("omegle")
 		send(tm, "enter")
 		waitModel(t, tm, m, func(m *Model) bool { return m.tags.inv != nil && !m.tags.busy })
-		send(tm, "h", "h", "I") // impact before saving
+		send(tm, "h", "h", "h", "I") // impact before saving
 		waitModel(t, tm, m, func(m *Model) bool {
 			return m.tags.section == secImpact && strings.Contains(m.tags.note, "save the tag set first")
 		})

@@ -140,7 +140,7 @@ func TestTagExplorerReadings(t *testing.T) {
 	tm.Type("omegle")
 	send(tm, "enter")
 	waitModel(t, tm, m, func(m *Model) bool { return m.tags.inv != nil && !m.tags.busy })
-	send(tm, "h", "h", "h") // removal
+	send(tm, "h", "h", "h", "h") // removal
 	waitModel(t, tm, m, func(m *Model) bool { return m.tags.section == secRemoval })
 	rm := screenNow(t, tm)
 	send(tm, "h", "h") // related tags
