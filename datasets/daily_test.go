@@ -96,8 +96,18 @@ func TestImportDailyEqualsWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	for d := range days {
-		if _, err := datasets.Import(ctx, daily, datasets.ImportRequest{Videos: videos[d : d+1], Events: events[d : d+1]}); err != nil {
+		sum, err := datasets.Import(ctx, daily, datasets.ImportRequest{Videos: videos[d : d+1], Events: events[d : d+1]})
+		if err != nil {
 			t.Fatalf("day %d: %v", d, err)
+		}
+		// The summary's orphan count is moved by each import, not
+		// counted again: it must stay the view's count.
+		var orphans int64
+		if err := daily.DB.QueryRow(`SELECT count(*) FROM orphan_events`).Scan(&orphans); err != nil {
+			t.Fatal(err)
+		}
+		if sum.Workspace.OrphanEvents != orphans {
+			t.Errorf("day %d: the summary counts %d orphan events, orphan_events holds %d", d, sum.Workspace.OrphanEvents, orphans)
 		}
 	}
 	daily.Close()

@@ -109,8 +109,10 @@ func loadFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[strin
 		}
 	}
 	idExpr := p.values[t.id]
-	var before int64 // rows the table held before this file
-	if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %s WHERE import_id <> ?`, t.name), importID).Scan(&before); err != nil {
+	// Did the table hold rows before this file? (Only whether: counting
+	// them would scan a large workspace's import_id column.)
+	var before bool
+	if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %s WHERE import_id <> ?)`, t.name), importID).Scan(&before); err != nil {
 		return false, err
 	}
 	// The line is computed in a subquery: its expression may hold a
@@ -136,7 +138,7 @@ func loadFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[strin
 				message: fmt.Sprintf("'%s: ' || left(tl_dups.id, 80) || ' repeats line ' || tl_dups.first_line", t.id)})
 		}
 		var existing int64
-		if before > 0 {
+		if before {
 			if _, err := execT(ctx, tx, fmt.Sprintf(`CREATE TEMP TABLE tl_existing AS
 				SELECT w.%[1]s AS id, w.import_id, w.source_line FROM %[2]s w
 				WHERE w.import_id <> ? AND w.%[1]s IN (SELECT %[3]s FROM %[4]s AS tl_stage)`, t.id, t.name, idExpr, src.rel), importID); err != nil {
@@ -191,7 +193,7 @@ func loadFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[strin
 		if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT %[1]s FROM %[2]s WHERE import_id = ? GROUP BY 1 HAVING count(*) > 1)`, t.id, t.name), importID).Scan(&repeated); err != nil {
 			return false, err
 		}
-		if repeated == 0 && before > 0 {
+		if repeated == 0 && before {
 			// The hash table is built from this file's ids, and the
 			// workspace's only probe it: a daily import into a large
 			// workspace costs a scan of its ids, not a hash table of them.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // execer is what RefreshOutcomes needs: a *sql.DB, *sql.Tx or *sql.Conn.
@@ -25,8 +26,8 @@ type execer interface {
 // Orphan events (no such video) have no created_at and stay out; they are
 // counted in the orphan_events view.
 //
-// %[1]s restricts it to some videos: it is empty, or a condition on
-// video_id that is added to both scans of moderation_events.
+// %[1]s is the events it reads: moderation_events, or a temporary table of
+// the events of the videos an import touched.
 const outcomesSQL = `
 INSERT INTO video_outcomes
 WITH per AS (
@@ -40,13 +41,12 @@ WITH per AS (
 		bool_or(e.event_type = 'flag') AS flagged,
 		bool_or(e.event_type = 'review') AS reviewed,
 		bool_or(e.event_type = 'appeal') AS appealed
-	FROM moderation_events e
-	WHERE true %[1]s
+	FROM %[1]s e
 	GROUP BY e.video_id, e.policy
 ),
 first_report AS (
-	SELECT video_id, min(event_time) AS at FROM moderation_events
-	WHERE event_type = 'report' %[1]s GROUP BY video_id
+	SELECT video_id, min(event_time) AS at FROM %[1]s
+	WHERE event_type = 'report' GROUP BY video_id
 )
 SELECT p.video_id, p.policy, v.created_at,
 	p.last_violation IS NOT NULL AND (p.last_reinstatement IS NULL OR p.last_reinstatement <= p.last_violation),
@@ -86,7 +86,7 @@ func RefreshOutcomes(ctx context.Context, db execer) error {
 // OutcomesSQL is the statement that fills an empty video_outcomes from
 // videos and moderation_events: the data contract's definitions, for
 // anyone who builds the table without an import (trendlab bench's floor).
-func OutcomesSQL() string { return fmt.Sprintf(outcomesSQL, "") }
+func OutcomesSQL() string { return fmt.Sprintf(outcomesSQL, "moderation_events") }
 
 // refreshVideoOutcomes rebuilds video_outcomes only; the import calls it
 // inside its transaction (it adds to tag_days as it loads tags).
@@ -94,7 +94,7 @@ func refreshVideoOutcomes(ctx context.Context, db execer) error {
 	if _, err := db.ExecContext(ctx, `DELETE FROM video_outcomes`); err != nil {
 		return fmt.Errorf("clearing video_outcomes: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, fmt.Sprintf(outcomesSQL, "")); err != nil {
+	if _, err := db.ExecContext(ctx, OutcomesSQL()); err != nil {
 		return fmt.Errorf("computing video_outcomes: %w", err)
 	}
 	return nil
@@ -103,31 +103,58 @@ func refreshVideoOutcomes(ctx context.Context, db execer) error {
 // refreshOutcomesFor brings video_outcomes up to date after the given
 // imports: only the videos they touch (their videos, and the videos of
 // their events, which may have been imported days before) are computed
-// again, so an import costs in proportion to what it brings.
-func refreshOutcomesFor(ctx context.Context, tx execer, importIDs []int64) error {
+// again, from their events copied out in one scan of moderation_events, so
+// an import costs in proportion to what it brings. It returns how many
+// events of earlier imports it found for the imports' own videos: events
+// that were orphans until now (video ids are unique in the workspace).
+func refreshOutcomesFor(ctx context.Context, tx *sql.Tx, importIDs []int64) (adopted int64, err error) {
 	if len(importIDs) == 0 {
-		return nil
+		return 0, nil
 	}
-	in := "("
-	for i, id := range importIDs {
-		if i > 0 {
-			in += ", "
-		}
-		in += fmt.Sprint(id)
+	in := idList(importIDs)
+	// Into a workspace without earlier events (the first import), every
+	// event is the import's: computing the table whole is the same and
+	// cheaper.
+	var earlier bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM moderation_events WHERE import_id NOT IN `+in+`)`).Scan(&earlier); err != nil {
+		return 0, err
 	}
-	in += ")"
-	for _, q := range []string{
+	if !earlier {
+		return 0, refreshVideoOutcomes(ctx, tx)
+	}
+	for _, stmt := range []string{
 		`DROP TABLE IF EXISTS tl_touched`,
 		`CREATE TEMP TABLE tl_touched AS
 			SELECT video_id FROM videos WHERE import_id IN ` + in + `
 			UNION SELECT video_id FROM moderation_events WHERE import_id IN ` + in,
+		`DROP TABLE IF EXISTS tl_touched_events`,
+		`CREATE TEMP TABLE tl_touched_events AS
+			SELECT video_id, policy, event_time, event_type, decision, action, import_id
+			FROM moderation_events WHERE video_id IN (SELECT video_id FROM tl_touched)`,
 		`DELETE FROM video_outcomes WHERE video_id IN (SELECT video_id FROM tl_touched)`,
-		fmt.Sprintf(outcomesSQL, "AND video_id IN (SELECT video_id FROM tl_touched)"),
-		`DROP TABLE tl_touched`,
+		fmt.Sprintf(outcomesSQL, "tl_touched_events"),
 	} {
-		if _, err := execT(ctx, tx, q); err != nil {
-			return fmt.Errorf("computing video_outcomes: %w", err)
+		if _, err := execT(ctx, tx, stmt); err != nil {
+			return 0, fmt.Errorf("computing video_outcomes: %w", err)
 		}
 	}
-	return nil
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tl_touched_events
+		WHERE import_id NOT IN `+in+` AND video_id IN (SELECT video_id FROM videos WHERE import_id IN `+in+`)`).Scan(&adopted); err != nil {
+		return 0, err
+	}
+	for _, stmt := range []string{`DROP TABLE tl_touched`, `DROP TABLE tl_touched_events`} {
+		if _, err := execT(ctx, tx, stmt); err != nil {
+			return 0, err
+		}
+	}
+	return adopted, nil
+}
+
+// idList writes import ids as an SQL list, "(1, 2)".
+func idList(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = fmt.Sprint(id)
+	}
+	return "(" + strings.Join(s, ", ") + ")"
 }
