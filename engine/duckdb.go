@@ -92,31 +92,38 @@ ORDER BY status = 'accepted' DESC, score DESC, tag`, name)
 }
 
 // Members builds tl_members from the workspace's one definition of a tag
-// set's videos, the tag_set_members macro (datasets/schema.go).
+// set's videos, the tag_set_members macro (datasets/schema.go). The tag
+// set's ids (and the baseline tag set's) go into temporary tables first:
+// joined with videos in one statement, DuckDB cannot tell the macro's rows
+// are few and builds its hash table on every video's id (warm, at 5M
+// videos under load: 1.2-1.4 s CPU against 0.4 s this way; at 100M a
+// table of 100M ids, which spills under a 3GB memory limit).
 func (d *duck) Members(ctx context.Context, m Members) error {
-	args := []any{m.Tags, m.Captions}
-	ctes := `f AS (SELECT video_id, caption_only FROM tag_set_members('', ?::VARCHAR[], ?))`
+	d.close = append(d.close, `DROP TABLE IF EXISTS temp.tl_members`, `DROP TABLE IF EXISTS temp.tl_related`,
+		`DROP TABLE IF EXISTS temp.tl_set`, `DROP TABLE IF EXISTS temp.tl_baseline`)
+	if _, err := d.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE tl_set AS
+SELECT video_id, caption_only FROM tag_set_members('', ?::VARCHAR[], ?)`, m.Tags, m.Captions); err != nil {
+		return err
+	}
 	join, inB := "", "false"
 	if m.BaselineTags != nil {
-		ctes += `,
-b AS (SELECT DISTINCT video_id FROM tag_set_members('', ?::VARCHAR[], ?))`
-		args = append(args, m.BaselineTags, m.BaselineCaptions)
-		join, inB = " LEFT JOIN b ON v.video_id = b.video_id", "b.video_id IS NOT NULL"
+		if _, err := d.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE tl_baseline AS
+SELECT DISTINCT video_id FROM tag_set_members('', ?::VARCHAR[], ?)`, m.BaselineTags, m.BaselineCaptions); err != nil {
+			return err
+		}
+		join, inB = " LEFT JOIN tl_baseline b ON v.video_id = b.video_id", "b.video_id IS NOT NULL"
 	}
 	q := `CREATE OR REPLACE TEMP TABLE tl_members AS
-WITH ` + ctes + `
 SELECT v.video_id, CAST(v.created_at AS DATE) AS day,
 	CAST(CASE WHEN f.video_id IS NOT NULL THEN 1 ELSE 2 END AS TINYINT) AS grp,
 	coalesce(f.caption_only, false) AS caption_only
-FROM videos v LEFT JOIN f ON v.video_id = f.video_id` + join + `
+FROM videos v LEFT JOIN tl_set f ON v.video_id = f.video_id` + join + `
 WHERE v.created_at >= ? AND v.created_at < ?
   AND (f.video_id IS NOT NULL OR ` + inB + `)`
-	args = append(args, m.Lo, m.Hi)
-	if _, err := d.conn.ExecContext(ctx, q, args...); err != nil {
+	if _, err := d.conn.ExecContext(ctx, q, m.Lo, m.Hi); err != nil {
 		return err
 	}
 	d.members = true
-	d.close = append(d.close, `DROP TABLE IF EXISTS temp.tl_members`, `DROP TABLE IF EXISTS temp.tl_related`)
 	d.lo, d.hi = m.Lo, m.Hi
 	return nil
 }
