@@ -7,9 +7,10 @@
 // Selection ranks every frame video by md5(seed || ':' || video_id) and
 // takes the n smallest (per stratum when stratified). md5 is a fixed,
 // documented function, so the same workspace, frame and seed give the same
-// members on any machine and in any DuckDB version, whatever the order the
-// rows were inserted in. The whole selection runs in DuckDB; only
-// per-stratum counts and the chosen members come into Go.
+// members on any machine, whatever the order the rows were inserted in.
+// The hash is computed in Go (draw.go), never by the engine, so a sample is
+// also the same on DuckDB and on PostgreSQL: the engine counts the frame
+// per stratum and streams its ids; Go keeps the n smallest per stratum.
 //
 // The labels table is append-only: every label given is a new row (who,
 // when, optional note and reason), and a reviewer's current label on a

@@ -4,7 +4,10 @@ package review
 // the selection by hashed id, and saving a drawn sample.
 
 import (
+	"container/heap"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -254,64 +257,98 @@ func AllocateSizes(weights []float64, caps []int64, n int64) []int64 {
 	return out
 }
 
-// selectMembers runs the selection in DuckDB: per stratum, the n_h frame
-// videos with the smallest hash; review order is the hash over all members.
+// selectMembers selects, per stratum, the n_h frame videos of smallest
+// rank; review positions follow rank order over the whole sample. The rank
+// of a video is the hex MD5 of "seed:video_id" (32 characters) followed by
+// its id, so rank order is hash order with ties (never seen) broken by id.
+// The hash is computed here in Go, never by the engine, so that a sample
+// is the same on every engine (DESIGN.md: samples are reproducible); the
+// engine only streams the frame's ids. (The selection ran in DuckDB with
+// its md5 before, which gives the same hex digits: the same members.)
 func selectMembers(ctx context.Context, q queryer, def SampleDefinition) ([]SampleMember, error) {
-	sqlText, args := selectionSQL(def)
-	rows, err := q.QueryContext(ctx, sqlText, args...)
+	want := map[string]StratumAllocation{}
+	for _, a := range def.Allocated {
+		if a.SampleSize > 0 {
+			want[a.Stratum] = a
+		}
+	}
+	fq := buildFrame(def.Frame, def.Strata)
+	rows, err := q.QueryContext(ctx, `SELECT video_id, stratum FROM (`+fq.sql+`) f`, fq.args...)
 	if err != nil {
 		return nil, fmt.Errorf("drawing the sample: %w", err)
 	}
 	defer rows.Close()
-	var out []SampleMember
+	seed := strconv.FormatInt(def.Seed, 10) + ":"
+	top := map[string]*rankHeap{}
 	for rows.Next() {
-		var m SampleMember
-		if err := rows.Scan(&m.Position, &m.VideoID, &m.Stratum, &m.Weight); err != nil {
+		var id, stratum string
+		if err := rows.Scan(&id, &stratum); err != nil {
 			return nil, err
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
-// selectionSQL is the query giving position, video_id, stratum and weight
-// of every member. The rank of a video is its hex md5 (32 characters)
-// followed by its id, so rank order is hash order with ties (never seen)
-// broken by id. Per stratum, min(rank, n) keeps the n smallest ranks in a
-// bounded heap, without sorting the frame; they are sorted explicitly, cut
-// to n_h, and review positions follow rank order over the whole sample.
-func selectionSQL(def SampleDefinition) (string, []any) {
-	fq := buildFrame(def.Frame, def.Strata)
-	var vals []string
-	var allocArgs []any
-	var maxN int64
-	for _, a := range def.Allocated {
-		if a.SampleSize == 0 {
+		a, ok := want[stratum]
+		if !ok {
 			continue
 		}
-		vals = append(vals, `(?, ?::BIGINT, ?::BIGINT)`)
-		allocArgs = append(allocArgs, a.Stratum, a.FrameSize, a.SampleSize)
-		maxN = max(maxN, a.SampleSize)
+		h := top[stratum]
+		if h == nil {
+			h = &rankHeap{}
+			top[stratum] = h
+		}
+		h.keep(rank(seed, id), a.SampleSize)
 	}
-	if len(vals) == 0 {
-		vals = append(vals, `(NULL::VARCHAR, 0::BIGINT, 0::BIGINT)`)
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("drawing the sample: %w", err)
 	}
-	seed := strconv.FormatInt(def.Seed, 10)
-	sqlText := `WITH frame AS (` + fq.sql + `),
-alloc(stratum, frame_size, sample_size) AS (VALUES ` + strings.Join(vals, ", ") + `),
-top AS (
-	SELECT f.stratum, list_sort(min(md5(? || ':' || f.video_id) || f.video_id, ?::BIGINT)) AS ranks
-	FROM frame f JOIN alloc a ON a.stratum = f.stratum
-	GROUP BY f.stratum),
-chosen AS (
-	SELECT t.stratum, unnest(t.ranks[1:a.sample_size]) AS rank, a.frame_size, a.sample_size
-	FROM top t JOIN alloc a ON a.stratum = t.stratum)
-SELECT row_number() OVER (ORDER BY rank) AS position, substr(rank, 33) AS video_id, stratum,
-	frame_size::DOUBLE / sample_size::DOUBLE AS weight
-FROM chosen
-ORDER BY position`
-	args := append(append(fq.args, allocArgs...), seed, max(maxN, 1))
-	return sqlText, args
+	type chosen struct {
+		rank    string
+		stratum string
+	}
+	var all []chosen
+	for stratum, h := range top {
+		for _, r := range *h {
+			all = append(all, chosen{r, stratum})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].rank < all[j].rank })
+	out := make([]SampleMember, len(all))
+	for i, c := range all {
+		a := want[c.stratum]
+		out[i] = SampleMember{Position: int64(i + 1), VideoID: c.rank[md5.Size*2:], Stratum: c.stratum,
+			Weight: float64(a.FrameSize) / float64(a.SampleSize)}
+	}
+	return out, nil
+}
+
+// rank is a video's place in the draw: hex MD5 of seed ("N:") and id,
+// then the id.
+func rank(seed, id string) string {
+	sum := md5.Sum([]byte(seed + id))
+	return hex.EncodeToString(sum[:]) + id
+}
+
+// rankHeap keeps the n smallest ranks: a max-heap, its largest on top.
+type rankHeap []string
+
+func (h rankHeap) Len() int           { return len(h) }
+func (h rankHeap) Less(i, j int) bool { return h[i] > h[j] }
+func (h rankHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *rankHeap) Push(x any)        { *h = append(*h, x.(string)) }
+func (h *rankHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// keep adds r if it is among the n smallest seen.
+func (h *rankHeap) keep(r string, n int64) {
+	switch {
+	case int64(h.Len()) < n:
+		heap.Push(h, r)
+	case r < (*h)[0]:
+		(*h)[0] = r
+		heap.Fix(h, 0)
+	}
 }
 
 // CreateSample draws a sample and saves it under name, with its members, in
@@ -356,14 +393,11 @@ func CreateSample(ctx context.Context, ws *datasets.Workspace, name, createdBy s
 	if err != nil {
 		return nil, fmt.Errorf("saving sample %q: %w", name, err)
 	}
-	// The members go in straight from the selection query, in DuckDB.
-	sel, args := selectionSQL(draw.Definition)
-	res, err := tx.ExecContext(ctx, `INSERT INTO sample_members (sample_id, position, video_id, stratum, weight)
-		SELECT ?, position, video_id, stratum, weight FROM (`+sel+`)`, append([]any{id}, args...)...)
+	members, err := selectMembers(ctx, tx, draw.Definition)
 	if err != nil {
-		return nil, fmt.Errorf("saving the members of sample %q: %w", name, err)
+		return nil, err
 	}
-	saved, err := res.RowsAffected()
+	saved, err := insertMembers(ctx, tx, id, members)
 	if err != nil {
 		return nil, fmt.Errorf("saving the members of sample %q: %w", name, err)
 	}
@@ -375,6 +409,32 @@ func CreateSample(ctx context.Context, ws *datasets.Workspace, name, createdBy s
 	}
 	return &Sample{ID: id, Name: name, Definition: draw.Definition, Seed: draw.Definition.Seed,
 		Size: saved, FrameSize: draw.FrameSize, CreatedAt: now, CreatedBy: createdBy}, nil
+}
+
+// insertMembers saves a sample's members, a few hundred rows per
+// statement, and returns how many it saved.
+func insertMembers(ctx context.Context, tx queryer, sampleID int64, members []SampleMember) (int64, error) {
+	const perStatement = 500
+	var saved int64
+	for len(members) > 0 {
+		batch := members[:min(perStatement, len(members))]
+		members = members[len(batch):]
+		args := make([]any, 0, 5*len(batch))
+		for _, m := range batch {
+			args = append(args, sampleID, m.Position, m.VideoID, m.Stratum, m.Weight)
+		}
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(batch)), ", ")
+		res, err := tx.ExecContext(ctx, `INSERT INTO sample_members (sample_id, position, video_id, stratum, weight) VALUES `+values, args...)
+		if err != nil {
+			return saved, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return saved, err
+		}
+		saved += n
+	}
+	return saved, nil
 }
 
 // ErrReadOnly means the workspace is open read-only (so that others can
