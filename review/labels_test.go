@@ -122,7 +122,7 @@ func TestLabelAuditTrail(t *testing.T) {
 	}{
 		{"label not in the set", v1, "ana", "spam", "not in the label set"},
 		{"not a member", "v999", "ana", LabelViolating, "not a member"},
-		{"no reviewer", v1, " ", LabelViolating, "no reviewer name"},
+		{"no reviewer", v1, " ", LabelViolating, "no name for who"},
 	}
 	for _, b := range bad {
 		if _, err := Label(ctx, ws, s.ID, b.video, b.reviewer, b.label, "", ""); err == nil || !strings.Contains(err.Error(), b.want) {
@@ -557,26 +557,6 @@ func FuzzParseLabelSet(f *testing.F) {
 			t.Fatalf("ParseLabelSet(%q) returned an invalid set: %v", s, err)
 		}
 	})
-}
-
-func TestResolveReviewer(t *testing.T) {
-	env := func(user, username string) func(string) string {
-		return func(k string) string { return map[string]string{"USER": user, "USERNAME": username}[k] }
-	}
-	for _, tc := range []struct {
-		given, user, username, want string
-	}{
-		{"ana", "bob", "carl", "ana"},
-		{"  ana ", "", "", "ana"},
-		{"", "bob", "carl", "bob"},
-		{"", " ", "carl", "carl"},
-		{" ", "", "", ""},
-	} {
-		got, err := ResolveReviewer(tc.given, env(tc.user, tc.username))
-		if got != tc.want || (tc.want == "") != errors.Is(err, ErrNoReviewer) {
-			t.Errorf("ResolveReviewer(%q) with USER %q, USERNAME %q = %q, %v; want %q", tc.given, tc.user, tc.username, got, err, tc.want)
-		}
-	}
 }
 
 // TestSummarize: a report's view of a labelled sample: the estimates,

@@ -10,7 +10,7 @@ import (
 	"github.com/trendlab/trendlab/review"
 )
 
-// label` (review.ResolveReviewer); the review screen refuses without one.
+// label` (who.Resolve); the review screen refuses without one.
 var errNoReviewer = fmt.Errorf("%w; start the terminal UI with --reviewer NAME", review.ErrNoReviewer)
 
 // openSample loads a sample and the reviewer's labels and finds where the

@@ -8,7 +8,7 @@ import (
 )
 
 // TestReviewNeedsReviewer: without a reviewer name (cmd resolves it with
-// review.ResolveReviewer, as `sample label` does) the review screen refuses
+// who.Resolve, as `sample label` does) the review screen refuses
 // to open a sample for labelling or to draw one, with the same message.
 func TestReviewNeedsReviewer(t *testing.T) {
 	msg := openSample(nil, &review.Sample{Name: "s"}, "")

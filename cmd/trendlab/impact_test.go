@@ -41,8 +41,15 @@ func TestCLIImpact(t *testing.T) {
 	step(2, "impact", "platform", "--tagset", "omegle")
 	step(2, "impact", "platform", "--tagset", "omegle", "--policy", "hate_speech", "--lag", "-1")
 
-	step(0, "intervention", "add", "--id", "m1", "--kind", "moderator_guidance", "--target", "omegle", "--started", "2026-07-01", "--note", "ticket 9")
-	if out := step(0, "intervention", "list"); !strings.Contains(out, "manual") || !strings.Contains(out, "int-nr-1") {
+	// Who recorded it: the one rule of internal/who, refused without a name.
+	t.Setenv("USER", "")
+	t.Setenv("USERNAME", "")
+	add := []string{"intervention", "add", "--id", "m1", "--kind", "moderator_guidance", "--target", "omegle", "--started", "2026-07-01", "--note", "ticket 9"}
+	if out := step(2, add...); !strings.Contains(out, "no name for who") || !strings.Contains(out, "--by NAME") {
+		t.Errorf("intervention add with no name:\n%s", out)
+	}
+	step(0, append(add, "--by", "ana")...)
+	if out := step(0, "intervention", "list"); !strings.Contains(out, "manual (ana)") || !strings.Contains(out, "int-nr-1") {
 		t.Errorf("list:\n%s", out)
 	}
 	if out := step(1, "intervention", "rm", "int-nr-1"); !strings.Contains(out, "came from an export") {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/textsafe"
 )
@@ -43,7 +42,7 @@ func parseWhen(flag, s string) (time.Time, error) {
 
 func newInterventionAddCmd(a *app) *cobra.Command {
 	var iv datasets.Intervention
-	var started, ended string
+	var started, ended, by string
 	cmd := &cobra.Command{
 		Use:   "add --id ID --kind KIND --target TERM --started WHEN",
 		Short: "Record an intervention by hand",
@@ -63,12 +62,15 @@ func newInterventionAddCmd(a *app) *cobra.Command {
 				}
 				iv.EndedAt = &e
 			}
+			if by, err = resolveWho(by, "--by"); err != nil {
+				return err
+			}
 			ws, err := a.open(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
 			defer ws.Close()
-			if err := datasets.AddIntervention(cmd.Context(), ws, iv, analysis.Decider()); err != nil {
+			if err := datasets.AddIntervention(cmd.Context(), ws, iv, by); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "recorded %s (%s on %s from %s)\n", textsafe.Show(iv.ID), iv.Kind, textsafe.Show(iv.Target), iv.StartedAt.UTC().Format(time.RFC3339))
@@ -82,6 +84,7 @@ func newInterventionAddCmd(a *app) *cobra.Command {
 	f.StringVar(&started, "started", "", "when it took effect: YYYY-MM-DD (UTC) or RFC 3339")
 	f.StringVar(&ended, "ended", "", "when it ended, if it did")
 	f.StringVar(&iv.Note, "note", "", "a note, e.g. the ticket")
+	f.StringVar(&by, "by", "", whoHelp)
 	return cmd
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -96,16 +95,6 @@ func sampleCheckConf(conf float64) error {
 		return usagef("--confidence %g must be between 0 and 1, e.g. 0.95", conf)
 	}
 	return nil
-}
-
-// sampleReviewer resolves who labels (or draws) by review.ResolveReviewer,
-// as the TUI does, with the flag to pass when there is no name.
-func sampleReviewer(given, flag string) (string, error) {
-	name, err := review.ResolveReviewer(given, os.Getenv)
-	if err != nil {
-		return "", usagef("%v: pass %s NAME", err, flag)
-	}
-	return name, nil
 }
 
 // line makes untrusted text safe for one line of terminal output.
@@ -253,7 +242,7 @@ violating; the default is escalate:e!,violating:v!,not_violating:n,unsure:u.`,
 				printSampleAllocation(out, d.Definition)
 				return nil
 			}
-			by, err := sampleReviewer(createdBy, "--by")
+			by, err := resolveWho(createdBy, "--by")
 			if err != nil {
 				return err
 			}

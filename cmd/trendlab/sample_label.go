@@ -26,7 +26,7 @@ history; --reason says why it changed.`,
 			if video == "" || label == "" {
 				return usagef("give --video ID and --label LABEL")
 			}
-			reviewer, err := sampleReviewer(reviewer, "--reviewer")
+			reviewer, err := resolveWho(reviewer, "--reviewer")
 			if err != nil {
 				return err
 			}

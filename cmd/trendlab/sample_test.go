@@ -100,13 +100,13 @@ func TestSamplePeriodInclusive(t *testing.T) {
 
 // TestSampleReviewerUnset: with no --reviewer and neither $USER nor
 // $USERNAME, sample label refuses with the same rule and message as the
-// TUI's review screen (review.ResolveReviewer), and nothing is labelled.
+// TUI's review screen (who.Resolve), and nothing is labelled.
 func TestSampleReviewerUnset(t *testing.T) {
 	ws := sampleTestWorkspace(t)
 	t.Setenv("USER", "")
 	t.Setenv("USERNAME", "")
 	code, _, stderr := cli(t, "-w", ws, "sample", "create", "--name", "s1", "--tag", "omegle", "--size", "3", "--seed", "1")
-	if code != exitUsage || !strings.Contains(stderr, "no reviewer name") || !strings.Contains(stderr, "--by NAME") {
+	if code != exitUsage || !strings.Contains(stderr, "no name for who") || !strings.Contains(stderr, "--by NAME") {
 		t.Fatalf("sample create without a name: exit %d, %s", code, stderr)
 	}
 	code, _, stderr = cli(t, "-w", ws, "sample", "create", "--name", "s1", "--tag", "omegle", "--size", "3", "--seed", "1", "--by", "ana")
@@ -114,12 +114,12 @@ func TestSampleReviewerUnset(t *testing.T) {
 		t.Fatalf("sample create --by ana: exit %d, %s", code, stderr)
 	}
 	code, _, stderr = cli(t, "-w", ws, "sample", "label", "s1", "--video", "x", "--label", "violating")
-	if code != exitUsage || !strings.Contains(stderr, "no reviewer name") || !strings.Contains(stderr, "--reviewer NAME") {
+	if code != exitUsage || !strings.Contains(stderr, "no name for who") || !strings.Contains(stderr, "--reviewer NAME") {
 		t.Errorf("sample label without a name: exit %d, %s", code, stderr)
 	}
 	t.Setenv("USERNAME", "bob")
 	code, _, stderr = cli(t, "-w", ws, "sample", "label", "s1", "--video", "x", "--label", "violating")
-	if code == exitOK || strings.Contains(stderr, "no reviewer name") {
+	if code == exitOK || strings.Contains(stderr, "no name for who") {
 		t.Errorf("with $USERNAME the reviewer is known (the label fails only for the unknown video): exit %d, %s", code, stderr)
 	}
 }

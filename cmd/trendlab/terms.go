@@ -151,6 +151,9 @@ func newTermsSaveCmd(a *app) *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("--spellings: %w", err)}
 			}
+			if by, err = resolveWho(by, "--by"); err != nil {
+				return err
+			}
 			ws, err := a.open(cmd.Context(), false)
 			if err != nil {
 				return err
@@ -170,7 +173,7 @@ func newTermsSaveCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&tagSet, "tagset", "", "the tag set to build it from (default: NAME)")
-	cmd.Flags().StringVar(&by, "by", analysis.Decider(), "who saves it (default $USER)")
+	cmd.Flags().StringVar(&by, "by", "", whoHelp)
 	spellingsFlag(cmd, &spellings)
 	return cmd
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trendlab/trendlab/internal/who"
 	"github.com/trendlab/trendlab/queries"
-	"github.com/trendlab/trendlab/review"
 	"github.com/trendlab/trendlab/tui"
 )
 
@@ -80,7 +80,7 @@ func runTUI(ctx context.Context, a *app) error {
 func runTUIWith(ctx context.Context, a *app, f tuiFlags) error {
 	// The same rule as `sample label`; without a name the review screen
 	// refuses to label and says why (the rest of the TUI works).
-	reviewer, _ := review.ResolveReviewer(f.reviewer, os.Getenv)
+	reviewer, _ := who.Resolve(f.reviewer, os.Getenv)
 	cfg := tui.Config{
 		Reviewer:     reviewer,
 		PauseEvery:   f.pauseEvery,

@@ -65,6 +65,10 @@ func newWatchAddCmd(a *app) *cobra.Command {
 				return usagef("--tagset T is required: the saved tag set to watch")
 			}
 			def.Policies, def.Rules = splitList(policies), splitList(rules)
+			var err error
+			if by, err = resolveWho(by, "--by"); err != nil {
+				return err
+			}
 			ws, err := a.open(cmd.Context(), false)
 			if err != nil {
 				return err
@@ -87,7 +91,7 @@ func newWatchAddCmd(a *app) *cobra.Command {
 	f.Float64Var(&def.MinRatio, "min-ratio", 1.5, "smallest rise (times) a rise rule reports")
 	f.Int64Var(&def.MinVideos, "min-videos", 3, "fewest videos a new spelling needs")
 	f.IntVar(&def.Top, "top", 20, "the related-tags list watched")
-	f.StringVar(&by, "by", analysis.Decider(), "who adds it (default $USER)")
+	f.StringVar(&by, "by", "", whoHelp)
 	return cmd
 }
 
