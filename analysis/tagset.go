@@ -211,11 +211,15 @@ func SaveTagSet(ctx context.Context, ws *datasets.Workspace, name, seed string, 
 			return fmt.Errorf("variant %q: status %q is neither %q nor %q", v.Tag, v.Status, VariantAccepted, VariantRejected)
 		}
 	}
-	tx, err := ws.DB.BeginTx(ctx, nil)
+	// Row by row, so that investigators saving other tag sets on a shared
+	// server lose nothing: the set's row and each variant's are upserted,
+	// and only the variants no longer listed are deleted.
+	dbTx, err := ws.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("saving tag set %q: %w", name, err)
 	}
-	defer tx.Rollback()
+	defer dbTx.Rollback()
+	tx := ws.Params(dbTx)
 	now := time.Now().UTC()
 	if _, err := tx.ExecContext(ctx, `
 INSERT INTO tag_sets (name, seed_tag, include_caption_mentions, created_at, updated_at)
@@ -225,23 +229,32 @@ ON CONFLICT (name) DO UPDATE SET seed_tag = excluded.seed_tag,
 		name, seed, includeCaptions, now, now); err != nil {
 		return fmt.Errorf("saving tag set %q: %w", name, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM tag_set_variants WHERE tag_set = ?`, name); err != nil {
-		return fmt.Errorf("saving tag set %q: %w", name, err)
-	}
+	var kept []any
 	seen := map[string]bool{}
 	for _, v := range variants {
 		if seen[v.Tag] {
 			continue
 		}
 		seen[v.Tag] = true
+		kept = append(kept, v.Tag)
 		if _, err := tx.ExecContext(ctx, `
 INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at, decided_by)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (tag_set, tag) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+	score = excluded.score, videos = excluded.videos, decided_at = excluded.decided_at,
+	decided_by = excluded.decided_by`,
 			name, v.Tag, v.Status, strings.Join(v.Reasons, "; "), v.Score, v.Videos, now, cmp.Or(v.DecidedBy, "score")); err != nil {
 			return fmt.Errorf("saving variant %q of tag set %q: %w", v.Tag, name, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	drop := `DELETE FROM tag_set_variants WHERE tag_set = ?`
+	if len(kept) > 0 {
+		drop += ` AND tag NOT IN (` + placeholders(len(kept)) + `)`
+	}
+	if _, err := tx.ExecContext(ctx, drop, append([]any{name}, kept...)...); err != nil {
+		return fmt.Errorf("saving tag set %q: %w", name, err)
+	}
+	if err := dbTx.Commit(); err != nil {
 		return fmt.Errorf("saving tag set %q: %w", name, err)
 	}
 	return nil
@@ -265,12 +278,13 @@ func DecideVariant(ctx context.Context, ws *datasets.Workspace, name, tag, statu
 	if len(reasons) == 0 {
 		reasons = []string{"added by the investigator"}
 	}
+	db := ws.Params(ws.DB)
 	var videos int64
-	if err := ws.DB.QueryRowContext(ctx,
+	if err := db.QueryRowContext(ctx,
 		`SELECT count(DISTINCT video_id) FROM video_tags WHERE tag = ?`, tag).Scan(&videos); err != nil {
 		return fmt.Errorf("counting videos tagged %q: %w", tag, err)
 	}
-	_, err = ws.DB.ExecContext(ctx, `
+	_, err = db.ExecContext(ctx, `
 INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decided_at, decided_by)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (tag_set, tag) DO UPDATE SET status = excluded.status, decided_at = excluded.decided_at,
@@ -279,7 +293,7 @@ ON CONFLICT (tag_set, tag) DO UPDATE SET status = excluded.status, decided_at = 
 	if err != nil {
 		return fmt.Errorf("deciding %q in tag set %q: %w", tag, name, err)
 	}
-	_, err = ws.DB.ExecContext(ctx, `UPDATE tag_sets SET updated_at = ? WHERE name = ?`, time.Now().UTC(), name)
+	_, err = db.ExecContext(ctx, `UPDATE tag_sets SET updated_at = ? WHERE name = ?`, time.Now().UTC(), name)
 	return err
 }
 
