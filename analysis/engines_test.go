@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +84,60 @@ func TestEnginesAgree(t *testing.T) {
 			if got != want {
 				t.Errorf("PostgreSQL's investigation differs from DuckDB's:\n%s", firstDifference(want, got))
 			}
+		})
+	}
+}
+
+// BenchmarkInvestigateEngines investigates the same synthetic exports
+// imported into an in-memory DuckDB workspace and, when
+// TRENDLAB_TEST_POSTGRES names a server, into a PostgreSQL database; it
+// reports the rows each engine moves into Go. TRENDLAB_BENCH_VIDEOS sets the
+// size (default 100,000):
+//
+//	U=$(.ci/pgserver start); TRENDLAB_TEST_POSTGRES=$U TRENDLAB_BENCH_VIDEOS=1000000 \
+//	  go test -tags duckdb_arrow ./analysis -run '^$' -bench InvestigateEngines -benchtime 3x
+func BenchmarkInvestigateEngines(b *testing.B) {
+	videos := 100_000
+	if v := os.Getenv("TRENDLAB_BENCH_VIDEOS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatalf("TRENDLAB_BENCH_VIDEOS=%q: give a number of videos", v)
+		}
+		videos = n
+	}
+	ctx := context.Background()
+	cfg := synth.Config{Videos: videos, Seed: 7, Days: 30, Dir: b.TempDir()}
+	duck, m := testws.New(b, cfg)
+	engines := []struct {
+		name string
+		ws   *datasets.Workspace
+	}{{"duckdb", duck}}
+	if os.Getenv(pgtest.Env) != "" {
+		pg, err := datasets.Open(ctx, pgtest.NewDatabase(b), datasets.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer pg.Close()
+		testws.Import(b, pg, cfg)
+		if _, err := pg.DB.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS fuzzystrmatch`); err != nil {
+			b.Fatal(err)
+		}
+		engines = append(engines, struct {
+			name string
+			ws   *datasets.Workspace
+		}{"postgres", pg})
+	}
+	for _, e := range engines {
+		b.Run(fmt.Sprintf("%s/videos=%d", e.name, videos), func(b *testing.B) {
+			var moved int64
+			rowsMoved = func(n int64) { moved = n }
+			defer func() { rowsMoved = nil }()
+			for b.Loop() {
+				if _, err := Investigate(ctx, e.ws, Request{Tag: m.Family.SeedTag, Now: fixedNow}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(moved), "rows/op")
 		})
 	}
 }
