@@ -3,16 +3,18 @@
 // rates against a baseline, trends and spikes, related tags, removal metrics
 // and the moderation funnel) and reproducible review samples.
 //
-// Aggregation runs in DuckDB; only aggregates (counts per day, per policy,
-// per tag, quantiles) come into Go, where package stats does the inference.
-// The entry point of an investigation is Investigate:
+// Aggregation runs in the workspace's engine (package engine: DuckDB, or
+// PostgreSQL/Citus for a workspace on a server); only aggregates (counts per
+// day, per policy, per tag, removal-time histograms) come into Go, where
+// package stats does the inference. The entry point of an investigation is
+// Investigate:
 //
 //	inv, err := analysis.Investigate(ctx, ws, analysis.Request{Tag: "omegle"})
 //
-// It opens one connection, builds a temporary table of the tag set's video
-// ids in one pass over video_tags, and then answers every section with a few
-// grouped aggregates over video_outcomes and videos (see investigate.go for
-// the query plan). The result is an Investigation: plain values with stable
+// It opens one engine session, fixes the tag set's videos (the cohort), and
+// then answers every section with a few grouped aggregates over
+// video_outcomes and videos (see investigate.go for the query plan), the
+// same numbers on either engine. The result is an Investigation: plain values with stable
 // snake_case JSON names, documented field by field in JSON.md.
 //
 // ScanSpikes looks the other way round: across every tag with enough
