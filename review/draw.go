@@ -35,12 +35,12 @@ func PlanSampleSize(ctx context.Context, ws *datasets.Workspace, frame SampleFra
 	if err := checkPlanInputs(margin, conf, p); err != nil {
 		return SamplePlan{}, err
 	}
-	if err := resolveFrame(ctx, ws.DB, &frame); err != nil {
+	if err := resolveFrame(ctx, ws.Params(ws.DB), &frame); err != nil {
 		return SamplePlan{}, err
 	}
-	fq := buildFrame(frame, "")
+	fq := buildFrame(frame, "", ws.Dialect)
 	var n int64
-	if err := ws.DB.QueryRowContext(ctx, `SELECT count(*) FROM (`+fq.sql+`)`, fq.args...).Scan(&n); err != nil {
+	if err := ws.Params(ws.DB).QueryRowContext(ctx, `SELECT count(*) FROM (`+fq.sql+`) f`, fq.args...).Scan(&n); err != nil {
 		return SamplePlan{}, fmt.Errorf("counting the sample frame: %w", err)
 	}
 	return planFor(n, margin, conf, p), nil
@@ -64,19 +64,19 @@ func planFor(frameSize int64, margin, conf, p float64) SamplePlan {
 // The returned definition has Size (if planned), Priors (if Neyman) and
 // Allocated filled in; drawing it again gives the same members.
 func DrawSample(ctx context.Context, ws *datasets.Workspace, def SampleDefinition) (*Draw, error) {
-	return drawSample(ctx, ws.DB, def, true)
+	return drawSample(ctx, ws.Params(ws.DB), ws.Dialect, def, true)
 }
 
 // drawSample completes the definition and, if withMembers, selects the
 // members.
-func drawSample(ctx context.Context, q queryer, def SampleDefinition, withMembers bool) (*Draw, error) {
+func drawSample(ctx context.Context, q queryer, dialect datasets.Dialect, def SampleDefinition, withMembers bool) (*Draw, error) {
 	if err := def.normalise(); err != nil {
 		return nil, err
 	}
 	if err := resolveFrame(ctx, q, &def.Frame); err != nil {
 		return nil, err
 	}
-	strata, err := countFrame(ctx, q, def)
+	strata, err := countFrame(ctx, q, dialect, def)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func drawSample(ctx context.Context, q queryer, def SampleDefinition, withMember
 	}
 	d := &Draw{Definition: def, FrameSize: frameSize}
 	if withMembers {
-		if d.Members, err = selectMembers(ctx, q, def); err != nil {
+		if d.Members, err = selectMembers(ctx, q, dialect, def); err != nil {
 			return nil, err
 		}
 	}
@@ -265,14 +265,14 @@ func AllocateSizes(weights []float64, caps []int64, n int64) []int64 {
 // is the same on every engine (DESIGN.md: samples are reproducible); the
 // engine only streams the frame's ids. (The selection ran in DuckDB with
 // its md5 before, which gives the same hex digits: the same members.)
-func selectMembers(ctx context.Context, q queryer, def SampleDefinition) ([]SampleMember, error) {
+func selectMembers(ctx context.Context, q queryer, dialect datasets.Dialect, def SampleDefinition) ([]SampleMember, error) {
 	want := map[string]StratumAllocation{}
 	for _, a := range def.Allocated {
 		if a.SampleSize > 0 {
 			want[a.Stratum] = a
 		}
 	}
-	fq := buildFrame(def.Frame, def.Strata)
+	fq := buildFrame(def.Frame, def.Strata, dialect)
 	rows, err := q.QueryContext(ctx, `SELECT video_id, stratum FROM (`+fq.sql+`) f`, fq.args...)
 	if err != nil {
 		return nil, fmt.Errorf("drawing the sample: %w", err)
@@ -364,11 +364,12 @@ func CreateSample(ctx context.Context, ws *datasets.Workspace, name, createdBy s
 	if ws.ReadOnly {
 		return nil, ErrReadOnly
 	}
-	tx, err := ws.DB.BeginTx(ctx, nil)
+	dbTx, err := ws.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
+	defer dbTx.Rollback()
+	tx := ws.Params(dbTx)
 	var exists int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM samples WHERE name = ?`, name).Scan(&exists); err != nil {
 		return nil, err
@@ -376,7 +377,7 @@ func CreateSample(ctx context.Context, ws *datasets.Workspace, name, createdBy s
 	if exists > 0 {
 		return nil, fmt.Errorf("a sample named %q already exists: choose another name", name)
 	}
-	draw, err := drawSample(ctx, tx, def, false)
+	draw, err := drawSample(ctx, tx, ws.Dialect, def, false)
 	if err != nil {
 		return nil, err
 	}
@@ -393,7 +394,7 @@ func CreateSample(ctx context.Context, ws *datasets.Workspace, name, createdBy s
 	if err != nil {
 		return nil, fmt.Errorf("saving sample %q: %w", name, err)
 	}
-	members, err := selectMembers(ctx, tx, draw.Definition)
+	members, err := selectMembers(ctx, tx, ws.Dialect, draw.Definition)
 	if err != nil {
 		return nil, err
 	}
@@ -404,7 +405,7 @@ func CreateSample(ctx context.Context, ws *datasets.Workspace, name, createdBy s
 	if want := draw.Definition.allocatedSize(); saved != want {
 		return nil, fmt.Errorf("saving sample %q: %d members allocated but %d selected (did the data change during the draw?); nothing was saved", name, want, saved)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := dbTx.Commit(); err != nil {
 		return nil, fmt.Errorf("saving sample %q: %w", name, err)
 	}
 	return &Sample{ID: id, Name: name, Definition: draw.Definition, Seed: draw.Definition.Seed,

@@ -44,7 +44,11 @@ func EscalationsInDraw(ctx context.Context, ws *datasets.Workspace, d *Draw, con
 			ids[i] = m.VideoID
 		}
 		// The ids travel as one parameter, separated by U+001F (no id holds it).
-		rows, err := ws.DB.QueryContext(ctx, `SELECT m.video_id FROM (SELECT unnest(string_split(?, chr(31))) AS video_id) m
+		split := "string_split"
+		if ws.Dialect == datasets.Postgres {
+			split = "string_to_array"
+		}
+		rows, err := ws.Params(ws.DB).QueryContext(ctx, `SELECT m.video_id FROM (SELECT unnest(`+split+`(?, chr(31))) AS video_id) m
 			WHERE `+escalated("m"), strings.Join(ids, "\x1f"))
 		if err != nil {
 			return nil, fmt.Errorf("counting escalated sample members: %w", err)

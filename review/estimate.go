@@ -99,7 +99,7 @@ func EstimateSample(ctx context.Context, ws *datasets.Workspace, sampleID int64,
 	if !(conf > 0 && conf < 1) {
 		return nil, fmt.Errorf("confidence %g must be between 0 and 1, e.g. 0.95", conf)
 	}
-	s, err := sampleByID(ctx, ws.DB, sampleID)
+	s, err := sampleByID(ctx, ws.Params(ws.DB), sampleID)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func EstimateSample(ctx context.Context, ws *datasets.Workspace, sampleID int64,
 	// Per stratum: members, escalated members, and labelled members per label.
 	type cell struct{ members, escalated int64 }
 	cells := map[string]*cell{}
-	rows, err := ws.DB.QueryContext(ctx, `SELECT m.stratum, count(*), count(*) FILTER (WHERE `+escalated("m")+`)
+	rows, err := ws.Params(ws.DB).QueryContext(ctx, `SELECT m.stratum, count(*), count(*) FILTER (WHERE `+escalated("m")+`)
 		FROM sample_members m WHERE m.sample_id = ? GROUP BY m.stratum`, sampleID)
 	if err != nil {
 		return nil, fmt.Errorf("estimating from sample %q: %w", s.Name, err)

@@ -26,9 +26,13 @@ import (
 // "LABEL TIME: NOTE" joined by " | ", so an export never hides a note that
 // was written.
 func ExportSampleCSV(ctx context.Context, ws *datasets.Workspace, sampleID int64, w io.Writer) error {
+	at := `strftime(l.labelled_at, '%Y-%m-%dT%H:%M:%S.%fZ')`
+	if ws.Dialect == datasets.Postgres {
+		at = `to_char(l.labelled_at, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+	}
 	rows, err := queryLabels(ctx, ws, `SELECT m.position, m.video_id, m.stratum, m.weight,
 			coalesce(c.reviewer, ''), coalesce(c.label, ''), coalesce(c.note, ''), coalesce(c.reason, ''), c.labelled_at,
-			coalesce((SELECT string_agg(l.label || ' ' || strftime(l.labelled_at, '%Y-%m-%dT%H:%M:%S.%fZ') || ': ' || l.note, ' | ' ORDER BY l.labelled_at)
+			coalesce((SELECT string_agg(l.label || ' ' || `+at+` || ': ' || l.note, ' | ' ORDER BY l.labelled_at)
 				FROM labels l WHERE l.sample_id = c.sample_id AND l.video_id = c.video_id AND l.reviewer = c.reviewer
 					AND l.labelled_at < c.labelled_at AND coalesce(l.note, '') <> ''), '')
 		FROM sample_members m

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,9 +57,10 @@ type frameQuery struct {
 	args []any
 }
 
-// buildFrame turns a frame into SQL. Every value from the user is a
-// parameter; only fixed SQL text and placeholders are concatenated.
-func buildFrame(f SampleFrame, strata string) frameQuery {
+// buildFrame turns a frame into SQL in the workspace's dialect. Every value
+// from the user is a parameter; only fixed SQL text and placeholders are
+// concatenated.
+func buildFrame(f SampleFrame, strata string, dialect datasets.Dialect) frameQuery {
 	var where []string
 	var args []any
 	placeholders := func(n int) string {
@@ -117,33 +119,49 @@ func buildFrame(f SampleFrame, strata string) frameQuery {
 	switch strata {
 	case StrataWeek:
 		strat = `isoyear(v.created_at)::VARCHAR || '-W' || lpad(week(v.created_at)::VARCHAR, 2, '0')`
+		if dialect == datasets.Postgres {
+			strat = `to_char(v.created_at, 'IYYY-"W"IW')`
+		}
 	case StrataRegion:
 		strat = `coalesce(nullif(trim(v.region), ''), '` + StratumUnknown + `')`
 	case StrataPolicy:
 		// The first of the frame's policies (in the order given) that the
 		// video matches; without policies, the alphabetically first.
 		rank := `o.policy`
+		var rankArgs []any
 		if len(f.Policies) > 0 {
 			var b strings.Builder
 			b.WriteString(`CASE o.policy`)
 			for i, p := range f.Policies {
 				fmt.Fprintf(&b, ` WHEN ? THEN %d`, i)
-				stratArgs = append(stratArgs, p)
+				rankArgs = append(rankArgs, p)
 			}
 			b.WriteString(` END`)
 			rank = b.String()
 		}
-		sub := `(SELECT arg_min(o.policy, ` + rank + `) FROM video_outcomes o WHERE o.video_id = v.video_id`
+		var in string
+		var inArgs []any
 		if len(f.Policies) > 0 {
-			sub += ` AND o.policy IN (` + placeholders(len(f.Policies)) + `)`
+			in = ` AND o.policy IN (` + placeholders(len(f.Policies)) + `)`
 			for _, p := range f.Policies {
-				stratArgs = append(stratArgs, p)
+				inArgs = append(inArgs, p)
 			}
 		}
 		if f.Violating {
-			sub += ` AND o.violating`
+			in += ` AND o.violating`
 		}
-		sub += `)`
+		sub := `(SELECT arg_min(o.policy, ` + rank + `) FROM video_outcomes o WHERE o.video_id = v.video_id` + in + `)`
+		stratArgs = append(rankArgs, inArgs...)
+		if dialect == datasets.Postgres {
+			// No arg_min: the first row in rank order (a video has one
+			// row per policy), policies compared byte by byte as DuckDB
+			// does; the parameters in the order they now appear.
+			if len(f.Policies) == 0 {
+				rank += ` COLLATE "C"`
+			}
+			sub = `(SELECT o.policy FROM video_outcomes o WHERE o.video_id = v.video_id` + in + ` ORDER BY ` + rank + ` LIMIT 1)`
+			stratArgs = append(inArgs, rankArgs...)
+		}
 		strat = `coalesce(` + sub + `, '` + StratumUnknown + `')`
 	default:
 		strat = `'` + StratumAll + `'`
@@ -215,8 +233,8 @@ type frameStratum struct {
 
 // countFrame counts the frame's videos per stratum, with the rates a Neyman
 // allocation may take its priors from.
-func countFrame(ctx context.Context, q queryer, d SampleDefinition) ([]frameStratum, error) {
-	fq := buildFrame(d.Frame, d.Strata)
+func countFrame(ctx context.Context, q queryer, dialect datasets.Dialect, d SampleDefinition) ([]frameStratum, error) {
+	fq := buildFrame(d.Frame, d.Strata, dialect)
 	violCond := `o.violating`
 	var violArgs []any
 	if len(d.Frame.Policies) > 0 {
@@ -248,6 +266,8 @@ FROM frame f GROUP BY f.stratum ORDER BY f.stratum`
 		}
 		out = append(out, s)
 	}
+	// In byte order on both engines (a server's collation may differ).
+	slices.SortFunc(out, func(a, b frameStratum) int { return strings.Compare(a.name, b.name) })
 	return out, rows.Err()
 }
 

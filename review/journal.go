@@ -178,7 +178,7 @@ func queryLabels(ctx context.Context, ws *datasets.Workspace, query string, args
 	if err != nil {
 		return nil, err
 	}
-	return ws.DB.QueryContext(ctx, q, a...)
+	return ws.Params(ws.DB).QueryContext(ctx, q, a...)
 }
 
 // scanLabelsRow runs a one-row query that reads labels, with the journal
@@ -188,13 +188,17 @@ func scanLabelsRow(ctx context.Context, ws *datasets.Workspace, query string, ar
 	if err != nil {
 		return err
 	}
-	return ws.DB.QueryRowContext(ctx, q, a...).Scan(dst...)
+	return ws.Params(ws.DB).QueryRowContext(ctx, q, a...).Scan(dst...)
 }
 
 // journalLabel appends a label to the journal of a read-only workspace.
 // The caller has checked the sample, the label and the membership.
 func journalLabel(ctx context.Context, ws *datasets.Workspace, r LabelRecord) (LabelRecord, error) {
 	path := JournalPath(ws)
+	if ws.Dialect == datasets.Postgres {
+		// A server takes every reviewer's labels at once: no journal.
+		return r, fmt.Errorf("%w: labels on a server workspace are written to it directly; open it writable", datasets.ErrReadOnly)
+	}
 	if path == "" {
 		return r, errors.New("an in-memory workspace opened read-only cannot take labels")
 	}
@@ -212,7 +216,7 @@ func journalLabel(ctx context.Context, ws *datasets.Workspace, r LabelRecord) (L
 	}
 	var prev time.Time
 	var at *time.Time
-	if err := ws.DB.QueryRowContext(ctx, `SELECT max(labelled_at) FROM main.labels WHERE sample_id = ? AND video_id = ? AND reviewer = ?`,
+	if err := ws.Params(ws.DB).QueryRowContext(ctx, `SELECT max(labelled_at) FROM main.labels WHERE sample_id = ? AND video_id = ? AND reviewer = ?`,
 		r.SampleID, r.VideoID, r.Reviewer).Scan(&at); err != nil {
 		return r, fmt.Errorf("saving the label: %w", err)
 	}
@@ -268,7 +272,7 @@ func ApplyJournal(ctx context.Context, ws *datasets.Workspace) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	res, err := ws.DB.ExecContext(ctx, `INSERT INTO labels (sample_id, video_id, reviewer, label, note, reason, labelled_at)
+	res, err := ws.Params(ws.DB).ExecContext(ctx, `INSERT INTO labels (sample_id, video_id, reviewer, label, note, reason, labelled_at)
 		SELECT * FROM (`+journalRows+`) j
 		WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.sample_id = j.sample_id AND l.video_id = j.video_id
 			AND l.reviewer = j.reviewer AND l.labelled_at = j.labelled_at)`, string(b))

@@ -163,7 +163,7 @@ func Label(ctx context.Context, ws *datasets.Workspace, sampleID int64, videoID,
 	if reviewer == "" {
 		return LabelRecord{}, ErrNoReviewer
 	}
-	s, err := sampleByID(ctx, ws.DB, sampleID)
+	s, err := sampleByID(ctx, ws.Params(ws.DB), sampleID)
 	if err != nil {
 		return LabelRecord{}, err
 	}
@@ -173,7 +173,7 @@ func Label(ctx context.Context, ws *datasets.Workspace, sampleID int64, videoID,
 	if ws.ReadOnly {
 		// Others may be reading: the label goes to the journal (journal.go).
 		var member bool
-		if err := ws.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sample_members WHERE sample_id = ? AND video_id = ?)`,
+		if err := ws.Params(ws.DB).QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sample_members WHERE sample_id = ? AND video_id = ?)`,
 			sampleID, videoID).Scan(&member); err != nil {
 			return LabelRecord{}, fmt.Errorf("saving the label: %w", err)
 		}
@@ -188,9 +188,10 @@ func Label(ctx context.Context, ws *datasets.Workspace, sampleID int64, videoID,
 	}
 	now := time.Now().UTC()
 	var at time.Time
-	err = ws.DB.QueryRowContext(ctx, `INSERT INTO labels (sample_id, video_id, reviewer, label, note, reason, labelled_at)
-		SELECT ?, ?, ?, ?, nullif(?, ''), nullif(?, ''),
-			greatest(?::TIMESTAMP, coalesce((SELECT max(labelled_at) + INTERVAL 1 MICROSECOND FROM labels
+	err = ws.Params(ws.DB).QueryRowContext(ctx, `INSERT INTO labels (sample_id, video_id, reviewer, label, note, reason, labelled_at)
+		SELECT CAST(? AS INTEGER), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),
+			nullif(CAST(? AS VARCHAR), ''), nullif(CAST(? AS VARCHAR), ''),
+			greatest(CAST(? AS TIMESTAMP), coalesce((SELECT max(labelled_at) + INTERVAL '1 microsecond' FROM labels
 				WHERE sample_id = ? AND video_id = ? AND reviewer = ?), ?::TIMESTAMP))
 		WHERE EXISTS (SELECT 1 FROM sample_members WHERE sample_id = ? AND video_id = ?)
 		RETURNING labelled_at`,

@@ -753,7 +753,7 @@ func TestSampleFrameIsTagSetMembers(t *testing.T) {
 	}
 	f := SampleFrame{TagSet: "omegle"}
 	f.SetPeriod(period)
-	if err := resolveFrame(ctx, ws.DB, &f); err != nil {
+	if err := resolveFrame(ctx, ws.Params(ws.DB), &f); err != nil {
 		t.Fatal(err)
 	}
 	if !f.CaptionMentions {
@@ -779,7 +779,7 @@ func TestSampleFrameIsTagSetMembers(t *testing.T) {
 		}
 		return out
 	}
-	fq := buildFrame(f, "")
+	fq := buildFrame(f, "", ws.Dialect)
 	got := ids(`SELECT video_id FROM (`+fq.sql+`) ORDER BY video_id`, fq.args...)
 	cond, pargs := period.SQL("v.created_at")
 	want := ids(`SELECT m.video_id FROM tag_set_members('omegle', []::VARCHAR[], false) m

@@ -34,7 +34,7 @@ func scanSample(sc interface{ Scan(...any) error }) (*Sample, error) {
 
 // ListSamples returns the saved samples, newest first.
 func ListSamples(ctx context.Context, ws *datasets.Workspace) ([]Sample, error) {
-	rows, err := ws.DB.QueryContext(ctx, `SELECT `+sampleColumns+` FROM samples ORDER BY created_at DESC, sample_id DESC`)
+	rows, err := ws.Params(ws.DB).QueryContext(ctx, `SELECT `+sampleColumns+` FROM samples ORDER BY created_at DESC, sample_id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("listing samples: %w", err)
 	}
@@ -53,7 +53,7 @@ func ListSamples(ctx context.Context, ws *datasets.Workspace) ([]Sample, error) 
 // SampleByName returns the sample with that name; the error wraps
 // ErrNoSample when there is none.
 func SampleByName(ctx context.Context, ws *datasets.Workspace, name string) (*Sample, error) {
-	s, err := scanSample(ws.DB.QueryRowContext(ctx, `SELECT `+sampleColumns+` FROM samples WHERE name = ?`, name))
+	s, err := scanSample(ws.Params(ws.DB).QueryRowContext(ctx, `SELECT `+sampleColumns+` FROM samples WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w named %q: `trendlab sample list` shows the saved samples", ErrNoSample, name)
 	}
@@ -63,7 +63,7 @@ func SampleByName(ctx context.Context, ws *datasets.Workspace, name string) (*Sa
 // SampleByID returns the sample with that id; the error wraps ErrNoSample
 // when there is none.
 func SampleByID(ctx context.Context, ws *datasets.Workspace, id int64) (*Sample, error) {
-	return sampleByID(ctx, ws.DB, id)
+	return sampleByID(ctx, ws.Params(ws.DB), id)
 }
 
 func sampleByID(ctx context.Context, q queryer, id int64) (*Sample, error) {
@@ -83,7 +83,7 @@ func SampleMembers(ctx context.Context, ws *datasets.Workspace, sampleID int64, 
 		q += ` LIMIT ?`
 		args = append(args, limit)
 	}
-	rows, err := ws.DB.QueryContext(ctx, q, args...)
+	rows, err := ws.Params(ws.DB).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading sample members: %w", err)
 	}
@@ -130,7 +130,7 @@ type MemberEvent struct {
 // order) with its video's metadata, tags and moderation timeline.
 func SampleMemberDetail(ctx context.Context, ws *datasets.Workspace, sampleID, position int64) (*MemberDetail, error) {
 	d := &MemberDetail{}
-	err := ws.DB.QueryRowContext(ctx, `SELECT m.position, m.video_id, m.stratum, m.weight,
+	err := ws.Params(ws.DB).QueryRowContext(ctx, `SELECT m.position, m.video_id, m.stratum, m.weight,
 			coalesce(v.author_id, ''), coalesce(v.created_at, TIMESTAMP '1970-01-01'), coalesce(v.caption, ''),
 			coalesce(v.region, ''), coalesce(v.language, ''), coalesce(v.author_age_band, ''), coalesce(v.view_count, 0)
 		FROM sample_members m LEFT JOIN videos v ON v.video_id = m.video_id
@@ -144,7 +144,7 @@ func SampleMemberDetail(ctx context.Context, ws *datasets.Workspace, sampleID, p
 		return nil, fmt.Errorf("reading sample member: %w", err)
 	}
 	d.CreatedAt = d.CreatedAt.UTC()
-	rows, err := ws.DB.QueryContext(ctx, `SELECT tag_raw FROM video_tags WHERE video_id = ? ORDER BY position`, d.VideoID)
+	rows, err := ws.Params(ws.DB).QueryContext(ctx, `SELECT tag_raw FROM video_tags WHERE video_id = ? ORDER BY position`, d.VideoID)
 	if err != nil {
 		return nil, fmt.Errorf("reading the member's tags: %w", err)
 	}
@@ -160,7 +160,7 @@ func SampleMemberDetail(ctx context.Context, ws *datasets.Workspace, sampleID, p
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = ws.DB.QueryContext(ctx, `SELECT event_time, event_type, source, policy,
+	rows, err = ws.Params(ws.DB).QueryContext(ctx, `SELECT event_time, event_type, source, policy,
 			coalesce(policy_title, ''), coalesce(decision, ''), coalesce(action, '')
 		FROM moderation_events WHERE video_id = ? ORDER BY event_time, event_id`, d.VideoID)
 	if err != nil {
