@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -158,23 +157,19 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	const batch = 1000
-	anyEmpty := false // does some raw tag normalise to nothing?
-	for i := 0; i < len(raws); i += batch {
-		part := raws[i:min(i+batch, len(raws))]
-		args := make([]any, 0, 2*len(part))
-		for _, r := range part {
-			norm := NormalizeTag(r)
-			anyEmpty = anyEmpty || norm == ""
-			args = append(args, r, norm)
-		}
-		q := "INSERT INTO tl_tagnorm VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)), ", ")
-		if _, err := execT(ctx, tx, q, args...); err != nil {
-			return 0, err
-		}
-	}
 	if len(raws) == 0 {
 		return 0, nil
+	}
+	anyEmpty := false // does some raw tag normalise to nothing?
+	norms := make([]string, len(raws))
+	for i, r := range raws {
+		norms[i] = NormalizeTag(r)
+		anyEmpty = anyEmpty || norms[i] == ""
+	}
+	// Two lists in one statement: binding a pair of parameters per tag
+	// cost more than normalising them.
+	if _, err := execT(ctx, tx, `INSERT INTO tl_tagnorm SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])`, raws, norms); err != nil {
+		return 0, err
 	}
 	if err := addTagDays(ctx, tx, importID, list); err != nil {
 		return 0, err
