@@ -7,22 +7,12 @@ package engine
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
-	"time"
 )
 
 type duck struct {
 	base
 	members bool
-}
-
-func (d *duck) Span(ctx context.Context) (first, last time.Time, ok bool, err error) {
-	var lo, hi sql.NullTime
-	if err := d.queryRow(ctx, `SELECT min(created_at), max(created_at) FROM videos`, nil, &lo, &hi); err != nil {
-		return first, last, false, err
-	}
-	return lo.Time, hi.Time, lo.Valid, nil
 }
 
 // VariantCandidates narrows the distinct tags in DuckDB, read from tag_days
@@ -90,24 +80,9 @@ SELECT tag, sum(videos)::BIGINT FROM tag_days WHERE tag IN (`+marks(len(tags))+`
 }
 
 func (d *duck) TagSet(ctx context.Context, name string) (*TagSet, error) {
-	s := &TagSet{}
-	err := d.queryRow(ctx, `SELECT seed_tag, include_caption_mentions, created_at, updated_at FROM tag_sets WHERE name = ?`,
-		[]any{name}, &s.Seed, &s.IncludeCaptions, &s.CreatedAt, &s.UpdatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	err = d.query(ctx, func(rows *sql.Rows) error {
-		var v TagSetVariant
-		err := rows.Scan(&v.Tag, &v.Status, &v.Reason, &v.Score, &v.Videos)
-		s.Variants = append(s.Variants, v)
-		return err
-	}, `
+	return d.tagSet(ctx, `SELECT seed_tag, include_caption_mentions, created_at, updated_at FROM tag_sets WHERE name = ?`, `
 SELECT tag, status, reason, score, videos FROM tag_set_variants WHERE tag_set = ?
 ORDER BY status = 'accepted' DESC, score DESC, tag`, name)
-	return s, err
 }
 
 // Members builds tl_members from the workspace's one definition of a tag
@@ -151,25 +126,10 @@ func (d *duck) Volumes(ctx context.Context) (total []DayCount, groups []GroupDay
 	if !d.members {
 		return nil, nil, errNoMembers
 	}
-	err = d.query(ctx, func(rows *sql.Rows) error {
-		var c DayCount
-		err := rows.Scan(&c.Day, &c.N)
-		total = append(total, c)
-		return err
-	}, `
+	return d.volumes(ctx, `
 SELECT CAST(created_at AS DATE) AS d, count(*) FROM videos
-WHERE created_at >= ? AND created_at < ? GROUP BY d`, d.lo, d.hi)
-	if err != nil {
-		return nil, nil, err
-	}
-	err = d.query(ctx, func(rows *sql.Rows) error {
-		var c GroupDayCount
-		err := rows.Scan(&c.Day, &c.Group, &c.N, &c.CaptionOnly)
-		groups = append(groups, c)
-		return err
-	}, `
+WHERE created_at >= ? AND created_at < ? GROUP BY d`, `
 SELECT day, grp, count(*), count(*) FILTER (WHERE caption_only) FROM tl_members GROUP BY ALL`)
-	return total, groups, err
 }
 
 // policyFilter is the condition on video_outcomes o to the policies
@@ -186,17 +146,11 @@ func (d *duck) Outcomes(ctx context.Context, policies []string) ([]OutcomeRow, e
 		return nil, errNoMembers
 	}
 	filter, fargs := policyFilter(policies)
-	var out []OutcomeRow
-	err := d.query(ctx, func(rows *sql.Rows) error {
-		r, err := scanOutcome(rows)
-		out = append(out, r)
-		return err
-	}, `
+	return d.outcomes(ctx, `
 SELECT coalesce(m.grp, 0) AS g, o.policy, CAST(o.created_at AS DATE) AS d, `+outcomeCountsSQL+`
 FROM video_outcomes o LEFT JOIN tl_members m ON o.video_id = m.video_id
 WHERE o.created_at >= ? AND o.created_at < ?`+filter+`
 GROUP BY ALL`, append([]any{d.lo, d.hi}, fargs...)...)
-	return out, err
 }
 
 // outcomeCountsSQL counts the flags of video_outcomes o in OutcomeCounts'
@@ -220,33 +174,16 @@ const outcomeCountsSQL = `
 	count(*) FILTER (WHERE o.appealed AND o.removed_at IS NOT NULL),
 	count(*) FILTER (WHERE o.reinstated AND o.appealed)`
 
-func scanOutcome(rows *sql.Rows) (OutcomeRow, error) {
-	var r OutcomeRow
-	c := &r.Counts
-	err := rows.Scan(&r.Group, &r.Policy, &r.Day, &c.Violating, &c.Reported, &c.Flagged, &c.Surfaced, &c.Reviewed,
-		&c.Removed, &c.Proactive, &c.Within24h, &c.Escalated, &c.Appealed, &c.Reinstated,
-		&c.ReviewedSurfaced, &c.ViolatingReviewed, &c.RemovedViolating, &c.EscalatedViolating,
-		&c.AppealedRemoved, &c.ReinstatedAppealed)
-	return r, err
-}
-
 func (d *duck) AnyViolating(ctx context.Context, policies []string) ([]GroupCount, error) {
 	if !d.members {
 		return nil, errNoMembers
 	}
 	filter, fargs := policyFilter(policies)
-	var out []GroupCount
-	err := d.query(ctx, func(rows *sql.Rows) error {
-		var c GroupCount
-		err := rows.Scan(&c.Group, &c.N)
-		out = append(out, c)
-		return err
-	}, `
+	return d.groupCounts(ctx, `
 SELECT coalesce(m.grp, 0) AS g, count(DISTINCT o.video_id)
 FROM video_outcomes o LEFT JOIN tl_members m ON o.video_id = m.video_id
 WHERE o.violating AND o.created_at >= ? AND o.created_at < ?`+filter+`
 GROUP BY g`, append([]any{d.lo, d.hi}, fargs...)...)
-	return out, err
 }
 
 // removalsSQL is the histogram of the removals' time to action (see

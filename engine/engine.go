@@ -16,6 +16,7 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -242,6 +243,103 @@ func (b *base) query(ctx context.Context, scan func(*sql.Rows) error, q string, 
 	return rows.Err()
 }
 
+// The scans both implementations share: each runs q and reads its rows
+// into the boundary's types.
+
+func (b *base) strings(ctx context.Context, q string, args ...any) ([]string, error) {
+	var out []string
+	err := b.query(ctx, func(rows *sql.Rows) error {
+		var s string
+		err := rows.Scan(&s)
+		out = append(out, s)
+		return err
+	}, q, args...)
+	return out, err
+}
+
+// tagForms reads tag, tag_raw (NULL for a tag's total), rows, videos.
+func (b *base) tagForms(ctx context.Context, q string, args ...any) ([]TagForm, error) {
+	var out []TagForm
+	err := b.query(ctx, func(rows *sql.Rows) error {
+		var f TagForm
+		var raw sql.NullString
+		err := rows.Scan(&f.Tag, &raw, &f.Rows, &f.Videos)
+		f.Raw, f.IsTotal = raw.String, !raw.Valid
+		out = append(out, f)
+		return err
+	}, q, args...)
+	return out, err
+}
+
+// tagSet reads a tag set's row by setQ and its variants by variantsQ, each
+// with the name as their one parameter.
+func (b *base) tagSet(ctx context.Context, setQ, variantsQ, name string) (*TagSet, error) {
+	s := &TagSet{}
+	err := b.queryRow(ctx, setQ, []any{name}, &s.Seed, &s.IncludeCaptions, &s.CreatedAt, &s.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	err = b.query(ctx, func(rows *sql.Rows) error {
+		var v TagSetVariant
+		err := rows.Scan(&v.Tag, &v.Status, &v.Reason, &v.Score, &v.Videos)
+		s.Variants = append(s.Variants, v)
+		return err
+	}, variantsQ, name)
+	return s, err
+}
+
+// volumes reads the videos per day (totalQ, the period's bounds its
+// parameters) and per day and group (groupsQ with groupArgs).
+func (b *base) volumes(ctx context.Context, totalQ, groupsQ string, groupArgs ...any) (total []DayCount, groups []GroupDayCount, err error) {
+	err = b.query(ctx, func(rows *sql.Rows) error {
+		var c DayCount
+		err := rows.Scan(&c.Day, &c.N)
+		total = append(total, c)
+		return err
+	}, totalQ, b.lo, b.hi)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = b.query(ctx, func(rows *sql.Rows) error {
+		var c GroupDayCount
+		err := rows.Scan(&c.Day, &c.Group, &c.N, &c.CaptionOnly)
+		groups = append(groups, c)
+		return err
+	}, groupsQ, groupArgs...)
+	return total, groups, err
+}
+
+// outcomes reads group, policy, day and outcomeCountsSQL's counts.
+func (b *base) outcomes(ctx context.Context, q string, args ...any) ([]OutcomeRow, error) {
+	var out []OutcomeRow
+	err := b.query(ctx, func(rows *sql.Rows) error {
+		var r OutcomeRow
+		c := &r.Counts
+		err := rows.Scan(&r.Group, &r.Policy, &r.Day, &c.Violating, &c.Reported, &c.Flagged, &c.Surfaced, &c.Reviewed,
+			&c.Removed, &c.Proactive, &c.Within24h, &c.Escalated, &c.Appealed, &c.Reinstated,
+			&c.ReviewedSurfaced, &c.ViolatingReviewed, &c.RemovedViolating, &c.EscalatedViolating,
+			&c.AppealedRemoved, &c.ReinstatedAppealed)
+		out = append(out, r)
+		return err
+	}, q, args...)
+	return out, err
+}
+
+func (b *base) groupCounts(ctx context.Context, q string, args ...any) ([]GroupCount, error) {
+	var out []GroupCount
+	err := b.query(ctx, func(rows *sql.Rows) error {
+		var c GroupCount
+		err := rows.Scan(&c.Group, &c.N)
+		out = append(out, c)
+		return err
+	}, q, args...)
+	return out, err
+}
+
 // queryRow runs q, which returns one row, into dest.
 func (b *base) queryRow(ctx context.Context, q string, args []any, dest ...any) error {
 	err := b.conn.QueryRowContext(ctx, q, args...).Scan(dest...)
@@ -249,6 +347,15 @@ func (b *base) queryRow(ctx context.Context, q string, args []any, dest ...any) 
 		b.rows++
 	}
 	return err
+}
+
+// Span is the same SQL in both dialects.
+func (b *base) Span(ctx context.Context) (first, last time.Time, ok bool, err error) {
+	var lo, hi sql.NullTime
+	if err := b.queryRow(ctx, `SELECT min(created_at), max(created_at) FROM videos`, nil, &lo, &hi); err != nil {
+		return first, last, false, err
+	}
+	return lo.Time.UTC(), hi.Time.UTC(), lo.Valid, nil
 }
 
 // Provenance is datasets' one reading of it, in the common SQL of both

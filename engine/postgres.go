@@ -26,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 type postgres struct {
@@ -41,14 +40,6 @@ type params []any
 func (p *params) add(v any) string {
 	*p = append(*p, v)
 	return fmt.Sprintf("$%d", len(*p))
-}
-
-func (p *postgres) Span(ctx context.Context) (first, last time.Time, ok bool, err error) {
-	var lo, hi sql.NullTime
-	if err := p.queryRow(ctx, `SELECT min(created_at), max(created_at) FROM videos`, nil, &lo, &hi); err != nil {
-		return first, last, false, err
-	}
-	return lo.Time.UTC(), hi.Time.UTC(), lo.Valid, nil
 }
 
 // ErrExtensions: variant discovery on PostgreSQL needs two contrib
@@ -73,13 +64,7 @@ WHERE tag = ` + a.add(f.Seed) + `
 	sk, l, d := a.add(f.Skeleton), a.add(f.SkeletonLen), a.add(f.MaxEdits)
 	q += `
    OR (abs(length(s) - ` + l + `) <= ` + d + ` AND levenshtein(s, ` + sk + `) <= ` + d + `)`
-	var tags []string
-	err := p.query(ctx, func(rows *sql.Rows) error {
-		var t string
-		err := rows.Scan(&t)
-		tags = append(tags, t)
-		return err
-	}, q, a...)
+	tags, err := p.strings(ctx, q, a...)
 	if err != nil && (strings.Contains(err.Error(), "unaccent") || strings.Contains(err.Error(), "levenshtein")) {
 		return nil, fmt.Errorf("%w (%v)", ErrExtensions, err)
 	}
@@ -87,15 +72,7 @@ WHERE tag = ` + a.add(f.Seed) + `
 }
 
 func (p *postgres) TagForms(ctx context.Context, tags []string) ([]TagForm, error) {
-	var out []TagForm
-	err := p.query(ctx, func(rows *sql.Rows) error {
-		var f TagForm
-		var raw sql.NullString
-		err := rows.Scan(&f.Tag, &raw, &f.Rows, &f.Videos)
-		f.Raw, f.IsTotal = raw.String, !raw.Valid
-		out = append(out, f)
-		return err
-	}, `
+	return p.tagForms(ctx, `
 SELECT * FROM (
 	SELECT tag, NULL::TEXT AS tag_raw, count(*) AS n, count(DISTINCT video_id) AS videos
 	FROM video_tags WHERE tag = ANY($1) GROUP BY tag
@@ -103,29 +80,12 @@ SELECT * FROM (
 	SELECT tag, tag_raw, count(*) AS n, 0 FROM video_tags WHERE tag = ANY($1) GROUP BY tag, tag_raw
 ) f
 ORDER BY tag COLLATE "C", n DESC, tag_raw COLLATE "C"`, tags)
-	return out, err
 }
 
 func (p *postgres) TagSet(ctx context.Context, name string) (*TagSet, error) {
-	s := &TagSet{}
-	err := p.queryRow(ctx, `SELECT seed_tag, include_caption_mentions, created_at, updated_at FROM tag_sets WHERE name = $1`,
-		[]any{name}, &s.Seed, &s.IncludeCaptions, &s.CreatedAt, &s.UpdatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
-	err = p.query(ctx, func(rows *sql.Rows) error {
-		var v TagSetVariant
-		err := rows.Scan(&v.Tag, &v.Status, &v.Reason, &v.Score, &v.Videos)
-		s.Variants = append(s.Variants, v)
-		return err
-	}, `
+	return p.tagSet(ctx, `SELECT seed_tag, include_caption_mentions, created_at, updated_at FROM tag_sets WHERE name = $1`, `
 SELECT tag, status, reason, score, videos FROM tag_set_variants WHERE tag_set = $1
 ORDER BY status = 'accepted' DESC, score DESC, tag COLLATE "C"`, name)
-	return s, err
 }
 
 // Members only records the cohort: each aggregation states it as a CTE
@@ -168,26 +128,11 @@ func (p *postgres) Volumes(ctx context.Context) (total []DayCount, groups []Grou
 	if p.members == nil {
 		return nil, nil, errNoMembers
 	}
-	err = p.query(ctx, func(rows *sql.Rows) error {
-		var c DayCount
-		err := rows.Scan(&c.Day, &c.N)
-		total = append(total, c)
-		return err
-	}, `
-SELECT CAST(created_at AS DATE) AS d, count(*) FROM videos
-WHERE created_at >= $1 AND created_at < $2 GROUP BY 1`, p.lo, p.hi)
-	if err != nil {
-		return nil, nil, err
-	}
 	var a params
-	err = p.query(ctx, func(rows *sql.Rows) error {
-		var c GroupDayCount
-		err := rows.Scan(&c.Day, &c.Group, &c.N, &c.CaptionOnly)
-		groups = append(groups, c)
-		return err
-	}, `WITH `+p.membersCTE(&a)+`
+	return p.volumes(ctx, `
+SELECT CAST(created_at AS DATE) AS d, count(*) FROM videos
+WHERE created_at >= $1 AND created_at < $2 GROUP BY 1`, `WITH `+p.membersCTE(&a)+`
 SELECT day, grp, count(*), count(*) FILTER (WHERE caption_only) FROM m GROUP BY 1, 2`, a...)
-	return total, groups, err
 }
 
 // outcomesFrom is video_outcomes o of the period, with the cohort m, for
@@ -211,13 +156,7 @@ func (p *postgres) Outcomes(ctx context.Context, policies []string) ([]OutcomeRo
 SELECT coalesce(m.grp, 0) AS g, o.policy, CAST(o.created_at AS DATE) AS d, ` + outcomeCountsSQL +
 		p.outcomesFrom(&a, policies, "") + `
 GROUP BY 1, 2, 3`
-	var out []OutcomeRow
-	err := p.query(ctx, func(rows *sql.Rows) error {
-		r, err := scanOutcome(rows)
-		out = append(out, r)
-		return err
-	}, q, a...)
-	return out, err
+	return p.outcomes(ctx, q, a...)
 }
 
 func (p *postgres) AnyViolating(ctx context.Context, policies []string) ([]GroupCount, error) {
@@ -228,14 +167,7 @@ func (p *postgres) AnyViolating(ctx context.Context, policies []string) ([]Group
 	q := `WITH ` + p.membersCTE(&a) + `
 SELECT coalesce(m.grp, 0) AS g, count(DISTINCT o.video_id)` + p.outcomesFrom(&a, policies, "o.violating AND ") + `
 GROUP BY 1`
-	var out []GroupCount
-	err := p.query(ctx, func(rows *sql.Rows) error {
-		var c GroupCount
-		err := rows.Scan(&c.Group, &c.N)
-		out = append(out, c)
-		return err
-	}, q, a...)
-	return out, err
+	return p.groupCounts(ctx, q, a...)
 }
 
 func (p *postgres) Removals(ctx context.Context) ([]RemovalBucket, error) {
