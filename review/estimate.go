@@ -130,10 +130,12 @@ func EstimateSample(ctx context.Context, ws *datasets.Workspace, sampleID int64,
 
 	counts := map[string]map[string]int64{} // stratum -> label -> count
 	labelled := map[string]int64{}          // stratum -> labelled members
+	// Per member the latest current label (of any reviewer when reviewer
+	// is ""); DISTINCT ON, which both engines have, rather than arg_max.
 	rows, err = queryLabels(ctx, ws, `WITH chosen AS (
-			SELECT c.video_id, arg_max(c.label, c.labelled_at) AS label
+			SELECT DISTINCT ON (c.video_id) c.video_id, c.label
 			FROM current_labels c WHERE c.sample_id = ? AND (? = '' OR c.reviewer = ?)
-			GROUP BY c.video_id)
+			ORDER BY c.video_id, c.labelled_at DESC, c.reviewer)
 		SELECT m.stratum, ch.label, count(*) FROM sample_members m
 		JOIN chosen ch ON ch.video_id = m.video_id
 		WHERE m.sample_id = ? GROUP BY m.stratum, ch.label`, sampleID, reviewer, reviewer, sampleID)

@@ -14,6 +14,25 @@ import (
 var serverCommands = map[string]bool{
 	"trendlab import":  true,
 	"trendlab migrate": true,
+	// Samples, labels and tag set decisions (review, analysis/tagset.go).
+	"trendlab sample plan":      true,
+	"trendlab sample create":    true,
+	"trendlab sample list":      true,
+	"trendlab sample show":      true,
+	"trendlab sample label":     true,
+	"trendlab sample estimate":  true,
+	"trendlab sample agreement": true,
+	"trendlab sample export":    true,
+	"trendlab tagset list":      true,
+	"trendlab tagset show":      true,
+	"trendlab tagset accept":    true,
+	"trendlab tagset reject":    true,
+	// Saved queries run their NAME.pg.sql variant there (queries/server.go).
+	"trendlab query list":  true,
+	"trendlab query show":  true,
+	"trendlab query run":   true,
+	"trendlab query check": true,
+	"trendlab sql":         true,
 }
 
 // serverCheck fails with datasets.ErrServerUnsupported, naming the
