@@ -150,16 +150,19 @@ func ImpactPlatform(ctx context.Context, ws *datasets.Workspace, req PlatformReq
 	}
 	// One pass over the videos of the period: in the set or not, and
 	// violating the policy or not (video_outcomes has a row only for
-	// videos with events for the policy).
+	// videos with events for the policy). IN marks each video against the
+	// two small sets; LEFT JOINs let DuckDB build its hash table on all the
+	// videos instead (27 s of the 30 at 10M videos, under load).
+	done := impactStep("platform: daily counts")
 	args := append(tagArgs(p.Tags), req.Policy, days[0], days[n-1].AddDate(0, 0, 1))
 	rows, err := ws.DB.QueryContext(ctx, `
 WITH s AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+placeholders(len(p.Tags))+`)),
 o AS (SELECT video_id FROM video_outcomes WHERE policy = ? AND violating)
-SELECT CAST(v.created_at AS DATE) AS d, count(*),
-	count(s.video_id),
-	count(o.video_id) FILTER (WHERE s.video_id IS NULL)
-FROM videos v LEFT JOIN s USING (video_id) LEFT JOIN o USING (video_id)
-WHERE v.created_at >= ? AND v.created_at < ?
+SELECT CAST(created_at AS DATE) AS d, count(*),
+	count(*) FILTER (WHERE in_s),
+	count(*) FILTER (WHERE in_o AND NOT in_s)
+FROM (SELECT created_at, video_id IN (SELECT video_id FROM s) AS in_s, video_id IN (SELECT video_id FROM o) AS in_o
+	FROM videos WHERE created_at >= ? AND created_at < ?)
 GROUP BY d`, args...)
 	if err != nil {
 		return nil, err
@@ -179,6 +182,7 @@ GROUP BY d`, args...)
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	done()
 	var anyViolation int64
 	for _, v := range p.Violating {
 		anyViolation += v
@@ -220,6 +224,7 @@ GROUP BY d`, args...)
 
 	// The scans: the tag set's rise (its share of uploads) and the
 	// platform's rate, each for one lasting change and one raised window.
+	defer impactStep("platform: scans")()
 	rise := stats.ChangepointBinomial(p.Volume, p.Uploads, req.Permutations, req.Seed)
 	p.Rise = changeOf(rise, p.Days)
 	shift := stats.ChangepointBinomial(p.Violating, p.Outside, req.Permutations, req.Seed+1)
@@ -363,6 +368,17 @@ func daysBetween(from, to time.Time) ([]time.Time, error) {
 		return nil, fmt.Errorf("the period has %d days: the impact analyses need at least 21", len(days))
 	}
 	return days, nil
+}
+
+// impactStep starts timing one step of an impact analysis; the function
+// it returns tells TRENDLAB_TRACE (stepTimer) how long it took.
+func impactStep(name string) func() {
+	start := time.Now()
+	return func() {
+		if stepTimer != nil {
+			stepTimer("impact "+name, time.Since(start))
+		}
+	}
 }
 
 func dayIndex(days []time.Time) map[time.Time]int {

@@ -132,8 +132,16 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 	if !hasSearches {
 		rep.Notes = append(rep.Notes, "no search_daily export in the workspace: searches, autocomplete share and evasion in searches are not measured")
 	}
+	// The tag set's videos, read once from video_tags for every query of
+	// every intervention (each read is a pass over all the hashtags).
+	done := impactStep("tag set's videos")
+	members, err := tagVideos(ctx, ws, rep.Tags, nil)
+	if err != nil {
+		return nil, err
+	}
+	done()
 	for _, iv := range ivs {
-		e, err := interventionEffect(ctx, ws, set, rep.Tags, days, iv, req, hasViews, hasSearches)
+		e, err := interventionEffect(ctx, ws, set, members, days, iv, req, hasViews, hasSearches)
 		if err != nil {
 			return nil, fmt.Errorf("intervention %s: %w", iv.id, err)
 		}
@@ -208,7 +216,31 @@ func interventionsOn(ctx context.Context, ws *datasets.Workspace, set *SavedTagS
 	return out, rows.Err()
 }
 
-func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, tags []string, days []time.Time, iv interventionRow, req InterventionRequest, hasViews, hasSearches bool) (*InterventionEffect, error) {
+// tagVideos lists the videos carrying any of tags, except those in skip.
+func tagVideos(ctx context.Context, ws *datasets.Workspace, tags []string, skip map[string]bool) ([]string, error) {
+	ids := []string{} // not nil: bound as an empty list
+	if len(tags) == 0 {
+		return ids, nil
+	}
+	rows, err := ws.DB.QueryContext(ctx, `SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+placeholders(len(tags))+`)`, tagArgs(tags)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if !skip[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids, rows.Err()
+}
+
+func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, members []string, days []time.Time, iv interventionRow, req InterventionRequest, hasViews, hasSearches bool) (*InterventionEffect, error) {
+	tags := set.Accepted()
 	e := &InterventionEffect{ID: iv.id, Kind: iv.kind, Target: iv.target, Source: iv.source, Started: iv.started.UTC().Format(time.RFC3339), DayIndex: -1}
 	start := truncDay(iv.started)
 	if i, ok := dayIndex(days)[start]; ok {
@@ -220,17 +252,21 @@ func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedT
 	cmpTags := req.Comparison
 	if cmpTags == nil {
 		var err error
-		if cmpTags, err = comparisonTags(ctx, ws, tags, start, req.Comparisons); err != nil {
+		done := impactStep(iv.id + ": comparison tags")
+		if cmpTags, err = comparisonTags(ctx, ws, tags, members, start, req.Comparisons); err != nil {
 			return nil, err
 		}
+		done()
 	}
 	e.ComparisonTags = cmpTags
 	restriction := iv.kind != "moderator_guidance" && iv.kind != "other"
 	if restriction {
 		var err error
+		done := impactStep(iv.id + ": evasion spellings")
 		if e.Evasion, err = evasionSpellings(ctx, ws, set, start, hasSearches); err != nil {
 			return nil, err
 		}
+		done()
 	}
 	at := e.DayIndex
 	if at < 7 || len(days)-at < 7 {
@@ -249,15 +285,30 @@ func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedT
 		e.Series = append(e.Series, seriesEffect(name, scale, treated, comparison, first, at, req.Conf, iv, against))
 	}
 
-	up, err := uploadSeries(ctx, ws, tags, cmpTags, days)
+	// The comparison tags' videos outside the tag set.
+	done := impactStep(iv.id + ": comparison videos")
+	inSet := make(map[string]bool, len(members))
+	for _, id := range members {
+		inSet[id] = true
+	}
+	others, err := tagVideos(ctx, ws, cmpTags, inSet)
 	if err != nil {
 		return nil, err
 	}
+	done()
+	done = impactStep(iv.id + ": upload series")
+	up, err := uploadSeries(ctx, ws, members, others, days)
+	if err != nil {
+		return nil, err
+	}
+	done()
 	if hasViews {
-		v, err := viewSeries(ctx, ws, tags, cmpTags, days)
+		done := impactStep(iv.id + ": view series")
+		v, err := viewSeries(ctx, ws, members, others, days)
 		if err != nil {
 			return nil, err
 		}
+		done()
 		fit("recommended reach (for_you views)", "log", v[0], v[2])
 		fit("total reach (views)", "log", v[1], v[3])
 	}
@@ -277,10 +328,12 @@ func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedT
 				exclude = append(exclude, v.Tag)
 			}
 		}
+		done := impactStep(iv.id + ": search series")
 		s, err := searchSeries(ctx, ws, tags, exclude, days)
 		if err != nil {
 			return nil, err
 		}
+		done()
 		against = "every other search query"
 		fit("autocomplete share of searches for the terms", "rate", s[1], s[3])
 		fit("searches for the terms", "log", s[0], s[2])
@@ -373,17 +426,17 @@ func effectStatement(s SeriesEffect, iv interventionRow, against string, conf fl
 // comparisonTags picks k tags whose volume before the intervention is
 // closest to the tag set's, that are not in it, rarely on its videos (at
 // most 1% of their videos), and not the target of an intervention.
-func comparisonTags(ctx context.Context, ws *datasets.Workspace, tags []string, before time.Time, k int) ([]string, error) {
+func comparisonTags(ctx context.Context, ws *datasets.Workspace, tags, members []string, before time.Time, k int) ([]string, error) {
 	in := placeholders(len(tags))
 	// Arguments in placeholder order: s, pre, target, NOT IN, LIMIT.
-	args := tagArgs(tags)
+	args := []any{members}
 	args = append(args, before)
 	args = append(args, tagArgs(tags)...)
 	args = append(args, before)
 	args = append(args, tagArgs(tags)...)
 	args = append(args, k)
 	rows, err := ws.DB.QueryContext(ctx, `
-WITH s AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+in+`)),
+WITH s AS (SELECT unnest(?::VARCHAR[]) AS video_id),
 overlap AS (SELECT tag, count(DISTINCT video_id) AS k FROM video_tags WHERE video_id IN (SELECT video_id FROM s) GROUP BY tag),
 pre AS (SELECT tag, sum(videos) AS n FROM tag_days WHERE day < ? GROUP BY tag),
 target AS (SELECT sum(videos) AS n FROM tag_days WHERE tag IN (`+in+`) AND day < ?)
@@ -417,22 +470,15 @@ func tagArgs(tags []string) []any {
 }
 
 // groupsSQL is the CTE of the tag set's videos (g = 1) and the comparison
-// tags' videos outside it (g = 2).
-func groupsSQL(tags, cmpTags []string) (string, []any) {
-	cmpIn := "NULL"
-	if len(cmpTags) > 0 {
-		cmpIn = placeholders(len(cmpTags))
-	}
-	q := `s AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (` + placeholders(len(tags)) + `)),
-c AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (` + cmpIn + `) AND video_id NOT IN (SELECT video_id FROM s)),
-g AS (SELECT video_id, 1 AS g FROM s UNION ALL SELECT video_id, 2 FROM c)`
-	return q, append(tagArgs(tags), tagArgs(cmpTags)...)
+// tags' videos outside it (g = 2), bound as two lists.
+func groupsSQL(members, others []string) (string, []any) {
+	return `g AS (SELECT unnest(?::VARCHAR[]) AS video_id, 1 AS g UNION ALL SELECT unnest(?::VARCHAR[]), 2)`, []any{members, others}
 }
 
 // uploadSeries returns per day: the tag set's uploads and violation rate,
 // the comparison's uploads and violation rate.
-func uploadSeries(ctx context.Context, ws *datasets.Workspace, tags, cmpTags []string, days []time.Time) ([4][]float64, error) {
-	cte, args := groupsSQL(tags, cmpTags)
+func uploadSeries(ctx context.Context, ws *datasets.Workspace, members, others []string, days []time.Time) ([4][]float64, error) {
+	cte, args := groupsSQL(members, others)
 	rows, err := ws.DB.QueryContext(ctx, `WITH `+cte+`,
 viol AS (SELECT DISTINCT video_id FROM video_outcomes WHERE violating)
 SELECT CAST(v.created_at AS DATE) AS d, g.g, count(*), count(viol.video_id)
@@ -468,8 +514,8 @@ GROUP BY ALL`, args...)
 
 // viewSeries returns per day: the tag set's for_you and total views, and
 // the comparison's.
-func viewSeries(ctx context.Context, ws *datasets.Workspace, tags, cmpTags []string, days []time.Time) ([4][]float64, error) {
-	cte, args := groupsSQL(tags, cmpTags)
+func viewSeries(ctx context.Context, ws *datasets.Workspace, members, others []string, days []time.Time) ([4][]float64, error) {
+	cte, args := groupsSQL(members, others)
 	rows, err := ws.DB.QueryContext(ctx, `WITH `+cte+`
 SELECT w.date, g.g, coalesce(sum(w.views) FILTER (WHERE w.surface = 'for_you'), 0), sum(w.views)
 FROM views_daily w JOIN g USING (video_id)
