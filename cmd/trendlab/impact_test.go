@@ -49,6 +49,9 @@ func TestCLIImpact(t *testing.T) {
 		t.Errorf("intervention add with no name:\n%s", out)
 	}
 	step(0, append(add, "--by", "ana")...)
+	if out := step(2, "tagset", "accept", "omegle", "omegle_x"); !strings.Contains(out, "no name for who") || !strings.Contains(out, "$USER") {
+		t.Errorf("tagset accept with no name:\n%s", out)
+	}
 	if out := step(0, "intervention", "list"); !strings.Contains(out, "manual (ana)") || !strings.Contains(out, "int-nr-1") {
 		t.Errorf("list:\n%s", out)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/internal/textsafe"
+	"github.com/trendlab/trendlab/internal/who"
 )
 
 func newTagSetCmd(a *app) *cobra.Command {
@@ -126,6 +128,11 @@ func newTagSetDecideCmd(a *app, status string) *cobra.Command {
 		Example: fmt.Sprintf("  trendlab tagset %s omegle omeglefunny", verb),
 		Args:    cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// The decision records $USER (analysis.Decider): refused here,
+			// by the one rule, when the environment names nobody.
+			if _, err := who.Resolve("", os.Getenv); err != nil {
+				return usagef("%v: set $USER to who decides", err)
+			}
 			ws, err := a.open(cmd.Context(), false)
 			if err != nil {
 				return err
