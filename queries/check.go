@@ -25,7 +25,7 @@ func Check(ctx context.Context, db *sql.DB, lib *Library) []CheckResult {
 // checkStatement binds defaults, and NULL for required parameters, which is
 // enough to prepare the statement.
 func (q *Query) checkStatement() Statement {
-	st := Statement{Name: q.Name, SQL: q.SQL, declared: map[string]bool{}}
+	st := Statement{Name: q.Name, SQL: q.SQL, pgSQL: q.PostgresSQL, declared: map[string]bool{}}
 	for _, p := range q.Params {
 		st.Args = append(st.Args, sql.Named(p.Name, p.Default))
 		st.declared[p.Name] = true

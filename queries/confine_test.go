@@ -53,6 +53,15 @@ func TestStatementReach(t *testing.T) {
 		{"BEGIN", ReachesOutside},
 		{"USE other", ReachesOutside},
 		{"EXPLAIN ANALYZE COPY (SELECT 1) TO 'x'", ReachesOutside},
+		{"DO $$ BEGIN PERFORM pg_sleep(1); END $$", ReachesOutside},
+		{"LISTEN alerts", ReachesOutside},
+		{"NOTIFY alerts", ReachesOutside},
+		{"DISCARD ALL", ReachesOutside},
+		{"LOCK TABLE videos", ReachesOutside},
+		{"SAVEPOINT a", ReachesOutside},
+		{"DECLARE c CURSOR FOR SELECT 1", ReachesOutside},
+		{"FETCH 10 FROM c", ReachesOutside},
+		{"TABLE videos", ReadsWorkspace},
 	}
 	for _, tt := range tests {
 		if got := StatementReach(tt.sql); got != tt.want {

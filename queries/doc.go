@@ -54,6 +54,13 @@
 //	st, err := q.Bind(map[string][]string{"tags": {"omegle,omegel"}})
 //	stats, err := queries.Export(ctx, ws.DB, st, queries.FormatCSV, os.Stdout, queries.TableOptions{})
 //
+// On a workspace on a PostgreSQL server the same functions run a saved
+// query's NAME.pg.sql variant where one sits beside NAME.sql (the shipped
+// queries use the common subset of the two dialects where that stays
+// clear), with $name renumbered $1..$n for pgx, inside a READ ONLY
+// transaction with a statement timeout (server.go, which also says what the
+// server's role must not be granted). Arrow and Parquet output need DuckDB.
+//
 // Ad-hoc SQL (trendlab sql, the TUI console) goes through the same path as
 // AdHoc(text); it takes no parameters and may be any one statement that
 // reads (SELECT, DESCRIBE, SHOW, SUMMARIZE, PRAGMA table_info, EXPLAIN,

@@ -312,7 +312,7 @@ func TestReadOnlyAndValidation(t *testing.T) {
 	}
 	// A write through the raw transaction path is refused by DuckDB too.
 	st := AdHoc(`SELECT 1`)
-	err = readOnly(ctx, ws.DB, st, func(c *sql.Conn) error {
+	err = readOnly(ctx, ws.DB, st, func(c *sql.Conn, _ Statement) error {
 		_, err := c.ExecContext(ctx, `DELETE FROM tag_sets`)
 		return err
 	})

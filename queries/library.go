@@ -42,11 +42,17 @@ func Load(dirs ...string) (*Library, error) {
 			errs = append(errs, fmt.Errorf("reading query folder: %w", err))
 			continue
 		}
+		folder := map[string]*Query{}
+		variants := map[string]string{} // query name -> .pg.sql file
 		for _, e := range entries {
 			if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
 				continue
 			}
 			file := filepath.Join(dir, e.Name())
+			if name, ok := strings.CutSuffix(e.Name(), postgresSuffix); ok {
+				variants[name] = file
+				continue
+			}
 			src, err := os.ReadFile(file)
 			if err != nil {
 				errs = append(errs, err)
@@ -57,14 +63,28 @@ func Load(dirs ...string) (*Library, error) {
 				errs = append(errs, err)
 				continue
 			}
+			folder[q.Name] = q
 			lib.add(q)
+		}
+		for name, file := range variants {
+			src, err := os.ReadFile(file)
+			if err == nil {
+				err = attachVariant(folder, name, file, src)
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	names, err := fs.Glob(shipped, "sql/*.sql")
 	if err != nil {
 		return nil, err
 	}
+	builtIn := map[string]*Query{}
 	for _, name := range names {
+		if strings.HasSuffix(name, postgresSuffix) {
+			continue
+		}
 		src, err := shipped.ReadFile(name)
 		if err != nil {
 			return nil, err
@@ -75,9 +95,38 @@ func Load(dirs ...string) (*Library, error) {
 			panic("queries: " + err.Error())
 		}
 		q.Shipped = true
+		builtIn[q.Name] = q
 		lib.add(q)
 	}
+	for _, name := range names {
+		if base, ok := strings.CutSuffix(path.Base(name), postgresSuffix); ok {
+			src, err := shipped.ReadFile(name)
+			if err == nil {
+				err = attachVariant(builtIn, base, "shipped/"+path.Base(name), src)
+			}
+			if err != nil {
+				panic("queries: " + err.Error())
+			}
+		}
+	}
 	return lib, errors.Join(errs...)
+}
+
+// postgresSuffix ends the file name of a query's PostgreSQL variant:
+// NAME.pg.sql beside NAME.sql.
+const postgresSuffix = ".pg.sql"
+
+// attachVariant gives the query name of one folder its PostgreSQL text.
+func attachVariant(folder map[string]*Query, name, file string, src []byte) error {
+	q, ok := folder[name]
+	if !ok {
+		return &ParseError{File: file, Line: 1, Msg: fmt.Sprintf("a PostgreSQL variant of query %q, but no %s.sql beside it holds that query (its header and parameters)", name, name)}
+	}
+	if strings.TrimSpace(stripLineComments(strings.Split(string(src), "\n"))) == "" {
+		return &ParseError{File: file, Line: 1, Msg: "no SQL in the PostgreSQL variant"}
+	}
+	q.PostgresSQL = string(src)
+	return nil
 }
 
 // DirsFromEnv splits the value of TRENDLAB_QUERIES into folders.

@@ -16,6 +16,9 @@ type Statement struct {
 	Name string
 	SQL  string
 	Args []sql.NamedArg
+	// pgSQL is the saved query's PostgreSQL variant (NAME.pg.sql), "" when
+	// SQL runs on both engines.
+	pgSQL string
 	// declared holds the saved query's parameter names; the statement's
 	// parameters must be exactly these. nil for ad-hoc SQL.
 	declared map[string]bool
@@ -195,7 +198,7 @@ func (q *Query) bindTyped(typed map[string]any) (Statement, error) {
 			return Statement{}, &ParamError{q, fmt.Sprintf("give at least one of %s", strings.Join(g, ", "))}
 		}
 	}
-	st := Statement{Name: q.Name, SQL: q.SQL, declared: map[string]bool{}}
+	st := Statement{Name: q.Name, SQL: q.SQL, pgSQL: q.PostgresSQL, declared: map[string]bool{}}
 	for _, p := range q.Params {
 		v, ok := typed[p.Name]
 		if !ok {

@@ -20,6 +20,10 @@ type Query struct {
 	RequireOneOf [][]string
 	// SQL is the whole file text; the header is made of SQL comments.
 	SQL string
+	// PostgresSQL is the text of NAME.pg.sql beside the query's file, what
+	// a workspace on a PostgreSQL server runs instead of SQL (the same
+	// header and $name parameters apply); "" when SQL runs on both engines.
+	PostgresSQL string
 	// File is where the query came from: a path, or "shipped/NAME.sql" for
 	// a query built into trendlab.
 	File    string

@@ -25,8 +25,9 @@ const (
 	// ReachesOutside reads or writes outside the workspace, or changes the
 	// session: COPY, EXPORT and IMPORT DATABASE, ATTACH, DETACH, USE,
 	// INSTALL, LOAD, UPDATE EXTENSIONS, CREATE SECRET, SET, RESET, a PRAGMA
-	// that sets something, transactions, PREPARE and EXECUTE. Nothing from
-	// people runs these.
+	// that sets something, transactions, PREPARE and EXECUTE; on
+	// PostgreSQL also DO, LISTEN, NOTIFY, DISCARD, LOCK, savepoints and
+	// cursors. Nothing from people runs these.
 	ReachesOutside
 )
 
@@ -70,7 +71,10 @@ func StatementReach(stmt string) Reach {
 		}
 		return ReachesOutside
 	case "COPY", "EXPORT", "IMPORT", "ATTACH", "DETACH", "USE", "INSTALL", "LOAD", "FORCE",
-		"SET", "RESET", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "PREPARE", "EXECUTE", "DEALLOCATE":
+		"SET", "RESET", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "PREPARE", "EXECUTE", "DEALLOCATE",
+		// PostgreSQL's: procedural code, notifications, session state,
+		// locks, savepoints and cursors.
+		"DO", "LISTEN", "NOTIFY", "UNLISTEN", "DISCARD", "LOCK", "SAVEPOINT", "RELEASE", "DECLARE", "FETCH", "MOVE", "CLOSE":
 		return ReachesOutside
 	case "UPDATE":
 		if len(words) > 1 && words[1] == "EXTENSIONS" {
@@ -125,6 +129,10 @@ func outsideKind(word string) (kind, hint string) {
 		return "a transaction statement (BEGIN, COMMIT, ROLLBACK)", ""
 	case "PREPARE", "EXECUTE", "DEALLOCATE":
 		return "a PREPARE or EXECUTE", ""
+	case "DO":
+		return "a DO block (procedural code)", ""
+	case "LISTEN", "NOTIFY", "UNLISTEN", "DISCARD", "LOCK", "SAVEPOINT", "RELEASE", "DECLARE", "FETCH", "MOVE", "CLOSE":
+		return "a " + word + " (it changes the session)", ""
 	case "CREATE":
 		return "a CREATE SECRET", ""
 	}

@@ -27,7 +27,7 @@ type Stats struct {
 // at a time, so no result is ever held whole in Go memory.
 func Export(ctx context.Context, db *sql.DB, st Statement, f Format, w io.Writer, opts TableOptions) (Stats, error) {
 	var stats Stats
-	err := readOnly(ctx, db, st, func(conn *sql.Conn) error {
+	err := readOnly(ctx, db, st, func(conn *sql.Conn, st Statement) error {
 		var err error
 		stats, err = writeResult(ctx, conn, st, f, w, opts)
 		return err
@@ -39,7 +39,7 @@ func Export(ctx context.Context, db *sql.DB, st Statement, f Format, w io.Writer
 // the connection's temporary tables (the TUI's results).
 func ExportOn(ctx context.Context, conn *sql.Conn, st Statement, f Format, w io.Writer, opts TableOptions) (Stats, error) {
 	var stats Stats
-	err := readOnlyOn(ctx, conn, false, st, func(conn *sql.Conn) error {
+	err := readOnlyOn(ctx, conn, false, st, func(conn *sql.Conn, st Statement) error {
 		var err error
 		stats, err = writeResult(ctx, conn, st, f, w, opts)
 		return err
@@ -50,6 +50,10 @@ func ExportOn(ctx context.Context, conn *sql.Conn, st Statement, f Format, w io.
 func writeResult(ctx context.Context, conn *sql.Conn, st Statement, f Format, w io.Writer, opts TableOptions) (stats Stats, err error) {
 	switch f {
 	case FormatArrow, FormatParquet:
+		if onServer(conn) {
+			// Arrow batches come from duckdb-go's Arrow interface.
+			return stats, fmt.Errorf("%s output %w: use csv, json or jsonl on a server workspace", f, ErrNeedsDuckDB)
+		}
 		err = withArrow(ctx, conn, st, func(rr array.RecordReader) error {
 			if f == FormatArrow {
 				stats, err = WriteArrow(w, rr)
@@ -102,7 +106,7 @@ func (c Column) Text(v any) string { return textValue(v, c.Type) }
 // Fetch runs the statement read-only and keeps at most limit rows.
 func Fetch(ctx context.Context, db *sql.DB, st Statement, limit int) (*Table, error) {
 	t := &Table{}
-	err := readOnly(ctx, db, st, func(conn *sql.Conn) error { return t.fill(ctx, conn, st, limit) })
+	err := readOnly(ctx, db, st, func(conn *sql.Conn, st Statement) error { return t.fill(ctx, conn, st, limit) })
 	return t, err
 }
 
@@ -110,7 +114,7 @@ func Fetch(ctx context.Context, db *sql.DB, st Statement, limit int) (*Table, er
 // the connection's temporary tables (a notebook's).
 func FetchOn(ctx context.Context, conn *sql.Conn, st Statement, limit int) (*Table, error) {
 	t := &Table{}
-	err := readOnlyOn(ctx, conn, false, st, func(conn *sql.Conn) error { return t.fill(ctx, conn, st, limit) })
+	err := readOnlyOn(ctx, conn, false, st, func(conn *sql.Conn, st Statement) error { return t.fill(ctx, conn, st, limit) })
 	return t, err
 }
 
@@ -198,7 +202,16 @@ func Prepare(ctx context.Context, db *sql.DB, st Statement) error {
 	// Always prepared: check must see this workspace's schema, not a
 	// statement remembered from another.
 	validStatements.Delete(validationKey(st))
-	return readOnly(ctx, db, st, func(*sql.Conn) error { return nil })
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	nothing := func(*sql.Conn, Statement) error { return nil }
+	if onServer(conn) {
+		return serverReadOnly(ctx, conn, st, true, nothing)
+	}
+	return readOnlyOn(ctx, conn, openedReadOnly(ctx, db, conn), st, nothing)
 }
 
 // readOnlyDBs remembers, per database, whether it was opened read-only.
@@ -221,22 +234,29 @@ func openedReadOnly(ctx context.Context, db *sql.DB, conn *sql.Conn) bool {
 // the database itself is read-only), after checking the statement, and
 // rolls back whatever happens: even a saved query that tried to write could
 // not change the workspace.
-func readOnly(ctx context.Context, db *sql.DB, st Statement, fn func(*sql.Conn) error) (err error) {
+func readOnly(ctx context.Context, db *sql.DB, st Statement, fn func(*sql.Conn, Statement) error) (err error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	if onServer(conn) {
+		return serverReadOnly(ctx, conn, st, false, fn)
+	}
 	return readOnlyOn(ctx, conn, openedReadOnly(ctx, db, conn), st, fn)
 }
 
 // readOnlyOn is readOnly on a connection; dbReadOnly skips the transaction.
-func readOnlyOn(ctx context.Context, conn *sql.Conn, dbReadOnly bool, st Statement, fn func(*sql.Conn) error) (err error) {
+// fn gets the statement as the connection's engine runs it.
+func readOnlyOn(ctx context.Context, conn *sql.Conn, dbReadOnly bool, st Statement, fn func(*sql.Conn, Statement) error) (err error) {
+	if onServer(conn) {
+		return serverReadOnly(ctx, conn, st, false, fn)
+	}
 	if dbReadOnly {
 		if err := validateOnce(conn, st); err != nil {
 			return err
 		}
-		return runChecked(ctx, conn, st, fn)
+		return runChecked(ctx, conn, st, func(conn *sql.Conn) error { return fn(conn, st) })
 	}
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION READ ONLY"); err != nil {
 		return fmt.Errorf("starting a read-only transaction: %w", err)
@@ -253,7 +273,7 @@ func readOnlyOn(ctx context.Context, conn *sql.Conn, dbReadOnly bool, st Stateme
 	if err := validateOnce(conn, st); err != nil {
 		return err
 	}
-	return runChecked(ctx, conn, st, fn)
+	return runChecked(ctx, conn, st, func(conn *sql.Conn) error { return fn(conn, st) })
 }
 
 // validStatements remembers statements that passed validate. What validate
