@@ -90,6 +90,10 @@ func ScanSpikes(ctx context.Context, ws *datasets.Workspace, req ScanRequest) (*
 	if req.MinVideos < 0 || req.MinViolating < 0 || req.Limit < 0 || req.Alpha <= 0 || req.Alpha >= 1 {
 		return nil, errors.New("scan: thresholds must not be negative and alpha must lie between 0 and 1")
 	}
+	// The scan's SQL is DuckDB's; it is not on the engine boundary yet.
+	if err := ws.NeedsDuckDB("the platform-wide spike scan"); err != nil {
+		return nil, err
+	}
 	conn, err := ws.DB.Conn(ctx)
 	if err != nil {
 		return nil, err

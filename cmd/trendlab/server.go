@@ -14,6 +14,9 @@ import (
 var serverCommands = map[string]bool{
 	"trendlab import":  true,
 	"trendlab migrate": true,
+	// Investigations aggregate through package engine (TestEnginesAgree);
+	// the spike scan (--scan) refuses a server itself (analysis.ScanSpikes).
+	"trendlab investigate": true,
 	// Samples, labels and tag set decisions (review, analysis/tagset.go).
 	"trendlab sample plan":      true,
 	"trendlab sample create":    true,
