@@ -15,7 +15,7 @@ var serverCommands = map[string]bool{
 	"trendlab import":  true,
 	"trendlab migrate": true,
 	// Investigations aggregate through package engine (TestEnginesAgree);
-	// the spike scan (--scan) refuses a server itself (analysis.ScanSpikes).
+	// the spike scan (--scan-spikes) refuses a server itself (analysis.ScanSpikes).
 	"trendlab investigate": true,
 	// Samples, labels and tag set decisions (review, analysis/tagset.go).
 	"trendlab sample plan":      true,
