@@ -1,11 +1,17 @@
 package queries
 
 import (
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/internal/pgtest"
 )
 
 // TestForServer: $name parameters become $1..$n in order of first use, a
@@ -96,5 +102,44 @@ func TestPostgresVariants(t *testing.T) {
 	}
 	if q, _ := shipped.Lookup("violation_rate_by_policy"); q == nil || !strings.Contains(q.PostgresSQL, "::float8") {
 		t.Error("violation_rate_by_policy has no PostgreSQL variant")
+	}
+}
+
+// TestServerConfined: on a PostgreSQL workspace a saved query that writes
+// (hidden in a WITH) is refused by the READ ONLY transaction, a statement
+// that runs too long is cancelled by the timeout, and neither outlives the
+// statement on the pooled connection.
+func TestServerConfined(t *testing.T) {
+	ctx := context.Background()
+	pg, err := datasets.Open(ctx, pgtest.NewDatabase(t), datasets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	pg.DB.SetMaxOpenConns(1) // every statement on the one connection
+	if _, err := pg.DB.ExecContext(ctx, `INSERT INTO tag_sets VALUES ('kept', 'kept', false, now(), now())`); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Parse("w.sql", []byte("-- name: w\n-- description: x\nWITH d AS (DELETE FROM tag_sets RETURNING name) SELECT * FROM d"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := q.Bind(nil)
+	if _, err := Export(ctx, pg.DB, st, FormatCSV, io.Discard, TableOptions{}); err == nil || !strings.Contains(err.Error(), "read-only transaction") {
+		t.Errorf("a DELETE in a saved query: %v, want a read-only refusal", err)
+	}
+	defer func(d time.Duration) { ServerStatementTimeout = d }(ServerStatementTimeout)
+	ServerStatementTimeout = 200 * time.Millisecond
+	if _, err := Export(ctx, pg.DB, AdHoc("SELECT pg_sleep(3)"), FormatCSV, io.Discard, TableOptions{}); err == nil || !strings.Contains(err.Error(), "statement timeout") {
+		t.Errorf("a statement past the timeout: %v", err)
+	}
+	var n int
+	var timeout string
+	var readOnly string
+	if err := pg.DB.QueryRowContext(ctx, `SELECT count(*), current_setting('statement_timeout'), current_setting('transaction_read_only') FROM tag_sets`).Scan(&n, &timeout, &readOnly); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || timeout != "0" || readOnly != "off" {
+		t.Errorf("after the queries: %d tag sets, statement_timeout %s, read-only %s; want 1, 0, off", n, timeout, readOnly)
 	}
 }
