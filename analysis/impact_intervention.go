@@ -140,8 +140,16 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 		return nil, err
 	}
 	done()
+	var ov overlap
+	if req.Comparison == nil {
+		done := impactStep("tags on the tag set's videos")
+		if ov, err = tagsOn(ctx, ws, members); err != nil {
+			return nil, err
+		}
+		done()
+	}
 	for _, iv := range ivs {
-		e, err := interventionEffect(ctx, ws, set, members, days, iv, req, hasViews, hasSearches)
+		e, err := interventionEffect(ctx, ws, set, members, ov, days, iv, req, hasViews, hasSearches)
 		if err != nil {
 			return nil, fmt.Errorf("intervention %s: %w", iv.id, err)
 		}
@@ -239,7 +247,7 @@ func tagVideos(ctx context.Context, ws *datasets.Workspace, tags []string, skip 
 	return ids, rows.Err()
 }
 
-func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, members []string, days []time.Time, iv interventionRow, req InterventionRequest, hasViews, hasSearches bool) (*InterventionEffect, error) {
+func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, members []string, ov overlap, days []time.Time, iv interventionRow, req InterventionRequest, hasViews, hasSearches bool) (*InterventionEffect, error) {
 	tags := set.Accepted()
 	e := &InterventionEffect{ID: iv.id, Kind: iv.kind, Target: iv.target, Source: iv.source, Started: iv.started.UTC().Format(time.RFC3339), DayIndex: -1}
 	start := truncDay(iv.started)
@@ -253,7 +261,7 @@ func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedT
 	if cmpTags == nil {
 		var err error
 		done := impactStep(iv.id + ": comparison tags")
-		if cmpTags, err = comparisonTags(ctx, ws, tags, members, start, req.Comparisons); err != nil {
+		if cmpTags, err = comparisonTags(ctx, ws, tags, ov, start, req.Comparisons); err != nil {
 			return nil, err
 		}
 		done()
@@ -426,18 +434,17 @@ func effectStatement(s SeriesEffect, iv interventionRow, against string, conf fl
 // comparisonTags picks k tags whose volume before the intervention is
 // closest to the tag set's, that are not in it, rarely on its videos (at
 // most 1% of their videos), and not the target of an intervention.
-func comparisonTags(ctx context.Context, ws *datasets.Workspace, tags, members []string, before time.Time, k int) ([]string, error) {
+func comparisonTags(ctx context.Context, ws *datasets.Workspace, tags []string, ov overlap, before time.Time, k int) ([]string, error) {
 	in := placeholders(len(tags))
-	// Arguments in placeholder order: s, pre, target, NOT IN, LIMIT.
-	args := []any{members}
+	// Arguments in placeholder order: overlap, pre, target, NOT IN, LIMIT.
+	args := []any{ov.tags, ov.videos}
 	args = append(args, before)
 	args = append(args, tagArgs(tags)...)
 	args = append(args, before)
 	args = append(args, tagArgs(tags)...)
 	args = append(args, k)
 	rows, err := ws.DB.QueryContext(ctx, `
-WITH s AS (SELECT unnest(?::VARCHAR[]) AS video_id),
-overlap AS (SELECT tag, count(DISTINCT video_id) AS k FROM video_tags WHERE video_id IN (SELECT video_id FROM s) GROUP BY tag),
+WITH overlap AS (SELECT unnest(?::VARCHAR[]) AS tag, unnest(?::BIGINT[]) AS k),
 pre AS (SELECT tag, sum(videos) AS n FROM tag_days WHERE day < ? GROUP BY tag),
 target AS (SELECT sum(videos) AS n FROM tag_days WHERE tag IN (`+in+`) AND day < ?)
 SELECT pre.tag FROM pre CROSS JOIN target LEFT JOIN overlap ON overlap.tag = pre.tag
@@ -467,6 +474,32 @@ func tagArgs(tags []string) []any {
 		out[i] = t
 	}
 	return out
+}
+
+// overlap is how many of the tag set's videos carry each tag.
+type overlap struct {
+	tags   []string
+	videos []int64
+}
+
+// tagsOn counts the tag set's videos by tag (a pass over video_tags, made
+// once for every intervention's comparison tags).
+func tagsOn(ctx context.Context, ws *datasets.Workspace, members []string) (overlap, error) {
+	ov := overlap{tags: []string{}, videos: []int64{}} // not nil: bound as empty lists
+	rows, err := ws.DB.QueryContext(ctx, `SELECT tag, count(DISTINCT video_id) FROM video_tags WHERE video_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY tag`, members)
+	if err != nil {
+		return ov, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var n int64
+		if err := rows.Scan(&t, &n); err != nil {
+			return ov, err
+		}
+		ov.tags, ov.videos = append(ov.tags, t), append(ov.videos, n)
+	}
+	return ov, rows.Err()
 }
 
 // groupsSQL is the CTE of the tag set's videos (g = 1) and the comparison
