@@ -84,6 +84,13 @@ func openPostgres(ctx context.Context, rawURL string, opts Options) (*Workspace,
 		db.Close()
 		return nil, fmt.Errorf("workspace %s: %w", shown, err)
 	}
+	// Variant discovery needs two contrib extensions. Both are trusted
+	// since PostgreSQL 13, so the database's owner may create them; where
+	// the server refuses, investigate stops with engine.ErrExtensions,
+	// which says what an administrator must run.
+	for _, ext := range []string{"unaccent", "fuzzystrmatch"} {
+		_, _ = db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS "+ext)
+	}
 	return ws, nil
 }
 
