@@ -135,7 +135,7 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 	// The tag set's videos, read once from video_tags for every query of
 	// every intervention (each read is a pass over all the hashtags).
 	done := impactStep("tag set's videos")
-	members, err := tagVideos(ctx, ws, rep.Tags, nil)
+	members, err := tagVideos(ctx, ws, rep.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -148,12 +148,27 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 		}
 		done()
 	}
+	// Every intervention's comparison first, then the upload and view
+	// series of the tag set and of every comparison at once: each is a
+	// pass over all the videos or all the daily views, made once rather
+	// than once per intervention.
+	var plans []*effectPlan
 	for _, iv := range ivs {
-		e, err := interventionEffect(ctx, ws, set, members, ov, days, iv, req, hasViews, hasSearches)
+		p, err := planEffect(ctx, ws, set, ov, days, iv, req, hasSearches)
 		if err != nil {
 			return nil, fmt.Errorf("intervention %s: %w", iv.id, err)
 		}
-		rep.Interventions = append(rep.Interventions, *e)
+		plans = append(plans, p)
+	}
+	series, err := planSeries(ctx, ws, members, plans, days, hasViews)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range plans {
+		if err := p.fitSeries(ctx, ws, set, series, days, req, hasSearches); err != nil {
+			return nil, fmt.Errorf("intervention %s: %w", p.e.ID, err)
+		}
+		rep.Interventions = append(rep.Interventions, *p.e)
 	}
 	return rep, nil
 }
@@ -224,8 +239,8 @@ func interventionsOn(ctx context.Context, ws *datasets.Workspace, set *SavedTagS
 	return out, rows.Err()
 }
 
-// tagVideos lists the videos carrying any of tags, except those in skip.
-func tagVideos(ctx context.Context, ws *datasets.Workspace, tags []string, skip map[string]bool) ([]string, error) {
+// tagVideos lists the videos carrying any of tags.
+func tagVideos(ctx context.Context, ws *datasets.Workspace, tags []string) ([]string, error) {
 	ids := []string{} // not nil: bound as an empty list
 	if len(tags) == 0 {
 		return ids, nil
@@ -240,14 +255,22 @@ func tagVideos(ctx context.Context, ws *datasets.Workspace, tags []string, skip 
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		if !skip[id] {
-			ids = append(ids, id)
-		}
+		ids = append(ids, id)
 	}
 	return ids, rows.Err()
 }
 
-func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, members []string, ov overlap, days []time.Time, iv interventionRow, req InterventionRequest, hasViews, hasSearches bool) (*InterventionEffect, error) {
+// effectPlan is one intervention's effect before its series are fitted.
+type effectPlan struct {
+	iv    interventionRow
+	e     *InterventionEffect
+	fit   bool // enough days on both sides of the start to fit the series
+	group int  // the comparison's videos in groupedSeries
+}
+
+// planEffect finds the intervention's day, comparison tags and evasion
+// spellings, and whether its series can be fitted.
+func planEffect(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, ov overlap, days []time.Time, iv interventionRow, req InterventionRequest, hasSearches bool) (*effectPlan, error) {
 	tags := set.Accepted()
 	e := &InterventionEffect{ID: iv.id, Kind: iv.kind, Target: iv.target, Source: iv.source, Started: iv.started.UTC().Format(time.RFC3339), DayIndex: -1}
 	start := truncDay(iv.started)
@@ -276,14 +299,83 @@ func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedT
 		}
 		done()
 	}
+	p := &effectPlan{iv: iv, e: e}
 	at := e.DayIndex
 	if at < 7 || len(days)-at < 7 {
 		e.Notes = append(e.Notes, fmt.Sprintf("the intervention starts on %s, with fewer than 7 days of data on one side of it: no effect is estimated", day(start)))
-		return e, nil
+		return p, nil
 	}
 	if len(cmpTags) == 0 {
 		e.Notes = append(e.Notes, "no comparison tags of similar volume: effects are against the tag set's own trend only")
 	}
+	p.fit = true
+	return p, nil
+}
+
+// groupedSeries holds the daily series of groups of videos: the tag set's
+// (group 0) and each comparison's videos outside it.
+type groupedSeries struct {
+	up    [][2][]float64 // uploads, violation rate
+	views [][2][]float64 // for_you views, total views; nil without views
+}
+
+// planSeries reads the upload and view series of the tag set and of the
+// comparison of every plan to fit, and sets each plan's group.
+func planSeries(ctx context.Context, ws *datasets.Workspace, members []string, plans []*effectPlan, days []time.Time, hasViews bool) (groupedSeries, error) {
+	var sets [][]string
+	group := map[string]int{} // comparison tags, joined -> group
+	for _, p := range plans {
+		if !p.fit {
+			continue
+		}
+		key := strings.Join(p.e.ComparisonTags, "\x00")
+		g, ok := group[key]
+		if !ok {
+			g = len(sets) + 1
+			group[key] = g
+			sets = append(sets, p.e.ComparisonTags)
+		}
+		p.group = g
+	}
+	var gs groupedSeries
+	if len(sets) == 0 {
+		return gs, nil
+	}
+	// The comparison tags' videos outside the tag set.
+	done := impactStep("comparison videos")
+	inSet := make(map[string]bool, len(members))
+	for _, id := range members {
+		inSet[id] = true
+	}
+	others, err := comparisonVideos(ctx, ws, sets, inSet)
+	if err != nil {
+		return gs, err
+	}
+	done()
+	groups := append([][]string{members}, others...)
+	done = impactStep("upload series")
+	if gs.up, err = uploadSeries(ctx, ws, groups, days); err != nil {
+		return gs, err
+	}
+	done()
+	if hasViews {
+		done := impactStep("view series")
+		if gs.views, err = viewSeries(ctx, ws, groups, days); err != nil {
+			return gs, err
+		}
+		done()
+	}
+	return gs, nil
+}
+
+// fitSeries fits the plan's series (and the search series, which are the
+// same for every intervention but fitted only after a search restriction).
+func (p *effectPlan) fitSeries(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, gs groupedSeries, days []time.Time, req InterventionRequest, hasSearches bool) error {
+	if !p.fit {
+		return nil
+	}
+	iv, e, at := p.iv, p.e, p.e.DayIndex
+	cmpTags := e.ComparisonTags
 	first := days[0].Weekday()
 	against := "the comparison tags " + strings.Join(cmpTags, ", ")
 	if len(cmpTags) == 0 {
@@ -292,36 +384,14 @@ func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedT
 	fit := func(name, scale string, treated, comparison []float64) {
 		e.Series = append(e.Series, seriesEffect(name, scale, treated, comparison, first, at, req.Conf, iv, against))
 	}
-
-	// The comparison tags' videos outside the tag set.
-	done := impactStep(iv.id + ": comparison videos")
-	inSet := make(map[string]bool, len(members))
-	for _, id := range members {
-		inSet[id] = true
+	if gs.views != nil {
+		v, c := gs.views[0], gs.views[p.group]
+		fit("recommended reach (for_you views)", "log", v[0], c[0])
+		fit("total reach (views)", "log", v[1], c[1])
 	}
-	others, err := tagVideos(ctx, ws, cmpTags, inSet)
-	if err != nil {
-		return nil, err
-	}
-	done()
-	done = impactStep(iv.id + ": upload series")
-	up, err := uploadSeries(ctx, ws, members, others, days)
-	if err != nil {
-		return nil, err
-	}
-	done()
-	if hasViews {
-		done := impactStep(iv.id + ": view series")
-		v, err := viewSeries(ctx, ws, members, others, days)
-		if err != nil {
-			return nil, err
-		}
-		done()
-		fit("recommended reach (for_you views)", "log", v[0], v[2])
-		fit("total reach (views)", "log", v[1], v[3])
-	}
-	fit("uploads", "log", up[0], up[2])
-	fit("violation rate", "rate", up[1], up[3])
+	up, c := gs.up[0], gs.up[p.group]
+	fit("uploads", "log", up[0], c[0])
+	fit("violation rate", "rate", up[1], c[1])
 	if hasSearches && (iv.kind == "autocomplete_restricted" || iv.kind == "search_restricted") {
 		// The comparison queries leave out every spelling of the seed:
 		// the new ones and those the investigator rejected.
@@ -337,16 +407,64 @@ func interventionEffect(ctx context.Context, ws *datasets.Workspace, set *SavedT
 			}
 		}
 		done := impactStep(iv.id + ": search series")
-		s, err := searchSeries(ctx, ws, tags, exclude, days)
+		s, err := searchSeries(ctx, ws, set.Accepted(), exclude, days)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		done()
 		against = "every other search query"
 		fit("autocomplete share of searches for the terms", "rate", s[1], s[3])
 		fit("searches for the terms", "log", s[0], s[2])
 	}
-	return e, nil
+	return nil
+}
+
+// comparisonVideos lists, for each set of comparison tags, the videos
+// carrying any of them outside the tag set (one pass over video_tags for
+// every set).
+func comparisonVideos(ctx context.Context, ws *datasets.Workspace, sets [][]string, inSet map[string]bool) ([][]string, error) {
+	var all []string
+	for _, tags := range sets {
+		for _, t := range tags {
+			if !slices.Contains(all, t) {
+				all = append(all, t)
+			}
+		}
+	}
+	byTag := map[string][]string{}
+	if len(all) > 0 {
+		rows, err := ws.DB.QueryContext(ctx, `SELECT DISTINCT tag, video_id FROM video_tags WHERE tag IN (`+placeholders(len(all))+`)`, tagArgs(all)...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t, id string
+			if err := rows.Scan(&t, &id); err != nil {
+				return nil, err
+			}
+			if !inSet[id] {
+				byTag[t] = append(byTag[t], id)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([][]string, len(sets))
+	for i, tags := range sets {
+		ids, seen := []string{}, map[string]bool{} // not nil: bound as an empty list
+		for _, t := range tags {
+			for _, id := range byTag[t] {
+				if !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+		}
+		out[i] = ids
+	}
+	return out, nil
 }
 
 // seriesEffect fits the ITS of one series alone and against its
@@ -486,7 +604,8 @@ type overlap struct {
 // once for every intervention's comparison tags).
 func tagsOn(ctx context.Context, ws *datasets.Workspace, members []string) (overlap, error) {
 	ov := overlap{tags: []string{}, videos: []int64{}} // not nil: bound as empty lists
-	rows, err := ws.DB.QueryContext(ctx, `SELECT tag, count(DISTINCT video_id) FROM video_tags WHERE video_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY tag`, members)
+	list, arg := idList(members)
+	rows, err := ws.DB.QueryContext(ctx, `SELECT tag, count(DISTINCT video_id) FROM video_tags WHERE video_id IN (SELECT unnest(`+list+`)) GROUP BY tag`, arg)
 	if err != nil {
 		return ov, err
 	}
@@ -502,73 +621,94 @@ func tagsOn(ctx context.Context, ws *datasets.Workspace, members []string) (over
 	return ov, rows.Err()
 }
 
-// groupsSQL is the CTE of the tag set's videos (g = 1) and the comparison
-// tags' videos outside it (g = 2), bound as two lists.
-func groupsSQL(members, others []string) (string, []any) {
-	return `g AS (SELECT unnest(?::VARCHAR[]) AS video_id, 1 AS g UNION ALL SELECT unnest(?::VARCHAR[]), 2)`, []any{members, others}
+// groupsSQL is the CTE of the videos of each group (g = its index; a
+// video may be in several), each bound as one list.
+func groupsSQL(groups [][]string) (string, []any) {
+	var parts []string
+	var args []any
+	for g, ids := range groups {
+		list, arg := idList(ids)
+		parts = append(parts, fmt.Sprintf("SELECT unnest(%s) AS video_id, %d AS g", list, g))
+		args = append(args, arg)
+	}
+	return `g AS (` + strings.Join(parts, " UNION ALL ") + `)`, args
 }
 
-// uploadSeries returns per day: the tag set's uploads and violation rate,
-// the comparison's uploads and violation rate.
-func uploadSeries(ctx context.Context, ws *datasets.Workspace, members, others []string, days []time.Time) ([4][]float64, error) {
-	cte, args := groupsSQL(members, others)
+// idSep separates the video ids idList binds as one string.
+const idSep = "\x1f"
+
+// idList is the SQL list of ids and its argument: one string split in
+// SQL when no id is empty or holds idSep (binding a list converts each
+// element: half a second for 150K ids), else the list itself.
+func idList(ids []string) (string, any) {
+	if len(ids) == 0 || slices.ContainsFunc(ids, func(id string) bool { return id == "" || strings.Contains(id, idSep) }) {
+		return `?::VARCHAR[]`, ids
+	}
+	return `string_split(?, chr(31))`, strings.Join(ids, idSep)
+}
+
+// dailyByGroup makes two zeroed daily series for each of n groups.
+func dailyByGroup(n int, days []time.Time) [][2][]float64 {
+	out := make([][2][]float64, n)
+	for g := range out {
+		out[g] = [2][]float64{make([]float64, len(days)), make([]float64, len(days))}
+	}
+	return out
+}
+
+// uploadSeries returns per group and day: the uploads and violation rate.
+func uploadSeries(ctx context.Context, ws *datasets.Workspace, groups [][]string, days []time.Time) ([][2][]float64, error) {
+	cte, args := groupsSQL(groups)
 	rows, err := ws.DB.QueryContext(ctx, `WITH `+cte+`,
 viol AS (SELECT DISTINCT video_id FROM video_outcomes WHERE violating)
 SELECT CAST(v.created_at AS DATE) AS d, g.g, count(*), count(viol.video_id)
 FROM videos v JOIN g USING (video_id) LEFT JOIN viol USING (video_id)
 GROUP BY ALL`, args...)
 	if err != nil {
-		return [4][]float64{}, err
+		return nil, err
 	}
-	var up, viol [3][]float64
-	for g := 1; g <= 2; g++ {
-		up[g], viol[g] = make([]float64, len(days)), make([]float64, len(days))
-	}
+	out := dailyByGroup(len(groups), days)
 	idx := dayIndex(days)
 	err = scanDaily(rows, func(d time.Time, g int, vals []float64) {
 		if i, ok := idx[d]; ok {
-			up[g][i], viol[g][i] = vals[0], vals[1]
+			out[g][0][i], out[g][1][i] = vals[0], vals[1]
 		}
 	}, 2)
 	if err != nil {
-		return [4][]float64{}, err
+		return nil, err
 	}
-	rate := func(g int) []float64 {
-		r := make([]float64, len(days))
-		for i := range r {
-			if up[g][i] > 0 {
-				r[i] = viol[g][i] / up[g][i]
+	for _, s := range out {
+		for i, n := range s[0] {
+			if n > 0 {
+				s[1][i] /= n
+			} else {
+				s[1][i] = 0
 			}
 		}
-		return r
 	}
-	return [4][]float64{up[1], rate(1), up[2], rate(2)}, nil
+	return out, nil
 }
 
-// viewSeries returns per day: the tag set's for_you and total views, and
-// the comparison's.
-func viewSeries(ctx context.Context, ws *datasets.Workspace, members, others []string, days []time.Time) ([4][]float64, error) {
-	cte, args := groupsSQL(members, others)
+// viewSeries returns per group and day: the for_you and total views.
+func viewSeries(ctx context.Context, ws *datasets.Workspace, groups [][]string, days []time.Time) ([][2][]float64, error) {
+	cte, args := groupsSQL(groups)
 	rows, err := ws.DB.QueryContext(ctx, `WITH `+cte+`
 SELECT w.date, g.g, coalesce(sum(w.views) FILTER (WHERE w.surface = 'for_you'), 0), sum(w.views)
 FROM views_daily w JOIN g USING (video_id)
 GROUP BY ALL`, args...)
 	if err != nil {
-		return [4][]float64{}, err
+		return nil, err
 	}
-	var fy, all [3][]float64
-	for g := 1; g <= 2; g++ {
-		fy[g], all[g] = make([]float64, len(days)), make([]float64, len(days))
-	}
+	out := dailyByGroup(len(groups), days)
 	idx := dayIndex(days)
 	if err := scanDaily(rows, func(d time.Time, g int, vals []float64) {
 		if i, ok := idx[d]; ok {
-			fy[g][i], all[g][i] = vals[0], vals[1]
+			out[g][0][i], out[g][1][i] = vals[0], vals[1]
 		}
 	}, 2); err != nil {
-		return [4][]float64{}, err
+		return nil, err
 	}
-	return [4][]float64{fy[1], all[1], fy[2], all[2]}, nil
+	return out, nil
 }
 
 // searchSeries returns per day: searches for the terms (a query whose
