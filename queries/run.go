@@ -248,7 +248,7 @@ func readOnly(ctx context.Context, db *sql.DB, st Statement, fn func(*sql.Conn, 
 
 // readOnlyOn is readOnly on a connection; dbReadOnly skips the transaction.
 // fn gets the statement as the connection's engine runs it.
-func readOnlyOn(ctx context.Context, conn *sql.Conn, dbReadOnly bool, st Statement, fn func(*sql.Conn, Statement) error) (err error) {
+func readOnlyOn(ctx context.Context, conn *sql.Conn, dbReadOnly bool, st Statement, fn func(*sql.Conn, Statement) error) error {
 	if onServer(conn) {
 		return serverReadOnly(ctx, conn, st, false, fn)
 	}
@@ -258,6 +258,17 @@ func readOnlyOn(ctx context.Context, conn *sql.Conn, dbReadOnly bool, st Stateme
 		}
 		return runChecked(ctx, conn, st, func(conn *sql.Conn) error { return fn(conn, st) })
 	}
+	return inReadOnlyTx(ctx, conn, func() error {
+		if err := validateOnce(conn, st); err != nil {
+			return err
+		}
+		return runChecked(ctx, conn, st, func(conn *sql.Conn) error { return fn(conn, st) })
+	})
+}
+
+// inReadOnlyTx runs fn inside a READ ONLY transaction on conn, rolled back
+// whatever happens; both engines take the same statements.
+func inReadOnlyTx(ctx context.Context, conn *sql.Conn, fn func() error) (err error) {
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION READ ONLY"); err != nil {
 		return fmt.Errorf("starting a read-only transaction: %w", err)
 	}
@@ -270,10 +281,7 @@ func readOnlyOn(ctx context.Context, conn *sql.Conn, dbReadOnly bool, st Stateme
 			}
 		}
 	}()
-	if err := validateOnce(conn, st); err != nil {
-		return err
-	}
-	return runChecked(ctx, conn, st, func(conn *sql.Conn) error { return fn(conn, st) })
+	return fn()
 }
 
 // validStatements remembers statements that passed validate. What validate

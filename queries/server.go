@@ -3,7 +3,6 @@ package queries
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sort"
@@ -135,36 +134,27 @@ func (s Statement) forServer() (Statement, error) {
 // checked and renumbered, runs inside a READ ONLY transaction with a
 // statement timeout, which is rolled back whatever happens. prepare also
 // has the server plan it (query check).
-func serverReadOnly(ctx context.Context, conn *sql.Conn, st Statement, prepare bool, fn func(*sql.Conn, Statement) error) (err error) {
+func serverReadOnly(ctx context.Context, conn *sql.Conn, st Statement, prepare bool, fn func(*sql.Conn, Statement) error) error {
 	ps, err := st.forServer()
 	if err != nil {
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION READ ONLY"); err != nil {
-		return fmt.Errorf("starting a read-only transaction: %w", err)
-	}
-	defer func() {
-		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-			if err == nil {
-				err = fmt.Errorf("ending the read-only transaction: %w", rbErr)
-			}
+	return inReadOnlyTx(ctx, conn, func() error {
+		// SET LOCAL ends with the transaction; the pooled connection keeps
+		// its own setting.
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d", ServerStatementTimeout.Milliseconds())); err != nil {
+			return fmt.Errorf("setting the statement timeout: %w", err)
 		}
-	}()
-	// SET LOCAL ends with the transaction; the pooled connection keeps
-	// its own setting.
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d", ServerStatementTimeout.Milliseconds())); err != nil {
-		return fmt.Errorf("setting the statement timeout: %w", err)
-	}
-	if prepare {
-		p, err := conn.PrepareContext(ctx, ps.SQL)
-		if err != nil {
-			if st.Name != "" {
-				return fmt.Errorf("query %s: %w", st.Name, err)
+		if prepare {
+			p, err := conn.PrepareContext(ctx, ps.SQL)
+			if err != nil {
+				if st.Name != "" {
+					return fmt.Errorf("query %s: %w", st.Name, err)
+				}
+				return err
 			}
-			return err
+			p.Close()
 		}
-		p.Close()
-	}
-	return runChecked(ctx, conn, st, func(conn *sql.Conn) error { return fn(conn, ps) })
+		return runChecked(ctx, conn, st, func(conn *sql.Conn) error { return fn(conn, ps) })
+	})
 }
