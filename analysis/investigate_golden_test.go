@@ -326,10 +326,10 @@ func TestTagSetSaveExplicitAndBaseline(t *testing.T) {
 	if got := strings.Join(saved.Accepted(), ","); got != "omegle,omega" {
 		t.Errorf("saved: accepted %q, want omegle,omega", got)
 	}
-	if err := DecideVariant(ctx, ws, "fam", "0megle", VariantAccepted); err != nil {
+	if err := DecideVariant(ctx, ws, "fam", "0megle", VariantAccepted, "tester"); err != nil {
 		t.Fatal(err)
 	}
-	if err := DecideVariant(ctx, ws, "fam", "omega", VariantRejected); err != nil {
+	if err := DecideVariant(ctx, ws, "fam", "omega", VariantRejected, "tester"); err != nil {
 		t.Fatal(err)
 	}
 	inv, err = Investigate(ctx, ws, Request{TagSet: "fam", Permutations: 9, Now: fixedNow})
@@ -352,7 +352,7 @@ func TestTagSetSaveExplicitAndBaseline(t *testing.T) {
 	}) {
 		t.Errorf("no note about the unsaved variant 0megle: %q", inv.Notes)
 	}
-	if err := DecideVariant(ctx, ws, "fam", "0megle", VariantAccepted); err != nil {
+	if err := DecideVariant(ctx, ws, "fam", "0megle", VariantAccepted, "tester"); err != nil {
 		t.Fatal(err)
 	}
 	// Another tag set as the baseline: cooking, minus the family's videos.

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -261,10 +260,14 @@ ON CONFLICT (tag_set, tag) DO UPDATE SET status = excluded.status, reason = excl
 }
 
 // DecideVariant accepts or rejects one tag of a saved tag set, adding it if
-// the set does not list it yet (with its score against the seed).
-func DecideVariant(ctx context.Context, ws *datasets.Workspace, name, tag, status string) error {
+// the set does not list it yet (with its score against the seed); by names
+// who decides (internal/who's rule, applied by the front end), for the record.
+func DecideVariant(ctx context.Context, ws *datasets.Workspace, name, tag, status, by string) error {
 	if status != VariantAccepted && status != VariantRejected {
 		return fmt.Errorf("status %q: use %q or %q", status, VariantAccepted, VariantRejected)
+	}
+	if strings.TrimSpace(by) == "" {
+		return errors.New("a decision needs the name of who makes it, for the record")
 	}
 	set, err := LoadTagSet(ctx, ws, name)
 	if err != nil {
@@ -289,17 +292,13 @@ INSERT INTO tag_set_variants (tag_set, tag, status, reason, score, videos, decid
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (tag_set, tag) DO UPDATE SET status = excluded.status, decided_at = excluded.decided_at,
 	decided_by = excluded.decided_by`,
-		name, tag, status, strings.Join(reasons, "; "), score, videos, time.Now().UTC(), Decider())
+		name, tag, status, strings.Join(reasons, "; "), score, videos, time.Now().UTC(), by)
 	if err != nil {
 		return fmt.Errorf("deciding %q in tag set %q: %w", tag, name, err)
 	}
 	_, err = db.ExecContext(ctx, `UPDATE tag_sets SET updated_at = ? WHERE name = ?`, time.Now().UTC(), name)
 	return err
 }
-
-// Decider names who makes a decision from this process, for the records
-// that keep it (tag_set_variants.decided_by): $USER, else "investigator".
-func Decider() string { return cmp.Or(os.Getenv("USER"), os.Getenv("USERNAME"), "investigator") }
 
 // LoadTagSet reads a saved tag set; ErrNoTagSet if there is none.
 func LoadTagSet(ctx context.Context, ws *datasets.Workspace, name string) (*SavedTagSet, error) {

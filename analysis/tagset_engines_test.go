@@ -30,7 +30,6 @@ func TestTagSetsOnBothEngines(t *testing.T) {
 	}
 	defer duck.Close()
 
-	t.Setenv("USER", "ana")
 	steps := func(ws *datasets.Workspace) *SavedTagSet {
 		t.Helper()
 		must := func(err error) {
@@ -47,8 +46,8 @@ func TestTagSetsOnBothEngines(t *testing.T) {
 		must(SaveTagSet(ctx, ws, "fam", "omegle", false, []Variant{
 			{Tag: "omegie", Status: VariantRejected, Score: 0.9, Reasons: []string{"typo"}},
 			{Tag: "homegle", Status: VariantRejected, Score: 0.2, DecidedBy: "bob"}}))
-		must(DecideVariant(ctx, ws, "fam", "omegle_chat", VariantAccepted))
-		must(DecideVariant(ctx, ws, "fam", "homegle", VariantAccepted))
+		must(DecideVariant(ctx, ws, "fam", "omegle_chat", VariantAccepted, "ana"))
+		must(DecideVariant(ctx, ws, "fam", "homegle", VariantAccepted, "ana"))
 		s, err := LoadTagSet(ctx, ws, "fam")
 		must(err)
 		return s
@@ -74,7 +73,7 @@ func TestTagSetsOnBothEngines(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 10 {
-				errs <- DecideVariant(ctx, pg, "fam", fmt.Sprintf("tag%d_%d", w, i), VariantAccepted)
+				errs <- DecideVariant(ctx, pg, "fam", fmt.Sprintf("tag%d_%d", w, i), VariantAccepted, fmt.Sprintf("labeller%d", w))
 			}
 		}()
 	}

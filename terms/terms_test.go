@@ -205,10 +205,10 @@ func TestSaveLoadDiff(t *testing.T) {
 		t.Errorf("saved and loaded lists differ:\n%s\n%s", a.String(), b.String())
 	}
 	// Accepting omega and rejecting 0megle changes the list.
-	if err := analysis.DecideVariant(ctx, ws, "omegle", "omega", analysis.VariantAccepted); err != nil {
+	if err := analysis.DecideVariant(ctx, ws, "omegle", "omega", analysis.VariantAccepted, "tester"); err != nil {
 		t.Fatal(err)
 	}
-	if err := analysis.DecideVariant(ctx, ws, "omegle", "0megle", analysis.VariantRejected); err != nil {
+	if err := analysis.DecideVariant(ctx, ws, "omegle", "0megle", analysis.VariantRejected, "tester"); err != nil {
 		t.Fatal(err)
 	}
 	l2, _ := Build(ctx, ws, "omegle", SpellRaw)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -10,7 +9,6 @@ import (
 
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/internal/textsafe"
-	"github.com/trendlab/trendlab/internal/who"
 )
 
 func newTagSetCmd(a *app) *cobra.Command {
@@ -122,16 +120,16 @@ func newTagSetShowCmd(a *app) *cobra.Command {
 
 func newTagSetDecideCmd(a *app, status string) *cobra.Command {
 	verb := strings.TrimSuffix(status, "ed")
-	return &cobra.Command{
+	var by string
+	cmd := &cobra.Command{
 		Use:     verb + " NAME TAG...",
 		Short:   fmt.Sprintf("Mark tags %s in a saved tag set", status),
 		Example: fmt.Sprintf("  trendlab tagset %s omegle omeglefunny", verb),
 		Args:    cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// The decision records $USER (analysis.Decider): refused here,
-			// by the one rule, when the environment names nobody.
-			if _, err := who.Resolve("", os.Getenv); err != nil {
-				return usagef("%v: set $USER to who decides", err)
+			by, err := resolveWho(by, "--by")
+			if err != nil {
+				return err
 			}
 			ws, err := a.open(cmd.Context(), false)
 			if err != nil {
@@ -139,7 +137,7 @@ func newTagSetDecideCmd(a *app, status string) *cobra.Command {
 			}
 			defer ws.Close()
 			for _, tag := range args[1:] {
-				if err := analysis.DecideVariant(cmd.Context(), ws, args[0], tag, status); err != nil {
+				if err := analysis.DecideVariant(cmd.Context(), ws, args[0], tag, status, by); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: %s %s\n", args[0], textsafe.Show(tag), status)
@@ -147,4 +145,6 @@ func newTagSetDecideCmd(a *app, status string) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&by, "by", "", whoHelp)
+	return cmd
 }
