@@ -2,15 +2,16 @@ package terms
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
+	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/trendlab/trendlab/analysis/stats"
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/engine"
 	"github.com/trendlab/trendlab/review"
 )
 
@@ -82,9 +83,9 @@ type CheckResult struct {
 
 // Check measures what a list would catch over the workspace: the tag
 // set's videos hit through hashtags and through captions, and the videos
-// outside the tag set it would hit too, with the words responsible.
-// Matching runs in DuckDB over the distinct hashtags first (a few hundred
-// thousand at most), then joins back to videos; captions are scanned once.
+// outside the tag set it would hit too, with the words responsible. The
+// matching is an aggregation behind the engine boundary
+// (engine.TermChecker), the same on DuckDB and on a server.
 func Check(ctx context.Context, ws *datasets.Workspace, l *List, opts CheckOptions) (*CheckResult, error) {
 	if opts.Match == "" {
 		opts.Match = MatchWord
@@ -116,145 +117,134 @@ func Check(ctx context.Context, ws *datasets.Workspace, l *List, opts CheckOptio
 	}
 	slices.Sort(lower)
 	lower = slices.Compact(lower)
-	res := &CheckResult{List: l.Name, TagSet: opts.TagSet, Match: opts.Match, Terms: len(terms), CollateralWords: []WordHits{}}
-	conn, err := ws.DB.Conn(ctx)
+	samples, err := labelledSamples(ctx, ws, opts.TagSet)
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close()
-	defer conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.tc_hits`)
-
-	// A hashtag matches on its normalised form or as written; a caption
-	// by the pattern: whole words, or anywhere for substrings.
-	tagMatch := `list_contains($1, d.tag) OR list_contains($1, lower(ltrim(d.raw, '#＃')))`
-	capPattern := Pattern(lower)
-	if opts.Match == MatchSubstring {
-		tagMatch = `list_bool_or(list_transform($1, x -> contains(d.tag, x) OR contains(lower(d.raw), x)))`
-		q := make([]string, len(lower))
-		for i, t := range lower {
-			q[i] = regexp.QuoteMeta(t)
+	var among []string
+	for _, s := range samples {
+		for id := range s.labels {
+			among = append(among, id)
 		}
-		capPattern = `(?i)(` + strings.Join(q, "|") + `)`
 	}
-	if _, err := conn.ExecContext(ctx, `
-CREATE OR REPLACE TEMP TABLE tc_hits AS
-WITH d AS (SELECT DISTINCT tag, tag_raw::VARCHAR AS raw FROM video_tags),
-matched AS (SELECT tag, raw FROM d WHERE `+tagMatch+`),
-by_tag AS (
-	SELECT t.video_id, any_value(t.tag) AS word FROM video_tags t
-	WHERE t.tag_raw::VARCHAR IN (SELECT raw FROM matched) GROUP BY t.video_id
-),
-by_caption AS (
-	SELECT v.video_id, v.caption FROM videos v WHERE regexp_matches(v.caption, $2)
-)
-SELECT coalesce(t.video_id, c.video_id) AS video_id, t.video_id IS NOT NULL AS by_tag, c.video_id IS NOT NULL AS by_caption,
-	coalesce(t.word, list_filter(regexp_extract_all(lower(c.caption), '[\pL\pN_]+'), w -> regexp_matches(w, $3))[1]) AS word,
-	s.video_id IS NOT NULL AS in_set
-FROM by_tag t FULL JOIN by_caption c ON t.video_id = c.video_id
-LEFT JOIN (SELECT DISTINCT video_id FROM tag_set_videos($4, [])) s ON s.video_id = coalesce(t.video_id, c.video_id)`,
-		lower, capPattern, wordPattern(lower, opts.Match), opts.TagSet); err != nil {
-		return nil, fmt.Errorf("matching the list: %w", err)
-	}
-	if err := conn.QueryRowContext(ctx, `SELECT count(DISTINCT video_id) FROM tag_set_videos(?, [])`, opts.TagSet).Scan(&res.TagSetVideos); err != nil {
-		return nil, fmt.Errorf("counting the videos of tag set %q: %w", opts.TagSet, err)
-	}
-	err = conn.QueryRowContext(ctx, `
-SELECT count(*) FILTER (WHERE in_set), count(*) FILTER (WHERE in_set AND by_tag),
-	count(*) FILTER (WHERE in_set AND by_caption), count(*) FILTER (WHERE in_set AND NOT by_tag),
-	count(*) FILTER (WHERE NOT in_set), count(*) FILTER (WHERE NOT in_set AND by_tag),
-	count(*) FILTER (WHERE NOT in_set AND by_caption), count(*) FILTER (WHERE NOT in_set AND NOT by_tag)
-FROM tc_hits`).Scan(&res.Caught.Videos, &res.Caught.ByHashtag, &res.Caught.ByCaption, &res.Caught.CaptionOnly,
-		&res.Collateral.Videos, &res.Collateral.ByHashtag, &res.Collateral.ByCaption, &res.Collateral.CaptionOnly)
+	slices.Sort(among)
+	among = slices.Compact(among)
+	eng, err := engine.Connect(ctx, ws)
 	if err != nil {
-		return nil, fmt.Errorf("counting hits: %w", err)
+		return nil, err
 	}
+	defer eng.Close()
+	h, err := engine.TermChecks(eng).CheckTerms(ctx, engine.TermMatch{Terms: lower, Substring: opts.Match == MatchSubstring,
+		TagSet: opts.TagSet, Examples: opts.Examples, Among: among})
+	if err != nil {
+		return nil, fmt.Errorf("matching the list over tag set %q: %w", opts.TagSet, err)
+	}
+	res := &CheckResult{List: l.Name, TagSet: opts.TagSet, Match: opts.Match, Terms: len(terms), TagSetVideos: h.TagSetVideos,
+		Caught: Hits(h.In), Collateral: Hits(h.Out), CollateralWords: []WordHits{}}
 	if res.TagSetVideos > 0 {
 		res.CaughtShare = float64(res.Caught.Videos) / float64(res.TagSetVideos)
 	}
-	rows, err := conn.QueryContext(ctx, `
-SELECT word, CASE WHEN bool_or(by_tag) THEN 'hashtag' ELSE 'caption' END, count(*), min(video_id)
-FROM tc_hits WHERE NOT in_set AND word IS NOT NULL
-GROUP BY word ORDER BY count(*) DESC, word LIMIT ?`, opts.Examples)
-	if err != nil {
-		return nil, fmt.Errorf("listing collateral: %w", err)
+	for _, w := range h.Words {
+		res.CollateralWords = append(res.CollateralWords, WordHits{Word: w.Word, Where: w.Where, Videos: w.Videos, Example: w.Example})
 	}
-	for rows.Next() {
-		var w WordHits
-		if err := rows.Scan(&w.Word, &w.Where, &w.Videos, &w.Example); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		res.CollateralWords = append(res.CollateralWords, w)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if res.Precision, err = precision(ctx, ws, conn, opts); err != nil {
-		return nil, err
-	}
+	res.Precision = precision(samples, h.Among, opts.Confidence)
 	return res, nil
 }
 
-// wordPattern finds, among a caption's words, one that the list hits.
-func wordPattern(lower []string, match string) string {
-	q := make([]string, len(lower))
-	for i, t := range lower {
-		q[i] = regexp.QuoteMeta(t)
-	}
-	if match == MatchSubstring {
-		return `(` + strings.Join(q, "|") + `)`
-	}
-	return `^#?(` + strings.Join(q, "|") + `)$`
+// labelled is a review sample of the tag set: each labelled member's most
+// recent label (from any reviewer) and weight, and the labels that count
+// as violating by the sample's label set.
+type labelled struct {
+	name      string
+	labels    map[string]string
+	weights   map[string]float64
+	violating []string
 }
 
-// precision estimates, from the newest sample drawn from the tag set with
-// labels, the share of caught sample members labelled violating (by the
-// sample's label set), with a Wilson interval. Members count once each,
-// by their most recent label from any reviewer.
-func precision(ctx context.Context, ws *datasets.Workspace, conn *sql.Conn, opts CheckOptions) (*Precision, error) {
+// labelledSamples reads the samples drawn from the tag set, newest first,
+// with their labelled members (small tables, read in the SQL both engines
+// share).
+func labelledSamples(ctx context.Context, ws *datasets.Workspace, tagSet string) ([]labelled, error) {
 	samples, err := review.ListSamples(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
+	var out []labelled
 	for i := len(samples) - 1; i >= 0; i-- {
 		s := samples[i]
-		if s.Definition.Frame.TagSet != opts.TagSet {
+		if s.Definition.Frame.TagSet != tagSet {
 			continue
 		}
+		ls := labelled{name: s.Name, labels: map[string]string{}, weights: map[string]float64{}}
 		set := s.Definition.Labels
 		if len(set) == 0 {
 			set = review.DefaultLabelSet()
 		}
-		var violating []string
 		for _, d := range set {
 			if d.Violating {
-				violating = append(violating, d.Name)
+				ls.violating = append(ls.violating, d.Name)
 			}
 		}
-		var caught, viol int64
-		var minW, maxW float64
-		err := conn.QueryRowContext(ctx, `
-WITH latest AS (
-	SELECT video_id, arg_max(label, labelled_at) AS label FROM labels WHERE sample_id = ? GROUP BY video_id
-)
-SELECT count(*), count(*) FILTER (WHERE list_contains(?, l.label)), coalesce(min(m.weight), 0), coalesce(max(m.weight), 0)
-FROM latest l JOIN sample_members m ON m.sample_id = ? AND m.video_id = l.video_id
-JOIN tc_hits h ON h.video_id = l.video_id`, s.ID, violating, s.ID).Scan(&caught, &viol, &minW, &maxW)
+		rows, err := ws.Params(ws.DB).QueryContext(ctx, `
+SELECT l.video_id, l.label, l.labelled_at, m.weight FROM labels l
+JOIN sample_members m ON m.sample_id = l.sample_id AND m.video_id = l.video_id
+WHERE l.sample_id = ?`, s.ID)
 		if err != nil {
 			return nil, fmt.Errorf("reading the labels of sample %q: %w", s.Name, err)
+		}
+		at := map[string]time.Time{}
+		for rows.Next() {
+			var id, label string
+			var when time.Time
+			var weight float64
+			if err := rows.Scan(&id, &label, &when, &weight); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			// The most recent label; of two at the same time, the later name.
+			if prev, ok := at[id]; !ok || when.After(prev) || when.Equal(prev) && label > ls.labels[id] {
+				at[id], ls.labels[id], ls.weights[id] = when, label, weight
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("reading the labels of sample %q: %w", s.Name, err)
+		}
+		out = append(out, ls)
+	}
+	return out, nil
+}
+
+// precision estimates, from the newest labelled sample of the tag set
+// whose members the list catches (hit), the share of caught members
+// labelled violating, with a Wilson interval. Members count once each,
+// by their most recent label from any reviewer.
+func precision(samples []labelled, hit []string, confidence float64) *Precision {
+	for _, s := range samples {
+		var caught, viol int64
+		minW, maxW := math.Inf(1), math.Inf(-1)
+		for _, id := range hit {
+			label, ok := s.labels[id]
+			if !ok {
+				continue
+			}
+			caught++
+			if slices.Contains(s.violating, label) {
+				viol++
+			}
+			minW, maxW = min(minW, s.weights[id]), max(maxW, s.weights[id])
 		}
 		if caught == 0 {
 			continue
 		}
-		ci := stats.Wilson(viol, caught, opts.Confidence)
-		p := &Precision{Sample: s.Name, Caught: caught, Violating: viol, P: float64(viol) / float64(caught), Lo: ci.Lo, Hi: ci.Hi,
+		ci := stats.Wilson(viol, caught, confidence)
+		p := &Precision{Sample: s.name, Caught: caught, Violating: viol, P: float64(viol) / float64(caught), Lo: ci.Lo, Hi: ci.Hi,
 			Method: "Wilson score interval",
 			Note:   "share of the labelled sample members the list catches that are labelled violating; the sample covers the tag set only, so collateral outside it is not in this estimate"}
 		if maxW > minW*(1+1e-9) {
 			p.Note += "; the sample is stratified with unequal weights and this share is unweighted"
 		}
-		return p, nil
+		return p
 	}
-	return nil, nil
+	return nil
 }

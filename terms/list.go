@@ -3,7 +3,6 @@ package terms
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/engine"
 )
 
 // Spellings says which spellings of each term go into a list.
@@ -104,7 +104,7 @@ func Build(ctx context.Context, ws *datasets.Workspace, tagSet string, sp Spelli
 	if !slices.ContainsFunc(set.Variants, func(v analysis.Variant) bool { return v.Tag == set.Seed }) {
 		add(Entry{Term: set.Seed, Status: analysis.VariantAccepted, Score: 1, Reason: "seed", DecidedBy: "seed", DecidedAt: set.CreatedAt.UTC()})
 	}
-	rows, err := ws.DB.QueryContext(ctx, `
+	rows, err := ws.Params(ws.DB).QueryContext(ctx, `
 SELECT tag, status, reason, score, coalesce(decided_by, ''), decided_at
 FROM tag_set_variants WHERE tag_set = ?`, tagSet)
 	if err != nil {
@@ -130,18 +130,19 @@ FROM tag_set_variants WHERE tag_set = ?`, tagSet)
 			byTag[(*es)[i].Term] = &(*es)[i]
 		}
 	}
-	if err := fillSpellings(ctx, ws.DB, byTag); err != nil {
+	if err := fillSpellings(ctx, ws, byTag); err != nil {
 		return nil, err
 	}
-	if l.ImportIDs, err = importIDs(ctx, ws.DB); err != nil {
+	if l.ImportIDs, err = importIDs(ctx, ws); err != nil {
 		return nil, err
 	}
 	l.sort()
 	return l, nil
 }
 
-// fillSpellings counts every raw spelling and the videos of each entry.
-func fillSpellings(ctx context.Context, db *sql.DB, byTag map[string]*Entry) error {
+// fillSpellings counts every raw spelling and the videos of each entry,
+// through the engine (video_tags is one of the big tables).
+func fillSpellings(ctx context.Context, ws *datasets.Workspace, byTag map[string]*Entry) error {
 	if len(byTag) == 0 {
 		return nil
 	}
@@ -149,38 +150,38 @@ func fillSpellings(ctx context.Context, db *sql.DB, byTag map[string]*Entry) err
 	for t := range byTag {
 		tags = append(tags, t)
 	}
-	rows, err := db.QueryContext(ctx, `
-SELECT tag, tag_raw::VARCHAR, count(*), count(DISTINCT video_id)
-FROM video_tags WHERE list_contains(?::VARCHAR[], tag)
-GROUP BY GROUPING SETS ((tag), (tag, tag_raw))`, tags)
+	slices.Sort(tags)
+	eng, err := engine.Connect(ctx, ws)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	forms, err := eng.TagForms(ctx, tags)
 	if err != nil {
 		return fmt.Errorf("counting spellings: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var tag string
-		var raw sql.NullString
-		var n, videos int64
-		if err := rows.Scan(&tag, &raw, &n, &videos); err != nil {
-			return err
-		}
-		e := byTag[tag]
-		if !raw.Valid {
-			e.Occurrences, e.Videos = n, videos
+	for _, f := range forms {
+		e := byTag[f.Tag]
+		if e == nil {
 			continue
 		}
-		r := strings.TrimLeft(raw.String, "#＃")
+		if f.IsTotal {
+			e.Videos = f.Videos
+			continue
+		}
+		e.Occurrences += f.Rows
+		r := strings.TrimLeft(f.Raw, "#＃")
 		if i := slices.IndexFunc(e.Spellings, func(s Spelling) bool { return s.Raw == r }); i >= 0 {
-			e.Spellings[i].Occurrences += n // "#omegle" and "omegle"
+			e.Spellings[i].Occurrences += f.Rows // "#omegle" and "omegle"
 			continue
 		}
-		e.Spellings = append(e.Spellings, Spelling{Raw: r, Occurrences: n})
+		e.Spellings = append(e.Spellings, Spelling{Raw: r, Occurrences: f.Rows})
 	}
-	return rows.Err()
+	return nil
 }
 
-func importIDs(ctx context.Context, db *sql.DB) ([]int64, error) {
-	rows, err := db.QueryContext(ctx, `SELECT import_id FROM imports ORDER BY import_id`)
+func importIDs(ctx context.Context, ws *datasets.Workspace) ([]int64, error) {
+	rows, err := ws.DB.QueryContext(ctx, `SELECT import_id FROM imports ORDER BY import_id`)
 	if err != nil {
 		return nil, fmt.Errorf("listing imports: %w", err)
 	}

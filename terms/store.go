@@ -1,6 +1,7 @@
 package terms
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -68,24 +69,39 @@ func Save(ctx context.Context, ws *datasets.Workspace, name string, l *List, cre
 	if createdBy == "" {
 		return 0, errors.New("saving a term list needs who saves it")
 	}
-	tx, err := ws.DB.BeginTx(ctx, nil)
+	dbTx, err := ws.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("saving term list %q: %w", name, err)
 	}
-	defer tx.Rollback()
-	var version int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) + 1 FROM term_lists WHERE name = ?`, name).Scan(&version); err != nil {
-		return 0, fmt.Errorf("saving term list %q: %w", name, err)
-	}
+	defer dbTx.Rollback()
+	tx := ws.Params(dbTx)
 	now := time.Now().UTC()
-	ids := make([]int32, len(l.ImportIDs)) // the driver binds INTEGER[] from []int32
+	ids := make([]int32, len(l.ImportIDs)) // both drivers bind INTEGER[] from []int32
 	for i, id := range l.ImportIDs {
 		ids[i] = int32(id)
 	}
-	if _, err := tx.ExecContext(ctx, `
+	// The next version, a row of its own: when another investigator
+	// saves the same list at once on a server, whoever inserts second
+	// finds the version taken (the insert waits for the first to commit)
+	// and takes the one after it; neither version is lost.
+	var version int
+	for attempt := 1; ; attempt++ {
+		if attempt > 20 {
+			return 0, fmt.Errorf("saving term list %q: others keep saving versions of it; try again", name)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) + 1 FROM term_lists WHERE name = ?`, name).Scan(&version); err != nil {
+			return 0, fmt.Errorf("saving term list %q: %w", name, err)
+		}
+		res, err := tx.ExecContext(ctx, `
 INSERT INTO term_lists (name, version, tag_set, spellings, tag_set_updated_at, import_ids, created_at, created_by)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, name, version, l.TagSet, string(l.Spellings), l.TagSetUpdatedAt, ids, now, createdBy); err != nil {
-		return 0, fmt.Errorf("saving term list %q: %w", name, err)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name, version) DO NOTHING`,
+			name, version, l.TagSet, string(l.Spellings), l.TagSetUpdatedAt, ids, now, createdBy)
+		if err != nil {
+			return 0, fmt.Errorf("saving term list %q: %w", name, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			break
+		}
 	}
 	for _, es := range [][]Entry{l.Accepted, l.Rejected} {
 		for _, e := range es {
@@ -105,7 +121,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, name, version, term, e.Term, raw, 
 			}
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := dbTx.Commit(); err != nil {
 		return 0, fmt.Errorf("saving term list %q: %w", name, err)
 	}
 	l.Name, l.Version, l.CreatedAt, l.CreatedBy = name, version, now, createdBy
@@ -115,10 +131,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, name, version, term, e.Term, raw, 
 // Load reads a saved list's version (the newest for version 0).
 func Load(ctx context.Context, ws *datasets.Workspace, ref Ref) (*List, error) {
 	l := &List{Name: ref.Name}
-	var ids []any
-	var sp string
-	err := ws.DB.QueryRowContext(ctx, `
-SELECT l.version, l.tag_set, coalesce(s.seed_tag, ''), l.spellings, l.tag_set_updated_at, l.import_ids, l.created_at, l.created_by
+	var ids, sp string
+	err := ws.Params(ws.DB).QueryRowContext(ctx, `
+SELECT l.version, l.tag_set, coalesce(s.seed_tag, ''), l.spellings, l.tag_set_updated_at, array_to_string(l.import_ids, ','), l.created_at, l.created_by
 FROM term_lists l LEFT JOIN tag_sets s ON s.name = l.tag_set
 WHERE l.name = ? AND (l.version = ? OR ? = 0)
 ORDER BY l.version DESC LIMIT 1`, ref.Name, ref.Version, ref.Version).
@@ -132,12 +147,12 @@ ORDER BY l.version DESC LIMIT 1`, ref.Name, ref.Version, ref.Version).
 	l.Spellings = Spellings(sp)
 	l.TagSetUpdatedAt, l.CreatedAt = l.TagSetUpdatedAt.UTC(), l.CreatedAt.UTC()
 	l.ImportIDs = []int64{}
-	for _, id := range ids {
-		if n, ok := id.(int32); ok {
-			l.ImportIDs = append(l.ImportIDs, int64(n))
+	for _, id := range strings.Split(ids, ",") {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+			l.ImportIDs = append(l.ImportIDs, n)
 		}
 	}
-	rows, err := ws.DB.QueryContext(ctx, `
+	rows, err := ws.Params(ws.DB).QueryContext(ctx, `
 SELECT term, normalised, raw, occurrences, videos, status, score, reason, decided_by, decided_at
 FROM term_list_terms WHERE name = ? AND version = ? ORDER BY normalised, raw, term`, l.Name, l.Version)
 	if err != nil {
@@ -198,7 +213,7 @@ type Version struct {
 
 // Versions lists every saved version, by name and version.
 func Versions(ctx context.Context, ws *datasets.Workspace) ([]Version, error) {
-	rows, err := ws.DB.QueryContext(ctx, `SELECT name, version FROM term_lists ORDER BY name, version`)
+	rows, err := ws.DB.QueryContext(ctx, `SELECT name, version FROM term_lists`)
 	if err != nil {
 		return nil, fmt.Errorf("listing term lists: %w", err)
 	}
@@ -215,6 +230,8 @@ func Versions(ctx context.Context, ws *datasets.Workspace) ([]Version, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// By name and version in Go: a server's collation may order names otherwise.
+	slices.SortFunc(refs, func(a, b Ref) int { return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.Version, b.Version)) })
 	out := []Version{}
 	for _, r := range refs {
 		l, err := Load(ctx, ws, r)
