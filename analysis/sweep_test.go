@@ -18,25 +18,30 @@ import (
 // saves the tag set "omegle" as investigate finds it.
 func storyWorkspace(t testing.TB, cfg synth.Config) (*datasets.Workspace, synth.Manifest) {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	cfg.Dir = dir
-	m, err := synth.Generate(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := datasets.OpenMemory(ctx)
+	ws, err := datasets.OpenMemory(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ws.Close() })
+	return ws, storyIn(t, ws, cfg)
+}
+
+// storyIn is storyWorkspace's exports and tag set in ws, on either engine.
+func storyIn(t testing.TB, ws *datasets.Workspace, cfg synth.Config) synth.Manifest {
+	t.Helper()
+	ctx := context.Background()
+	cfg.Dir = t.TempDir()
+	m, err := synth.Generate(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{Videos: []string{m.Files.Videos}, Events: []string{m.Files.Events}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Investigate(ctx, ws, Request{Tag: "omegle", SaveAs: "omegle", Permutations: 1}); err != nil {
 		t.Fatal(err)
 	}
-	return ws, m
+	return m
 }
 
 var sweepStory struct {

@@ -3,7 +3,6 @@ package analysis
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/trendlab/trendlab/analysis/stats"
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/engine"
 )
 
 // A watch re-evaluates a saved tag set whenever data arrives: each run
@@ -154,7 +154,8 @@ func AddWatch(ctx context.Context, ws *datasets.Workspace, name, tagSet string, 
 	}
 	w := &Watch{Name: name, TagSet: tagSet, Definition: def, CreatedAt: time.Now().UTC(), CreatedBy: createdBy,
 		State: WatchState{Related: []string{}, Spellings: []string{}}}
-	if err := ws.DB.QueryRowContext(ctx, `SELECT coalesce(max(import_id), 0) FROM imports`).Scan(&w.LastImportID); err != nil {
+	db := ws.Params(ws.DB)
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(import_id), 0) FROM imports`).Scan(&w.LastImportID); err != nil {
 		return nil, err
 	}
 	if slices.Contains(def.Rules, RuleNewRelated) && w.LastImportID > 0 {
@@ -168,14 +169,17 @@ func AddWatch(ctx context.Context, ws *datasets.Workspace, name, tagSet string, 
 	}
 	def2, _ := json.Marshal(w.Definition)
 	state, _ := json.Marshal(w.State)
-	_, err = ws.DB.ExecContext(ctx, `
-INSERT INTO watches (name, tag_set, definition, state, last_import_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	// One row, never a replaced one: on a shared server another
+	// investigator's watch of the same name stays as it is.
+	res, err := db.ExecContext(ctx, `
+INSERT INTO watches (name, tag_set, definition, state, last_import_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (name) DO NOTHING`,
 		name, tagSet, string(def2), string(state), w.LastImportID, w.CreatedAt, createdBy)
-	if err != nil && strings.Contains(err.Error(), "Duplicate key") {
-		return nil, fmt.Errorf("a watch named %q exists: remove it first (`trendlab watch rm %s`) or choose another name", name, name)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("saving watch %q: %w", name, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return nil, fmt.Errorf("a watch named %q exists: remove it first (`trendlab watch rm %s`) or choose another name", name, name)
 	}
 	return w, nil
 }
@@ -183,7 +187,7 @@ INSERT INTO watches (name, tag_set, definition, state, last_import_id, created_a
 // ListWatches lists the saved watches by name.
 func ListWatches(ctx context.Context, ws *datasets.Workspace) ([]Watch, error) {
 	rows, err := ws.DB.QueryContext(ctx, `
-SELECT name, tag_set, definition::VARCHAR, state::VARCHAR, last_import_id, created_at, created_by FROM watches ORDER BY name`)
+SELECT name, tag_set, definition::VARCHAR, state::VARCHAR, last_import_id, created_at, created_by FROM watches`)
 	if err != nil {
 		return nil, fmt.Errorf("listing watches: %w", err)
 	}
@@ -204,12 +208,14 @@ SELECT name, tag_set, definition::VARCHAR, state::VARCHAR, last_import_id, creat
 		w.CreatedAt = w.CreatedAt.UTC()
 		out = append(out, w)
 	}
+	// By name in Go: a server's collation may order names otherwise.
+	slices.SortFunc(out, func(a, b Watch) int { return strings.Compare(a.Name, b.Name) })
 	return out, rows.Err()
 }
 
 // RemoveWatch deletes a watch; its alerts stay.
 func RemoveWatch(ctx context.Context, ws *datasets.Workspace, name string) error {
-	res, err := ws.DB.ExecContext(ctx, `DELETE FROM watches WHERE name = ?`, name)
+	res, err := ws.Params(ws.DB).ExecContext(ctx, `DELETE FROM watches WHERE name = ?`, name)
 	if err != nil {
 		return fmt.Errorf("removing watch %q: %w", name, err)
 	}
@@ -221,7 +227,7 @@ func RemoveWatch(ctx context.Context, ws *datasets.Workspace, name string) error
 
 // ListAlerts lists the alerts kept, newest first; watch "" for every watch.
 func ListAlerts(ctx context.Context, ws *datasets.Workspace, watch string, limit int) ([]Alert, error) {
-	rows, err := ws.DB.QueryContext(ctx, `
+	rows, err := ws.Params(ws.DB).QueryContext(ctx, `
 SELECT alert_id, watch, import_id, rule, subject, message, numbers::VARCHAR, fired_at FROM alerts
 WHERE watch = ? OR ? = '' ORDER BY alert_id DESC LIMIT ?`, watch, watch, cmp.Or(limit, math.MaxInt32))
 	if err != nil {
@@ -276,7 +282,7 @@ type watchCounts struct {
 
 func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, error) {
 	run := WatchRun{Watch: w.Name, Imports: []int64{}, Alerts: []Alert{}, Checks: []string{}}
-	rows, err := ws.DB.QueryContext(ctx, `SELECT import_id FROM imports WHERE import_id > ? ORDER BY import_id`, w.LastImportID)
+	rows, err := ws.Params(ws.DB).QueryContext(ctx, `SELECT import_id FROM imports WHERE import_id > ? ORDER BY import_id`, w.LastImportID)
 	if err != nil {
 		return run, err
 	}
@@ -482,44 +488,29 @@ func finite(x float64) float64 {
 // by an import after the watch's last) or earlier, in the tag set or not.
 func watchGroups(ctx context.Context, ws *datasets.Workspace, w Watch, policies []string) ([2][2]watchCounts, error) {
 	var g [2][2]watchCounts
-	if policies == nil {
-		policies = []string{} // a nil list binds as NULL
-	}
 	for i := range g {
 		for j := range g[i] {
 			g[i][j].violating = map[string]int64{}
 		}
 	}
-	rows, err := ws.DB.QueryContext(ctx, `
-WITH s AS (SELECT DISTINCT video_id FROM tag_set_videos(?, [])),
-v AS (
-	SELECT v.video_id, v.import_id > ? AS is_new, s.video_id IS NOT NULL AS in_set
-	FROM videos v LEFT JOIN s ON s.video_id = v.video_id
-)
-SELECT is_new, in_set, NULL AS policy, count(*) FROM v GROUP BY ALL
-UNION ALL
-SELECT v.is_new, v.in_set, o.policy, count(*) FROM video_outcomes o JOIN v ON v.video_id = o.video_id
-WHERE o.violating AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], o.policy))
-GROUP BY ALL`, w.TagSet, w.LastImportID, policies, policies)
+	eng, err := engine.Connect(ctx, ws)
 	if err != nil {
 		return g, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var isNew, inSet bool
-		var policy sql.NullString
-		var n int64
-		if err := rows.Scan(&isNew, &inSet, &policy, &n); err != nil {
-			return g, err
-		}
-		c := &g[b2i(isNew)][b2i(inSet)]
-		if policy.Valid {
-			c.violating[policy.String] = n
+	defer eng.Close()
+	counts, err := engine.Watches(eng).WatchCounts(ctx, w.TagSet, w.LastImportID, policies)
+	if err != nil {
+		return g, err
+	}
+	for _, c := range counts {
+		gc := &g[b2i(c.New)][b2i(c.InSet)]
+		if c.Policy != "" {
+			gc.violating[c.Policy] = c.N
 		} else {
-			c.videos = n
+			gc.videos = c.N
 		}
 	}
-	return g, rows.Err()
+	return g, nil
 }
 
 func b2i(b bool) int {
@@ -576,40 +567,26 @@ func newRelatedTests(ctx context.Context, ws *datasets.Workspace, w *Watch) ([]f
 	if len(fresh) == 0 {
 		return nil, nil
 	}
-	rows, err := ws.DB.QueryContext(ctx, `
-WITH s AS (SELECT DISTINCT video_id FROM tag_set_videos(?, [])),
-nv AS (
-	SELECT v.video_id, s.video_id IS NOT NULL AS in_set
-	FROM videos v LEFT JOIN s ON s.video_id = v.video_id WHERE v.import_id > ?
-)
-SELECT NULL AS tag, in_set, count(*) FROM nv GROUP BY ALL
-UNION ALL
-SELECT t.tag, nv.in_set, count(DISTINCT t.video_id) FROM video_tags t JOIN nv ON nv.video_id = t.video_id
-WHERE list_contains(?::VARCHAR[], t.tag) GROUP BY ALL`, w.TagSet, w.LastImportID, tags)
+	eng, err := engine.Connect(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	defer eng.Close()
+	counts, err := engine.Watches(eng).NewTagCounts(ctx, w.TagSet, w.LastImportID, tags)
 	if err != nil {
 		return nil, fmt.Errorf("counting new related tags among the new videos: %w", err)
 	}
-	defer rows.Close()
 	var videos [2]int64
 	with := map[string]*[2]int64{}
-	for rows.Next() {
-		var tag sql.NullString
-		var inSet bool
-		var n int64
-		if err := rows.Scan(&tag, &inSet, &n); err != nil {
-			return nil, err
-		}
-		if !tag.Valid {
-			videos[b2i(inSet)] = n
+	for _, c := range counts {
+		if c.Tag == "" {
+			videos[b2i(c.InSet)] = c.N
 			continue
 		}
-		if with[tag.String] == nil {
-			with[tag.String] = &[2]int64{}
+		if with[c.Tag] == nil {
+			with[c.Tag] = &[2]int64{}
 		}
-		with[tag.String][b2i(inSet)] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		with[c.Tag][b2i(c.InSet)] = c.N
 	}
 	for i := range fresh {
 		f := &fresh[i]
@@ -622,12 +599,27 @@ WHERE list_contains(?::VARCHAR[], t.tag) GROUP BY ALL`, w.TagSet, w.LastImportID
 }
 
 // saveRun keeps the alerts and moves the watch past the imports evaluated.
+// The watch's row moves only if no other process moved it since this run
+// read it (several investigators share a server): then that run evaluated
+// the same imports and kept its alerts, and this one keeps none.
 func saveRun(ctx context.Context, ws *datasets.Workspace, w *Watch, run *WatchRun, last int64) error {
-	tx, err := ws.DB.BeginTx(ctx, nil)
+	dbTx, err := ws.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer dbTx.Rollback()
+	tx := ws.Params(dbTx)
+	state, _ := json.Marshal(w.State)
+	res, err := tx.ExecContext(ctx, `UPDATE watches SET state = ?, last_import_id = ? WHERE name = ? AND last_import_id = ?`,
+		string(state), last, w.Name, w.LastImportID)
+	if err != nil {
+		return fmt.Errorf("updating watch %q: %w", w.Name, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		run.Alerts = []Alert{}
+		run.Checks = append(run.Checks, "another trendlab process ran this watch on the same imports meanwhile and kept what fired (`trendlab watch alerts`)")
+		return nil
+	}
 	now := time.Now().UTC()
 	for i := range run.Alerts {
 		a := &run.Alerts[i]
@@ -640,9 +632,5 @@ VALUES (nextval('alert_id_seq'), ?, ?, ?, ?, ?, ?, ?) RETURNING alert_id`,
 			return fmt.Errorf("keeping an alert: %w", err)
 		}
 	}
-	state, _ := json.Marshal(w.State)
-	if _, err := tx.ExecContext(ctx, `UPDATE watches SET state = ?, last_import_id = ? WHERE name = ?`, string(state), last, w.Name); err != nil {
-		return fmt.Errorf("updating watch %q: %w", w.Name, err)
-	}
-	return tx.Commit()
+	return dbTx.Commit()
 }

@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
+	"github.com/trendlab/trendlab/internal/pgtest"
 )
 
 // importLater writes a later export after the workspace's and imports it.
@@ -38,13 +41,60 @@ func alertKeys(runs []WatchRun) []string {
 	return out
 }
 
+// watchStoryConfig is TestWatchStory's first export.
+var watchStoryConfig = synth.Config{Videos: 100_000, Seed: 5, Days: 30, Start: synth.DefaultStart}
+
 // TestWatchStory: after a watch is added, a quiet later export fires
 // nothing; one with a new evasion spelling and a rise of the family's
 // minor_safety rate fires exactly those two alerts, kept in the workspace.
+// On PostgreSQL the same story fires the same alerts, and every run, alert
+// and watch is the same document as on DuckDB.
 func TestWatchStory(t *testing.T) {
+	ws, _ := storyWorkspace(t, watchStoryConfig)
+	want := watchStory(t, ws)
+	t.Run("postgres", func(t *testing.T) {
+		pg, err := datasets.Open(context.Background(), pgtest.NewDatabase(t), datasets.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pg.Close()
+		storyIn(t, pg, watchStoryConfig)
+		if got := watchStory(t, pg); got != want {
+			t.Errorf("PostgreSQL's watch runs differ from DuckDB's:\n%s", firstDifference(want, got))
+		}
+	})
+}
+
+// watchStory tells TestWatchStory's story on ws and returns what every
+// step gave (the runs, alerts and watches as JSON, this run's times zeroed).
+func watchStory(t *testing.T, ws *datasets.Workspace) string {
+	t.Helper()
 	ctx := context.Background()
-	start := synth.DefaultStart
-	ws, _ := storyWorkspace(t, synth.Config{Videos: 100_000, Seed: 5, Days: 30, Start: start})
+	start := watchStoryConfig.Start
+	var doc strings.Builder
+	put := func(what string, v any) {
+		switch x := v.(type) {
+		case []WatchRun:
+			for i := range x {
+				for j := range x[i].Alerts {
+					x[i].Alerts[j].FiredAt = time.Time{}
+				}
+			}
+		case []Alert:
+			for i := range x {
+				x[i].FiredAt = time.Time{}
+			}
+		case []Watch:
+			for i := range x {
+				x[i].CreatedAt = time.Time{}
+			}
+		}
+		js, err := json.MarshalIndent(v, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&doc, "== %s\n%s\n", what, js)
+	}
 	if _, err := AddWatch(ctx, ws, "w", "omegle", WatchDefinition{}, "alice"); err != nil {
 		t.Fatal(err)
 	}
@@ -62,6 +112,7 @@ func TestWatchStory(t *testing.T) {
 	if got := alertKeys(runs); len(got) != 0 || len(runs) != 2 || runs[0].NewVideos != 20_000 {
 		t.Errorf("quiet export: %d new videos, alerts %v; want 20000 and none", runs[0].NewVideos, got)
 	}
+	put("quiet export", runs)
 	m := importLater(t, ws, synth.Config{Videos: 20_000, Seed: 7, Days: 7, Start: start.AddDate(0, 0, 37), FirstID: 2_000_000,
 		Evasion: "0m3gle", Rise: 4})
 	if m.Stories.EvasionVideos < 50 {
@@ -77,6 +128,7 @@ func TestWatchStory(t *testing.T) {
 	if got := alertKeys(runs); !slices.Equal(got, want) {
 		t.Errorf("alerts %v, want %v; checks: %v", got, want, runs[0].Checks)
 	}
+	put("evasion and rise", runs)
 	kept, err := ListAlerts(ctx, ws, "w", 0)
 	if err != nil || len(kept) != 2 || kept[0].ImportID != 6 || kept[0].Numbers == nil {
 		t.Errorf("kept alerts %+v, %v; want 2 for import 6 with their numbers", kept, err)
@@ -86,6 +138,7 @@ func TestWatchStory(t *testing.T) {
 	if err != nil || len(alertKeys(runs)) != 0 || len(runs) != 2 || len(runs[0].Imports) != 0 {
 		t.Errorf("a run with nothing new: %+v, %v", runs, err)
 	}
+	put("nothing new", runs)
 	// A later export in which three tags start to co-occur with the family
 	// (the sweep story, not planted before): new-related fires for them,
 	// and for no other tag.
@@ -105,6 +158,7 @@ func TestWatchStory(t *testing.T) {
 	if got := alertKeys(runs); !slices.Equal(got, want) {
 		t.Errorf("new related tags: alerts %v, want %v; checks: %v", got, want, runs[0].Checks)
 	}
+	put("new related", runs)
 	// The false-alarm control: a tag significant over the whole workspace
 	// that the new videos do not carry more does not fire. The watch is
 	// made to forget the three, as if chance had put them just below the
@@ -122,6 +176,17 @@ func TestWatchStory(t *testing.T) {
 	if got := alertKeys(runs); len(got) != 0 || !strings.Contains(strings.Join(runs[0].Checks, "\n"), "; 3 such tags this run") {
 		t.Errorf("tags related in the whole workspace but not among the new videos: alerts %v, want none of the 3 tested; checks: %v", got, runs[0].Checks)
 	}
+	put("related, not among the new videos", runs)
+	all, err := ListAlerts(ctx, ws, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put("alerts", all)
+	watches, err := ListWatches(ctx, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put("watches", watches)
 	if err := RemoveWatch(ctx, ws, "w"); err != nil {
 		t.Fatal(err)
 	}
@@ -131,6 +196,7 @@ func TestWatchStory(t *testing.T) {
 	if _, err := RunWatches(ctx, ws, "w"); !errors.Is(err, ErrNoWatch) {
 		t.Errorf("running a removed watch: %v", err)
 	}
+	return doc.String()
 }
 
 func TestWatchDefinitionErrors(t *testing.T) {
@@ -193,7 +259,7 @@ func forget(t *testing.T, ws *datasets.Workspace, watch string, tags []string, m
 		drop := append(tags, more...)
 		w.State.Related = slices.DeleteFunc(w.State.Related, func(tag string) bool { return slices.Contains(drop, tag) })
 		state, _ := json.Marshal(w.State)
-		if _, err := ws.DB.ExecContext(ctx, `UPDATE watches SET state = ? WHERE name = ?`, string(state), watch); err != nil {
+		if _, err := ws.Params(ws.DB).ExecContext(ctx, `UPDATE watches SET state = ? WHERE name = ?`, string(state), watch); err != nil {
 			t.Fatal(err)
 		}
 		return
