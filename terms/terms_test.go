@@ -44,6 +44,18 @@ var fixtureVideos = []struct{ id, caption, tags string }{
 // rejected. Decisions are stamped 2026-06-10 by "alice".
 func fixture(t *testing.T) *datasets.Workspace {
 	t.Helper()
+	ws, err := datasets.OpenMemory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	fixtureIn(t, ws)
+	return ws
+}
+
+// fixtureIn makes fixture's workspace in ws, on either engine.
+func fixtureIn(t *testing.T, ws *datasets.Workspace) {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	var vb, eb strings.Builder
@@ -58,11 +70,6 @@ func fixture(t *testing.T) *datasets.Workspace {
 	videos, events := filepath.Join(dir, "videos.csv"), filepath.Join(dir, "events.csv")
 	os.WriteFile(videos, []byte(vb.String()), 0o644)
 	os.WriteFile(events, []byte(eb.String()), 0o644)
-	ws, err := datasets.OpenMemory(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
 	if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{Videos: []string{videos}, Events: []string{events}}); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +83,6 @@ func fixture(t *testing.T) *datasets.Workspace {
 		t.Fatal(err)
 	}
 	stamp(t, ws)
-	return ws
 }
 
 // stamp fixes the decision times and decider so that outputs are stable.
@@ -91,7 +97,7 @@ func stamp(t *testing.T, ws *datasets.Workspace) {
 		if strings.Count(q, "?") == 2 {
 			args = append(args, at)
 		}
-		if _, err := ws.DB.Exec(q, args...); err != nil {
+		if _, err := ws.Params(ws.DB).ExecContext(context.Background(), q, args...); err != nil {
 			t.Fatal(err)
 		}
 	}
