@@ -36,6 +36,19 @@ var serverCommands = map[string]bool{
 	"trendlab query run":   true,
 	"trendlab query check": true,
 	"trendlab sql":         true,
+	// Watches (also run by every import) and term lists: their
+	// aggregations are engine.Watcher and engine.TermChecker
+	// (TestWatchStory/postgres, TestTermsEnginesAgree).
+	"trendlab watch add":    true,
+	"trendlab watch list":   true,
+	"trendlab watch rm":     true,
+	"trendlab watch run":    true,
+	"trendlab watch alerts": true,
+	"trendlab terms export": true,
+	"trendlab terms save":   true,
+	"trendlab terms list":   true,
+	"trendlab terms diff":   true,
+	"trendlab terms check":  true,
 }
 
 // serverCheck fails with datasets.ErrServerUnsupported, naming the
