@@ -171,3 +171,47 @@ func firstDifference(want, got string) string {
 	}
 	return ""
 }
+
+// TestSaveConcurrentlyOnServer: investigators saving the same list at
+// once on a server each get a version of their own; none is lost.
+func TestSaveConcurrentlyOnServer(t *testing.T) {
+	ctx := context.Background()
+	pg, err := datasets.Open(ctx, pgtest.NewDatabase(t), datasets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	fixtureIn(t, pg)
+	l, err := Build(ctx, pg, "omegle", SpellRaw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const savers = 6
+	errs := make(chan error, savers)
+	for i := range savers {
+		go func() {
+			c := *l
+			_, err := Save(ctx, pg, "block", &c, fmt.Sprintf("investigator%d", i))
+			errs <- err
+		}()
+	}
+	for range savers {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	vs, err := Versions(ctx, pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]bool{}
+	for i, v := range vs {
+		if v.Version != i+1 || v.Terms != len(l.Terms()) {
+			t.Errorf("version %d: %+v", i+1, v)
+		}
+		by[v.CreatedBy] = true
+	}
+	if len(vs) != savers || len(by) != savers {
+		t.Errorf("%d versions by %d investigators, want %d by %d: %+v", len(vs), len(by), savers, savers, vs)
+	}
+}
