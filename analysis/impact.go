@@ -11,12 +11,13 @@ import (
 
 	"github.com/trendlab/trendlab/analysis/stats"
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/engine"
 )
 
 // Impact analyses: whether the tag set goes with harm on the rest of the
 // platform (Platform), and whether actions taken against it worked
-// (InterventionImpact, impact_intervention.go). Both aggregate in DuckDB
-// (one row per day comes into Go) and fit with analysis/stats: prewhitened
+// (InterventionImpact, impact_intervention.go). Both aggregate in the
+// workspace's engine (engine.Impact: one row per day comes into Go) and fit with analysis/stats: prewhitened
 // cross-correlation, OLS with Newey-West errors and day-of-week terms,
 // segmented regression, and the changepoint and spike scans.
 
@@ -137,7 +138,12 @@ func ImpactPlatform(ctx context.Context, ws *datasets.Workspace, req PlatformReq
 	if err != nil {
 		return nil, err
 	}
-	days, err := impactDays(ctx, ws, req.Period)
+	eng, err := engine.ConnectImpact(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	defer eng.Close()
+	days, err := impactDays(ctx, eng, req.Period)
 	if err != nil {
 		return nil, err
 	}
@@ -148,39 +154,15 @@ func ImpactPlatform(ctx context.Context, ws *datasets.Workspace, req PlatformReq
 	for _, d := range days {
 		p.Days = append(p.Days, day(d))
 	}
-	// One pass over the videos of the period: in the set or not, and
-	// violating the policy or not (video_outcomes has a row only for
-	// videos with events for the policy). IN marks each video against the
-	// two small sets; LEFT JOINs let DuckDB build its hash table on all the
-	// videos instead (27 s of the 30 at 10M videos, under load).
 	done := impactStep("platform: daily counts")
-	args := append(tagArgs(p.Tags), req.Policy, days[0], days[n-1].AddDate(0, 0, 1))
-	rows, err := ws.DB.QueryContext(ctx, `
-WITH s AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+placeholders(len(p.Tags))+`)),
-o AS (SELECT video_id FROM video_outcomes WHERE policy = ? AND violating)
-SELECT CAST(created_at AS DATE) AS d, count(*),
-	count(*) FILTER (WHERE in_s),
-	count(*) FILTER (WHERE in_o AND NOT in_s)
-FROM (SELECT created_at, video_id IN (SELECT video_id FROM s) AS in_s, video_id IN (SELECT video_id FROM o) AS in_o
-	FROM videos WHERE created_at >= ? AND created_at < ?)
-GROUP BY d`, args...)
+	counts, err := eng.PlatformDays(ctx, engine.PlatformQuery{Tags: p.Tags, Policy: req.Policy, Lo: days[0], Hi: days[n-1].AddDate(0, 0, 1)})
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var d time.Time
-		var all, in, viol int64
-		if err := rows.Scan(&d, &all, &in, &viol); err != nil {
-			rows.Close()
-			return nil, err
+	for _, c := range counts {
+		if i, ok := index[truncDay(c.Day)]; ok {
+			p.Uploads[i], p.Volume[i], p.Outside[i], p.Violating[i] = c.Uploads, c.InSet, c.Uploads-c.InSet, c.Outside
 		}
-		if i, ok := index[truncDay(d)]; ok {
-			p.Uploads[i], p.Volume[i], p.Outside[i], p.Violating[i] = all, in, all-in, viol
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	done()
 	var anyViolation int64
@@ -336,8 +318,8 @@ func spikeStatement(p *Platform, req PlatformRequest) string {
 }
 
 // impactDays lists the days of the period (impactSpan).
-func impactDays(ctx context.Context, ws *datasets.Workspace, period datasets.Period) ([]time.Time, error) {
-	from, to, err := impactSpan(ctx, ws, period)
+func impactDays(ctx context.Context, eng engine.Impact, period datasets.Period) ([]time.Time, error) {
+	from, to, err := impactSpan(ctx, eng, period)
 	if err != nil {
 		return nil, err
 	}
@@ -346,15 +328,15 @@ func impactDays(ctx context.Context, ws *datasets.Workspace, period datasets.Per
 
 // impactSpan is the first and last day of the period: its bounds, or the
 // first and last day of the videos.
-func impactSpan(ctx context.Context, ws *datasets.Workspace, period datasets.Period) (from, to time.Time, err error) {
-	var lo, hi *time.Time
-	if err := ws.DB.QueryRowContext(ctx, `SELECT min(created_at), max(created_at) FROM videos`).Scan(&lo, &hi); err != nil {
+func impactSpan(ctx context.Context, eng engine.Impact, period datasets.Period) (from, to time.Time, err error) {
+	lo, hi, ok, err := eng.Span(ctx)
+	if err != nil {
 		return from, to, err
 	}
-	if lo == nil {
+	if !ok {
 		return from, to, errors.New("the workspace has no videos: import the exports first")
 	}
-	return truncDay(cmp.Or(period.Since, *lo)), truncDay(cmp.Or(period.Until, *hi)), nil
+	return truncDay(cmp.Or(period.Since, lo)), truncDay(cmp.Or(period.Until, hi)), nil
 }
 
 // daysBetween lists the days from from to to, both included; the impact

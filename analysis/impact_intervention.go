@@ -3,7 +3,6 @@ package analysis
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"slices"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/trendlab/trendlab/analysis/stats"
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/engine"
 )
 
 // InterventionRequest asks what the interventions on a tag set did.
@@ -109,16 +109,22 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 		}
 		return nil, fmt.Errorf("%w: no intervention targets tag set %q, its seed or its accepted tags; import an interventions export or record one by hand", ErrNoOptionalExport, req.TagSet)
 	}
-	hasViews, err := hasRows(ctx, ws, "views_daily")
+	eng, err := engine.ConnectImpact(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
-	hasSearches, err := hasRows(ctx, ws, "search_daily")
+	defer eng.Close()
+	views, err := exportDaysOf(ctx, eng, engine.Views)
 	if err != nil {
 		return nil, err
 	}
+	searches, err := exportDaysOf(ctx, eng, engine.Searches)
+	if err != nil {
+		return nil, err
+	}
+	hasViews, hasSearches := views.present, searches.present
 	rep := &InterventionReport{TagSet: req.TagSet, Tags: set.Accepted()}
-	days, notes, err := interventionDays(ctx, ws, req.Period, hasViews, hasSearches)
+	days, notes, err := interventionDays(ctx, eng, req.Period, views, searches)
 	if err != nil {
 		return nil, err
 	}
@@ -135,15 +141,15 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 	// The tag set's videos, read once from video_tags for every query of
 	// every intervention (each read is a pass over all the hashtags).
 	done := impactStep("tag set's videos")
-	members, err := tagVideos(ctx, ws, rep.Tags)
+	members, err := tagVideos(ctx, eng, rep.Tags)
 	if err != nil {
 		return nil, err
 	}
 	done()
-	var ov overlap
+	var ov []engine.TagCount // the tag set's videos per tag
 	if req.Comparison == nil {
 		done := impactStep("tags on the tag set's videos")
-		if ov, err = tagsOn(ctx, ws, members); err != nil {
+		if ov, err = eng.TagsOnVideos(ctx, members); err != nil {
 			return nil, err
 		}
 		done()
@@ -154,18 +160,18 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 	// than once per intervention.
 	var plans []*effectPlan
 	for _, iv := range ivs {
-		p, err := planEffect(ctx, ws, set, ov, days, iv, req, hasSearches)
+		p, err := planEffect(ctx, eng, set, ov, days, iv, req, hasSearches)
 		if err != nil {
 			return nil, fmt.Errorf("intervention %s: %w", iv.id, err)
 		}
 		plans = append(plans, p)
 	}
-	series, err := planSeries(ctx, ws, members, plans, days, hasViews)
+	series, err := planSeries(ctx, eng, members, plans, days, hasViews)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range plans {
-		if err := p.fitSeries(ctx, ws, set, series, days, req, hasSearches); err != nil {
+		if err := p.fitSeries(ctx, eng, set, series, days, req, hasSearches); err != nil {
 			return nil, fmt.Errorf("intervention %s: %w", p.e.ID, err)
 		}
 		rep.Interventions = append(rep.Interventions, *p.e)
@@ -173,33 +179,40 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 	return rep, nil
 }
 
+// exportDays is the first and last day of an optional daily export,
+// when it has rows.
+type exportDays struct {
+	table       string
+	present     bool
+	first, last time.Time
+}
+
+func exportDaysOf(ctx context.Context, eng engine.Impact, e engine.DailyExport) (exportDays, error) {
+	x := exportDays{table: map[engine.DailyExport]string{engine.Views: "views_daily", engine.Searches: "search_daily"}[e]}
+	var err error
+	x.first, x.last, x.present, err = eng.ExportDays(ctx, e)
+	return x, err
+}
+
 // interventionDays is the period of impactSpan within the days of the
 // views and search exports present: past their last day (or before their
 // first) every view or search would read as zero, a fall no intervention
 // caused. The notes say where the period was cut.
-func interventionDays(ctx context.Context, ws *datasets.Workspace, period datasets.Period, hasViews, hasSearches bool) ([]time.Time, []string, error) {
-	from, to, err := impactSpan(ctx, ws, period)
+func interventionDays(ctx context.Context, eng engine.Impact, period datasets.Period, exports ...exportDays) ([]time.Time, []string, error) {
+	from, to, err := impactSpan(ctx, eng, period)
 	if err != nil {
 		return nil, nil, err
 	}
 	var notes []string
-	for _, x := range []struct {
-		table   string
-		present bool
-	}{{"views_daily", hasViews}, {"search_daily", hasSearches}} {
+	for _, x := range exports {
 		if !x.present {
 			continue
 		}
-		var first, last time.Time
-		// The tables are fixed names, not user text.
-		if err := ws.DB.QueryRowContext(ctx, `SELECT min(date), max(date) FROM `+x.table).Scan(&first, &last); err != nil {
-			return nil, nil, err
-		}
-		if first = truncDay(first); first.After(from) {
+		if first := truncDay(x.first); first.After(from) {
 			notes = append(notes, fmt.Sprintf("%s starts on %s: the period starts there, not on %s", x.table, day(first), day(from)))
 			from = first
 		}
-		if last = truncDay(last); last.Before(to) {
+		if last := truncDay(x.last); last.Before(to) {
 			notes = append(notes, fmt.Sprintf("%s ends on %s: the period ends there, not on %s", x.table, day(last), day(to)))
 			to = last
 		}
@@ -208,16 +221,12 @@ func interventionDays(ctx context.Context, ws *datasets.Workspace, period datase
 	return days, notes, err
 }
 
-func hasRows(ctx context.Context, ws *datasets.Workspace, table string) (bool, error) {
-	var ok bool
-	err := ws.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+`)`).Scan(&ok)
-	return ok, err
-}
-
 // interventionsOn lists the interventions whose target is the tag set's
-// name, seed or one of its accepted tags (normalised), oldest first.
+// name, seed or one of its accepted tags (normalised), oldest first (ties
+// by id, sorted in Go: a server's collation may order text otherwise). The
+// interventions are few: the common SQL of both engines reads them all.
 func interventionsOn(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, id string) ([]interventionRow, error) {
-	rows, err := ws.DB.QueryContext(ctx, `SELECT intervention_id, kind, target, source, started_at FROM interventions ORDER BY started_at, intervention_id`)
+	rows, err := ws.DB.QueryContext(ctx, `SELECT intervention_id, kind, target, source, started_at FROM interventions`)
 	if err != nil {
 		return nil, err
 	}
@@ -233,31 +242,26 @@ func interventionsOn(ctx context.Context, ws *datasets.Workspace, set *SavedTagS
 			continue
 		}
 		if slices.Contains(names, datasets.NormalizeTag(r.target)) || strings.EqualFold(r.target, set.Name) {
+			r.started = r.started.UTC()
 			out = append(out, r)
 		}
 	}
+	slices.SortFunc(out, func(a, b interventionRow) int {
+		return cmp.Or(a.started.Compare(b.started), strings.Compare(a.id, b.id))
+	})
 	return out, rows.Err()
 }
 
 // tagVideos lists the videos carrying any of tags.
-func tagVideos(ctx context.Context, ws *datasets.Workspace, tags []string) ([]string, error) {
-	ids := []string{} // not nil: bound as an empty list
+func tagVideos(ctx context.Context, eng engine.Impact, tags []string) ([]string, error) {
 	if len(tags) == 0 {
-		return ids, nil
+		return []string{}, nil
 	}
-	rows, err := ws.DB.QueryContext(ctx, `SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+placeholders(len(tags))+`)`, tagArgs(tags)...)
-	if err != nil {
-		return nil, err
+	ids, err := eng.TagVideos(ctx, tags)
+	if ids == nil {
+		ids = []string{}
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, err
 }
 
 // effectPlan is one intervention's effect before its series are fitted.
@@ -270,7 +274,7 @@ type effectPlan struct {
 
 // planEffect finds the intervention's day, comparison tags and evasion
 // spellings, and whether its series can be fitted.
-func planEffect(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, ov overlap, days []time.Time, iv interventionRow, req InterventionRequest, hasSearches bool) (*effectPlan, error) {
+func planEffect(ctx context.Context, eng engine.Impact, set *SavedTagSet, ov []engine.TagCount, days []time.Time, iv interventionRow, req InterventionRequest, hasSearches bool) (*effectPlan, error) {
 	tags := set.Accepted()
 	e := &InterventionEffect{ID: iv.id, Kind: iv.kind, Target: iv.target, Source: iv.source, Started: iv.started.UTC().Format(time.RFC3339), DayIndex: -1}
 	start := truncDay(iv.started)
@@ -284,7 +288,7 @@ func planEffect(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, o
 	if cmpTags == nil {
 		var err error
 		done := impactStep(iv.id + ": comparison tags")
-		if cmpTags, err = comparisonTags(ctx, ws, tags, ov, start, req.Comparisons); err != nil {
+		if cmpTags, err = eng.ComparisonTags(ctx, engine.ComparisonQuery{Tags: tags, Overlap: ov, Before: start, K: req.Comparisons}); err != nil {
 			return nil, err
 		}
 		done()
@@ -294,7 +298,7 @@ func planEffect(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, o
 	if restriction {
 		var err error
 		done := impactStep(iv.id + ": evasion spellings")
-		if e.Evasion, err = evasionSpellings(ctx, ws, set, start, hasSearches); err != nil {
+		if e.Evasion, err = evasionSpellings(ctx, eng, set, start, hasSearches); err != nil {
 			return nil, err
 		}
 		done()
@@ -321,7 +325,7 @@ type groupedSeries struct {
 
 // planSeries reads the upload and view series of the tag set and of the
 // comparison of every plan to fit, and sets each plan's group.
-func planSeries(ctx context.Context, ws *datasets.Workspace, members []string, plans []*effectPlan, days []time.Time, hasViews bool) (groupedSeries, error) {
+func planSeries(ctx context.Context, eng engine.Impact, members []string, plans []*effectPlan, days []time.Time, hasViews bool) (groupedSeries, error) {
 	var sets [][]string
 	group := map[string]int{} // comparison tags, joined -> group
 	for _, p := range plans {
@@ -347,20 +351,20 @@ func planSeries(ctx context.Context, ws *datasets.Workspace, members []string, p
 	for _, id := range members {
 		inSet[id] = true
 	}
-	others, err := comparisonVideos(ctx, ws, sets, inSet)
+	others, err := comparisonVideos(ctx, eng, sets, inSet)
 	if err != nil {
 		return gs, err
 	}
 	done()
 	groups := append([][]string{members}, others...)
 	done = impactStep("upload series")
-	if gs.up, err = uploadSeries(ctx, ws, groups, days); err != nil {
+	if gs.up, err = uploadSeries(ctx, eng, groups, days); err != nil {
 		return gs, err
 	}
 	done()
 	if hasViews {
 		done := impactStep("view series")
-		if gs.views, err = viewSeries(ctx, ws, groups, days); err != nil {
+		if gs.views, err = viewSeries(ctx, eng, groups, days); err != nil {
 			return gs, err
 		}
 		done()
@@ -370,7 +374,7 @@ func planSeries(ctx context.Context, ws *datasets.Workspace, members []string, p
 
 // fitSeries fits the plan's series (and the search series, which are the
 // same for every intervention but fitted only after a search restriction).
-func (p *effectPlan) fitSeries(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, gs groupedSeries, days []time.Time, req InterventionRequest, hasSearches bool) error {
+func (p *effectPlan) fitSeries(ctx context.Context, eng engine.Impact, set *SavedTagSet, gs groupedSeries, days []time.Time, req InterventionRequest, hasSearches bool) error {
 	if !p.fit {
 		return nil
 	}
@@ -407,7 +411,7 @@ func (p *effectPlan) fitSeries(ctx context.Context, ws *datasets.Workspace, set 
 			}
 		}
 		done := impactStep(iv.id + ": search series")
-		s, err := searchSeries(ctx, ws, set.Accepted(), exclude, days)
+		s, err := searchSeries(ctx, eng, set.Accepted(), exclude, days)
 		if err != nil {
 			return err
 		}
@@ -422,7 +426,7 @@ func (p *effectPlan) fitSeries(ctx context.Context, ws *datasets.Workspace, set 
 // comparisonVideos lists, for each set of comparison tags, the videos
 // carrying any of them outside the tag set (one pass over video_tags for
 // every set).
-func comparisonVideos(ctx context.Context, ws *datasets.Workspace, sets [][]string, inSet map[string]bool) ([][]string, error) {
+func comparisonVideos(ctx context.Context, eng engine.Impact, sets [][]string, inSet map[string]bool) ([][]string, error) {
 	var all []string
 	for _, tags := range sets {
 		for _, t := range tags {
@@ -433,22 +437,14 @@ func comparisonVideos(ctx context.Context, ws *datasets.Workspace, sets [][]stri
 	}
 	byTag := map[string][]string{}
 	if len(all) > 0 {
-		rows, err := ws.DB.QueryContext(ctx, `SELECT DISTINCT tag, video_id FROM video_tags WHERE tag IN (`+placeholders(len(all))+`)`, tagArgs(all)...)
+		pairs, err := eng.TaggedVideos(ctx, all)
 		if err != nil {
 			return nil, err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var t, id string
-			if err := rows.Scan(&t, &id); err != nil {
-				return nil, err
+		for _, p := range pairs {
+			if !inSet[p.Video] {
+				byTag[p.Tag] = append(byTag[p.Tag], p.Video)
 			}
-			if !inSet[id] {
-				byTag[t] = append(byTag[t], id)
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
 		}
 	}
 	out := make([][]string, len(sets))
@@ -549,104 +545,6 @@ func effectStatement(s SeriesEffect, iv interventionRow, against string, conf fl
 	return text + fmt.Sprintf(" (%.0f%% CI; level change in a segmented regression with day-of-week terms and Newey-West errors).", 100*conf)
 }
 
-// comparisonTags picks k tags whose volume before the intervention is
-// closest to the tag set's, that are not in it, rarely on its videos (at
-// most 1% of their videos), and not the target of an intervention.
-func comparisonTags(ctx context.Context, ws *datasets.Workspace, tags []string, ov overlap, before time.Time, k int) ([]string, error) {
-	in := placeholders(len(tags))
-	// Arguments in placeholder order: overlap, pre, target, NOT IN, LIMIT.
-	args := []any{ov.tags, ov.videos}
-	args = append(args, before)
-	args = append(args, tagArgs(tags)...)
-	args = append(args, before)
-	args = append(args, tagArgs(tags)...)
-	args = append(args, k)
-	rows, err := ws.DB.QueryContext(ctx, `
-WITH overlap AS (SELECT unnest(?::VARCHAR[]) AS tag, unnest(?::BIGINT[]) AS k),
-pre AS (SELECT tag, sum(videos) AS n FROM tag_days WHERE day < ? GROUP BY tag),
-target AS (SELECT sum(videos) AS n FROM tag_days WHERE tag IN (`+in+`) AND day < ?)
-SELECT pre.tag FROM pre CROSS JOIN target LEFT JOIN overlap ON overlap.tag = pre.tag
-WHERE pre.tag NOT IN (`+in+`)
-  AND coalesce(overlap.k, 0) <= 0.01 * pre.n
-  AND pre.tag NOT IN (SELECT lower(target) FROM interventions)
-ORDER BY abs(ln(pre.n) - ln(greatest(target.n, 1))), pre.tag
-LIMIT ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
-}
-
-func tagArgs(tags []string) []any {
-	out := make([]any, len(tags))
-	for i, t := range tags {
-		out[i] = t
-	}
-	return out
-}
-
-// overlap is how many of the tag set's videos carry each tag.
-type overlap struct {
-	tags   []string
-	videos []int64
-}
-
-// tagsOn counts the tag set's videos by tag (a pass over video_tags, made
-// once for every intervention's comparison tags).
-func tagsOn(ctx context.Context, ws *datasets.Workspace, members []string) (overlap, error) {
-	ov := overlap{tags: []string{}, videos: []int64{}} // not nil: bound as empty lists
-	list, arg := idList(members)
-	rows, err := ws.DB.QueryContext(ctx, `SELECT tag, count(DISTINCT video_id) FROM video_tags WHERE video_id IN (SELECT unnest(`+list+`)) GROUP BY tag`, arg)
-	if err != nil {
-		return ov, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var t string
-		var n int64
-		if err := rows.Scan(&t, &n); err != nil {
-			return ov, err
-		}
-		ov.tags, ov.videos = append(ov.tags, t), append(ov.videos, n)
-	}
-	return ov, rows.Err()
-}
-
-// groupsSQL is the CTE of the videos of each group (g = its index; a
-// video may be in several), each bound as one list.
-func groupsSQL(groups [][]string) (string, []any) {
-	var parts []string
-	var args []any
-	for g, ids := range groups {
-		list, arg := idList(ids)
-		parts = append(parts, fmt.Sprintf("SELECT unnest(%s) AS video_id, %d AS g", list, g))
-		args = append(args, arg)
-	}
-	return `g AS (` + strings.Join(parts, " UNION ALL ") + `)`, args
-}
-
-// idSep separates the video ids idList binds as one string.
-const idSep = "\x1f"
-
-// idList is the SQL list of ids and its argument: one string split in
-// SQL when no id is empty or holds idSep (binding a list converts each
-// element: half a second for 150K ids), else the list itself.
-func idList(ids []string) (string, any) {
-	if len(ids) == 0 || slices.ContainsFunc(ids, func(id string) bool { return id == "" || strings.Contains(id, idSep) }) {
-		return `?::VARCHAR[]`, ids
-	}
-	return `string_split(?, chr(31))`, strings.Join(ids, idSep)
-}
-
 // dailyByGroup makes two zeroed daily series for each of n groups.
 func dailyByGroup(n int, days []time.Time) [][2][]float64 {
 	out := make([][2][]float64, n)
@@ -657,26 +555,12 @@ func dailyByGroup(n int, days []time.Time) [][2][]float64 {
 }
 
 // uploadSeries returns per group and day: the uploads and violation rate.
-func uploadSeries(ctx context.Context, ws *datasets.Workspace, groups [][]string, days []time.Time) ([][2][]float64, error) {
-	cte, args := groupsSQL(groups)
-	rows, err := ws.DB.QueryContext(ctx, `WITH `+cte+`,
-viol AS (SELECT DISTINCT video_id FROM video_outcomes WHERE violating)
-SELECT CAST(v.created_at AS DATE) AS d, g.g, count(*), count(viol.video_id)
-FROM videos v JOIN g USING (video_id) LEFT JOIN viol USING (video_id)
-GROUP BY ALL`, args...)
+func uploadSeries(ctx context.Context, eng engine.Impact, groups [][]string, days []time.Time) ([][2][]float64, error) {
+	rows, err := eng.UploadSeries(ctx, groups)
 	if err != nil {
 		return nil, err
 	}
-	out := dailyByGroup(len(groups), days)
-	idx := dayIndex(days)
-	err = scanDaily(rows, func(d time.Time, g int, vals []float64) {
-		if i, ok := idx[d]; ok {
-			out[g][0][i], out[g][1][i] = vals[0], vals[1]
-		}
-	}, 2)
-	if err != nil {
-		return nil, err
-	}
+	out := byGroupAndDay(rows, len(groups), days)
 	for _, s := range out {
 		for i, n := range s[0] {
 			if n > 0 {
@@ -690,128 +574,75 @@ GROUP BY ALL`, args...)
 }
 
 // viewSeries returns per group and day: the for_you and total views.
-func viewSeries(ctx context.Context, ws *datasets.Workspace, groups [][]string, days []time.Time) ([][2][]float64, error) {
-	cte, args := groupsSQL(groups)
-	rows, err := ws.DB.QueryContext(ctx, `WITH `+cte+`
-SELECT w.date, g.g, coalesce(sum(w.views) FILTER (WHERE w.surface = 'for_you'), 0), sum(w.views)
-FROM views_daily w JOIN g USING (video_id)
-GROUP BY ALL`, args...)
+func viewSeries(ctx context.Context, eng engine.Impact, groups [][]string, days []time.Time) ([][2][]float64, error) {
+	rows, err := eng.ViewSeries(ctx, groups)
 	if err != nil {
 		return nil, err
 	}
-	out := dailyByGroup(len(groups), days)
+	return byGroupAndDay(rows, len(groups), days), nil
+}
+
+// byGroupAndDay spreads the rows over two daily series for each of n
+// groups (days without a row are 0).
+func byGroupAndDay(rows []engine.GroupDayValues, n int, days []time.Time) [][2][]float64 {
+	out := dailyByGroup(n, days)
 	idx := dayIndex(days)
-	if err := scanDaily(rows, func(d time.Time, g int, vals []float64) {
-		if i, ok := idx[d]; ok {
-			out[g][0][i], out[g][1][i] = vals[0], vals[1]
+	for _, r := range rows {
+		if i, ok := idx[truncDay(r.Day)]; ok && r.Group >= 0 && r.Group < n {
+			out[r.Group][0][i], out[r.Group][1][i] = r.A, r.B
 		}
-	}, 2); err != nil {
-		return nil, err
 	}
-	return out, nil
+	return out
 }
 
 // searchSeries returns per day: searches for the terms (a query whose
 // normalised first word is one of the tags) and their autocomplete share,
 // and the same for every other query (the comparison) except the evasion
 // spellings.
-func searchSeries(ctx context.Context, ws *datasets.Workspace, tags, exclude []string, days []time.Time) ([4][]float64, error) {
-	notEvasion := "true"
-	if len(exclude) > 0 {
-		notEvasion = "query_norm NOT IN (" + placeholders(len(exclude)) + ")"
-	}
-	args := append(tagArgs(tags), tagArgs(exclude)...)
-	rows, err := ws.DB.QueryContext(ctx, `
-SELECT date, CASE WHEN split_part(query_norm, ' ', 1) IN (`+placeholders(len(tags))+`) THEN 1 ELSE 2 END AS g,
-	sum(searches), sum(via_autocomplete)
-FROM search_daily WHERE query_norm <> '' AND `+notEvasion+`
-GROUP BY ALL`, args...)
+func searchSeries(ctx context.Context, eng engine.Impact, tags, exclude []string, days []time.Time) ([4][]float64, error) {
+	rows, err := eng.SearchSeries(ctx, tags, exclude)
 	if err != nil {
 		return [4][]float64{}, err
 	}
-	var n, ac [3][]float64
-	for g := 1; g <= 2; g++ {
-		n[g], ac[g] = make([]float64, len(days)), make([]float64, len(days))
-	}
-	idx := dayIndex(days)
-	if err := scanDaily(rows, func(d time.Time, g int, vals []float64) {
-		if i, ok := idx[d]; ok {
-			n[g][i], ac[g][i] = vals[0], vals[1]
-		}
-	}, 2); err != nil {
-		return [4][]float64{}, err
-	}
-	share := func(g int) []float64 {
+	g := byGroupAndDay(rows, 3, days) // groups 1 (the terms) and 2 (the others)
+	share := func(s [2][]float64) []float64 {
 		r := make([]float64, len(days))
 		for i := range r {
-			if n[g][i] > 0 {
-				r[i] = ac[g][i] / n[g][i]
+			if s[0][i] > 0 {
+				r[i] = s[1][i] / s[0][i]
 			}
 		}
 		return r
 	}
-	return [4][]float64{n[1], share(1), n[2], share(2)}, nil
-}
-
-// scanDaily reads rows of (day, group, k numbers).
-func scanDaily(rows *sql.Rows, f func(d time.Time, g int, vals []float64), k int) error {
-	defer rows.Close()
-	for rows.Next() {
-		var d time.Time
-		var g int
-		vals := make([]sql.NullFloat64, k)
-		dest := []any{&d, &g}
-		for i := range vals {
-			dest = append(dest, &vals[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		fv := make([]float64, k)
-		for i, v := range vals {
-			fv[i] = v.Float64
-		}
-		f(truncDay(d), g, fv)
-	}
-	return rows.Err()
+	return [4][]float64{g[1][0], share(g[1]), g[2][0], share(g[2])}, nil
 }
 
 // evasionSpellings lists hashtags and search queries first seen on or
 // after start that score as spellings of the tag set's seed, with their
 // first day, volume and status in the tag set.
-func evasionSpellings(ctx context.Context, ws *datasets.Workspace, set *SavedTagSet, start time.Time, hasSearches bool) ([]EvasionSpelling, error) {
+func evasionSpellings(ctx context.Context, eng engine.Impact, set *SavedTagSet, start time.Time, hasSearches bool) ([]EvasionSpelling, error) {
 	status := map[string]string{}
 	for _, v := range set.Variants {
 		status[v.Tag] = v.Status
 	}
 	var out []EvasionSpelling
-	collect := func(where, q string) error {
-		rows, err := ws.DB.QueryContext(ctx, q, start)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var s string
-			var first time.Time
-			var n int64
-			if err := rows.Scan(&s, &first, &n); err != nil {
-				return err
-			}
-			if s == set.Seed {
+	collect := func(where string, e engine.DailyExport) error {
+		seen, err := eng.FirstSeen(ctx, e, start)
+		for _, f := range seen {
+			if f.Spelling == set.Seed {
 				continue
 			}
-			if score, _ := ScoreVariant(set.Seed, s); score >= DefaultMinScore {
-				out = append(out, EvasionSpelling{Spelling: s, Where: where, FirstDay: day(first), Volume: n, Score: score, Status: cmp.Or(status[s], "undecided")})
+			if score, _ := ScoreVariant(set.Seed, f.Spelling); score >= DefaultMinScore {
+				out = append(out, EvasionSpelling{Spelling: f.Spelling, Where: where, FirstDay: day(f.First), Volume: f.Volume, Score: score, Status: cmp.Or(status[f.Spelling], "undecided")})
 			}
 		}
-		return rows.Err()
+		return err
 	}
-	if err := collect("hashtag", `SELECT tag, min(day), sum(videos) FROM tag_days GROUP BY tag HAVING min(day) >= ?`); err != nil {
+	if err := collect("hashtag", engine.Hashtags); err != nil {
 		return nil, err
 	}
 	if hasSearches {
-		if err := collect("search", `SELECT query_norm, min(date), sum(searches) FROM search_daily WHERE query_norm <> '' GROUP BY query_norm HAVING min(date) >= ?`); err != nil {
+		if err := collect("search", engine.Searches); err != nil {
 			return nil, err
 		}
 	}

@@ -8,12 +8,12 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/trendlab/trendlab/analysis/stats"
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/engine"
 )
 
 // ScanRequest asks for a platform-wide scan: which tags' daily violation
@@ -68,8 +68,8 @@ type TagSpike struct {
 
 // ScanSpikes scans every tag with enough videos for one change in its
 // daily violation rate per policy, and lists the rises. Aggregation runs in
-// DuckDB (videos per tag and day, violating videos per tag, policy and
-// day); Go runs the binomial likelihood-ratio scan of each series
+// the workspace's engine (engine.Spikes: videos per tag and day, violating
+// videos per tag, policy and day); Go runs the binomial likelihood-ratio scan of each series
 // (stats.ChangepointBinomial). Scanning thousands of series rules out
 // permutation p-values at useful levels, so each series gets a
 // conservative bound instead: P(χ²₁ > 2·LogLR) × (days − 1), and the
@@ -90,94 +90,38 @@ func ScanSpikes(ctx context.Context, ws *datasets.Workspace, req ScanRequest) (*
 	if req.MinVideos < 0 || req.MinViolating < 0 || req.Limit < 0 || req.Alpha <= 0 || req.Alpha >= 1 {
 		return nil, errors.New("scan: thresholds must not be negative and alpha must lie between 0 and 1")
 	}
-	// The scan's SQL is DuckDB's; it is not on the engine boundary yet.
-	if err := ws.NeedsDuckDB("the platform-wide spike scan"); err != nil {
-		return nil, err
-	}
-	conn, err := ws.DB.Conn(ctx)
+	eng, err := engine.ConnectSpikes(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close()
-	r := &run{req: Request{Period: req.Period}, conn: conn, inv: &Investigation{}}
+	defer eng.Close()
+	r := &run{req: Request{Period: req.Period}, eng: eng, inv: &Investigation{}}
 	if err := r.period(ctx); err != nil {
 		return nil, fmt.Errorf("scan: %w", err)
 	}
-	// Tags with at least MinVideos rows: a superset of those with as many
-	// videos, and cheap to find; the exact count per day follows.
-	defer conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.tl_scantags`)
-	if _, err := conn.ExecContext(ctx, `
-CREATE OR REPLACE TEMP TABLE tl_scantags AS
-SELECT tag FROM video_tags GROUP BY tag HAVING count(*) >= ?`, req.MinVideos); err != nil {
-		return nil, fmt.Errorf("scan: collecting tags: %w", err)
+	vols, viols, err := eng.SpikeCounts(ctx, engine.SpikeQuery{MinRows: req.MinVideos, Lo: r.lo, Hi: r.hi, Policies: req.Policies})
+	if err != nil {
+		return nil, fmt.Errorf("scan: %w", err)
 	}
-	// Videos per tag and day, kept exact by the import in tag_days.
 	vol := map[string][]int64{}
-	rows, err := conn.QueryContext(ctx, `
-SELECT tag, day, sum(videos)::BIGINT
-FROM tag_days
-WHERE tag IN (SELECT tag FROM tl_scantags) AND day >= CAST(? AS DATE) AND day < CAST(? AS DATE)
-GROUP BY ALL`, r.lo, r.hi)
-	if err != nil {
-		return nil, fmt.Errorf("scan: counting videos: %w", err)
-	}
-	for rows.Next() {
-		var tag string
-		var d time.Time
-		var n int64
-		if err := rows.Scan(&tag, &d, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if i, ok := r.dayIndex[truncDay(d)]; ok {
-			if vol[tag] == nil {
-				vol[tag] = make([]int64, len(r.days))
+	for _, c := range vols {
+		if i, ok := r.dayIndex[truncDay(c.Day)]; ok {
+			if vol[c.Tag] == nil {
+				vol[c.Tag] = make([]int64, len(r.days))
 			}
-			vol[tag][i] = n
+			vol[c.Tag][i] = c.N
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// Violating videos per tag, policy and day.
-	args := []any{r.lo, r.hi}
-	filter := ""
-	if len(req.Policies) > 0 {
-		filter = " AND o.policy IN (" + placeholders(len(req.Policies)) + ")"
-		for _, p := range req.Policies {
-			args = append(args, p)
-		}
-	}
-	rows, err = conn.QueryContext(ctx, `
-SELECT t.tag, o.policy, CAST(o.created_at AS DATE) AS day, count(DISTINCT t.video_id)
-FROM video_tags t JOIN video_outcomes o ON o.video_id = t.video_id
-WHERE o.violating AND o.created_at >= ? AND o.created_at < ?`+filter+`
-  AND t.tag IN (SELECT tag FROM tl_scantags)
-GROUP BY ALL`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("scan: counting violating videos: %w", err)
 	}
 	type key struct{ tag, policy string }
 	viol := map[key][]int64{}
-	for rows.Next() {
-		var k key
-		var d time.Time
-		var x int64
-		if err := rows.Scan(&k.tag, &k.policy, &d, &x); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if i, ok := r.dayIndex[truncDay(d)]; ok {
+	for _, c := range viols {
+		k := key{c.Tag, c.Policy}
+		if i, ok := r.dayIndex[truncDay(c.Day)]; ok {
 			if viol[k] == nil {
 				viol[k] = make([]int64, len(r.days))
 			}
-			viol[k][i] = x
+			viol[k][i] = c.N
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	keys := make([]key, 0, len(viol))
 	for k := range viol {

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -54,8 +55,9 @@ func AddIntervention(ctx context.Context, ws *Workspace, iv Intervention, record
 		return err
 	}
 	defer tx.Rollback()
+	q := ws.Params(tx) // ? as $n on a server
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM interventions WHERE intervention_id = ?`, iv.ID).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM interventions WHERE intervention_id = ?`, iv.ID).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
@@ -65,17 +67,18 @@ func AddIntervention(ctx context.Context, ws *Workspace, iv Intervention, record
 	if iv.EndedAt != nil {
 		ended = iv.EndedAt.UTC()
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO interventions (intervention_id, kind, target, started_at, ended_at, note, source, recorded_by, recorded_at)
+	if _, err := q.ExecContext(ctx, `INSERT INTO interventions (intervention_id, kind, target, started_at, ended_at, note, source, recorded_by, recorded_at)
 		VALUES (?, ?, ?, ?, ?, ?, 'manual', ?, ?)`, iv.ID, iv.Kind, iv.Target, iv.StartedAt.UTC(), ended, iv.Note, recordedBy, time.Now().UTC()); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-// ListInterventions lists every intervention, oldest first.
+// ListInterventions lists every intervention, oldest first (ties by id,
+// sorted in Go: a server's collation may order text otherwise).
 func ListInterventions(ctx context.Context, ws *Workspace) ([]Intervention, error) {
 	rows, err := ws.DB.QueryContext(ctx, `SELECT intervention_id, kind, target, started_at, ended_at, coalesce(note, ''), source, coalesce(recorded_by, ''), coalesce(import_id, 0)
-		FROM interventions ORDER BY started_at, intervention_id`)
+		FROM interventions`)
 	if err != nil {
 		return nil, err
 	}
@@ -86,8 +89,15 @@ func ListInterventions(ctx context.Context, ws *Workspace) ([]Intervention, erro
 		if err := rows.Scan(&iv.ID, &iv.Kind, &iv.Target, &iv.StartedAt, &iv.EndedAt, &iv.Note, &iv.Source, &iv.RecordedBy, &iv.ImportID); err != nil {
 			return nil, err
 		}
+		iv.StartedAt = iv.StartedAt.UTC()
+		if iv.EndedAt != nil {
+			*iv.EndedAt = iv.EndedAt.UTC()
+		}
 		out = append(out, iv)
 	}
+	slices.SortFunc(out, func(a, b Intervention) int {
+		return cmp.Or(a.StartedAt.Compare(b.StartedAt), strings.Compare(a.ID, b.ID))
+	})
 	return out, rows.Err()
 }
 
@@ -97,8 +107,9 @@ func RemoveIntervention(ctx context.Context, ws *Workspace, id string) error {
 	if ws.ReadOnly {
 		return errors.New("the workspace is open read-only")
 	}
+	q := ws.Params(ws.DB) // ? as $n on a server
 	var source string
-	err := ws.DB.QueryRowContext(ctx, `SELECT source FROM interventions WHERE intervention_id = ?`, id).Scan(&source)
+	err := q.QueryRowContext(ctx, `SELECT source FROM interventions WHERE intervention_id = ?`, id).Scan(&source)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: %q", ErrNoIntervention, id)
@@ -108,6 +119,6 @@ func RemoveIntervention(ctx context.Context, ws *Workspace, id string) error {
 	if source != "manual" {
 		return fmt.Errorf("%w (%s): it stays with its import", ErrExportedIntervention, id)
 	}
-	_, err = ws.DB.ExecContext(ctx, `DELETE FROM interventions WHERE intervention_id = ? AND source = 'manual'`, id)
+	_, err = q.ExecContext(ctx, `DELETE FROM interventions WHERE intervention_id = ? AND source = 'manual'`, id)
 	return err
 }

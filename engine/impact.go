@@ -1,0 +1,197 @@
+package engine
+
+// The aggregations of the impact analyses (analysis/impact*.go): daily
+// series over videos, video_outcomes, views_daily and search_daily, and
+// the tag counts that pick comparison tags. Written once per dialect
+// (impact_duckdb.go, impact_postgres.go) like Session's; only daily
+// aggregates, tag counts and the tag set's video ids cross into Go, each
+// row counted in RowsRead.
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/trendlab/trendlab/datasets"
+)
+
+// Impact runs the impact analyses' aggregations on one connection. It is
+// not safe for concurrent use.
+type Impact interface {
+	// Span is the first and last videos.created_at; ok is false without videos.
+	Span(ctx context.Context) (first, last time.Time, ok bool, err error)
+	// ExportDays is the first and last date of an optional daily export
+	// (Views or Searches); ok is false when it has no rows.
+	ExportDays(ctx context.Context, e DailyExport) (first, last time.Time, ok bool, err error)
+	// PlatformDays counts per creation day in [Lo, Hi) the videos, those
+	// carrying one of Tags, and those violating Policy that carry none.
+	PlatformDays(ctx context.Context, q PlatformQuery) ([]PlatformDay, error)
+	// TagVideos lists the videos carrying any of tags.
+	TagVideos(ctx context.Context, tags []string) ([]string, error)
+	// TagsOnVideos counts the videos among ids carrying each tag.
+	TagsOnVideos(ctx context.Context, ids []string) ([]TagCount, error)
+	// ComparisonTags picks q.K tags of volume close to the tag set's.
+	ComparisonTags(ctx context.Context, q ComparisonQuery) ([]string, error)
+	// TaggedVideos lists the distinct (tag, video) pairs of tags.
+	TaggedVideos(ctx context.Context, tags []string) ([]TagCount, error)
+	// UploadSeries counts per group of videos (its index in groups; a
+	// video may be in several) and creation day the videos (A) and those
+	// violating any policy (B).
+	UploadSeries(ctx context.Context, groups [][]string) ([]GroupDayValues, error)
+	// ViewSeries sums per group and day the views on the for_you surface
+	// (A) and on all (B).
+	ViewSeries(ctx context.Context, groups [][]string) ([]GroupDayValues, error)
+	// SearchSeries sums per day the searches (A) and those via
+	// autocomplete (B) of the queries whose first word is one of terms
+	// (group 1) and of every other query but exclude (group 2).
+	SearchSeries(ctx context.Context, terms, exclude []string) ([]GroupDayValues, error)
+	// FirstSeen lists the hashtags (Hashtags) or search queries (Searches)
+	// first seen on or after since, with that day and their volume
+	// (videos, or searches).
+	FirstSeen(ctx context.Context, e DailyExport, since time.Time) ([]FirstSeen, error)
+
+	// RowsRead is the number of rows read from the database into Go so far.
+	RowsRead() int64
+	// Close frees the session's connection.
+	Close() error
+}
+
+// ConnectImpact opens an Impact session on a connection of ws.
+func ConnectImpact(ctx context.Context, ws *datasets.Workspace) (Impact, error) {
+	s, err := Connect(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	return s.(Impact), nil
+}
+
+var (
+	_ Impact = (*duck)(nil)
+	_ Impact = (*postgres)(nil)
+)
+
+// DailyExport names a daily table of the impact analyses.
+type DailyExport int
+
+const (
+	Views    DailyExport = iota // views_daily
+	Searches                    // search_daily
+	Hashtags                    // tag_days
+)
+
+// table is the export's table and its day column (fixed names, never
+// user text).
+func (e DailyExport) table() (table, day string) {
+	switch e {
+	case Views:
+		return "views_daily", "date"
+	case Searches:
+		return "search_daily", "date"
+	}
+	return "tag_days", "day"
+}
+
+// PlatformQuery asks for the platform's daily counts (PlatformDays).
+type PlatformQuery struct {
+	Tags   []string
+	Policy string
+	Lo, Hi time.Time
+}
+
+// PlatformDay is one day of PlatformDays.
+type PlatformDay struct {
+	Day                     time.Time
+	Uploads, InSet, Outside int64 // Outside: violating videos outside the set
+}
+
+// TagCount is a tag's count of videos, or (TaggedVideos) one video
+// carrying it.
+type TagCount struct {
+	Tag   string
+	Video string
+	N     int64
+}
+
+// ComparisonQuery asks for the K tags whose videos created before Before
+// are closest in number (on a log scale) to those of Tags, that are not
+// among Tags, not carried by more than 1% of their videos together with
+// the tag set (Overlap: the tag set's videos per tag), and not the target
+// of an intervention; ties by tag.
+type ComparisonQuery struct {
+	Tags    []string
+	Overlap []TagCount
+	Before  time.Time
+	K       int
+}
+
+// GroupDayValues is two daily values of a group.
+type GroupDayValues struct {
+	Day   time.Time
+	Group int
+	A, B  float64
+}
+
+// FirstSeen is a spelling's first day and volume.
+type FirstSeen struct {
+	Spelling string
+	First    time.Time
+	Volume   int64
+}
+
+// collect runs q and reads each row into a T with scan.
+func collect[T any](ctx context.Context, b *base, scan func(*sql.Rows, *T) error, q string, args ...any) ([]T, error) {
+	var out []T
+	err := b.query(ctx, func(rows *sql.Rows) error {
+		var v T
+		err := scan(rows, &v)
+		out = append(out, v)
+		return err
+	}, q, args...)
+	return out, err
+}
+
+// groupDayValues reads rows of (day, group, a, b), NULLs as 0.
+func (b *base) groupDayValues(ctx context.Context, q string, args ...any) ([]GroupDayValues, error) {
+	return collect(ctx, b, func(rows *sql.Rows, r *GroupDayValues) error {
+		var x, y sql.NullFloat64
+		err := rows.Scan(&r.Day, &r.Group, &x, &y)
+		r.Day, r.A, r.B = r.Day.UTC(), x.Float64, y.Float64
+		return err
+	}, q, args...)
+}
+
+// tagCounts reads rows of (tag, n) or, with video, (tag, video_id).
+func (b *base) tagCounts(ctx context.Context, video bool, q string, args ...any) ([]TagCount, error) {
+	return collect(ctx, b, func(rows *sql.Rows, c *TagCount) error {
+		if video {
+			return rows.Scan(&c.Tag, &c.Video)
+		}
+		return rows.Scan(&c.Tag, &c.N)
+	}, q, args...)
+}
+
+func (b *base) platformDays(ctx context.Context, q string, args ...any) ([]PlatformDay, error) {
+	return collect(ctx, b, func(rows *sql.Rows, d *PlatformDay) error {
+		err := rows.Scan(&d.Day, &d.Uploads, &d.InSet, &d.Outside)
+		d.Day = d.Day.UTC()
+		return err
+	}, q, args...)
+}
+
+func (b *base) firstSeen(ctx context.Context, q string, args ...any) ([]FirstSeen, error) {
+	return collect(ctx, b, func(rows *sql.Rows, f *FirstSeen) error {
+		err := rows.Scan(&f.Spelling, &f.First, &f.Volume)
+		f.First = f.First.UTC()
+		return err
+	}, q, args...)
+}
+
+// ExportDays is the same SQL in both dialects.
+func (b *base) ExportDays(ctx context.Context, e DailyExport) (first, last time.Time, ok bool, err error) {
+	table, day := e.table()
+	var lo, hi sql.NullTime
+	if err := b.queryRow(ctx, `SELECT min(`+day+`), max(`+day+`) FROM `+table, nil, &lo, &hi); err != nil {
+		return first, last, false, err
+	}
+	return lo.Time.UTC(), hi.Time.UTC(), lo.Valid, nil
+}

@@ -1,0 +1,140 @@
+package engine
+
+// The impact analyses' aggregations in DuckDB. The tag set's video ids
+// come into Go once (TagVideos) and go back bound as one string (idList):
+// at 10M videos this beat a pass over every hashtag in each query.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// PlatformDays makes one pass over the videos of the period: in the set
+// or not, and violating the policy or not (video_outcomes has a row only
+// for videos with events for the policy). IN marks each video against the
+// two small sets; LEFT JOINs let DuckDB build its hash table on all the
+// videos instead (27 s of the 30 at 10M videos, under load).
+func (d *duck) PlatformDays(ctx context.Context, q PlatformQuery) ([]PlatformDay, error) {
+	args := append(anys(q.Tags), q.Policy, q.Lo, q.Hi)
+	return d.platformDays(ctx, `
+WITH s AS (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+marks(len(q.Tags))+`)),
+o AS (SELECT video_id FROM video_outcomes WHERE policy = ? AND violating)
+SELECT CAST(created_at AS DATE) AS d, count(*),
+	count(*) FILTER (WHERE in_s),
+	count(*) FILTER (WHERE in_o AND NOT in_s)
+FROM (SELECT created_at, video_id IN (SELECT video_id FROM s) AS in_s, video_id IN (SELECT video_id FROM o) AS in_o
+	FROM videos WHERE created_at >= ? AND created_at < ?)
+GROUP BY d`, args...)
+}
+
+func (d *duck) TagVideos(ctx context.Context, tags []string) ([]string, error) {
+	return d.strings(ctx, `SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+marks(len(tags))+`)`, anys(tags)...)
+}
+
+func (d *duck) TagsOnVideos(ctx context.Context, ids []string) ([]TagCount, error) {
+	list, arg := idList(ids)
+	return d.tagCounts(ctx, false, `SELECT tag, count(DISTINCT video_id) FROM video_tags WHERE video_id IN (SELECT unnest(`+list+`)) GROUP BY tag`, arg)
+}
+
+func (d *duck) ComparisonTags(ctx context.Context, q ComparisonQuery) ([]string, error) {
+	in := marks(len(q.Tags))
+	tags, counts := overlapLists(q.Overlap)
+	// Arguments in placeholder order: overlap, pre, target, NOT IN, LIMIT.
+	args := []any{tags, counts, q.Before}
+	args = append(args, anys(q.Tags)...)
+	args = append(args, q.Before)
+	args = append(args, anys(q.Tags)...)
+	args = append(args, q.K)
+	return d.strings(ctx, `
+WITH overlap AS (SELECT unnest(?::VARCHAR[]) AS tag, unnest(?::BIGINT[]) AS k),
+pre AS (SELECT tag, sum(videos) AS n FROM tag_days WHERE day < ? GROUP BY tag),
+target AS (SELECT sum(videos) AS n FROM tag_days WHERE tag IN (`+in+`) AND day < ?)
+SELECT pre.tag FROM pre CROSS JOIN target LEFT JOIN overlap ON overlap.tag = pre.tag
+WHERE pre.tag NOT IN (`+in+`)
+  AND coalesce(overlap.k, 0) <= 0.01 * pre.n
+  AND pre.tag NOT IN (SELECT lower(target) FROM interventions)
+ORDER BY abs(ln(pre.n) - ln(greatest(target.n, 1))), pre.tag
+LIMIT ?`, args...)
+}
+
+// overlapLists splits the overlap into its tags and counts, each bound as
+// one list (never nil: an empty list, not NULL).
+func overlapLists(ov []TagCount) ([]string, []int64) {
+	tags, counts := []string{}, []int64{}
+	for _, c := range ov {
+		tags, counts = append(tags, c.Tag), append(counts, c.N)
+	}
+	return tags, counts
+}
+
+func (d *duck) TaggedVideos(ctx context.Context, tags []string) ([]TagCount, error) {
+	return d.tagCounts(ctx, true, `SELECT DISTINCT tag, video_id FROM video_tags WHERE tag IN (`+marks(len(tags))+`)`, anys(tags)...)
+}
+
+func (d *duck) UploadSeries(ctx context.Context, groups [][]string) ([]GroupDayValues, error) {
+	cte, args := groupsSQL(groups)
+	return d.groupDayValues(ctx, `WITH `+cte+`,
+viol AS (SELECT DISTINCT video_id FROM video_outcomes WHERE violating)
+SELECT CAST(v.created_at AS DATE) AS d, g.g, count(*), count(viol.video_id)
+FROM videos v JOIN g USING (video_id) LEFT JOIN viol USING (video_id)
+GROUP BY ALL`, args...)
+}
+
+func (d *duck) ViewSeries(ctx context.Context, groups [][]string) ([]GroupDayValues, error) {
+	cte, args := groupsSQL(groups)
+	return d.groupDayValues(ctx, `WITH `+cte+`
+SELECT w.date, g.g, coalesce(sum(w.views) FILTER (WHERE w.surface = 'for_you'), 0), sum(w.views)
+FROM views_daily w JOIN g USING (video_id)
+GROUP BY ALL`, args...)
+}
+
+func (d *duck) SearchSeries(ctx context.Context, terms, exclude []string) ([]GroupDayValues, error) {
+	notExcluded := "true"
+	if len(exclude) > 0 {
+		notExcluded = "query_norm NOT IN (" + marks(len(exclude)) + ")"
+	}
+	return d.groupDayValues(ctx, `
+SELECT date, CASE WHEN split_part(query_norm, ' ', 1) IN (`+marks(len(terms))+`) THEN 1 ELSE 2 END AS g,
+	sum(searches), sum(via_autocomplete)
+FROM search_daily WHERE query_norm <> '' AND `+notExcluded+`
+GROUP BY ALL`, append(anys(terms), anys(exclude)...)...)
+}
+
+func (d *duck) FirstSeen(ctx context.Context, e DailyExport, since time.Time) ([]FirstSeen, error) {
+	if e == Searches {
+		return d.firstSeen(ctx, `SELECT query_norm, min(date), sum(searches) FROM search_daily WHERE query_norm <> '' GROUP BY query_norm HAVING min(date) >= ?`, since)
+	}
+	return d.firstSeen(ctx, `SELECT tag, min(day), sum(videos) FROM tag_days GROUP BY tag HAVING min(day) >= ?`, since)
+}
+
+// groupsSQL is the CTE of the videos of each group (g = its index; a
+// video may be in several), each bound as one list.
+func groupsSQL(groups [][]string) (string, []any) {
+	var parts []string
+	var args []any
+	for g, ids := range groups {
+		list, arg := idList(ids)
+		parts = append(parts, fmt.Sprintf("SELECT unnest(%s) AS video_id, %d AS g", list, g))
+		args = append(args, arg)
+	}
+	return `g AS (` + strings.Join(parts, " UNION ALL ") + `)`, args
+}
+
+// idSep separates the video ids idList binds as one string.
+const idSep = "\x1f"
+
+// idList is the SQL list of ids and its argument: one string split in
+// SQL when no id is empty or holds idSep (binding a list converts each
+// element: half a second for 150K ids), else the list itself.
+func idList(ids []string) (string, any) {
+	if ids == nil {
+		ids = []string{} // an empty list, not NULL
+	}
+	if len(ids) == 0 || slices.ContainsFunc(ids, func(id string) bool { return id == "" || strings.Contains(id, idSep) }) {
+		return `?::VARCHAR[]`, ids
+	}
+	return `string_split(?, chr(31))`, strings.Join(ids, idSep)
+}
