@@ -171,7 +171,21 @@ WHERE v.created_at >= $period_start AND v.created_at < $period_end`
 const tagSetIDsSQL = `CREATE OR REPLACE TEMP TABLE tagset_ids AS
 SELECT DISTINCT video_id FROM tag_set_members('', $tagset_tags::VARCHAR[], %s)`
 
+// tagSetVideosPG is tagset_videos on a server workspace, in one statement
+// with positional parameters ($1 the tags, $2 and $3 the period): the
+// program's own SQL, so it runs in a READ WRITE transaction of its own
+// (a temporary table is a CREATE, which a read-only workspace's default
+// transactions refuse; it writes nothing that outlives the connection).
+const tagSetVideosPG = `CREATE TEMP TABLE tagset_videos AS
+SELECT v.video_id, v.created_at
+FROM videos v
+WHERE v.video_id IN (SELECT video_id FROM tag_set_members('', CAST($1 AS TEXT[]), %s))
+  AND v.created_at >= $2 AND v.created_at < $3`
+
 func (r *renderer) tagSetTable(ctx context.Context, captions bool) error {
+	if r.ws.Dialect == datasets.Postgres {
+		return r.tagSetTablePG(ctx, captions)
+	}
 	idsSQL := fmt.Sprintf(tagSetIDsSQL, strconv.FormatBool(captions))
 	var args []any
 	var params []ParamValue
@@ -196,5 +210,48 @@ func (r *renderer) tagSetTable(ctx context.Context, captions bool) error {
 	r.statements = append(r.statements,
 		statement{Source: "investigate block (temporary table for the next statement)", SQL: idsSQL, Params: params[:1]},
 		statement{Source: "investigate block (temporary table for the sql blocks below)", SQL: tagSetVideosSQL, Params: params[1:]})
+	return nil
+}
+
+func (r *renderer) tagSetTablePG(ctx context.Context, captions bool) error {
+	q := fmt.Sprintf(tagSetVideosPG, strconv.FormatBool(captions))
+	var args []any
+	var params []ParamValue
+	for _, n := range []string{BuiltinTagSetTags, BuiltinPeriodStart, BuiltinPeriodEnd} {
+		b, ok := r.builtins[n]
+		if !ok {
+			return fmt.Errorf("investigate: the investigation has no period")
+		}
+		args = append(args, b.value)
+		params = append(params, b.ParamValue)
+	}
+	start := time.Now()
+	err := func() (err error) {
+		if _, err := r.conn.ExecContext(ctx, "BEGIN TRANSACTION READ WRITE"); err != nil {
+			return err
+		}
+		defer func() {
+			end := "COMMIT"
+			if err != nil {
+				end = "ROLLBACK"
+			}
+			if _, e := r.conn.ExecContext(context.WithoutCancel(ctx), end); err == nil {
+				err = e
+			}
+		}()
+		if _, err := r.conn.ExecContext(ctx, "DROP TABLE IF EXISTS pg_temp.tagset_videos"); err != nil {
+			return err
+		}
+		_, err = r.conn.ExecContext(ctx, q, args...)
+		return err
+	}()
+	if err != nil {
+		return fmt.Errorf("investigate: making the table tagset_videos: %w", err)
+	}
+	if r.opts.Trace != nil {
+		r.opts.Trace("tagset_videos", time.Since(start))
+	}
+	r.statements = append(r.statements,
+		statement{Source: "investigate block (temporary table for the sql blocks below)", SQL: q, Params: params})
 	return nil
 }

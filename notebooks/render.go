@@ -172,8 +172,8 @@ func RenderNotebook(ctx context.Context, ws *datasets.Workspace, nb *Notebook, s
 // shownPath is how the report names a local file: its name, or its full
 // path with Options.FullPaths.
 func (r *renderer) shownPath(path string) string {
-	if r.opts.FullPaths || path == "" || path == ":memory:" {
-		return path
+	if r.opts.FullPaths || path == "" || path == ":memory:" || datasets.IsServerURL(path) {
+		return path // a server's URL (its password hidden) is not a local path
 	}
 	return filepath.Base(path)
 }
@@ -401,9 +401,12 @@ func (r *renderer) runSQL(ctx context.Context, source, text string) (*result, er
 		return nil, err
 	}
 	res := &result{SQL: text, ParamsUse: used, Redacted: map[int]string{}, More: t.Truncated, Rows: t.Rows}
-	for _, c := range t.Columns {
+	for i, c := range t.Columns {
 		res.Columns = append(res.Columns, c.Name)
 		res.Types = append(res.Types, c.Type)
+		if c.Type == "NUMERIC" {
+			numericToFloat(res.Rows, i)
+		}
 	}
 	transform := r.privacyTransforms(res)
 	for _, row := range res.Rows {
@@ -414,6 +417,20 @@ func (r *renderer) runSQL(ctx context.Context, source, text string) (*result, er
 		}
 	}
 	return res, nil
+}
+
+// numericToFloat turns column i's PostgreSQL NUMERIC values, which the
+// driver gives as text, into numbers, as DuckDB's DECIMAL values are read
+// (formatValue, toFloat), so that a table or chart reads the same on both
+// engines.
+func numericToFloat(rows [][]any, i int) {
+	for _, row := range rows {
+		if s, ok := row[i].(string); ok {
+			if f, err := strconv.ParseFloat(s, 64); err == nil {
+				row[i] = f
+			}
+		}
+	}
 }
 
 func (r *renderer) paramType(name string) string {

@@ -59,7 +59,8 @@ func (res *result) table(name string, maxRows int) *table {
 
 func isNumericType(t string) bool {
 	switch strings.ToUpper(t) {
-	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "REAL":
+	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "REAL",
+		"INT2", "INT4", "INT8", "FLOAT4", "FLOAT8", "NUMERIC": // PostgreSQL's names
 		return true
 	}
 	return strings.HasPrefix(strings.ToUpper(t), "DECIMAL")

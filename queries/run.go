@@ -161,6 +161,9 @@ func ParamNames(ctx context.Context, conn *sql.Conn, what, text string) ([]strin
 	if err := checkText(what, text); err != nil {
 		return nil, err
 	}
+	if onServer(conn) {
+		return serverParamNames(what, text)
+	}
 	var names []string
 	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(*duckdb.Conn)

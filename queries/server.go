@@ -158,3 +158,41 @@ func serverReadOnly(ctx context.Context, conn *sql.Conn, st Statement, prepare b
 		return runChecked(ctx, conn, st, func(conn *sql.Conn) error { return fn(conn, ps) })
 	})
 }
+
+// serverParamNames is ParamNames on a PostgreSQL connection, which cannot
+// name a prepared statement's parameters: they are read from the text
+// (sqltext.Params skips literals and comments), and the statement must
+// begin as a query does; the READ ONLY transaction it runs in refuses
+// anything else that got past.
+func serverParamNames(what, text string) ([]string, error) {
+	switch firstWords(sqltext.Split(text)[0].Text, 1)[0] {
+	case "SELECT", "WITH", "(", "VALUES", "TABLE":
+	default:
+		return nil, fmt.Errorf("%s is not a SELECT (WITH ... SELECT is fine): it may only read", what)
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, p := range sqltext.Params(text) {
+		if strings.Trim(p.Name, "0123456789") == "" {
+			return nil, fmt.Errorf("%s uses a positional parameter ($%s): name the parameter instead, e.g. $tag", what, p.Name)
+		}
+		if !seen[p.Name] {
+			seen[p.Name] = true
+			names = append(names, p.Name)
+		}
+	}
+	return names, nil
+}
+
+// OnServer reports whether conn is to a PostgreSQL server rather than
+// DuckDB, for front ends that page results their own way on each.
+func OnServer(conn *sql.Conn) bool { return onServer(conn) }
+
+// ForServer returns the statement as a PostgreSQL connection runs it: its
+// NAME.pg.sql text where it has one, checked as for DuckDB, $name
+// parameters renumbered $1..$n and their values in that order. The TUI
+// uses it to keep a saved query's result in a cursor.
+func (s Statement) ForServer() (string, []any, error) {
+	ps, err := s.forServer()
+	return ps.SQL, ps.ArgValues(), err
+}
