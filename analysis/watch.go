@@ -446,8 +446,15 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 		run.Checks = append(run.Checks, fmt.Sprintf("new spellings: variants scoring at least %.2g, undecided in tag set %s, on at least %d videos, each reported once",
 			DefaultMinScore, w.TagSet, def.MinVideos))
 	}
+	if beforeSaveRun != nil {
+		beforeSaveRun()
+	}
 	return run, saveRun(ctx, ws, &w, &run, last)
 }
+
+// beforeSaveRun, when set (by tests), is called as a run is about to keep
+// what it found.
+var beforeSaveRun func()
 
 // riskRatioRise compares the risk ratio a/n : c/m (new) with e/o : g/q
 // (earlier): their ratio and the one-sided p-value of a rise, by a Wald

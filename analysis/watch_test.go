@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -265,4 +267,63 @@ func forget(t *testing.T, ws *datasets.Workspace, watch string, tags []string, m
 		return
 	}
 	t.Fatalf("no watch %s", watch)
+}
+
+// TestWatchRunsConcurrentlyOnServer: several trendlab processes running
+// the same watch at once on a server (an import's run and a cron job's)
+// keep what fired once: the run that moves the watch first keeps its
+// alerts, the others evaluated the same imports and keep none.
+func TestWatchRunsConcurrentlyOnServer(t *testing.T) {
+	ctx := context.Background()
+	ws, err := datasets.Open(ctx, pgtest.NewDatabase(t), datasets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	dir := t.TempDir()
+	imp := func(name string, rows ...string) {
+		path := dir + "/" + name
+		if err := os.WriteFile(path, []byte("video_id,author_id,created_at,caption,hashtags\n"+strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{Videos: []string{path}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	imp("first.csv", "v1,a,2026-06-01T10:00:00Z,chat,#omegle", "v2,a,2026-06-01T11:00:00Z,chat,#omegle #fun",
+		"v3,b,2026-06-02T10:00:00Z,cake,#food", "v4,b,2026-06-02T11:00:00Z,more,#omegle")
+	if err := SaveTagSet(ctx, ws, "omegle", "omegle", false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AddWatch(ctx, ws, "w", "omegle", WatchDefinition{Rules: []string{RuleNewSpelling}}, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	imp("later.csv", "v5,c,2026-06-03T10:00:00Z,x,#omeg1e", "v6,c,2026-06-03T11:00:00Z,y,#omeg1e", "v7,d,2026-06-03T12:00:00Z,z,#omeg1e #fun")
+	// Every run evaluates the import before any keeps what it found.
+	const runners = 4
+	var evaluated sync.WaitGroup
+	evaluated.Add(runners)
+	beforeSaveRun = func() { evaluated.Done(); evaluated.Wait() }
+	defer func() { beforeSaveRun = nil }()
+	fired := make(chan int, runners)
+	for range runners {
+		go func() {
+			runs, err := RunWatches(ctx, ws, "w")
+			if err != nil {
+				t.Error(err)
+			}
+			fired <- len(alertKeys(runs))
+		}()
+	}
+	total := 0
+	for range runners {
+		total += <-fired
+	}
+	kept, err := ListAlerts(ctx, ws, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 1 || len(kept) != 1 || kept[0].Subject != "omeg1e" {
+		t.Errorf("%d runs at once reported %d alerts and kept %+v; want new-spelling omeg1e once", runners, total, kept)
+	}
 }
