@@ -14,9 +14,18 @@ import (
 var serverCommands = map[string]bool{
 	"trendlab import":  true,
 	"trendlab migrate": true,
-	// Investigations aggregate through package engine (TestEnginesAgree);
-	// the spike scan (--scan-spikes) refuses a server itself (analysis.ScanSpikes).
+	// Investigations aggregate through package engine (TestEnginesAgree),
+	// the spike scan (--scan-spikes) too (engine.Spikes).
 	"trendlab investigate": true,
+	// Impact analyses (engine.Impact) and interventions, a small table in
+	// the common SQL (TestImpactEnginesAgree).
+	"trendlab impact platform":     true,
+	"trendlab impact intervention": true,
+	"trendlab intervention add":    true,
+	"trendlab intervention list":   true,
+	"trendlab intervention rm":     true,
+	// Sweeps aggregate through engine.Sweeper (TestSweepEnginesAgree).
+	"trendlab sweep": true,
 	// Samples, labels and tag set decisions (review, analysis/tagset.go).
 	"trendlab sample plan":      true,
 	"trendlab sample create":    true,
@@ -26,6 +35,7 @@ var serverCommands = map[string]bool{
 	"trendlab sample estimate":  true,
 	"trendlab sample agreement": true,
 	"trendlab sample export":    true,
+	"trendlab tagset variants":  true,
 	"trendlab tagset list":      true,
 	"trendlab tagset show":      true,
 	"trendlab tagset accept":    true,
