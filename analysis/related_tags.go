@@ -32,16 +32,27 @@ func RelatedTags(ctx context.Context, ws *datasets.Workspace, req Request) (rel 
 			rel, err = nil, fmt.Errorf("related tags: internal error (please report it with the workspace's provenance): %v", p)
 		}
 	}()
-	req.SaveAs, req.Baseline = "", ""
-	if req, err = req.withDefaults(); err != nil {
-		return nil, err
-	}
 	eng, err := engine.Connect(ctx, ws)
 	if err != nil {
 		return nil, fmt.Errorf("related tags: %w", err)
 	}
+	defer eng.Close()
+	r, err := relatedTags(ctx, eng, req)
+	if err != nil {
+		return nil, err
+	}
+	return &TagSetRelated{Period: r.inv.Period, TagSet: r.inv.TagSet, Related: r.inv.Related, Notes: r.inv.Notes}, nil
+}
+
+// relatedTags runs RelatedTags' steps on eng and leaves the tag set's
+// videos as eng's cohort, for a sweep to go on with.
+func relatedTags(ctx context.Context, eng engine.Session, req Request) (*run, error) {
+	req.SaveAs, req.Baseline = "", ""
+	req, err := req.withDefaults()
+	if err != nil {
+		return nil, err
+	}
 	r := &run{req: req, eng: eng, inv: &Investigation{Request: req, Notes: []string{}}}
-	defer r.dropTemp()
 	for _, s := range []struct {
 		name string
 		fn   func(context.Context) error
@@ -60,5 +71,5 @@ func RelatedTags(ctx context.Context, ws *datasets.Workspace, req Request) (rel 
 			stepTimer("related tags: "+s.name, time.Since(start))
 		}
 	}
-	return &TagSetRelated{Period: r.inv.Period, TagSet: r.inv.TagSet, Related: r.inv.Related, Notes: r.inv.Notes}, nil
+	return r, nil
 }

@@ -12,20 +12,21 @@ import (
 
 	"github.com/trendlab/trendlab/analysis/stats"
 	"github.com/trendlab/trendlab/datasets"
+	"github.com/trendlab/trendlab/engine"
 )
 
 // A sweep compares many tags with the baseline at once: the follow-up to an
 // investigation that found related tags. It is one pass over the data, not
-// one investigation per tag:
+// one investigation per tag, and its aggregations are the engine's
+// (engine.Sweeper, one implementation per dialect):
 //
-//  1. Tags: the related tags of a seed (one Investigate of the seed), a
-//     list of tags, or saved tag sets. Each tag's variants are found in
-//     one query for all tags over the distinct tags (sweepVariants).
-//  2. Members: one join of video_tags with the accepted variants of every
-//     tag (and the seed's tag set), into sw_members(video_id, day, k).
-//  3. Volume: videos per day from sw_members, and in all from videos.
-//  4. Outcomes: one scan of video_outcomes joined with sw_members, grouped
-//     by (tag, policy), and one grouped by policy for the totals.
+//  1. Tags: the related tags of a seed (relatedTags, on the sweep's own
+//     engine session, whose cohort is then the seed's videos), a list of
+//     tags, or saved tag sets. Each tag's variants are found in one query
+//     for all tags over the distinct tags (sweepTags), scored in Go.
+//  2. Members: the accepted variants of every tag, and the seed.
+//  3. Volume: videos per day of each tag, and in all.
+//  4. Outcomes: per tag and policy, and per policy for the totals.
 //
 // The baseline of each tag is every other video of the period; with a seed
 // whose videos are excluded (the default of RelatedTo), the seed's videos
@@ -101,34 +102,30 @@ func RunSweep(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (sw *
 			q.Progress(step, done, steps)
 		}
 	}
+	eng, err := engine.Connect(ctx, ws)
+	if err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	defer eng.Close()
 	var tags []swept
-	var seedTags []string
-	var seedName string
 	switch {
 	case q.RelatedTo != "":
 		progress("finding the tags related to "+q.RelatedTo, 0)
-		tags, sw.Seed, seedName, err = sweepRelated(ctx, ws, q)
+		// On the same session: its cohort, the seed's videos, is what the
+		// sweep leaves out of each tag.
+		tags, sw.Seed, err = sweepRelated(ctx, eng, q)
 		if err != nil {
 			return nil, err
 		}
-		if sw.Seed.Excluded {
-			seedTags = sw.Seed.Accepted
-		}
 	case len(q.TagSets) > 0:
 		for _, name := range q.TagSets {
-			s, err := LoadTagSet(ctx, ws, name)
+			s, err := loadTagSet(ctx, eng, name)
 			if err != nil {
 				return nil, err
 			}
 			tags = append(tags, swept{tag: name, source: "tagset", accepted: s.Accepted()})
 		}
 	}
-	conn, err := ws.DB.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("sweep: %w", err)
-	}
-	defer conn.Close()
-	defer conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.sw_members`)
 	// The comparisons take investigate's defaults (margin, power); the
 	// tag only satisfies withDefaults' check that there is something to
 	// investigate.
@@ -138,7 +135,7 @@ func RunSweep(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (sw *
 		return nil, err
 	}
 	sw.Request.Margin = req.Margin
-	r := &run{req: req, conn: conn, inv: &Investigation{}}
+	r := &run{req: req, eng: eng, inv: &Investigation{}}
 	if err := r.provenance(ctx); err != nil {
 		return nil, fmt.Errorf("sweep: reading provenance: %w", err)
 	}
@@ -149,7 +146,7 @@ func RunSweep(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (sw *
 	sw.Notes = append(sw.Notes, r.inv.Notes...)
 	progress("resolving the tags' variants", 1)
 	if len(q.Tags) > 0 {
-		if tags, err = sweepTags(ctx, conn, q.Tags, q.MinScore); err != nil {
+		if tags, err = sweepTags(ctx, eng, q.Tags, q.MinScore); err != nil {
 			return nil, err
 		}
 	} else if q.RelatedTo != "" {
@@ -158,7 +155,7 @@ func RunSweep(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (sw *
 		for i, t := range tags {
 			seeds[i] = t.tag
 		}
-		found, err := sweepTags(ctx, conn, seeds, q.MinScore)
+		found, err := sweepTags(ctx, eng, seeds, q.MinScore)
 		if err != nil {
 			return nil, err
 		}
@@ -171,23 +168,29 @@ func RunSweep(ctx context.Context, ws *datasets.Workspace, q SweepRequest) (sw *
 		return sw, nil
 	}
 	progress(fmt.Sprintf("collecting the videos of %d tags", len(tags)), 2)
-	if err := sweepMembers(ctx, conn, r, tags, seedTags, seedName); err != nil {
+	m := engine.SweepMembers{Seed: sw.Seed != nil && sw.Seed.Excluded, Lo: r.lo, Hi: r.hi}
+	for _, t := range tags {
+		m.Tags = append(m.Tags, t.accepted)
+	}
+	videos, err := engine.Sweeps(eng).SweepMembers(ctx, m)
+	if err != nil {
 		return nil, fmt.Errorf("sweep: collecting videos: %w", err)
 	}
 	progress(fmt.Sprintf("counting the outcomes of %d tags", len(tags)), 3)
-	counts, err := sweepCounts(ctx, conn, r, len(tags))
+	counts, err := sweepCounts(ctx, engine.Sweeps(eng), videos, r, len(tags))
 	if err != nil {
 		return nil, fmt.Errorf("sweep: counting: %w", err)
 	}
 	sw.Policies = counts.policies
 	sw.Baseline = "every other video created in the period"
-	if sw.Seed != nil {
+	if sw.Seed != nil && sw.Seed.Excluded {
 		sw.Seed.Videos = counts.videos[0]
-		if sw.Seed.Excluded {
-			sw.Baseline = fmt.Sprintf("every video created in the period in neither the tag nor the seed's tag set (#%s and its variants)", sw.Seed.Seed)
-		}
+		sw.Baseline = fmt.Sprintf("every video created in the period in neither the tag nor the seed's tag set (#%s and its variants)", sw.Seed.Seed)
 	}
 	sw.build(r, tags, counts)
+	if rowsMoved != nil {
+		rowsMoved(eng.RowsRead())
+	}
 	progress("done", steps)
 	return sw, nil
 }
@@ -203,40 +206,56 @@ func withoutAny(tags, drop []string) []string {
 	return out
 }
 
-// sweepRelated finds the seed's related tags as an investigation of it
-// would (RelatedTags, the one definition of related tags), and describes
-// the seed.
-func sweepRelated(ctx context.Context, ws *datasets.Workspace, q SweepRequest) ([]swept, *SweepSeed, string, error) {
+// sweepRelated finds the seed's related tags on eng as an investigation
+// of it would (relatedTags, the one definition of related tags), and
+// describes the seed; eng's cohort is left the seed's videos.
+func sweepRelated(ctx context.Context, eng engine.Session, q SweepRequest) ([]swept, *SweepSeed, error) {
 	req := Request{Period: q.Period, Policies: q.Policies, MinScore: q.MinScore, RelatedLimit: q.Top,
 		Confidence: q.Confidence, Alpha: q.Alpha, Power: q.Power}
-	if _, err := LoadTagSet(ctx, ws, q.RelatedTo); err == nil {
+	if _, err := loadTagSet(ctx, eng, q.RelatedTo); err == nil {
 		req.TagSet = q.RelatedTo
 	} else if errors.Is(err, ErrNoTagSet) {
 		req.Tag = q.RelatedTo
 	} else {
-		return nil, nil, "", err
+		return nil, nil, err
 	}
-	inv, err := RelatedTags(ctx, ws, req)
+	r, err := relatedTags(ctx, eng, req)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, err
 	}
+	inv := r.inv
 	seed := &SweepSeed{Name: inv.TagSet.Name, Seed: inv.TagSet.Seed, Accepted: inv.TagSet.Accepted, Excluded: !q.KeepSeed}
 	var tags []swept
 	for i := range inv.Related.Tags {
 		rt := inv.Related.Tags[i]
 		tags = append(tags, swept{tag: rt.Tag, source: "related", related: &rt})
 	}
-	return tags, seed, inv.TagSet.Name, nil
+	return tags, seed, nil
+}
+
+// variantFilter is the filter that narrows the distinct tags down to the
+// candidate variants of seed (normalised) in the engine: a superset of
+// what ScoreVariant scores above 0, scored in Go.
+func variantFilter(seed string) engine.VariantFilter {
+	ss, _ := skeleton(seed)
+	sr := []rune(ss)
+	from, to := skeletonSQL()
+	maxD := int(maxLookalikeEdits*float64(len(sr)) + 1e-9)
+	prefix := ss
+	if p := sharedPrefix(len(sr)); p > 0 {
+		prefix = string(sr[:p])
+	}
+	// Levenshtein distance counts a transposition 2: the bound is
+	// loosened by one (discoverVariants).
+	return engine.VariantFilter{Seed: seed, Skeleton: ss, Prefix: prefix, From: from, To: to, SkeletonLen: len(sr), MaxEdits: maxD + 1}
 }
 
 // sweepTags resolves hashtags to their accepted variants, all in one query
 // over the distinct tags: the same candidates, scores and threshold as
 // DiscoverVariants gives each of them.
-func sweepTags(ctx context.Context, q sqlConn, seeds []string, minScore float64) ([]swept, error) {
-	from, to := skeletonSQL()
-	var ks, lens, maxds []int64
-	var norm, sks, prefixes []string
+func sweepTags(ctx context.Context, eng engine.Session, seeds []string, minScore float64) ([]swept, error) {
 	var out []swept
+	var filters []engine.VariantFilter
 	for _, s := range seeds {
 		n := datasets.NormalizeTag(s)
 		if n == "" {
@@ -245,88 +264,21 @@ func sweepTags(ctx context.Context, q sqlConn, seeds []string, minScore float64)
 		if slices.ContainsFunc(out, func(w swept) bool { return w.tag == n }) {
 			continue
 		}
-		ss, _ := skeleton(n)
-		sr := []rune(ss)
-		prefix := ss
-		if p := sharedPrefix(len(sr)); p > 0 {
-			prefix = string(sr[:p])
-		}
-		ks = append(ks, int64(len(out)))
-		norm, sks, prefixes = append(norm, n), append(sks, ss), append(prefixes, prefix)
-		lens = append(lens, int64(len(sr)))
-		maxds = append(maxds, int64(maxLookalikeEdits*float64(len(sr))+1e-9)+1)
+		filters = append(filters, variantFilter(n))
 		out = append(out, swept{tag: n, source: "list", accepted: []string{n}})
 	}
-	// The filter is discoverVariants' (a superset of what ScoreVariant
-	// scores above 0), joined with every seed at once; the distinct tags
-	// come from tag_days, a fraction of video_tags' rows.
-	rows, err := q.QueryContext(ctx, `
-WITH seeds AS (
-	SELECT unnest(?::BIGINT[]) AS k, unnest(?::VARCHAR[]) AS seed, unnest(?::VARCHAR[]) AS ss,
-	       unnest(?::VARCHAR[]) AS prefix, unnest(?::BIGINT[]) AS len, unnest(?::BIGINT[]) AS maxd
-), sk AS (
-	SELECT tag, translate(strip_accents(tag), ?, ?) AS s
-	FROM (SELECT DISTINCT tag FROM tag_days) WHERE length(tag) <= 100
-)
-SELECT seeds.k, sk.tag FROM sk, seeds
-WHERE sk.tag <> seeds.seed AND (contains(sk.s, seeds.prefix)
-   OR (length(sk.s) >= 3 AND contains(seeds.ss, sk.s))
-   OR (abs(length(sk.s) - seeds.len) <= seeds.maxd AND levenshtein(sk.s, seeds.ss) <= seeds.maxd))
-ORDER BY seeds.k, sk.tag`, ks, norm, sks, prefixes, lens, maxds, from, to)
+	found, err := engine.Sweeps(eng).SweepCandidates(ctx, filters)
 	if err != nil {
 		return nil, fmt.Errorf("finding variants of the swept tags: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k int
-		var tag string
-		if err := rows.Scan(&k, &tag); err != nil {
-			return nil, err
-		}
-		if score, _ := ScoreVariant(out[k].tag, tag); score >= minScore {
-			out[k].accepted = append(out[k].accepted, tag)
+	for k, tags := range found {
+		for _, tag := range tags {
+			if score, _ := ScoreVariant(out[k].tag, tag); score >= minScore {
+				out[k].accepted = append(out[k].accepted, tag)
+			}
 		}
 	}
-	return out, rows.Err()
-}
-
-// sweepMembers builds sw_members(video_id, day, k): k 1.. for the swept
-// tags, 0 for the seed's tag set, whose videos are left out of the others.
-// The swept tags may hold most of the workspace's videos (a related tag
-// can be a popular one), so the statement makes one pass: the seed's
-// videos are kept out by an anti-join and added without a second
-// de-duplication (10M rows: 12.6 s of CPU where a UNION and a DELETE took
-// 16.0 s).
-func sweepMembers(ctx context.Context, conn sqlConn, r *run, tags []swept, seedTags []string, seedName string) error {
-	var ks []int64
-	var ts []string
-	for i, t := range tags {
-		for _, a := range t.accepted {
-			ks, ts = append(ks, int64(i+1)), append(ts, a)
-		}
-	}
-	seedSrc := `SELECT NULL::VARCHAR AS video_id WHERE false`
-	args := []any{ks, ts}
-	if len(seedTags) > 0 {
-		// The seed's videos as investigate counts them, caption
-		// mentions included for a saved set that includes them.
-		seedSrc = `SELECT video_id FROM tag_set_videos(?, ?::VARCHAR[])`
-		args = append(args, seedName, seedTags)
-	}
-	args = append(args, r.lo, r.hi)
-	_, err := conn.ExecContext(ctx, `
-CREATE OR REPLACE TEMP TABLE sw_members AS
-WITH want AS (SELECT unnest(?::BIGINT[]) AS k, unnest(?::VARCHAR[]) AS tag),
-seed AS (`+seedSrc+`),
-tagged AS (
-	SELECT DISTINCT t.video_id, w.k FROM video_tags t JOIN want w ON t.tag = w.tag
-	WHERE t.video_id NOT IN (SELECT video_id FROM seed)
-	UNION ALL SELECT video_id, 0 FROM seed
-)
-SELECT g.video_id, CAST(v.created_at AS DATE) AS day, g.k
-FROM tagged g JOIN videos v ON v.video_id = g.video_id
-WHERE v.created_at >= ? AND v.created_at < ?`, args...)
-	return err
+	return out, nil
 }
 
 // sweepTotals are the counts of one group for one policy.
@@ -341,83 +293,47 @@ type sweepCountsResult struct {
 	all      map[string]sweepTotals   // policy -> every video
 }
 
-// sweepCounts runs the volume and outcome aggregates.
-func sweepCounts(ctx context.Context, conn sqlConn, r *run, n int) (*sweepCountsResult, error) {
+// sweepCounts reads the volume and outcome counts of the swept tags (k 1
+// to n) and the seed (k 0).
+func sweepCounts(ctx context.Context, eng engine.Sweeper, videos *engine.SweptVideos, r *run, n int) (*sweepCountsResult, error) {
 	c := &sweepCountsResult{videos: make([]int64, n+1), daily: make([][]int64, n+1), counts: map[string][]sweepTotals{}, all: map[string]sweepTotals{}}
 	for k := range c.daily {
 		c.daily[k] = make([]int64, len(r.days))
 	}
 	c.total = make([]int64, len(r.days))
-	rows, err := conn.QueryContext(ctx, `
-SELECT -1 AS k, CAST(created_at AS DATE) AS d, count(*) FROM videos WHERE created_at >= ? AND created_at < ? GROUP BY d
-UNION ALL
-SELECT k, day, count(*) FROM sw_members GROUP BY ALL`, r.lo, r.hi)
+	total, volumes, err := eng.SweepVolumes(ctx, videos)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var k int
-		var d time.Time
-		var v int64
-		if err := rows.Scan(&k, &d, &v); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		i, ok := r.dayIndex[truncDay(d)]
-		if !ok {
-			continue
-		}
-		if k < 0 {
-			c.total[i] = v
-		} else if k <= n {
-			c.daily[k][i] += v
-			c.videos[k] += v
+	for _, v := range total {
+		if i, ok := r.dayIndex[truncDay(v.Day)]; ok {
+			c.total[i] = v.N
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for _, v := range volumes {
+		if i, ok := r.dayIndex[truncDay(v.Day)]; ok && v.K >= 0 && v.K <= n {
+			c.daily[v.K][i] += v.N
+			c.videos[v.K] += v.N
+		}
 	}
-	filter, args := r.periodPolicyArgs()
-	rows, err = conn.QueryContext(ctx, `
-WITH o AS (
-	SELECT o.video_id, o.policy, o.violating, o.removed_at IS NOT NULL AS removed,
-	       o.removed_at IS NOT NULL AND o.proactive AS proactive, o.removed_at IS NOT NULL AND o.within_24h AS within24h
-	FROM video_outcomes o WHERE o.created_at >= ? AND o.created_at < ?`+filter+`
-)
-SELECT -1 AS k, policy, count(*) FILTER (WHERE violating), count(*) FILTER (WHERE removed),
-       count(*) FILTER (WHERE proactive), count(*) FILTER (WHERE within24h)
-FROM o GROUP BY policy
-UNION ALL
-SELECT m.k, o.policy, count(*) FILTER (WHERE o.violating), count(*) FILTER (WHERE o.removed),
-       count(*) FILTER (WHERE o.proactive), count(*) FILTER (WHERE o.within24h)
-FROM o JOIN sw_members m ON m.video_id = o.video_id GROUP BY ALL`, args...)
+	outcomes, err := eng.SweepOutcomes(ctx, videos, r.req.Policies)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	found := map[string]*[3][]outcomeCounts{}
-	for rows.Next() {
-		var k int
-		var policy string
-		var t sweepTotals
-		if err := rows.Scan(&k, &policy, &t.violating, &t.removed, &t.proactive, &t.within24h); err != nil {
-			return nil, err
-		}
-		found[policy] = &[3][]outcomeCounts{}
-		if k < 0 {
-			c.all[policy] = t
+	for _, o := range outcomes {
+		found[o.Policy] = &[3][]outcomeCounts{}
+		t := sweepTotals{o.Violating, o.Removed, o.Proactive, o.Within24h}
+		if o.K == engine.SweepAll {
+			c.all[o.Policy] = t
 			continue
 		}
-		if c.counts[policy] == nil {
-			c.counts[policy] = make([]sweepTotals, n+1)
+		if c.counts[o.Policy] == nil {
+			c.counts[o.Policy] = make([]sweepTotals, n+1)
 		}
-		if k <= n {
-			c.counts[policy][k] = t
+		if o.K >= 0 && o.K <= n {
+			c.counts[o.Policy][o.K] = t
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	c.policies = orderPolicies(found, r.req.Policies)
 	return c, nil

@@ -44,6 +44,8 @@ func scriptScrubWorkspace(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	s := ts.ReadFile(args[0])
 	s = strings.ReplaceAll(s, ts.Getenv("PGWS"), "$WS")
+	// JSON escapes the URL's & (encoding/json's HTML-safe default).
+	s = strings.ReplaceAll(s, strings.ReplaceAll(ts.Getenv("PGWS"), "&", `\u0026`), "$WS")
 	s = strings.ReplaceAll(s, ts.Getenv("WORK")+"/ws.duckdb", "$WS")
 	s = strings.ReplaceAll(s, ts.Getenv("WORK"), "$WORK")
 	for _, sc := range scrubbers {
