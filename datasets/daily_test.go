@@ -133,6 +133,7 @@ func TestImportDailyEqualsWhole(t *testing.T) {
 		`SELECT * EXCLUDE (import_id, source_line) FROM %smoderation_events`,
 		`SELECT * EXCLUDE (import_id) FROM %svideo_tags`,
 		`SELECT tag, day, sum(videos) FROM %stag_days GROUP BY ALL`,
+		`SELECT tag, tag_raw, sum(occurrences) FROM %stag_spellings GROUP BY ALL`,
 		`SELECT * FROM %svideo_outcomes`,
 		orphansQuery,
 	} {

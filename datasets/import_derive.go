@@ -30,6 +30,9 @@ func deriveTables(ctx context.Context, ws *Workspace, sum *ImportSummary, progre
 		if err != nil {
 			return fmt.Errorf("normalising hashtags: %w", err)
 		}
+		if err := addTagSpellings(ctx, tx, f.ImportID); err != nil {
+			return err
+		}
 		sum.EmptyTags += empty
 	}
 	progress(Progress{Phase: "outcomes"})

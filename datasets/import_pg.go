@@ -59,7 +59,7 @@ var pgFillerColumns = map[string]string{
 }
 
 // pgMoved are the tables copied from the staging workspace, by import_id.
-var pgMoved = []string{"imports", "videos", "moderation_events", "rejects", "video_tags", "tag_days", "views_daily", "search_daily", "interventions"}
+var pgMoved = []string{"imports", "videos", "moderation_events", "rejects", "video_tags", "tag_days", "tag_spellings", "views_daily", "search_daily", "interventions"}
 
 func importPostgres(ctx context.Context, ws *Workspace, req ImportRequest) (*ImportSummary, error) {
 	start := time.Now()

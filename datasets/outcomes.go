@@ -21,47 +21,75 @@ type execer interface {
 //   - proactive: removed, and no user report (of any policy) at or before
 //     removed_at (same instant counts as before);
 //   - within_24h: removed_at - created_at <= 24 h;
-//   - escalated: an escalation for P with action escalated_lert.
+//   - escalated: an escalation for P with action escalated_lert;
+//   - first_report_at: the first user report for P, kept so that the
+//     removal metrics need no pass over every event.
 //
 // Orphan events (no such video) have no created_at and stay out; they are
 // counted in the orphan_events view.
 //
-// %[1]s is the events it reads: moderation_events, or a temporary table of
-// the events of the videos an import touched.
+// It is one statement for both dialects; outcomesDialect holds what
+// differs.
 const outcomesSQL = `
 INSERT INTO video_outcomes
-WITH per AS (
+WITH {touched}per AS (
 	SELECT e.video_id, e.policy,
 		max(e.event_time) FILTER (WHERE e.event_type = 'review' AND e.decision = 'violation') AS last_violation,
 		max(e.event_time) FILTER (WHERE e.event_type = 'reinstatement') AS last_reinstatement,
 		min(e.event_time) FILTER (WHERE e.event_type = 'enforcement' AND e.action = 'removed') AS removed_at,
+		min(e.event_time) FILTER (WHERE e.event_type = 'report') AS first_report_at,
 		bool_or(e.event_type = 'escalation' AND e.action = 'escalated_lert') AS escalated,
 		bool_or(e.event_type = 'reinstatement') AS reinstated,
 		bool_or(e.event_type = 'report') AS reported,
 		bool_or(e.event_type = 'flag') AS flagged,
 		bool_or(e.event_type = 'review') AS reviewed,
 		bool_or(e.event_type = 'appeal') AS appealed
-	FROM %[1]s e
+	FROM {events} e{only}
 	GROUP BY e.video_id, e.policy
 ),
 first_report AS (
-	SELECT video_id, min(event_time) AS at FROM %[1]s
-	WHERE event_type = 'report' GROUP BY video_id
+	SELECT video_id, min(first_report_at) AS at FROM per GROUP BY video_id
 )
 SELECT p.video_id, p.policy, v.created_at,
 	p.last_violation IS NOT NULL AND (p.last_reinstatement IS NULL OR p.last_reinstatement <= p.last_violation),
 	p.removed_at,
 	CASE WHEN p.removed_at IS NOT NULL THEN r.at IS NULL OR r.at > p.removed_at END,
-	CASE WHEN p.removed_at IS NOT NULL THEN p.removed_at - v.created_at <= INTERVAL 24 HOUR END,
-	CASE WHEN p.removed_at IS NOT NULL THEN epoch(p.removed_at - v.created_at) END,
-	p.escalated, p.reinstated, p.reported, p.flagged, p.reviewed, p.appealed
+	CASE WHEN p.removed_at IS NOT NULL THEN p.removed_at - v.created_at <= INTERVAL '24 hours' END,
+	CASE WHEN p.removed_at IS NOT NULL THEN {seconds} END,
+	p.escalated, p.reinstated, p.reported, p.flagged, p.reviewed, p.appealed, p.first_report_at
 FROM per p
 JOIN videos v USING (video_id)
-LEFT JOIN first_report r USING (video_id)
-ORDER BY p.video_id, p.policy`
+LEFT JOIN first_report r USING (video_id){order}`
+
+// outcomesDialect is what outcomesSQL's dialects differ in: the events it
+// reads (a table, or only the videos an import touched) and how an
+// interval becomes seconds.
+type outcomesDialect struct {
+	touched string // CTEs before per, each ending in a comma
+	events  string // the events table
+	only    string // a condition on e that keeps the touched videos' events
+	seconds string // removed_at - created_at in seconds, a DOUBLE
+	order   string // the order rows are written in
+}
+
+func (d outcomesDialect) statement() string {
+	only := ""
+	if d.only != "" {
+		only = "\n\tWHERE " + d.only
+	}
+	return strings.NewReplacer("{touched}", d.touched, "{events}", d.events, "{only}", only,
+		"{seconds}", d.seconds, "{order}", d.order).Replace(outcomesSQL)
+}
+
+// duckOutcomes is the DuckDB statement over events: moderation_events, or
+// a temporary table of the events of the videos an import touched.
+func duckOutcomes(events string) string {
+	return outcomesDialect{events: events, seconds: "epoch(p.removed_at - v.created_at)",
+		order: "\nORDER BY p.video_id, p.policy"}.statement()
+}
 
 // RefreshOutcomes rebuilds the tables derived from videos, video_tags and
-// moderation_events: video_outcomes and tag_days. Import keeps them up to
+// moderation_events: video_outcomes, tag_days and tag_spellings. Import keeps them up to
 // date; call it after changing those tables by hand (test fixtures do).
 func RefreshOutcomes(ctx context.Context, db execer) error {
 	if err := refreshVideoOutcomes(ctx, db); err != nil {
@@ -80,13 +108,19 @@ func RefreshOutcomes(ctx context.Context, db execer) error {
 		FROM video_tags t JOIN videos v USING (video_id) GROUP BY ALL`); err != nil {
 		return fmt.Errorf("computing tag_days: %w", err)
 	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM tag_spellings`); err != nil {
+		return fmt.Errorf("clearing tag_spellings: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, tagSpellingsFill); err != nil {
+		return fmt.Errorf("counting tag_spellings: %w", err)
+	}
 	return nil
 }
 
 // OutcomesSQL is the statement that fills an empty video_outcomes from
 // videos and moderation_events: the data contract's definitions, for
 // anyone who builds the table without an import (trendlab bench's floor).
-func OutcomesSQL() string { return fmt.Sprintf(outcomesSQL, "moderation_events") }
+func OutcomesSQL() string { return duckOutcomes("moderation_events") }
 
 // refreshVideoOutcomes rebuilds video_outcomes only; the import calls it
 // inside its transaction (it adds to tag_days as it loads tags).
@@ -132,7 +166,7 @@ func refreshOutcomesFor(ctx context.Context, tx *sql.Tx, importIDs []int64) (ado
 			SELECT video_id, policy, event_time, event_type, decision, action, import_id
 			FROM moderation_events WHERE video_id IN (SELECT video_id FROM tl_touched)`,
 		`DELETE FROM video_outcomes WHERE video_id IN (SELECT video_id FROM tl_touched)`,
-		fmt.Sprintf(outcomesSQL, "tl_touched_events"),
+		duckOutcomes("tl_touched_events"),
 	} {
 		if _, err := execT(ctx, tx, stmt); err != nil {
 			return 0, fmt.Errorf("computing video_outcomes: %w", err)

@@ -358,6 +358,14 @@ CREATE OR REPLACE MACRO tag_set_videos(p_name) AS TABLE (
 	SELECT video_id FROM tag_set_members(p_name, p_tags, false)
 );
 `,
+	// 10 -> 11: what an investigation read from every event or every
+	// hashtag occurrence, kept by the import instead (at 100M videos each
+	// was a pass over 37M events or 240M video_tags rows):
+	// video_outcomes.first_report_at, the first user report for the policy
+	// (the removal metrics' same-policy test); and tag_spellings, per import
+	// the occurrences of each spelling of each normalised tag (variant
+	// discovery and the spellings of a tag set).
+	tagSpellingsMigration,
 }
 
 // migrate brings the workspace schema up to SchemaVersion. It refuses a

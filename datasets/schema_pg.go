@@ -22,7 +22,21 @@ const pgSchemaVersion0 = 10
 
 // pgMigrations[i] takes a PostgreSQL workspace from pgSchemaVersion0+i to
 // pgSchemaVersion0+i+1. Append only.
-var pgMigrations = []string{}
+var pgMigrations = []string{
+	// 10 -> 11: tag_spellings and video_outcomes.first_report_at
+	// (spellings.go); on Citus tag_spellings is distributed by tag, as
+	// tag_days is.
+	`
+CREATE TABLE tag_spellings (
+	import_id   INTEGER NOT NULL,
+	tag         TEXT NOT NULL,
+	tag_raw     TEXT NOT NULL,
+	occurrences BIGINT NOT NULL
+);
+` + tagSpellingsFill + `
+ALTER TABLE video_outcomes ADD COLUMN first_report_at TIMESTAMP;
+` + firstReportFill,
+}
 
 const pgSchema = `
 CREATE TABLE trendlab_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -329,9 +343,15 @@ LANGUAGE sql STABLE AS $$ SELECT video_id FROM tag_set_members(p_name, '{}'::TEX
 // that joining them to a distributed table stays on the workers.
 var (
 	citusByVideo   = []string{"videos", "moderation_events", "video_tags", "video_outcomes", "views_daily"}
-	citusOther     = [][2]string{{"tag_days", "tag"}, {"rejects", "import_id"}, {"search_daily", "query"}}
+	citusOther     = [][2]string{{"tag_days", "tag"}, {"tag_spellings", "tag"}, {"rejects", "import_id"}, {"search_daily", "query"}}
 	citusReference = []string{"trendlab_meta", "imports", "unfinished_imports", "tag_sets", "tag_set_variants", "samples", "sample_members", "labels", "term_lists", "term_list_terms", "watches", "alerts", "interventions"}
 )
+
+// citusAfter[v] distributes the tables that migration v -> v+1 adds, on a
+// Citus workspace made before it (a new one is distributed whole).
+var citusAfter = map[int][]string{
+	10: {`SELECT create_distributed_table('tag_spellings', 'tag', colocate_with => 'none')`},
+}
 
 // citusStatements distributes the schema's tables: run once, on the
 // coordinator, right after pgSchema created them empty.
@@ -394,16 +414,24 @@ func pgMigrate(ctx context.Context, db *sql.DB, citus bool) error {
 		return nil
 	}
 	steps := []string{}
-	if version == 0 {
+	fresh := version == 0
+	if fresh {
 		steps = append(steps, pgSchema)
-		if citus {
-			steps = append(steps, citusStatements()...)
-		}
 		version = pgSchemaVersion0
 	} else if version < pgSchemaVersion0 {
 		return fmt.Errorf("workspace schema version %d predates PostgreSQL workspaces (%d)", version, pgSchemaVersion0)
 	}
 	steps = append(steps, pgMigrations[version-pgSchemaVersion0:]...)
+	// A new database is distributed once every migration has made its
+	// tables; an older Citus workspace gets the tables a migration adds
+	// distributed as that migration says (citusAfter).
+	if fresh && citus {
+		steps = append(steps, citusStatements()...)
+	} else if citus {
+		for v := version; v < SchemaVersion; v++ {
+			steps = append(steps, citusAfter[v]...)
+		}
+	}
 	for _, q := range steps {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("migrating workspace schema to %d: %w", SchemaVersion, err)

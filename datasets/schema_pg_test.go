@@ -181,6 +181,7 @@ func TestCitusStatements(t *testing.T) {
 		`SELECT create_distributed_table('video_outcomes', 'video_id', colocate_with => 'videos')`,
 		`SELECT create_distributed_table('views_daily', 'video_id', colocate_with => 'videos')`,
 		`SELECT create_distributed_table('tag_days', 'tag', colocate_with => 'none')`,
+		`SELECT create_distributed_table('tag_spellings', 'tag', colocate_with => 'none')`,
 		`SELECT create_distributed_table('rejects', 'import_id', colocate_with => 'none')`,
 		`SELECT create_distributed_table('search_daily', 'query', colocate_with => 'none')`,
 	}

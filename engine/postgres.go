@@ -54,7 +54,7 @@ func (p *postgres) VariantCandidates(ctx context.Context, f VariantFilter) ([]st
 	q := `
 WITH sk AS MATERIALIZED (
 	SELECT tag, translate(unaccent(tag), ` + a.add(f.From) + `, ` + a.add(f.To) + `) AS s
-	FROM (SELECT DISTINCT tag FROM video_tags) d
+	FROM (SELECT DISTINCT tag FROM tag_spellings) d
 	WHERE length(tag) <= 100
 )
 SELECT tag FROM sk
@@ -71,15 +71,27 @@ WHERE tag = ` + a.add(f.Seed) + `
 	return tags, err
 }
 
+// TagForms reads the import's pre-aggregates, as DuckDB does: spellings
+// from tag_spellings, videos from tag_days, in two statements (each a
+// router query to the shards of those tags on Citus).
 func (p *postgres) TagForms(ctx context.Context, tags []string) ([]TagForm, error) {
-	return p.tagForms(ctx, `
-SELECT * FROM (
-	SELECT tag, NULL::TEXT AS tag_raw, count(*) AS n, count(DISTINCT video_id) AS videos
-	FROM video_tags WHERE tag = ANY($1) GROUP BY tag
-	UNION ALL
-	SELECT tag, tag_raw, count(*) AS n, 0 FROM video_tags WHERE tag = ANY($1) GROUP BY tag, tag_raw
-) f
+	out, err := p.tagForms(ctx, `
+SELECT tag, tag_raw, sum(occurrences)::BIGINT AS n, 0::BIGINT FROM tag_spellings WHERE tag = ANY($1)
+GROUP BY tag, tag_raw
 ORDER BY tag COLLATE "C", n DESC, tag_raw COLLATE "C"`, tags)
+	if err != nil {
+		return nil, err
+	}
+	rows := map[string]int64{}
+	for _, f := range out {
+		rows[f.Tag] += f.Rows
+	}
+	totals, err := p.tagForms(ctx, `
+SELECT tag, NULL::TEXT, 0::BIGINT, sum(videos)::BIGINT FROM tag_days WHERE tag = ANY($1) GROUP BY tag`, tags)
+	for i := range totals {
+		totals[i].Rows = rows[totals[i].Tag]
+	}
+	return append(out, totals...), err
 }
 
 func (p *postgres) TagSet(ctx context.Context, name string) (*TagSet, error) {
