@@ -139,9 +139,13 @@ func loadFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[strin
 		}
 		var existing int64
 		if before {
+			var lo, hi sql.NullString
+			if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT min(id), max(id) FROM (SELECT CAST(%s AS VARCHAR) AS id FROM %s AS tl_stage)`, idExpr, src.rel)).Scan(&lo, &hi); err != nil {
+				return false, err
+			}
 			if _, err := execT(ctx, tx, fmt.Sprintf(`CREATE TEMP TABLE tl_existing AS
 				SELECT w.%[1]s AS id, w.import_id, w.source_line FROM %[2]s w
-				WHERE w.import_id <> ? AND w.%[1]s IN (SELECT %[3]s FROM %[4]s AS tl_stage)`, t.id, t.name, idExpr, src.rel), importID); err != nil {
+				WHERE %[5]s AND w.import_id <> ? AND w.%[1]s IN (SELECT %[3]s FROM %[4]s AS tl_stage)`, t.id, t.name, idExpr, src.rel, inRange("w."+t.id)), lo, hi, importID); err != nil {
 				return false, err
 			}
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tl_existing`).Scan(&existing); err != nil {
@@ -190,14 +194,14 @@ func loadFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[strin
 		}
 		defer traced(time.Now(), "duplicate and existing id checks of "+f.path)
 		var repeated int64
-		if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT %[1]s FROM %[2]s WHERE import_id = ? GROUP BY 1 HAVING count(*) > 1)`, t.id, t.name), importID).Scan(&repeated); err != nil {
+		var lo, hi sql.NullString // the file's smallest and largest id
+		if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FILTER (WHERE n > 1), min(id), max(id)
+			FROM (SELECT %[1]s AS id, count(*) AS n FROM %[2]s WHERE import_id = ? GROUP BY 1)`, t.id, t.name), importID).Scan(&repeated, &lo, &hi); err != nil {
 			return false, err
 		}
 		if repeated == 0 && before {
-			// The hash table is built from this file's ids, and the
-			// workspace's only probe it: a daily import into a large
-			// workspace costs a scan of its ids, not a hash table of them.
-			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %[1]s w WHERE w.import_id <> ? AND w.%[2]s IN (SELECT %[2]s FROM %[1]s WHERE import_id = ?)`, t.name, t.id), importID, importID).Scan(&repeated)
+			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %[1]s w WHERE %[3]s AND w.import_id <> ?
+				AND w.%[2]s IN (SELECT %[2]s FROM %[1]s WHERE import_id = ?)`, t.name, t.id, inRange("w."+t.id)), lo, hi, importID, importID).Scan(&repeated)
 			if err != nil {
 				return false, err
 			}
