@@ -498,7 +498,7 @@ func (m *Model) View() tea.View {
 	if m.sess.captionsShown {
 		captions = "captions shown"
 	}
-	ws := m.th.Faint.Render(captions + " · " + textsafe.StripLine(baseName(m.cfg.Workspace.Path)))
+	ws := m.th.Faint.Render(captions + " · " + textsafe.StripLine(workspaceName(m.cfg.Workspace)))
 	if gap := m.width - ansi.StringWidth(bar) - ansi.StringWidth(ws); gap > 0 {
 		bar += strings.Repeat(" ", gap) + ws
 	}
@@ -549,7 +549,7 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(frame)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = "trendlab · " + textsafe.StripLine(baseName(m.cfg.Workspace.Path))
+	v.WindowTitle = "trendlab · " + textsafe.StripLine(workspaceName(m.cfg.Workspace))
 	return v
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -139,9 +140,13 @@ func newCatalog(sess *session) catalogModel { return catalogModel{sess: sess} }
 func (m catalogModel) Init() tea.Cmd { return m.load() }
 
 func (m catalogModel) load() tea.Cmd {
-	db := m.sess.db
+	db, server := m.sess.db, m.sess.server()
 	return func() tea.Msg {
-		rels, err := loadCatalog(context.Background(), db)
+		load := loadCatalog
+		if server {
+			load = loadCatalogServer
+		}
+		rels, err := load(context.Background(), db)
 		return catalogMsg{rels: rels, err: err}
 	}
 }
@@ -293,10 +298,10 @@ func (m catalogModel) updateKey(msg tea.KeyPressMsg) (catalogModel, tea.Cmd) {
 	if m.imports {
 		if key.Matches(msg, k.Enter) && m.impL.cursor < len(m.impRows) {
 			r := m.impRows[m.impL.cursor]
-			return m, openResult(fmt.Sprintf("rejects of import %d", r.ID), "main.rejects", "import_id = ?", r.ID)
+			return m, openResult(fmt.Sprintf("rejects of import %d", r.ID), "rejects", "import_id = ?", r.ID)
 		}
 		if key.Matches(msg, k.Browse) {
-			return m, openResult("imports", "main.imports", "")
+			return m, openResult("imports", "imports", "")
 		}
 		return m, nil
 	}
@@ -353,9 +358,13 @@ func openResult(title, relation, where string, args ...any) tea.Cmd {
 func (m *catalogModel) summarize(rel relation, col column) tea.Cmd {
 	m.sumReq = m.sess.newID()
 	m.sumBusy = true
-	req, db := m.sumReq, m.sess.db
+	req, db, server := m.sumReq, m.sess.db, m.sess.server()
 	return func() tea.Msg {
-		s, err := summarize(context.Background(), db, rel, col)
+		sum := summarize
+		if server {
+			sum = summarizeServer
+		}
+		s, err := sum(context.Background(), db, rel, col)
 		return summaryMsg{req: req, s: s, err: err}
 	}
 }
@@ -554,6 +563,18 @@ func (m catalogModel) importsView(th theme) string {
 		right = append(right, "", th.Faint.Render("enter shows this import's rejects · b browses all imports"))
 	}
 	return joinColumns(" │ ", left, right)
+}
+
+// workspaceName is how the screens name the workspace: a file's name, or a
+// server database's name (its URL can be long and is not a path).
+func workspaceName(ws *datasets.Workspace) string {
+	if ws.Dialect == datasets.Postgres {
+		if u, err := url.Parse(ws.Path); err == nil && strings.Trim(u.Path, "/") != "" {
+			return "postgres: " + strings.Trim(u.Path, "/")
+		}
+		return "postgres"
+	}
+	return baseName(ws.Path)
 }
 
 func baseName(p string) string {

@@ -60,6 +60,15 @@
 // workspace is confined (queries.Confine), so DuckDB itself writes no file
 // but the spill folder's.
 //
+// On a workspace on a PostgreSQL server (result_pg.go) a result is a
+// scrollable cursor WITH HOLD declared in a READ ONLY transaction with the
+// server's statement timeout, paged by MOVE ABSOLUTE and FETCH; a table
+// browsed in place pages by LIMIT/OFFSET; the catalog comes from
+// information_schema (catalogdata_pg.go), with DuckDB's type names, and
+// values are written as DuckDB writes them, so that a screen reads the
+// same on both engines (TestServerCatalogScreen compares the frames).
+// Parquet export needs a DuckDB file.
+//
 // # Untrusted text
 //
 // Everything from the data (captions, tags, ids, cell values, and error

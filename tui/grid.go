@@ -545,7 +545,7 @@ func (g *gridModel) timeline() tea.Cmd {
 	}
 	title, id := "moderation timeline of "+c.Line, c.Full
 	return func() tea.Msg {
-		return openResultMsg{title: title, relation: "main.moderation_events", where: "video_id = ?", order: "event_time, event_id", args: []any{id}}
+		return openResultMsg{title: title, relation: "moderation_events", where: "video_id = ?", order: "event_time, event_id", args: []any{id}}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/textsafe"
 	"github.com/trendlab/trendlab/queries"
 )
@@ -181,7 +182,15 @@ func (m *paletteModel) run() tea.Cmd {
 	}
 	m.err = ""
 	name := m.query.Name
-	return func() tea.Msg { return runQueryMsg{title: "saved query " + name, sql: st.SQL, args: st.ArgValues()} }
+	text, args := st.SQL, st.ArgValues()
+	if m.sess.cfg.Workspace.Dialect == datasets.Postgres {
+		// its NAME.pg.sql text, $name numbered for the server
+		if text, args, err = st.ForServer(); err != nil {
+			m.err = textsafe.Strip(err.Error())
+			return nil
+		}
+	}
+	return func() tea.Msg { return runQueryMsg{title: "saved query " + name, sql: text, args: args} }
 }
 
 // runQueryMsg asks the root to materialise a query into the grid.

@@ -62,7 +62,7 @@ func (m reportModel) reportDir() string {
 	if d := m.sess.cfg.ReportDir; d != "" {
 		return d
 	}
-	if p := m.sess.cfg.Workspace.Path; p != "" && p != ":memory:" {
+	if p := m.sess.cfg.Workspace.Path; p != "" && p != ":memory:" && !m.sess.server() {
 		return filepath.Dir(p)
 	}
 	return "."

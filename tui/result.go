@@ -71,12 +71,15 @@ type resultSet struct {
 	// removes when dropped).
 	Owned bool
 	// File is the Parquet file of a modeFile result.
-	File    string
-	Cols    []column
-	Total   int64
-	Elapsed time.Duration
-	Message string // for statements without rows: what happened
-	mem     [][]cell
+	File string
+	// Query is a cursor's query (modeCursor, on a server), and Sorted
+	// the query a sorted cursor orders (result_pg.go).
+	Query, Sorted string
+	Cols          []column
+	Total         int64
+	Elapsed       time.Duration
+	Message       string // for statements without rows: what happened
+	mem           [][]cell
 	// SortCol is the column the result is ordered by, -1 for none.
 	SortCol  int
 	SortDesc bool
@@ -95,6 +98,9 @@ const memoryRowCap = 10000
 // cannot hold), into a temporary table. The caller holds the session
 // connection.
 func materialize(ctx context.Context, conn *sql.Conn, dir string, id int64, title, query string, args ...any) (*resultSet, error) {
+	if onServer(conn) {
+		return materializeServer(ctx, conn, id, title, query, args...)
+	}
 	start := time.Now()
 	rs, err := spill(ctx, conn, dir, id, title, query, args...)
 	if err != nil && ctx.Err() == nil {
@@ -156,6 +162,11 @@ func (rs *resultSet) numbered() string {
 func browse(ctx context.Context, conn *sql.Conn, id int64, title, relation, where, order string, args ...any) (*resultSet, error) {
 	start := time.Now()
 	rs := &resultSet{ID: id, Title: title, Mode: modeOffset, Source: relation, Where: where, Order: order, Args: args, SortCol: -1}
+	if onServer(conn) {
+		err := describeServer(ctx, conn, rs)
+		rs.Elapsed = time.Since(start)
+		return rs, err
+	}
 	if err := describe(ctx, conn, rs); err != nil {
 		return nil, err
 	}
@@ -270,6 +281,9 @@ func fetchPage(ctx context.Context, conn *sql.Conn, rs *resultSet, p int) ([][]c
 		}
 		return rs.mem[lo:hi], nil
 	}
+	if onServer(conn) {
+		return fetchPageServer(ctx, conn, rs, p)
+	}
 	var q string
 	args := append([]any(nil), rs.Args...)
 	switch rs.Mode {
@@ -335,6 +349,9 @@ func sortResult(ctx context.Context, conn *sql.Conn, spillDir string, rs *result
 		out.SortCol, out.SortDesc = c, desc
 		return &out, nil
 	}
+	if onServer(conn) {
+		return sortServer(ctx, conn, rs, id, c, desc)
+	}
 	order := sqltext.QuoteIdent(rs.Cols[c].Name) + " " + dir + " NULLS LAST"
 	var q string
 	switch rs.Mode {
@@ -383,6 +400,10 @@ func dropResult(ctx context.Context, conn *sql.Conn, rs *resultSet) error {
 		}
 		return nil
 	}
+	if rs.Mode == modeCursor {
+		_, err := conn.ExecContext(ctx, "CLOSE "+rs.Source)
+		return err
+	}
 	_, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+rs.Source)
 	return err
 }
@@ -418,10 +439,12 @@ func exportResult(ctx context.Context, conn *sql.Conn, rs *resultSet, path strin
 		return 0, err
 	}
 	var q string
-	switch rs.Mode {
-	case modeFile:
+	switch {
+	case onServer(conn):
+		q = sqltext.Numbered(rs.orderedQuery())
+	case rs.Mode == modeFile:
 		q = "SELECT * EXCLUDE (file_row_number) FROM " + rs.numbered() + " ORDER BY file_row_number"
-	case modeKeyset:
+	case rs.Mode == modeKeyset:
 		q = "SELECT * FROM " + rs.Source + " ORDER BY rowid"
 	default:
 		q = "SELECT * FROM " + rs.from() + rs.orderBy()

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/queries"
 )
 
@@ -49,7 +50,13 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	// metadata instead of parsing it for every page. A second TUI on the
 	// same database finds it set (and the configuration locked).
 	var cached bool
-	err = conn.QueryRowContext(ctx, "SELECT current_setting('parquet_metadata_cache')").Scan(&cached)
+	if cfg.Workspace.Dialect == datasets.Postgres {
+		// A server keeps results in cursors (result_pg.go), not files.
+		os.Remove(spill)
+		spill, cached = "", true
+	} else {
+		err = conn.QueryRowContext(ctx, "SELECT current_setting('parquet_metadata_cache')").Scan(&cached)
+	}
 	if err == nil && !cached {
 		_, err = conn.ExecContext(ctx, "SET GLOBAL parquet_metadata_cache = true")
 	}
@@ -76,6 +83,9 @@ func (s *session) withConn(fn func(*sql.Conn) error) error {
 	defer s.mu.Unlock()
 	return fn(s.conn)
 }
+
+// server reports whether the workspace is on a PostgreSQL server.
+func (s *session) server() bool { return s.cfg.Workspace.Dialect == datasets.Postgres }
 
 // newID returns a fresh identifier for results and requests, so a late
 // message about an old result can be recognised and dropped.

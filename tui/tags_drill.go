@@ -31,14 +31,14 @@ func (m tagsModel) drillDown() tea.Cmd {
 	case secVariants:
 		if c < len(m.inv.TagSet.Candidates) {
 			v := m.inv.TagSet.Candidates[c]
-			return openResult("videos tagged #"+tagText(v.Tag), "main.videos",
-				"video_id IN (SELECT video_id FROM main.video_tags WHERE tag = ?)", v.Tag)
+			return openResult("videos tagged #"+tagText(v.Tag), "videos",
+				"video_id IN (SELECT video_id FROM video_tags WHERE tag = ?)", v.Tag)
 		}
 	case secVolume:
 		if c < len(m.inv.Trend.Volume) {
 			day := m.inv.Trend.Volume[c].Day
 			where, args := m.tagSetFilter()
-			return openResult(fmt.Sprintf("#%s videos created %s", seed, day), "main.videos",
+			return openResult(fmt.Sprintf("#%s videos created %s", seed, day), "videos",
 				where+" AND CAST(created_at AS DATE) = CAST(? AS DATE)", append(args, day)...)
 		}
 	case secRates, secFunnel:
@@ -50,8 +50,8 @@ func (m tagsModel) drillDown() tea.Cmd {
 		}
 		if policy != "" {
 			where, args := m.tagSetFilter()
-			return openResult(fmt.Sprintf("#%s videos violating %s", seed, textsafe.StripLine(policy)), "main.videos",
-				where+" AND video_id IN (SELECT video_id FROM main.video_outcomes WHERE policy = ? AND violating)", append(args, policy)...)
+			return openResult(fmt.Sprintf("#%s videos violating %s", seed, textsafe.StripLine(policy)), "videos",
+				where+" AND video_id IN (SELECT video_id FROM video_outcomes WHERE policy = ? AND violating)", append(args, policy)...)
 		}
 	case secRelated:
 		if c < len(m.inv.Related.Tags) {

@@ -59,6 +59,13 @@ var serverCommands = map[string]bool{
 	"trendlab terms list":   true,
 	"trendlab terms diff":   true,
 	"trendlab terms check":  true,
+	// Reports (notebooks: sql blocks in the shared SQL, tagset_videos per
+	// dialect; TestShippedReportSameOnBothEngines) and the TUI (cursors
+	// for results, the catalog from information_schema; tui TestServer*);
+	// bare trendlab is the TUI.
+	"trendlab report": true,
+	"trendlab tui":    true,
+	"trendlab":        true,
 }
 
 // serverCheck fails with datasets.ErrServerUnsupported, naming the

@@ -26,7 +26,10 @@ func TestServerScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PGWS", pgtest.NewDatabase(t))
-			return nil
+			// the shipped notebooks, for report scripts
+			notebooks, err := filepath.Abs(filepath.Join("..", "..", "notebooks"))
+			env.Setenv("NOTEBOOKS", notebooks)
+			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"trendlab": scriptTrendlab,

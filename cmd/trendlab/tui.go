@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/who"
 	"github.com/trendlab/trendlab/queries"
 	"github.com/trendlab/trendlab/tui"
@@ -112,7 +113,7 @@ func runTUIWith(ctx context.Context, a *app, f tuiFlags) error {
 	}
 	// The TUI explores an existing workspace; it does not create an empty
 	// one wherever it is started.
-	if _, err := os.Stat(a.workspace); err != nil {
+	if _, err := os.Stat(a.workspace); err != nil && !datasets.IsServerURL(a.workspace) {
 		return fmt.Errorf("no workspace at %s: run `trendlab import` (or `trendlab demo`) first, or pass --workspace", a.workspace)
 	}
 	// Browsing must stay light (a 10M-row result scrolls in about 300 MB):

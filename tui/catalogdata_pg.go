@@ -1,0 +1,151 @@
+package tui
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/trendlab/trendlab/internal/sqltext"
+	"github.com/trendlab/trendlab/internal/textsafe"
+)
+
+// The Catalog screen on a workspace on a PostgreSQL server: the same
+// relations, columns, counts and summaries as catalogdata.go reads from
+// DuckDB, from information_schema and in PostgreSQL's SQL.
+
+// loadCatalogServer lists the tables and views of the schemas on the
+// search path (the workspace's), with exact row counts of the tables.
+func loadCatalogServer(ctx context.Context, db *sql.DB) ([]relation, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT table_schema, table_name, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END
+		FROM information_schema.tables
+		WHERE table_schema = ANY (current_schemas(false)) AND table_type IN ('BASE TABLE', 'VIEW')
+		ORDER BY 3, 1, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("listing tables: %w", err)
+	}
+	var rels []relation
+	index := map[string]int{}
+	for rows.Next() {
+		var r relation
+		if err := rows.Scan(&r.Schema, &r.Name, &r.Kind); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[r.Schema+"."+r.Name] = len(rels)
+		rels = append(rels, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// DuckDB's type names, where PostgreSQL's differ, so that a column
+	// reads the same on both engines.
+	cols, err := db.QueryContext(ctx, `
+		SELECT table_schema, table_name, column_name,
+		       CASE data_type WHEN 'text' THEN 'VARCHAR' WHEN 'character varying' THEN 'VARCHAR'
+		            WHEN 'timestamp without time zone' THEN 'TIMESTAMP' WHEN 'timestamp with time zone' THEN 'TIMESTAMP WITH TIME ZONE'
+		            WHEN 'double precision' THEN 'DOUBLE' WHEN 'ARRAY' THEN CASE udt_name WHEN '_text' THEN 'VARCHAR' WHEN '_varchar' THEN 'VARCHAR' ELSE upper(substr(udt_name, 2)) END || '[]'
+		            ELSE upper(data_type) END
+		FROM information_schema.columns
+		WHERE table_schema = ANY (current_schemas(false))
+		ORDER BY table_schema, table_name, ordinal_position`)
+	if err != nil {
+		return nil, fmt.Errorf("listing columns: %w", err)
+	}
+	for cols.Next() {
+		var s, t string
+		var c column
+		if err := cols.Scan(&s, &t, &c.Name, &c.Type); err != nil {
+			cols.Close()
+			return nil, err
+		}
+		if i, ok := index[s+"."+t]; ok {
+			rels[i].Cols = append(rels[i].Cols, c)
+		}
+	}
+	cols.Close()
+	if err := cols.Err(); err != nil {
+		return nil, err
+	}
+	for i := range rels {
+		if rels[i].Kind != "table" {
+			continue
+		}
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+rels[i].qualified()).Scan(&rels[i].Rows); err != nil {
+			return nil, fmt.Errorf("counting %s: %w", rels[i].Name, err)
+		}
+		rels[i].RowsKnown = true
+	}
+	return rels, nil
+}
+
+// summarizeServer is summarize in PostgreSQL's SQL: quantiles by
+// percentile_disc; min and max of a type without an order (boolean, json)
+// are those of its text.
+func summarizeServer(ctx context.Context, db *sql.DB, rel relation, col column) (colSummary, error) {
+	s := colSummary{Rel: rel.Name, Col: col.Name, Type: col.Type}
+	c := sqltext.QuoteIdent(col.Name)
+	from := rel.qualified()
+	var mn, mx sql.NullString
+	q := `SELECT count(*), count(*) - count(%[1]s), count(DISTINCT %[1]s), min(%[1]s)::text, max(%[1]s)::text FROM %[2]s`
+	err := db.QueryRowContext(ctx, fmt.Sprintf(q, c, from)).Scan(&s.Count, &s.Nulls, &s.Distinct, &mn, &mx)
+	if err != nil {
+		q = `SELECT count(*), count(*) - count(%[1]s), count(DISTINCT %[1]s::text), min(%[1]s::text), max(%[1]s::text) FROM %[2]s`
+		err = db.QueryRowContext(ctx, fmt.Sprintf(q, c, from)).Scan(&s.Count, &s.Nulls, &s.Distinct, &mn, &mx)
+	}
+	if err != nil {
+		return s, fmt.Errorf("summarising %s.%s: %w", rel.Name, col.Name, err)
+	}
+	s.Min, s.Max = textsafe.StripLine(mn.String), textsafe.StripLine(mx.String)
+	var qs sql.NullString
+	qerr := db.QueryRowContext(ctx, fmt.Sprintf(
+		`SELECT array_to_json(percentile_disc(ARRAY[0.05, 0.25, 0.5, 0.75, 0.95]) WITHIN GROUP (ORDER BY %s))::text FROM %s`, c, from)).Scan(&qs)
+	if qerr == nil && qs.Valid {
+		s.Quantiles = jsonArrayText(qs.String)
+	}
+	if qerr != nil || len(s.Quantiles) != len(quantileLevels) {
+		s.QuantileErr = "no quantiles for this type"
+		s.Quantiles = nil
+	}
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(
+		`SELECT %[1]s::text AS v, count(*) AS n FROM %[2]s GROUP BY v ORDER BY n DESC, v NULLS FIRST LIMIT 50`, c, from))
+	if err != nil {
+		return s, fmt.Errorf("counting values of %s.%s: %w", rel.Name, col.Name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v sql.NullString
+		var f freqRow
+		if err := rows.Scan(&v, &f.N); err != nil {
+			return s, err
+		}
+		f.Null, f.Raw, f.Value = !v.Valid, v.String, textsafe.StripLine(v.String)
+		if f.Null {
+			f.Value = "NULL"
+		}
+		s.Freq = append(s.Freq, f)
+	}
+	return s, rows.Err()
+}
+
+// jsonArrayText reads a JSON array's elements as text: a string as it is,
+// anything else as written.
+func jsonArrayText(s string) []string {
+	var raw []json.RawMessage
+	if json.Unmarshal([]byte(s), &raw) != nil {
+		return nil
+	}
+	out := make([]string, len(raw))
+	for i, r := range raw {
+		var str string
+		if json.Unmarshal(r, &str) == nil {
+			out[i] = textsafe.StripLine(str)
+		} else {
+			out[i] = textsafe.StripLine(strings.TrimSpace(string(r)))
+		}
+	}
+	return out
+}
