@@ -35,8 +35,38 @@ CREATE TABLE tag_spellings (
 );
 ` + tagSpellingsFill + `
 ALTER TABLE video_outcomes ADD COLUMN first_report_at TIMESTAMP;
-` + firstReportFill,
+` + firstReportFill + tagSetMembersPG,
 }
+
+// tagSetMembersPG is schema.go's tag_set_members macro. It is PL/pgSQL,
+// not SQL: Citus cannot plan a SQL function whose body reads a distributed
+// table ("parameterized queries for SQL functions referencing distributed
+// tables are not supported"), while PL/pgSQL's RETURN QUERY runs as one
+// distributed query (found on a one-node Citus 13.2 cluster, pgtest).
+const tagSetMembersPG = `
+CREATE OR REPLACE FUNCTION tag_set_members(p_name TEXT, p_tags TEXT[], p_captions BOOLEAN)
+RETURNS TABLE (video_id TEXT, caption_only BOOLEAN)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN QUERY
+	WITH set_tags AS (SELECT tag FROM tag_set_tags(p_name, p_tags)),
+	tagged AS (SELECT DISTINCT t.video_id FROM video_tags t WHERE t.tag IN (SELECT tag FROM set_tags)),
+	caption_tags AS (
+		SELECT coalesce(array_agg(tag) FILTER (WHERE tag ~ '^[[:alnum:]_]+$'), '{}') AS words,
+		       coalesce(array_agg(tag) FILTER (WHERE tag !~ '^[[:alnum:]_]+$'), '{}') AS others
+		FROM set_tags
+		HAVING p_captions OR (SELECT coalesce(bool_or(include_caption_mentions), false) FROM tag_sets WHERE name = p_name)
+	)
+	SELECT tagged.video_id, false FROM tagged
+	UNION ALL
+	SELECT v.video_id, true
+	FROM caption_tags c, videos v
+	WHERE (regexp_split_to_array(lower(v.caption), '[^[:alnum:]_]+') && c.words
+	   OR EXISTS (SELECT 1 FROM unnest(c.others) AS o(t)
+	              WHERE strpos(lower(v.caption), o.t) > 0
+	                AND v.caption ~* ('(^|[^[:alnum:]_])#?(' || regexp_replace(o.t, '([.^$*+?()[\]{}|\\-])', '\\\1', 'g') || ')($|[^[:alnum:]_])')))
+	  AND v.video_id NOT IN (SELECT tagged.video_id FROM tagged);
+END $$;`
 
 const pgSchema = `
 CREATE TABLE trendlab_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -303,27 +333,7 @@ END $$;
 CREATE FUNCTION tag_set_tags(p_name TEXT) RETURNS TABLE (tag TEXT)
 LANGUAGE sql STABLE AS $$ SELECT tag FROM tag_set_tags(p_name, '{}'::TEXT[]) $$;
 
-CREATE FUNCTION tag_set_members(p_name TEXT, p_tags TEXT[], p_captions BOOLEAN)
-RETURNS TABLE (video_id TEXT, caption_only BOOLEAN)
-LANGUAGE sql STABLE AS $$
-	WITH set_tags AS (SELECT tag FROM tag_set_tags(p_name, p_tags)),
-	tagged AS (SELECT DISTINCT t.video_id FROM video_tags t WHERE t.tag IN (SELECT tag FROM set_tags)),
-	caption_tags AS (
-		SELECT coalesce(array_agg(tag) FILTER (WHERE tag ~ '^[[:alnum:]_]+$'), '{}') AS words,
-		       coalesce(array_agg(tag) FILTER (WHERE tag !~ '^[[:alnum:]_]+$'), '{}') AS others
-		FROM set_tags
-		HAVING p_captions OR (SELECT coalesce(bool_or(include_caption_mentions), false) FROM tag_sets WHERE name = p_name)
-	)
-	SELECT video_id, false FROM tagged
-	UNION ALL
-	SELECT v.video_id, true
-	FROM caption_tags c, videos v
-	WHERE (regexp_split_to_array(lower(v.caption), '[^[:alnum:]_]+') && c.words
-	   OR EXISTS (SELECT 1 FROM unnest(c.others) AS o(t)
-	              WHERE strpos(lower(v.caption), o.t) > 0
-	                AND v.caption ~* ('(^|[^[:alnum:]_])#?(' || regexp_replace(o.t, '([.^$*+?()[\]{}|\\-])', '\\\1', 'g') || ')($|[^[:alnum:]_])')))
-	  AND v.video_id NOT IN (SELECT video_id FROM tagged)
-$$;
+` + tagSetMembersPG + `
 CREATE FUNCTION tag_set_videos(p_name TEXT, p_tags TEXT[]) RETURNS TABLE (video_id TEXT)
 LANGUAGE sql STABLE AS $$ SELECT video_id FROM tag_set_members(p_name, p_tags, false) $$;
 CREATE FUNCTION tag_set_videos(p_name TEXT) RETURNS TABLE (video_id TEXT)

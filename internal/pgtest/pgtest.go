@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,5 +66,49 @@ func NewDatabase(t testing.TB) string {
 		t.Fatalf("%s: %v", Env, err)
 	}
 	u.Path = "/" + name
+	var preload string
+	if err := admin.QueryRow(ctx, `SHOW shared_preload_libraries`).Scan(&preload); err != nil {
+		t.Fatalf("reading the server's settings: %v", err)
+	}
+	if strings.Contains(preload, "citus") {
+		makeCitus(t, u)
+	}
 	return u.String()
+}
+
+// makeCitus turns the new database into a one-node Citus cluster, on a
+// server that preloads citus (`.ci/pgserver start citus`): the extension,
+// and the coordinator registered as the node that holds the shards, so
+// that the workspace's tables are created distributed as on a real
+// cluster and every statement goes through Citus's planner.
+func makeCitus(t testing.TB, u *url.URL) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, u.String())
+	if err != nil {
+		t.Fatalf("connecting to the test database: %v", err)
+	}
+	defer c.Close(ctx)
+	host, port := u.Query().Get("host"), 5432
+	if p := u.Port(); p != "" {
+		port, _ = strconv.Atoi(p)
+	}
+	if host == "" {
+		host = u.Hostname()
+	}
+	for _, q := range []string{`CREATE EXTENSION citus`, `SET citus.shard_count = 4`} {
+		if _, err := c.Exec(ctx, q); err != nil {
+			t.Fatalf("making the test database a Citus cluster: %s: %v", q, err)
+		}
+	}
+	// The coordinator is the cluster's only node, so it must hold the
+	// shards (shouldhaveshards), as a worker would.
+	for _, q := range []string{`SELECT citus_set_coordinator_host($1, $2)`, `SELECT citus_set_node_property($1, $2, 'shouldhaveshards', true)`} {
+		if _, err := c.Exec(ctx, q, host, port); err != nil {
+			t.Fatalf("making the test database a Citus cluster: registering the coordinator: %v", err)
+		}
+	}
+	if _, err := c.Exec(ctx, `ALTER DATABASE `+pgx.Identifier{u.Path[1:]}.Sanitize()+` SET citus.shard_count = 4`); err != nil {
+		t.Fatalf("making the test database a Citus cluster: %v", err)
+	}
 }
