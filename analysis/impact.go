@@ -143,6 +143,7 @@ func ImpactPlatform(ctx context.Context, ws *datasets.Workspace, req PlatformReq
 		return nil, err
 	}
 	defer eng.Close()
+	defer reportRows(eng)
 	days, err := impactDays(ctx, eng, req.Period)
 	if err != nil {
 		return nil, err
@@ -360,6 +361,14 @@ func impactStep(name string) func() {
 		if stepTimer != nil {
 			stepTimer("impact "+name, time.Since(start))
 		}
+	}
+}
+
+// reportRows tells rowsMoved (tests and benchmarks) how many rows an
+// analysis read from the engine into Go.
+func reportRows(eng interface{ RowsRead() int64 }) {
+	if rowsMoved != nil {
+		rowsMoved(eng.RowsRead())
 	}
 }
 

@@ -75,6 +75,28 @@ func TestImpactEnginesAgree(t *testing.T) {
 	} {
 		same(t, "impact platform "+r.Policy, func(ws *datasets.Workspace) (any, error) { return ImpactPlatform(ctx, ws, r) })
 	}
+	// On a server no video id comes into Go: DuckDB reads every one of
+	// the tag set's (and more), PostgreSQL the aggregates alone.
+	var rows [2]int64
+	for i, ws := range []*datasets.Workspace{duck, pg} {
+		rowsMoved = func(n int64) { rows[i] = n }
+		if _, err := ImpactIntervention(ctx, ws, InterventionRequest{TagSet: "omegle"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rowsMoved = nil
+	set, err := LoadTagSet(ctx, duck, "omegle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var setVideos int64
+	if err := duck.DB.QueryRowContext(ctx, `SELECT count(DISTINCT video_id) FROM video_tags WHERE list_contains(?::VARCHAR[], tag)`, set.Accepted()).Scan(&setVideos); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("impact intervention read %d rows from DuckDB, %d from PostgreSQL; the tag set has %d videos", rows[0], rows[1], setVideos)
+	if setVideos == 0 || rows[0]-rows[1] < setVideos {
+		t.Errorf("PostgreSQL read %d rows and DuckDB %d: the server should read at least the tag set's %d video ids fewer", rows[1], rows[0], setVideos)
+	}
 	for _, r := range []InterventionRequest{
 		{TagSet: "omegle"},
 		{TagSet: "omegle", ID: imp.Autocomplete.ID, Period: late, Comparisons: 3},

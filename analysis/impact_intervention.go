@@ -114,6 +114,7 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 		return nil, err
 	}
 	defer eng.Close()
+	defer reportRows(eng)
 	views, err := exportDaysOf(ctx, eng, engine.Views)
 	if err != nil {
 		return nil, err
@@ -138,10 +139,10 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 	if !hasSearches {
 		rep.Notes = append(rep.Notes, "no search_daily export in the workspace: searches, autocomplete share and evasion in searches are not measured")
 	}
-	// The tag set's videos, read once from video_tags for every query of
-	// every intervention (each read is a pass over all the hashtags).
+	// The tag set's videos, fixed once for every query of every
+	// intervention (engine.VideoSet).
 	done := impactStep("tag set's videos")
-	members, err := tagVideos(ctx, eng, rep.Tags)
+	members, err := eng.TagSetVideos(ctx, rep.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +150,7 @@ func ImpactIntervention(ctx context.Context, ws *datasets.Workspace, req Interve
 	var ov []engine.TagCount // the tag set's videos per tag
 	if req.Comparison == nil {
 		done := impactStep("tags on the tag set's videos")
-		if ov, err = eng.TagsOnVideos(ctx, members); err != nil {
+		if ov, err = eng.TagsOn(ctx, members); err != nil {
 			return nil, err
 		}
 		done()
@@ -252,18 +253,6 @@ func interventionsOn(ctx context.Context, ws *datasets.Workspace, set *SavedTagS
 	return out, rows.Err()
 }
 
-// tagVideos lists the videos carrying any of tags.
-func tagVideos(ctx context.Context, eng engine.Impact, tags []string) ([]string, error) {
-	if len(tags) == 0 {
-		return []string{}, nil
-	}
-	ids, err := eng.TagVideos(ctx, tags)
-	if ids == nil {
-		ids = []string{}
-	}
-	return ids, err
-}
-
 // effectPlan is one intervention's effect before its series are fitted.
 type effectPlan struct {
 	iv    interventionRow
@@ -325,7 +314,7 @@ type groupedSeries struct {
 
 // planSeries reads the upload and view series of the tag set and of the
 // comparison of every plan to fit, and sets each plan's group.
-func planSeries(ctx context.Context, eng engine.Impact, members []string, plans []*effectPlan, days []time.Time, hasViews bool) (groupedSeries, error) {
+func planSeries(ctx context.Context, eng engine.Impact, members *engine.VideoSet, plans []*effectPlan, days []time.Time, hasViews bool) (groupedSeries, error) {
 	var sets [][]string
 	group := map[string]int{} // comparison tags, joined -> group
 	for _, p := range plans {
@@ -345,26 +334,15 @@ func planSeries(ctx context.Context, eng engine.Impact, members []string, plans 
 	if len(sets) == 0 {
 		return gs, nil
 	}
-	// The comparison tags' videos outside the tag set.
-	done := impactStep("comparison videos")
-	inSet := make(map[string]bool, len(members))
-	for _, id := range members {
-		inSet[id] = true
-	}
-	others, err := comparisonVideos(ctx, eng, sets, inSet)
-	if err != nil {
-		return gs, err
-	}
-	done()
-	groups := append([][]string{members}, others...)
-	done = impactStep("upload series")
-	if gs.up, err = uploadSeries(ctx, eng, groups, days); err != nil {
+	var err error
+	done := impactStep("upload series")
+	if gs.up, err = uploadSeries(ctx, eng, members, sets, days); err != nil {
 		return gs, err
 	}
 	done()
 	if hasViews {
 		done := impactStep("view series")
-		if gs.views, err = viewSeries(ctx, eng, groups, days); err != nil {
+		if gs.views, err = viewSeries(ctx, eng, members, sets, days); err != nil {
 			return gs, err
 		}
 		done()
@@ -421,46 +399,6 @@ func (p *effectPlan) fitSeries(ctx context.Context, eng engine.Impact, set *Save
 		fit("searches for the terms", "log", s[0], s[2])
 	}
 	return nil
-}
-
-// comparisonVideos lists, for each set of comparison tags, the videos
-// carrying any of them outside the tag set (one pass over video_tags for
-// every set).
-func comparisonVideos(ctx context.Context, eng engine.Impact, sets [][]string, inSet map[string]bool) ([][]string, error) {
-	var all []string
-	for _, tags := range sets {
-		for _, t := range tags {
-			if !slices.Contains(all, t) {
-				all = append(all, t)
-			}
-		}
-	}
-	byTag := map[string][]string{}
-	if len(all) > 0 {
-		pairs, err := eng.TaggedVideos(ctx, all)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range pairs {
-			if !inSet[p.Video] {
-				byTag[p.Tag] = append(byTag[p.Tag], p.Video)
-			}
-		}
-	}
-	out := make([][]string, len(sets))
-	for i, tags := range sets {
-		ids, seen := []string{}, map[string]bool{} // not nil: bound as an empty list
-		for _, t := range tags {
-			for _, id := range byTag[t] {
-				if !seen[id] {
-					seen[id] = true
-					ids = append(ids, id)
-				}
-			}
-		}
-		out[i] = ids
-	}
-	return out, nil
 }
 
 // seriesEffect fits the ITS of one series alone and against its
@@ -554,13 +492,14 @@ func dailyByGroup(n int, days []time.Time) [][2][]float64 {
 	return out
 }
 
-// uploadSeries returns per group and day: the uploads and violation rate.
-func uploadSeries(ctx context.Context, eng engine.Impact, groups [][]string, days []time.Time) ([][2][]float64, error) {
-	rows, err := eng.UploadSeries(ctx, groups)
+// uploadSeries returns per group and day (the set's videos, then each
+// comparison's outside the set): the uploads and violation rate.
+func uploadSeries(ctx context.Context, eng engine.Impact, set *engine.VideoSet, comparisons [][]string, days []time.Time) ([][2][]float64, error) {
+	rows, err := eng.UploadSeries(ctx, set, comparisons)
 	if err != nil {
 		return nil, err
 	}
-	out := byGroupAndDay(rows, len(groups), days)
+	out := byGroupAndDay(rows, 1+len(comparisons), days)
 	for _, s := range out {
 		for i, n := range s[0] {
 			if n > 0 {
@@ -574,12 +513,12 @@ func uploadSeries(ctx context.Context, eng engine.Impact, groups [][]string, day
 }
 
 // viewSeries returns per group and day: the for_you and total views.
-func viewSeries(ctx context.Context, eng engine.Impact, groups [][]string, days []time.Time) ([][2][]float64, error) {
-	rows, err := eng.ViewSeries(ctx, groups)
+func viewSeries(ctx context.Context, eng engine.Impact, set *engine.VideoSet, comparisons [][]string, days []time.Time) ([][2][]float64, error) {
+	rows, err := eng.ViewSeries(ctx, set, comparisons)
 	if err != nil {
 		return nil, err
 	}
-	return byGroupAndDay(rows, len(groups), days), nil
+	return byGroupAndDay(rows, 1+len(comparisons), days), nil
 }
 
 // byGroupAndDay spreads the rows over two daily series for each of n

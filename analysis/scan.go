@@ -95,6 +95,7 @@ func ScanSpikes(ctx context.Context, ws *datasets.Workspace, req ScanRequest) (*
 		return nil, err
 	}
 	defer eng.Close()
+	defer reportRows(eng)
 	r := &run{req: Request{Period: req.Period}, eng: eng, inv: &Investigation{}}
 	if err := r.period(ctx); err != nil {
 		return nil, fmt.Errorf("scan: %w", err)

@@ -4,8 +4,8 @@ package engine
 // series over videos, video_outcomes, views_daily and search_daily, and
 // the tag counts that pick comparison tags. Written once per dialect
 // (impact_duckdb.go, impact_postgres.go) like Session's; only daily
-// aggregates, tag counts and the tag set's video ids cross into Go, each
-// row counted in RowsRead.
+// aggregates and tag counts cross into Go on a server (DuckDB also reads
+// the tag set's video ids, see VideoSet), each row counted in RowsRead.
 
 import (
 	"context"
@@ -26,21 +26,21 @@ type Impact interface {
 	// PlatformDays counts per creation day in [Lo, Hi) the videos, those
 	// carrying one of Tags, and those violating Policy that carry none.
 	PlatformDays(ctx context.Context, q PlatformQuery) ([]PlatformDay, error)
-	// TagVideos lists the videos carrying any of tags.
-	TagVideos(ctx context.Context, tags []string) ([]string, error)
-	// TagsOnVideos counts the videos among ids carrying each tag.
-	TagsOnVideos(ctx context.Context, ids []string) ([]TagCount, error)
+	// TagSetVideos fixes the videos carrying any of tags (the tag set's),
+	// for TagsOn and the series.
+	TagSetVideos(ctx context.Context, tags []string) (*VideoSet, error)
+	// TagsOn counts the set's videos carrying each tag.
+	TagsOn(ctx context.Context, set *VideoSet) ([]TagCount, error)
 	// ComparisonTags picks q.K tags of volume close to the tag set's.
 	ComparisonTags(ctx context.Context, q ComparisonQuery) ([]string, error)
-	// TaggedVideos lists the distinct (tag, video) pairs of tags.
-	TaggedVideos(ctx context.Context, tags []string) ([]TagCount, error)
-	// UploadSeries counts per group of videos (its index in groups; a
-	// video may be in several) and creation day the videos (A) and those
-	// violating any policy (B).
-	UploadSeries(ctx context.Context, groups [][]string) ([]GroupDayValues, error)
-	// ViewSeries sums per group and day the views on the for_you surface
-	// (A) and on all (B).
-	ViewSeries(ctx context.Context, groups [][]string) ([]GroupDayValues, error)
+	// UploadSeries counts per group and creation day the videos (A) and
+	// those violating any policy (B). Group 0 is the set's videos; group
+	// g > 0 the videos carrying any of comparisons[g-1] and outside the
+	// set.
+	UploadSeries(ctx context.Context, set *VideoSet, comparisons [][]string) ([]GroupDayValues, error)
+	// ViewSeries sums per group (as UploadSeries') and day the views on
+	// the for_you surface (A) and on all (B).
+	ViewSeries(ctx context.Context, set *VideoSet, comparisons [][]string) ([]GroupDayValues, error)
 	// SearchSeries sums per day the searches (A) and those via
 	// autocomplete (B) of the queries whose first word is one of terms
 	// (group 1) and of every other query but exclude (group 2).
@@ -104,12 +104,22 @@ type PlatformDay struct {
 	Uploads, InSet, Outside int64 // Outside: violating videos outside the set
 }
 
-// TagCount is a tag's count of videos, or (TaggedVideos) one video
-// carrying it.
+// TagCount is a tag's count of videos.
 type TagCount struct {
-	Tag   string
-	Video string
-	N     int64
+	Tag string
+	N   int64
+}
+
+// VideoSet is the videos carrying any of a tag set's tags. On PostgreSQL
+// it is the tags alone: each query finds the videos where they are (on
+// Citus, on every shard), so no video id comes into Go. DuckDB reads the
+// ids once and binds them to each query (see impact_duckdb.go).
+type VideoSet struct {
+	tags []string
+	// DuckDB: the set's ids, and each comparison's videos outside it, by
+	// its tags joined with "\x00".
+	ids         []string
+	comparisons map[string][]string
 }
 
 // ComparisonQuery asks for the K tags whose videos created before Before
@@ -160,12 +170,9 @@ func (b *base) groupDayValues(ctx context.Context, q string, args ...any) ([]Gro
 	}, q, args...)
 }
 
-// tagCounts reads rows of (tag, n) or, with video, (tag, video_id).
-func (b *base) tagCounts(ctx context.Context, video bool, q string, args ...any) ([]TagCount, error) {
+// tagCounts reads rows of (tag, n).
+func (b *base) tagCounts(ctx context.Context, q string, args ...any) ([]TagCount, error) {
 	return collect(ctx, b, func(rows *sql.Rows, c *TagCount) error {
-		if video {
-			return rows.Scan(&c.Tag, &c.Video)
-		}
 		return rows.Scan(&c.Tag, &c.N)
 	}, q, args...)
 }

@@ -6,6 +6,7 @@ package engine
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,13 +31,23 @@ FROM (SELECT created_at, video_id IN (SELECT video_id FROM s) AS in_s, video_id 
 GROUP BY d`, args...)
 }
 
-func (d *duck) TagVideos(ctx context.Context, tags []string) ([]string, error) {
-	return d.strings(ctx, `SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+marks(len(tags))+`)`, anys(tags)...)
+// TagSetVideos reads the set's video ids into Go, once for every query
+// of the analysis: each read is a pass over all the hashtags.
+func (d *duck) TagSetVideos(ctx context.Context, tags []string) (*VideoSet, error) {
+	set := &VideoSet{tags: tags, ids: []string{}, comparisons: map[string][]string{}}
+	if len(tags) == 0 {
+		return set, nil
+	}
+	ids, err := d.strings(ctx, `SELECT DISTINCT video_id FROM video_tags WHERE tag IN (`+marks(len(tags))+`)`, anys(tags)...)
+	if ids != nil {
+		set.ids = ids
+	}
+	return set, err
 }
 
-func (d *duck) TagsOnVideos(ctx context.Context, ids []string) ([]TagCount, error) {
-	list, arg := idList(ids)
-	return d.tagCounts(ctx, false, `SELECT tag, count(DISTINCT video_id) FROM video_tags WHERE video_id IN (SELECT unnest(`+list+`)) GROUP BY tag`, arg)
+func (d *duck) TagsOn(ctx context.Context, set *VideoSet) ([]TagCount, error) {
+	list, arg := idList(set.ids)
+	return d.tagCounts(ctx, `SELECT tag, count(DISTINCT video_id) FROM video_tags WHERE video_id IN (SELECT unnest(`+list+`)) GROUP BY tag`, arg)
 }
 
 func (d *duck) ComparisonTags(ctx context.Context, q ComparisonQuery) ([]string, error) {
@@ -70,11 +81,65 @@ func overlapLists(ov []TagCount) ([]string, []int64) {
 	return tags, counts
 }
 
-func (d *duck) TaggedVideos(ctx context.Context, tags []string) ([]TagCount, error) {
-	return d.tagCounts(ctx, true, `SELECT DISTINCT tag, video_id FROM video_tags WHERE tag IN (`+marks(len(tags))+`)`, anys(tags)...)
+// groups lists the videos of each group: the set's, then each
+// comparison's outside the set, read in one pass over video_tags for
+// every comparison not read before.
+func (d *duck) groups(ctx context.Context, set *VideoSet, comparisons [][]string) ([][]string, error) {
+	var todo []string
+	for _, tags := range comparisons {
+		if _, ok := set.comparisons[strings.Join(tags, "\x00")]; ok {
+			continue
+		}
+		for _, t := range tags {
+			if !slices.Contains(todo, t) {
+				todo = append(todo, t)
+			}
+		}
+	}
+	if len(todo) > 0 {
+		inSet := make(map[string]bool, len(set.ids))
+		for _, id := range set.ids {
+			inSet[id] = true
+		}
+		byTag := map[string][]string{}
+		err := d.query(ctx, func(rows *sql.Rows) error {
+			var t, id string
+			err := rows.Scan(&t, &id)
+			if !inSet[id] {
+				byTag[t] = append(byTag[t], id)
+			}
+			return err
+		}, `SELECT DISTINCT tag, video_id FROM video_tags WHERE tag IN (`+marks(len(todo))+`)`, anys(todo)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, tags := range comparisons {
+			ids, seen := []string{}, map[string]bool{}
+			for _, t := range tags {
+				for _, id := range byTag[t] {
+					if !seen[id] {
+						seen[id] = true
+						ids = append(ids, id)
+					}
+				}
+			}
+			if key := strings.Join(tags, "\x00"); set.comparisons[key] == nil {
+				set.comparisons[key] = ids
+			}
+		}
+	}
+	groups := [][]string{set.ids}
+	for _, tags := range comparisons {
+		groups = append(groups, set.comparisons[strings.Join(tags, "\x00")])
+	}
+	return groups, nil
 }
 
-func (d *duck) UploadSeries(ctx context.Context, groups [][]string) ([]GroupDayValues, error) {
+func (d *duck) UploadSeries(ctx context.Context, set *VideoSet, comparisons [][]string) ([]GroupDayValues, error) {
+	groups, err := d.groups(ctx, set, comparisons)
+	if err != nil {
+		return nil, err
+	}
 	cte, args := groupsSQL(groups)
 	return d.groupDayValues(ctx, `WITH `+cte+`,
 viol AS (SELECT DISTINCT video_id FROM video_outcomes WHERE violating)
@@ -83,7 +148,11 @@ FROM videos v JOIN g USING (video_id) LEFT JOIN viol USING (video_id)
 GROUP BY ALL`, args...)
 }
 
-func (d *duck) ViewSeries(ctx context.Context, groups [][]string) ([]GroupDayValues, error) {
+func (d *duck) ViewSeries(ctx context.Context, set *VideoSet, comparisons [][]string) ([]GroupDayValues, error) {
+	groups, err := d.groups(ctx, set, comparisons)
+	if err != nil {
+		return nil, err
+	}
 	cte, args := groupsSQL(groups)
 	return d.groupDayValues(ctx, `WITH `+cte+`
 SELECT w.date, g.g, coalesce(sum(w.views) FILTER (WHERE w.surface = 'for_you'), 0), sum(w.views)

@@ -1,7 +1,9 @@
 package engine
 
-// The impact analyses' aggregations on PostgreSQL/Citus. Id lists are
-// bound as TEXT[] arrays (DuckDB's split string is a DuckDB speed trick).
+// The impact analyses' aggregations on PostgreSQL/Citus. The tag set's and
+// the comparisons' videos are found from their tags in each query (a
+// VideoSet holds the tags alone), so no video id crosses into Go; lists
+// are bound as arrays.
 // On Citus: views_daily, videos, video_tags and video_outcomes are
 // distributed and co-located by video_id, so the joins on video_id and the
 // DISTINCT video_id subqueries run on each shard; an id array becomes a
@@ -12,8 +14,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 )
 
@@ -32,14 +32,18 @@ WHERE v.created_at >= $3 AND v.created_at < $4
 GROUP BY 1`, nonNil(q.Tags), q.Policy, q.Lo, q.Hi)
 }
 
-func (p *postgres) TagVideos(ctx context.Context, tags []string) ([]string, error) {
-	return p.strings(ctx, `SELECT DISTINCT video_id FROM video_tags WHERE tag = ANY($1::TEXT[])`, nonNil(tags))
+// TagSetVideos keeps the tags: each query finds their videos itself.
+func (p *postgres) TagSetVideos(ctx context.Context, tags []string) (*VideoSet, error) {
+	return &VideoSet{tags: nonNil(tags)}, nil
 }
 
-// TagsOnVideos counts DISTINCT video_id, the distribution column: each
-// shard counts its own videos.
-func (p *postgres) TagsOnVideos(ctx context.Context, ids []string) ([]TagCount, error) {
-	return p.tagCounts(ctx, false, `SELECT tag, count(DISTINCT video_id) FROM video_tags WHERE video_id = ANY($1::TEXT[]) GROUP BY tag`, nonNil(ids))
+// TagsOn counts DISTINCT video_id, the distribution column, over a
+// semi-join on it: each shard counts its own videos.
+func (p *postgres) TagsOn(ctx context.Context, set *VideoSet) ([]TagCount, error) {
+	return p.tagCounts(ctx, `
+SELECT t.tag, count(DISTINCT t.video_id) FROM video_tags t
+WHERE t.video_id IN (SELECT video_id FROM video_tags WHERE tag = ANY($1::TEXT[]))
+GROUP BY t.tag`, set.tags)
 }
 
 // ComparisonTags orders as DuckDB does: the logarithms as double
@@ -58,16 +62,11 @@ ORDER BY abs(ln(pre.n::FLOAT8) - ln(greatest(target.n, 1)::FLOAT8)), pre.tag COL
 LIMIT $5`, tags, counts, q.Before, nonNil(q.Tags), q.K)
 }
 
-func (p *postgres) TaggedVideos(ctx context.Context, tags []string) ([]TagCount, error) {
-	return p.tagCounts(ctx, true, `SELECT DISTINCT tag, video_id FROM video_tags WHERE tag = ANY($1::TEXT[])`, nonNil(tags))
-}
-
 // UploadSeries reads only the groups' violating videos from
-// video_outcomes (DuckDB's pass over every violating video, as a hash
-// table, is what PostgreSQL would sort).
-func (p *postgres) UploadSeries(ctx context.Context, groups [][]string) ([]GroupDayValues, error) {
+// video_outcomes.
+func (p *postgres) UploadSeries(ctx context.Context, set *VideoSet, comparisons [][]string) ([]GroupDayValues, error) {
 	var a params
-	cte := pgGroups(&a, groups)
+	cte := pgGroups(&a, set, comparisons)
 	return p.groupDayValues(ctx, `WITH `+cte+`,
 viol AS (SELECT DISTINCT video_id FROM video_outcomes WHERE violating AND video_id IN (SELECT video_id FROM g))
 SELECT CAST(v.created_at AS DATE) AS d, g.g, count(*)::FLOAT8, count(viol.video_id)::FLOAT8
@@ -75,9 +74,9 @@ FROM videos v JOIN g ON g.video_id = v.video_id LEFT JOIN viol ON viol.video_id 
 GROUP BY 1, 2`, a...)
 }
 
-func (p *postgres) ViewSeries(ctx context.Context, groups [][]string) ([]GroupDayValues, error) {
+func (p *postgres) ViewSeries(ctx context.Context, set *VideoSet, comparisons [][]string) ([]GroupDayValues, error) {
 	var a params
-	cte := pgGroups(&a, groups)
+	cte := pgGroups(&a, set, comparisons)
 	return p.groupDayValues(ctx, `WITH `+cte+`
 SELECT w.date, g.g, coalesce(sum(w.views) FILTER (WHERE w.surface = 'for_you'), 0)::FLOAT8, sum(w.views)::FLOAT8
 FROM views_daily w JOIN g ON g.video_id = w.video_id
@@ -99,16 +98,25 @@ func (p *postgres) FirstSeen(ctx context.Context, e DailyExport, since time.Time
 	return p.firstSeen(ctx, `SELECT tag, min(day), sum(videos)::BIGINT FROM tag_days GROUP BY tag HAVING min(day) >= $1`, since)
 }
 
-// pgGroups is the CTE g(video_id, g) of the videos of each group (g = its
-// index; a video may be in several), each bound as an array. MATERIALIZED:
-// read once, though joined twice (on Citus an intermediate result sent to
-// the workers).
-func pgGroups(a *params, groups [][]string) string {
-	var parts []string
-	for g, ids := range groups {
-		parts = append(parts, fmt.Sprintf("SELECT unnest(%s::TEXT[]) AS video_id, %d AS g", a.add(nonNil(ids)), g))
+// pgGroups is the CTE g(video_id, g) of the videos of each group: the
+// set's (g = 0) and each comparison's outside the set (g = its index + 1;
+// a video may be in several), found from the tags in SQL. Every step is
+// DISTINCT video_id or a join on it, shard-local on Citus; s is
+// MATERIALIZED, read once though used twice.
+func pgGroups(a *params, set *VideoSet, comparisons [][]string) string {
+	tags, groups := []string{}, []int32{}
+	for g, cmp := range comparisons {
+		for _, t := range cmp {
+			tags, groups = append(tags, t), append(groups, int32(g+1))
+		}
 	}
-	return `g AS MATERIALIZED (` + strings.Join(parts, " UNION ALL ") + `)`
+	return `s AS MATERIALIZED (SELECT DISTINCT video_id FROM video_tags WHERE tag = ANY(` + a.add(set.tags) + `::TEXT[])),
+c AS (
+	SELECT DISTINCT t.video_id, x.g
+	FROM video_tags t JOIN (SELECT unnest(` + a.add(tags) + `::TEXT[]) AS tag, unnest(` + a.add(groups) + `::INT[]) AS g) x ON x.tag = t.tag
+	WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.video_id = t.video_id)
+),
+g AS (SELECT video_id, 0 AS g FROM s UNION ALL SELECT video_id, g FROM c)`
 }
 
 // nonNil binds an empty array where xs is nil (nil binds NULL).
