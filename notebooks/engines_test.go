@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trendlab/trendlab/analysis"
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/datasets/synth"
 	"github.com/trendlab/trendlab/internal/pgtest"
@@ -20,7 +21,7 @@ import (
 // notYetOnServer are the block kinds whose analysis does not run on a
 // server workspace yet (other helpers of issue 14 are porting them); the
 // differential test leaves them out of the notebook on both engines.
-var notYetOnServer = []BlockKind{KindImpactPlatform, KindImpactIntervention, KindAlerts}
+var notYetOnServer = []BlockKind{}
 
 // engineWorkspaces imports the same synthetic exports into an in-memory
 // DuckDB workspace and a fresh PostgreSQL database, saves the family's tag
@@ -67,6 +68,13 @@ func engineWorkspaces(t *testing.T) (duck, pg *datasets.Workspace, m synth.Manif
 					t.Fatalf("%s: %v", ws.Dialect, err)
 				}
 			}
+		}
+		// The family's tag set, for the impact blocks, with a watch on it.
+		if err := analysis.SaveTagSet(ctx, ws, m.Family.SeedTag, m.Family.SeedTag, false, nil); err != nil {
+			t.Fatalf("%s: %v", ws.Dialect, err)
+		}
+		if _, err := analysis.AddWatch(ctx, ws, "family", m.Family.SeedTag, analysis.WatchDefinition{}, "ana"); err != nil {
+			t.Fatalf("%s: %v", ws.Dialect, err)
 		}
 		// The one time a report shows that the two workspaces could not
 		// share: when the sample was saved.
@@ -132,20 +140,19 @@ func TestShippedReportSameOnBothEngines(t *testing.T) {
 		return scrubReport(buf.String(), ws)
 	}
 	d, p := render(duck), render(pg)
-	for _, want := range []string{"Violation rates against the baseline", `data-kind="stacked_bar"`, `data-kind="heatmap"`, "Cohen", "age_band", "a_caption"} {
+	for _, want := range []string{"Violation rates against the baseline", `data-kind="stacked_bar"`, `data-kind="heatmap"`, "Cohen", "age_band", "a_caption",
+		"Platform-level association", "family"} {
 		if !strings.Contains(p, want) {
 			t.Errorf("the server's report lacks %q", want)
 		}
 	}
 	if d != p {
-		dir := t.TempDir()
-		os.WriteFile(filepath.Join(dir, "duckdb.html"), []byte(d), 0o644)
-		os.WriteFile(filepath.Join(dir, "postgres.html"), []byte(p), 0o644)
 		t.Errorf("the reports differ: %s", firstDifference(d, p))
-		if out := os.Getenv("TRENDLAB_KEEP_REPORTS"); out != "" {
-			os.WriteFile(filepath.Join(out, "duckdb.html"), []byte(d), 0o644)
-			os.WriteFile(filepath.Join(out, "postgres.html"), []byte(p), 0o644)
-		}
+	}
+	// TRENDLAB_KEEP_REPORTS=DIR keeps both (scrubbed), to look at them.
+	if out := os.Getenv("TRENDLAB_KEEP_REPORTS"); out != "" {
+		os.WriteFile(filepath.Join(out, "duckdb.html"), []byte(d), 0o644)
+		os.WriteFile(filepath.Join(out, "postgres.html"), []byte(p), 0o644)
 	}
 }
 
