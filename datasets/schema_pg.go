@@ -431,10 +431,14 @@ func pgMigrate(ctx context.Context, db *sql.DB, citus bool) error {
 	} else if version < pgSchemaVersion0 {
 		return fmt.Errorf("workspace schema version %d predates PostgreSQL workspaces (%d)", version, pgSchemaVersion0)
 	}
-	steps = append(steps, pgMigrations[version-pgSchemaVersion0:]...)
 	// A new database is distributed once every migration has made its
 	// tables; an older Citus workspace gets the tables a migration adds
-	// distributed as that migration says (citusAfter).
+	// distributed as that migration says (citusAfter), on one connection
+	// per worker as citusStatements does.
+	if citus && !fresh {
+		steps = append(steps, citusStatements()[0])
+	}
+	steps = append(steps, pgMigrations[version-pgSchemaVersion0:]...)
 	if fresh && citus {
 		steps = append(steps, citusStatements()...)
 	} else if citus {
