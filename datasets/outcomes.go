@@ -161,11 +161,12 @@ func refreshOutcomesFor(ctx context.Context, tx *sql.Tx, importIDs []int64) (ado
 		`CREATE TEMP TABLE tl_touched AS
 			SELECT video_id FROM videos WHERE import_id IN ` + in + `
 			UNION SELECT video_id FROM moderation_events WHERE import_id IN ` + in,
+		setTouchedRange, // import_range.go
 		`DROP TABLE IF EXISTS tl_touched_events`,
 		`CREATE TEMP TABLE tl_touched_events AS
 			SELECT video_id, policy, event_time, event_type, decision, action, import_id
-			FROM moderation_events WHERE video_id IN (SELECT video_id FROM tl_touched)`,
-		`DELETE FROM video_outcomes WHERE video_id IN (SELECT video_id FROM tl_touched)`,
+			FROM moderation_events WHERE ` + touchedInRange + ` AND video_id IN (SELECT video_id FROM tl_touched)`,
+		`DELETE FROM video_outcomes WHERE ` + touchedInRange + ` AND video_id IN (SELECT video_id FROM tl_touched)`,
 		duckOutcomes("tl_touched_events"),
 	} {
 		if _, err := execT(ctx, tx, stmt); err != nil {
@@ -176,7 +177,7 @@ func refreshOutcomesFor(ctx context.Context, tx *sql.Tx, importIDs []int64) (ado
 		WHERE import_id NOT IN `+in+` AND video_id IN (SELECT video_id FROM videos WHERE import_id IN `+in+`)`).Scan(&adopted); err != nil {
 		return 0, err
 	}
-	for _, stmt := range []string{`DROP TABLE tl_touched`, `DROP TABLE tl_touched_events`} {
+	for _, stmt := range []string{`DROP TABLE tl_touched`, `DROP TABLE tl_touched_events`, `RESET VARIABLE tl_touched_range`} {
 		if _, err := execT(ctx, tx, stmt); err != nil {
 			return 0, err
 		}
