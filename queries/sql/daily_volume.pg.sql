@@ -6,10 +6,13 @@
 -- tag set for every query.
 WITH set_tags AS (SELECT tag FROM tag_set_tags($tag_set, $tags::TEXT[])),
 set_videos AS (SELECT video_id FROM tag_set_videos($tag_set, $tags::TEXT[])),
+-- The bounds are scalar subqueries, not an aggregate FROM videos: with
+-- $since and $until given, PostgreSQL folds coalesce(const, min(...)) to
+-- the constant, and Citus then pushed "SELECT const FROM videos" down as if
+-- it had no aggregate, one row per video (found on a one-node cluster).
 bounds AS (
-    SELECT coalesce($since::DATE, min(created_at)::DATE) AS first_day,
-           coalesce($until::DATE, max(created_at)::DATE) AS last_day
-    FROM videos
+    SELECT coalesce($since::DATE, (SELECT min(created_at)::DATE FROM videos)) AS first_day,
+           coalesce($until::DATE, (SELECT max(created_at)::DATE FROM videos)) AS last_day
 ),
 days AS (
     SELECT generate_series(first_day::TIMESTAMP, last_day::TIMESTAMP, INTERVAL '1 day')::DATE AS day
