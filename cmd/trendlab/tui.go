@@ -56,7 +56,7 @@ queries come from --queries and ` + queries.EnvQueries + `, as for ` + "`trendla
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.write, "write", false, "open the workspace for writing, to draw samples and save tag sets here (nobody else can open it meanwhile); without it labels go to a journal beside the workspace and others can read")
+	fl.BoolVar(&f.write, "write", false, "open the workspace for writing, to draw samples and save tag sets here (nobody else can open it meanwhile); without it labels go to a journal beside the workspace and others can read; a workspace on a server is always opened for writing")
 	fl.StringVar(&f.reviewer, "reviewer", f.reviewer, "your name, stored with each label (default $USER, else $USERNAME)")
 	fl.StringVar(&f.labels, "labels", "", "label set of new samples as name:key pairs, ! after the key for violating labels, e.g. escalate:e!,violating:v!,not_violating:n,unsure:u")
 	fl.IntVar(&f.pauseEvery, "pause-every", f.pauseEvery, "remind the reviewer to pause after this many items (0: never)")
@@ -125,7 +125,11 @@ func runTUIWith(ctx context.Context, a *app, f tuiFlags) error {
 	// estimate` and `investigate` work in another terminal while a reviewer
 	// labels: labels then go to the journal beside the workspace
 	// (review/journal.go), which every reader of labels merges.
-	ws, err := a.open(ctx, !f.write)
+	// On a server there is no file lock to share: labels, samples and tag
+	// sets are rows written one at a time, so the TUI opens it for
+	// writing (the console still asks before a change, and the server's
+	// role decides what may be written).
+	ws, err := a.open(ctx, !f.write && !datasets.IsServerURL(a.workspace))
 	if err != nil {
 		return err
 	}
