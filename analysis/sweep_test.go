@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -302,4 +303,49 @@ func BenchmarkSweep(b *testing.B) {
 		}
 		cpuPerOp(b, start)
 	})
+}
+
+// TestSweepCountsEachVideoOnce: a swept tag's videos per day count each
+// video once, whether it carries the tag twice, two of its accepted
+// variants, or other swept tags too (the DuckDB sweep sums tag_days and
+// takes back what the sum counts twice).
+func TestSweepCountsEachVideoOnce(t *testing.T) {
+	ctx := context.Background()
+	ws, err := datasets.OpenMemory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	path := t.TempDir() + "/videos.csv"
+	rows := []string{
+		"v1,a,2026-06-01T10:00:00Z,x,#omegle #0megle",
+		"v2,a,2026-06-01T11:00:00Z,x,#omegle #OMEGLE",
+		"v3,b,2026-06-02T10:00:00Z,x,#omegle #anonchat",
+		"v4,b,2026-06-02T11:00:00Z,x,#anonchat #anonchat!",
+		"v5,c,2026-06-03T10:00:00Z,x,#food",
+		"v6,c,2026-06-05T10:00:00Z,x,#anonchat #0megle #omegle",
+		"v7,c,2026-06-10T10:00:00Z,x,#0megle",
+	}
+	if err := os.WriteFile(path, []byte("video_id,author_id,created_at,caption,hashtags\n"+strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := datasets.Import(ctx, ws, datasets.ImportRequest{Videos: []string{path}}); err != nil {
+		t.Fatal(err)
+	}
+	sw, err := RunSweep(ctx, ws, SweepRequest{Tags: []string{"omegle", "anonchat"}, Period: datasets.Period{Until: time.Date(2026, 6, 9, 0, 0, 0, 0, time.UTC)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]int64{
+		"omegle":   {2, 1, 0, 0, 1, 0, 0, 0, 0}, // v1, v2; v3; v6 (v7 after the period)
+		"anonchat": {0, 2, 0, 0, 1, 0, 0, 0, 0}, // v3, v4; v6
+	}
+	for _, st := range sw.Tags {
+		if fmt.Sprint(st.Trend.Daily) != fmt.Sprint(want[st.Tag]) || st.Videos != sum(want[st.Tag]) {
+			t.Errorf("%s (%v): %d videos, daily %v; want %v", st.Tag, st.Accepted, st.Videos, st.Trend.Daily, want[st.Tag])
+		}
+	}
+	if len(sw.Tags) != 2 || !slices.Contains(sw.Tags[0].Accepted, "0megle") && !slices.Contains(sw.Tags[1].Accepted, "0megle") {
+		t.Errorf("want omegle swept with its variant 0megle: %+v", sw.Tags)
+	}
 }
