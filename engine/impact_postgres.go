@@ -100,9 +100,11 @@ func (p *postgres) FirstSeen(ctx context.Context, e DailyExport, since time.Time
 
 // pgGroups is the CTE g(video_id, g) of the videos of each group: the
 // set's (g = 0) and each comparison's outside the set (g = its index + 1;
-// a video may be in several), found from the tags in SQL. Every step is
-// DISTINCT video_id or a join on it, shard-local on Citus; s is
-// MATERIALIZED, read once though used twice.
+// a video may be in several), found from the tags in SQL. The set's
+// videos s are MATERIALIZED, read once though joined twice (on Citus an
+// intermediate result sent to the workers, as membersCTE's); a
+// comparison's videos leave out the set's by a NOT EXISTS correlated on
+// video_id with video_tags itself, co-located and so shard-local on Citus.
 func pgGroups(a *params, set *VideoSet, comparisons [][]string) string {
 	tags, groups := []string{}, []int32{}
 	for g, cmp := range comparisons {
@@ -110,11 +112,12 @@ func pgGroups(a *params, set *VideoSet, comparisons [][]string) string {
 			tags, groups = append(tags, t), append(groups, int32(g+1))
 		}
 	}
-	return `s AS MATERIALIZED (SELECT DISTINCT video_id FROM video_tags WHERE tag = ANY(` + a.add(set.tags) + `::TEXT[])),
+	setTags := a.add(set.tags)
+	return `s AS MATERIALIZED (SELECT DISTINCT video_id FROM video_tags WHERE tag = ANY(` + setTags + `::TEXT[])),
 c AS (
 	SELECT DISTINCT t.video_id, x.g
 	FROM video_tags t JOIN (SELECT unnest(` + a.add(tags) + `::TEXT[]) AS tag, unnest(` + a.add(groups) + `::INT[]) AS g) x ON x.tag = t.tag
-	WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.video_id = t.video_id)
+	WHERE NOT EXISTS (SELECT 1 FROM video_tags o WHERE o.video_id = t.video_id AND o.tag = ANY(` + setTags + `::TEXT[]))
 ),
 g AS (SELECT video_id, 0 AS g FROM s UNION ALL SELECT video_id, g FROM c)`
 }
