@@ -234,8 +234,14 @@ func sweepRelated(ctx context.Context, eng engine.Session, q SweepRequest) ([]sw
 }
 
 // variantFilter is the filter that narrows the distinct tags down to the
-// candidate variants of seed (normalised) in the engine: a superset of
-// what ScoreVariant scores above 0, scored in Go.
+// candidate variants of seed (normalised) in the engine, for
+// investigations and sweeps alike. It keeps a superset of what
+// ScoreVariant scores above 0: small edit distance, the seed's prefix
+// inside, or inside the seed; the length test spares most tags the edit
+// distance. The engines count Levenshtein distance (ten times faster in
+// DuckDB than damerau_levenshtein), where a transposition counts 2, so
+// the bound is loosened by one. Every tag scoring as a typo or better
+// passes; a look-alike with several transpositions may not be listed.
 func variantFilter(seed string) engine.VariantFilter {
 	ss, _ := skeleton(seed)
 	sr := []rune(ss)
@@ -245,8 +251,6 @@ func variantFilter(seed string) engine.VariantFilter {
 	if p := sharedPrefix(len(sr)); p > 0 {
 		prefix = string(sr[:p])
 	}
-	// Levenshtein distance counts a transposition 2: the bound is
-	// loosened by one (discoverVariants).
 	return engine.VariantFilter{Seed: seed, Skeleton: ss, Prefix: prefix, From: from, To: to, SkeletonLen: len(sr), MaxEdits: maxD + 1}
 }
 

@@ -69,23 +69,7 @@ func discoverVariants(ctx context.Context, eng engine.Session, seed string, minS
 	if seed == "" {
 		return nil, errors.New("the seed tag is empty: give a hashtag such as omegle")
 	}
-	ss, _ := skeleton(seed)
-	sr := []rune(ss)
-	from, to := skeletonSQL()
-	maxD := int(maxLookalikeEdits*float64(len(sr)) + 1e-9)
-	prefix := ss
-	if p := sharedPrefix(len(sr)); p > 0 {
-		prefix = string(sr[:p])
-	}
-	// The filter keeps a superset of what ScoreVariant scores above 0:
-	// small edit distance, the seed's prefix inside, or inside the seed;
-	// the length test spares most tags the edit distance. The engines
-	// count Levenshtein distance (ten times faster in DuckDB than
-	// damerau_levenshtein), where a transposition counts 2, so the bound is
-	// loosened by one. Every tag scoring as a typo or better passes; a
-	// look-alike with several transpositions may not be listed.
-	tags, err := eng.VariantCandidates(ctx, engine.VariantFilter{Seed: seed, Skeleton: ss, Prefix: prefix,
-		From: from, To: to, SkeletonLen: len(sr), MaxEdits: maxD + 1})
+	tags, err := eng.VariantCandidates(ctx, variantFilter(seed))
 	if err != nil {
 		return nil, fmt.Errorf("finding variants of %q: %w", seed, err)
 	}
