@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -17,11 +16,6 @@ import (
 	"github.com/trendlab/trendlab/internal/pgtest"
 	"github.com/trendlab/trendlab/review"
 )
-
-// notYetOnServer are the block kinds whose analysis does not run on a
-// server workspace yet (other helpers of issue 14 are porting them); the
-// differential test leaves them out of the notebook on both engines.
-var notYetOnServer = []BlockKind{}
 
 // engineWorkspaces imports the same synthetic exports into an in-memory
 // DuckDB workspace and a fresh PostgreSQL database, saves the family's tag
@@ -109,26 +103,16 @@ func scrubReport(html string, ws *datasets.Workspace) string {
 	return html
 }
 
-// TestShippedReportSameOnBothEngines: the shipped omegle notebook gives the
-// same report on a DuckDB workspace and on a PostgreSQL one holding the
-// same exports, tag set and labelled sample, but for the workspace's name,
-// import times and the one statement each engine writes its own way.
+// TestShippedReportSameOnBothEngines: the shipped notebooks (omegle, every
+// block; the related-tags sweep) give the same report on a DuckDB workspace
+// and on a PostgreSQL one holding the same exports, tag set, watch and
+// labelled sample, but for the workspace's name, import times and the one
+// statement each engine writes its own way.
 func TestShippedReportSameOnBothEngines(t *testing.T) {
 	duck, pg, m := engineWorkspaces(t)
 	nb, err := Parse("omegle-investigation.md", OmegleInvestigation)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var left []string
-	nb.Blocks = slices.DeleteFunc(nb.Blocks, func(b Block) bool {
-		if slices.Contains(notYetOnServer, b.Kind) {
-			left = append(left, string(b.Kind))
-			return true
-		}
-		return false
-	})
-	if len(left) > 0 {
-		t.Logf("left out, not on a server yet: %s", strings.Join(left, ", "))
 	}
 	opts := Options{Now: fixedNow, PseudonymKey: []byte("k"), PseudonymKeySource: "test",
 		Params: map[string]string{"tag": m.Family.SeedTag, "sample": "review"}}
@@ -148,6 +132,28 @@ func TestShippedReportSameOnBothEngines(t *testing.T) {
 	}
 	if d != p {
 		t.Errorf("the reports differ: %s", firstDifference(d, p))
+	}
+	// The sweep notebook: its one block is analysis.RunSweep.
+	src, err := os.ReadFile("related-sweep.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sweep, err := Parse("related-sweep.md", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sweepOpts := Options{Now: fixedNow, PseudonymKey: []byte("k"), PseudonymKeySource: "test", Params: map[string]string{"tag": m.Family.SeedTag}}
+	var sd, sp bytes.Buffer
+	if err := RenderNotebook(context.Background(), duck, sweep, Source{Path: "related-sweep.md"}, sweepOpts, &sd); err != nil {
+		t.Fatal(err)
+	}
+	if err := RenderNotebook(context.Background(), pg, sweep, Source{Path: "related-sweep.md"}, sweepOpts, &sp); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := scrubReport(sd.String(), duck), scrubReport(sp.String(), pg); a != b {
+		t.Errorf("the sweep reports differ: %s", firstDifference(a, b))
+	} else if !strings.Contains(b, `data-kind="sweep"`) {
+		t.Error("the sweep report has no sweep chart")
 	}
 	// TRENDLAB_KEEP_REPORTS=DIR keeps both (scrubbed), to look at them.
 	if out := os.Getenv("TRENDLAB_KEEP_REPORTS"); out != "" {
