@@ -8,7 +8,7 @@ import (
 // The sweep's aggregations in DuckDB's SQL (moved from analysis/sweep.go).
 
 // SweepCandidates joins every seed with the distinct tags in one query;
-// the distinct tags come from tag_days, a fraction of video_tags' rows.
+// the distinct tags come from tag_spellings, as VariantCandidates' do.
 func (d *duck) SweepCandidates(ctx context.Context, filters []VariantFilter) ([][]string, error) {
 	if len(filters) == 0 {
 		return nil, nil
@@ -20,7 +20,7 @@ WITH seeds AS (
 	       unnest(?::VARCHAR[]) AS prefix, unnest(?::BIGINT[]) AS len, unnest(?::BIGINT[]) AS maxd
 ), sk AS (
 	SELECT tag, translate(strip_accents(tag), ?, ?) AS s
-	FROM (SELECT DISTINCT tag FROM tag_days) WHERE length(tag) <= 100
+	FROM (SELECT DISTINCT tag FROM tag_spellings) WHERE length(tag) <= 100
 )
 SELECT seeds.k, sk.tag FROM sk, seeds
 WHERE sk.tag <> seeds.seed AND (contains(sk.s, seeds.prefix)

@@ -28,7 +28,7 @@ func (p *postgres) SweepCandidates(ctx context.Context, filters []VariantFilter)
 	}
 	s := newSweepSeeds(filters)
 	var a params
-	// As VariantCandidates, over tag_days' distinct tags (on Citus
+	// As VariantCandidates, over tag_spellings' distinct tags (on Citus
 	// distributed by tag: each worker lists its own); the skeletons are
 	// MATERIALIZED, computed once per tag rather than once per seed. The
 	// CASE spares levenshtein (which refuses strings over 255 characters)
@@ -40,7 +40,7 @@ WITH seeds AS (
 		AS s(k, seed, ss, prefix, len, maxd)
 ), sk AS MATERIALIZED (
 	SELECT tag, translate(unaccent(tag), ` + a.add(filters[0].From) + `, ` + a.add(filters[0].To) + `) AS s
-	FROM (SELECT DISTINCT tag FROM tag_days) d WHERE length(tag) <= 100
+	FROM (SELECT DISTINCT tag FROM tag_spellings) d WHERE length(tag) <= 100
 )
 SELECT seeds.k, sk.tag FROM sk, seeds
 WHERE sk.tag <> seeds.seed AND (strpos(sk.s, seeds.prefix) > 0
