@@ -148,11 +148,19 @@ func investigateJSON(t *testing.T, ws *datasets.Workspace, req Request) string {
 	if err != nil {
 		t.Fatalf("%s: %v", ws.Dialect, err)
 	}
-	inv.Provenance.Workspace = ""
-	for i := range inv.Provenance.Imports {
-		inv.Provenance.Imports[i].StartedAt, inv.Provenance.Imports[i].DurationMS = time.Time{}, 0
+	return engineFreeJSON(t, &inv.Provenance, inv)
+}
+
+// engineFreeJSON is doc's --json document without what differs between
+// engines holding the same imports: the workspace's name (in p, doc's
+// provenance) and the imports' timing.
+func engineFreeJSON(t *testing.T, p *Provenance, doc any) string {
+	t.Helper()
+	p.Workspace = ""
+	for i := range p.Imports {
+		p.Imports[i].StartedAt, p.Imports[i].DurationMS = time.Time{}, 0
 	}
-	js, err := json.MarshalIndent(inv, "", " ")
+	js, err := json.MarshalIndent(doc, "", " ")
 	if err != nil {
 		t.Fatal(err)
 	}

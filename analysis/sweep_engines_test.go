@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -80,13 +79,5 @@ func sweepJSON(t *testing.T, ws *datasets.Workspace, q SweepRequest) string {
 	if moved <= 0 || moved > maxRowsMoved {
 		t.Errorf("%s: the sweep read %d rows from the engine, want 1 to %d", ws.Dialect, moved, maxRowsMoved)
 	}
-	sw.Provenance.Workspace = ""
-	for i := range sw.Provenance.Imports {
-		sw.Provenance.Imports[i].StartedAt, sw.Provenance.Imports[i].DurationMS = time.Time{}, 0
-	}
-	js, err := json.MarshalIndent(sw, "", " ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(js)
+	return engineFreeJSON(t, &sw.Provenance, sw)
 }
