@@ -102,7 +102,9 @@ type took struct{ wall, cpu time.Duration }
 func timeImport(b *testing.B, path string, videos, events []string) took {
 	b.Helper()
 	start, cpu := time.Now(), processCPU()
-	ws, err := datasets.Open(context.Background(), path, datasets.Options{})
+	// TRENDLAB_BENCH_MEMORY_LIMIT (e.g. 3GB, as .ci/bench-100m imports
+	// with) is DuckDB's memory_limit; empty keeps its default.
+	ws, err := datasets.Open(context.Background(), path, datasets.Options{MemoryLimit: os.Getenv("TRENDLAB_BENCH_MEMORY_LIMIT")})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -141,8 +143,12 @@ func countLines(b *testing.B, path string) int64 {
 // videos only: events arriving for the workspace's older videos are
 // measured by BenchmarkDailyImports.
 //
-//	TRENDLAB_BENCH_WORKSPACE=/work/data/h100/h100.duckdb TRENDLAB_BENCH_DIR=/work/data/daily100m \
+//	TRENDLAB_BENCH_WORKSPACE=/work/data/h100/ws.duckdb TRENDLAB_BENCH_DIR=/work/data/daily100m \
+//	TRENDLAB_BENCH_MEMORY_LIMIT=3GB \
 //	  go test -tags=duckdb_arrow ./datasets/ -run '^$' -bench DailyIntoWorkspace -benchtime 1x -timeout 3h
+//
+// Unlike .ci/bench-100m's daily step, it can be run again on the same
+// workspace: its exports' ids follow none already there.
 func BenchmarkDailyIntoWorkspace(b *testing.B) {
 	big := os.Getenv("TRENDLAB_BENCH_WORKSPACE")
 	if big == "" {
