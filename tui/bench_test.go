@@ -21,7 +21,9 @@ import (
 //
 //	TRENDLAB_BENCH_ROWS=10000000 go test -tags duckdb_arrow ./tui -run '^$' -bench . -benchtime 2000x
 //
-// or on an existing workspace file (TRENDLAB_BENCH_WORKSPACE=big.duckdb).
+// or on an existing workspace file (TRENDLAB_BENCH_WORKSPACE=big.duckdb), or
+// a workspace on a PostgreSQL server (TRENDLAB_BENCH_WORKSPACE=postgres://...:
+// results in cursors, tables browsed by LIMIT/OFFSET; result_pg.go).
 // TRENDLAB_BENCH_MEMORY_LIMIT (e.g. 300MB) sets DuckDB's memory_limit, as
 // --memory-limit does. RSS-MB is the process's resident memory after the
 // frames, DuckDB included.
@@ -138,7 +140,7 @@ func BenchmarkScroll(b *testing.B) {
 		m := newBenchModel(b, ws)
 		start := time.Now()
 		if src == "table" {
-			drain(m, m.openResult(openResultMsg{title: "videos", relation: "main.videos"}))
+			drain(m, m.openResult(openResultMsg{title: "videos", relation: "videos"}))
 		} else {
 			drain(m, m.runQuery(runQueryMsg{title: "bench", sql: `SELECT video_id, created_at, caption, region, view_count FROM videos WHERE view_count >= 0`}))
 		}
@@ -181,7 +183,7 @@ func BenchmarkScroll(b *testing.B) {
 func BenchmarkJumpRandom(b *testing.B) {
 	ws := benchWorkspace(b, benchRows(b))
 	m := newBenchModel(b, ws)
-	drain(m, m.openResult(openResultMsg{title: "videos", relation: "main.videos"}))
+	drain(m, m.openResult(openResultMsg{title: "videos", relation: "videos"}))
 	total := int(m.grid.rs.Total)
 	frames := make([]time.Duration, 0, b.N)
 	i := 0
