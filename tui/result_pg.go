@@ -220,17 +220,33 @@ func describeServer(ctx context.Context, conn *sql.Conn, rs *resultSet) error {
 // values become text as the CSV export writes them (queries.Column).
 func fetchPageServer(ctx context.Context, conn *sql.Conn, rs *resultSet, p int) ([][]cell, error) {
 	lo := int64(p) * pageSize
-	var rows *sql.Rows
-	var err error
 	if rs.Mode == modeCursor {
 		if _, err := conn.ExecContext(ctx, fmt.Sprintf("MOVE ABSOLUTE %d IN %s", lo, rs.Source)); err != nil {
 			return nil, err
 		}
-		rows, err = conn.QueryContext(ctx, fmt.Sprintf("FETCH FORWARD %d FROM %s", pageSize, rs.Source))
-	} else {
-		args := append(append([]any(nil), rs.Args...), pageSize, lo)
-		rows, err = conn.QueryContext(ctx, sqltext.Numbered("SELECT * FROM "+rs.from()+rs.orderBy()+" LIMIT ? OFFSET ?"), args...)
+		return readPage(ctx, conn, rs, fmt.Sprintf("FETCH FORWARD %d FROM %s", pageSize, rs.Source))
 	}
+	// LIMIT/OFFSET pages are parts of one order only if every read scans
+	// the same way: a parallel scan, or a scan joining one already under
+	// way (synchronize_seqscans), returns rows in another order each time.
+	var out [][]cell
+	err := serverReadOnlyTx(ctx, conn, func() error {
+		for _, set := range []string{"SET LOCAL max_parallel_workers_per_gather = 0", "SET LOCAL synchronize_seqscans = off"} {
+			if _, err := conn.ExecContext(ctx, set); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = readPage(ctx, conn, rs, sqltext.Numbered("SELECT * FROM "+rs.from()+rs.orderBy()+" LIMIT ? OFFSET ?"),
+			append(append([]any(nil), rs.Args...), pageSize, lo)...)
+		return err
+	})
+	return out, err
+}
+
+// readPage runs q and writes its rows as text.
+func readPage(ctx context.Context, conn *sql.Conn, rs *resultSet, q string, args ...any) ([][]cell, error) {
+	rows, err := conn.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
