@@ -11,13 +11,25 @@ import (
 	"github.com/trendlab/trendlab/datasets"
 )
 
+// escalatedVideos are the videos escalated to law enforcement: one of
+// their video_outcomes rows (any policy) has escalated, the workspace's one
+// definition (datasets/outcomes.go). video_outcomes is sparse: a video
+// without moderation events has no row there and is not escalated.
+const escalatedVideos = `SELECT eo.video_id FROM video_outcomes eo WHERE eo.escalated`
+
 // escalated is the SQL condition "the video of alias.video_id was
-// escalated to law enforcement": one of its video_outcomes rows (any
-// policy) has escalated, the workspace's one definition
-// (datasets/outcomes.go). video_outcomes is sparse: a video without
-// moderation events has no row there and is not escalated.
+// escalated", for rows of a table distributed by video_id (the frame, over
+// videos): correlated on video_id, so that Citus runs it shard by shard.
 func escalated(alias string) string {
-	return `EXISTS (SELECT 1 FROM video_outcomes eo WHERE eo.video_id = ` + alias + `.video_id AND eo.escalated)`
+	return `EXISTS (` + escalatedVideos + ` AND eo.video_id = ` + alias + `.video_id)`
+}
+
+// escalatedIn is the same condition for rows of a small table (a sample's
+// members, a list of ids): not correlated, since Citus cannot correlate a
+// subquery over a distributed table with a reference table's rows; it runs
+// this one once, as a distributed subplan.
+func escalatedIn(alias string) string {
+	return alias + `.video_id IN (` + escalatedVideos + `)`
 }
 
 // DrawEscalations are the escalations among the members of a drawn (not
@@ -49,7 +61,7 @@ func EscalationsInDraw(ctx context.Context, ws *datasets.Workspace, d *Draw, con
 			split = "string_to_array"
 		}
 		rows, err := ws.Params(ws.DB).QueryContext(ctx, `SELECT m.video_id FROM (SELECT unnest(`+split+`(?, chr(31))) AS video_id) m
-			WHERE `+escalated("m"), strings.Join(ids, "\x1f"))
+			WHERE `+escalatedIn("m"), strings.Join(ids, "\x1f"))
 		if err != nil {
 			return nil, fmt.Errorf("counting escalated sample members: %w", err)
 		}

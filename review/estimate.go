@@ -109,7 +109,7 @@ func EstimateSample(ctx context.Context, ws *datasets.Workspace, sampleID int64,
 	// Per stratum: members, escalated members, and labelled members per label.
 	type cell struct{ members, escalated int64 }
 	cells := map[string]*cell{}
-	rows, err := ws.Params(ws.DB).QueryContext(ctx, `SELECT m.stratum, count(*), count(*) FILTER (WHERE `+escalated("m")+`)
+	rows, err := ws.Params(ws.DB).QueryContext(ctx, `SELECT m.stratum, count(*), count(*) FILTER (WHERE `+escalatedIn("m")+`)
 		FROM sample_members m WHERE m.sample_id = ? GROUP BY m.stratum`, sampleID)
 	if err != nil {
 		return nil, fmt.Errorf("estimating from sample %q: %w", s.Name, err)
