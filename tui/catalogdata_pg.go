@@ -15,6 +15,13 @@ import (
 // relations, columns, counts and summaries as catalogdata.go reads from
 // DuckDB, from information_schema and in PostgreSQL's SQL.
 
+// extensionOwned is true for a relation of information_schema's row that
+// an extension made (Citus's citus_tables and citus_schemas views, in the
+// public schema): not the workspace's.
+const extensionOwned = `EXISTS (SELECT 1 FROM pg_depend d
+	WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'
+	  AND d.objid = (quote_ident(table_schema) || '.' || quote_ident(table_name))::regclass)`
+
 // loadCatalogServer lists the tables and views of the schemas on the
 // search path (the workspace's), with exact row counts of the tables.
 func loadCatalogServer(ctx context.Context, db *sql.DB) ([]relation, error) {
@@ -22,6 +29,7 @@ func loadCatalogServer(ctx context.Context, db *sql.DB) ([]relation, error) {
 		SELECT table_schema, table_name, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END
 		FROM information_schema.tables
 		WHERE table_schema = ANY (current_schemas(false)) AND table_type IN ('BASE TABLE', 'VIEW')
+		  AND NOT `+extensionOwned+`
 		ORDER BY 3, 1, 2`)
 	if err != nil {
 		return nil, fmt.Errorf("listing tables: %w", err)
@@ -50,7 +58,7 @@ func loadCatalogServer(ctx context.Context, db *sql.DB) ([]relation, error) {
 		            WHEN 'double precision' THEN 'DOUBLE' WHEN 'ARRAY' THEN CASE udt_name WHEN '_text' THEN 'VARCHAR' WHEN '_varchar' THEN 'VARCHAR' ELSE upper(substr(udt_name, 2)) END || '[]'
 		            ELSE upper(data_type) END
 		FROM information_schema.columns
-		WHERE table_schema = ANY (current_schemas(false))
+		WHERE table_schema = ANY (current_schemas(false)) AND NOT `+extensionOwned+`
 		ORDER BY table_schema, table_name, ordinal_position`)
 	if err != nil {
 		return nil, fmt.Errorf("listing columns: %w", err)
