@@ -4,7 +4,7 @@ export GOFLAGS := $(GOFLAGS) -tags=duckdb_arrow
 GO ?= go
 BIN := bin/trendlab
 
-.PHONY: build demo test deps assets bench bench-100m clean
+.PHONY: build demo test test-citus deps assets bench bench-100m clean
 
 # assets first: the binary embeds ECharts (notebooks/assets), copied there by .ci/deps.
 build: assets
@@ -23,6 +23,15 @@ test: deps
 	@set -e; url="$$TRENDLAB_TEST_POSTGRES"; \
 	if [ -z "$$url" ]; then url=$$(bash .ci/pgserver start); trap 'bash .ci/pgserver stop "$$url"' EXIT; fi; \
 	echo "PostgreSQL for the tests: $$url"; \
+	TRENDLAB_TEST_POSTGRES="$$url" $(GO) test -count=1 ./...
+
+# Every test again with the server tests on a one-node Citus cluster
+# (.ci/pgserver start citus; internal/pgtest distributes each test
+# database). Citus is not packaged here: build it for this PostgreSQL first
+# (README, Two engines). Not part of test, which CI runs.
+test-citus: deps
+	@set -e; url=$$(bash .ci/pgserver start citus); trap 'bash .ci/pgserver stop "$$url"' EXIT; \
+	echo "Citus for the tests: $$url"; \
 	TRENDLAB_TEST_POSTGRES="$$url" $(GO) test -count=1 ./...
 
 deps:
