@@ -82,7 +82,9 @@ func catalogSummary(t *testing.T, ws *datasets.Workspace) (*colSummary, string) 
 	waitFor(t, tm, "videos", "moderation_events")
 	selectRelation(t, tm, m, "videos")
 	send(tm, "enter", "j", "j", "j", "j", "j", "enter") // region
-	waitModel(t, tm, m, func(m *Model) bool { return m.catalog.summary != nil })
+	waitModel(t, tm, m, func(m *Model) bool {
+		return m.catalog.summary != nil && !m.catalog.sumBusy && m.catalog.counting == ""
+	})
 	fm := quit(t, tm)
 	return fm.catalog.summary, screen(fm)
 }
