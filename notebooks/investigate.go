@@ -187,15 +187,9 @@ func (r *renderer) tagSetTable(ctx context.Context, captions bool) error {
 		return r.tagSetTablePG(ctx, captions)
 	}
 	idsSQL := fmt.Sprintf(tagSetIDsSQL, strconv.FormatBool(captions))
-	var args []any
-	var params []ParamValue
-	for _, n := range []string{BuiltinTagSetTags, BuiltinPeriodStart, BuiltinPeriodEnd} {
-		b, ok := r.builtins[n]
-		if !ok {
-			return fmt.Errorf("investigate: the investigation has no period")
-		}
-		args = append(args, sqlNamed(n, b.value))
-		params = append(params, b.ParamValue)
+	args, params, err := r.tagSetArgs(true)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	if _, err := r.conn.ExecContext(ctx, idsSQL, args[0]); err != nil {
@@ -215,18 +209,12 @@ func (r *renderer) tagSetTable(ctx context.Context, captions bool) error {
 
 func (r *renderer) tagSetTablePG(ctx context.Context, captions bool) error {
 	q := fmt.Sprintf(tagSetVideosPG, strconv.FormatBool(captions))
-	var args []any
-	var params []ParamValue
-	for _, n := range []string{BuiltinTagSetTags, BuiltinPeriodStart, BuiltinPeriodEnd} {
-		b, ok := r.builtins[n]
-		if !ok {
-			return fmt.Errorf("investigate: the investigation has no period")
-		}
-		args = append(args, b.value)
-		params = append(params, b.ParamValue)
+	args, params, err := r.tagSetArgs(false)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
-	err := func() (err error) {
+	err = func() (err error) {
 		if _, err := r.conn.ExecContext(ctx, "BEGIN TRANSACTION READ WRITE"); err != nil {
 			return err
 		}
@@ -254,4 +242,25 @@ func (r *renderer) tagSetTablePG(ctx context.Context, captions bool) error {
 	r.statements = append(r.statements,
 		statement{Source: "investigate block (temporary table for the sql blocks below)", SQL: q, Params: params})
 	return nil
+}
+
+// tagSetArgs are the tag set's tags and the period's bounds, as SQL
+// arguments (named $tagset_tags, ... for DuckDB, else positional) and as
+// the report shows them.
+func (r *renderer) tagSetArgs(named bool) ([]any, []ParamValue, error) {
+	var args []any
+	var params []ParamValue
+	for _, n := range []string{BuiltinTagSetTags, BuiltinPeriodStart, BuiltinPeriodEnd} {
+		b, ok := r.builtins[n]
+		if !ok {
+			return nil, nil, fmt.Errorf("investigate: the investigation has no period")
+		}
+		var a any = b.value
+		if named {
+			a = sqlNamed(n, b.value)
+		}
+		args = append(args, a)
+		params = append(params, b.ParamValue)
+	}
+	return args, params, nil
 }

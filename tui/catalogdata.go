@@ -103,25 +103,33 @@ func summarize(ctx context.Context, db *sql.DB, rel relation, col column) (colSu
 		s.QuantileErr = "no quantiles for this type"
 		s.Quantiles = nil
 	}
+	s.Freq, err = frequencies(ctx, db, rel, col)
+	return s, err
+}
+
+// frequencies is a column's top-50 values as text, in the SQL both
+// engines share.
+func frequencies(ctx context.Context, db *sql.DB, rel relation, col column) ([]freqRow, error) {
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(
-		`SELECT %[1]s::VARCHAR AS v, count(*) AS n FROM %[2]s GROUP BY v ORDER BY n DESC, v NULLS FIRST LIMIT 50`, c, from))
+		`SELECT %[1]s::VARCHAR AS v, count(*) AS n FROM %[2]s GROUP BY v ORDER BY n DESC, v NULLS FIRST LIMIT 50`, sqltext.QuoteIdent(col.Name), rel.qualified()))
 	if err != nil {
-		return s, fmt.Errorf("counting values of %s.%s: %w", rel.Name, col.Name, err)
+		return nil, fmt.Errorf("counting values of %s.%s: %w", rel.Name, col.Name, err)
 	}
 	defer rows.Close()
+	var out []freqRow
 	for rows.Next() {
 		var v sql.NullString
 		var f freqRow
 		if err := rows.Scan(&v, &f.N); err != nil {
-			return s, err
+			return nil, err
 		}
 		f.Null, f.Raw, f.Value = !v.Valid, v.String, textsafe.StripLine(v.String)
 		if f.Null {
 			f.Value = "NULL"
 		}
-		s.Freq = append(s.Freq, f)
+		out = append(out, f)
 	}
-	return s, rows.Err()
+	return out, rows.Err()
 }
 
 func loadImports(ctx context.Context, db *sql.DB) ([]importRow, error) {

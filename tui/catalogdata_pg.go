@@ -118,25 +118,8 @@ func summarizeServer(ctx context.Context, db *sql.DB, rel relation, col column) 
 		s.QuantileErr = "no quantiles for this type"
 		s.Quantiles = nil
 	}
-	rows, err := db.QueryContext(ctx, fmt.Sprintf(
-		`SELECT %[1]s::text AS v, count(*) AS n FROM %[2]s GROUP BY v ORDER BY n DESC, v NULLS FIRST LIMIT 50`, c, from))
-	if err != nil {
-		return s, fmt.Errorf("counting values of %s.%s: %w", rel.Name, col.Name, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v sql.NullString
-		var f freqRow
-		if err := rows.Scan(&v, &f.N); err != nil {
-			return s, err
-		}
-		f.Null, f.Raw, f.Value = !v.Valid, v.String, textsafe.StripLine(v.String)
-		if f.Null {
-			f.Value = "NULL"
-		}
-		s.Freq = append(s.Freq, f)
-	}
-	return s, rows.Err()
+	s.Freq, err = frequencies(ctx, db, rel, col)
+	return s, err
 }
 
 // jsonArrayText reads a JSON array's elements as text: a string as it is,
