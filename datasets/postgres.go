@@ -3,7 +3,6 @@ package datasets
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -18,29 +17,10 @@ import (
 // once, so unlike a file it has no write lock; imports take a transaction
 // advisory lock instead (import_pg.go).
 
-// ErrServerUnsupported: the operation does not run on a workspace on a
-// PostgreSQL server yet.
-var ErrServerUnsupported = errors.New("not available yet on a workspace on a PostgreSQL server")
-
 // IsServerURL reports whether a workspace path names a PostgreSQL database
 // (postgres:// or postgresql://) rather than a DuckDB file.
 func IsServerURL(path string) bool {
 	return strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://")
-}
-
-// ServerUnsupported is ErrServerUnsupported for a job (what the caller
-// was asked to do, in a few words).
-func ServerUnsupported(job string) error {
-	return fmt.Errorf("%w: %s; use a DuckDB workspace file for it for now", ErrServerUnsupported, job)
-}
-
-// NeedsDuckDB fails on a server workspace with ErrServerUnsupported, naming
-// the job, for what does not run there yet; nil on DuckDB.
-func (w *Workspace) NeedsDuckDB(job string) error {
-	if w.Dialect != Postgres {
-		return nil
-	}
-	return ServerUnsupported(job)
 }
 
 // openPostgres opens the database at rawURL and, unless read-only, creates

@@ -160,7 +160,7 @@ func TestSchemasAgree(t *testing.T) {
 
 // TestPostgresOpenModes: opening again migrates nothing; a read-only open
 // of a database without the schema says there is no workspace, and of one
-// with it refuses writes; NeedsDuckDB names the job.
+// with it refuses writes.
 func TestPostgresOpenModes(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.NewDatabase(t)
@@ -185,9 +185,6 @@ func TestPostgresOpenModes(t *testing.T) {
 	var zone string
 	if err := ro.DB.QueryRow(`SELECT current_setting('TimeZone')`).Scan(&zone); err != nil || zone != "UTC" {
 		t.Errorf("TimeZone %q (%v), want UTC", zone, err)
-	}
-	if err := ro.NeedsDuckDB("drawing a sample"); !errors.Is(err, ErrServerUnsupported) || !strings.Contains(err.Error(), "drawing a sample") {
-		t.Errorf("NeedsDuckDB: %v", err)
 	}
 	if !IsServerURL(url) || IsServerURL("trendlab.duckdb") {
 		t.Error("IsServerURL")

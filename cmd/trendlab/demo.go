@@ -127,7 +127,7 @@ func runDemo(ctx context.Context, a *app, out io.Writer, dir string, videos int,
 	abs, _ := filepath.Abs(d.report)
 	fmt.Fprintf(out, "\nDone in %s.\n  data:       %s\n  workspace:  %s\n  report:     %s (open it in a browser; it works offline)\n\nTry next:\n",
 		time.Since(start).Round(time.Second), d.dataDir, d.ws.Path, abs)
-	self := selfName() + " -w " + d.ws.Path
+	self := selfName() + " -w " + shellWord(d.ws.Path)
 	width := 0
 	for _, l := range d.tryNext {
 		width = max(width, len(l.args))

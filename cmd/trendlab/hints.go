@@ -21,7 +21,6 @@ var flagHints = []struct {
 	{datasets.ErrNoWorkspace, "run `trendlab import` or `trendlab demo` first, or pass --workspace"},
 	{datasets.ErrNothingToImport, "pass --videos and/or --events (or --views, --searches, --interventions)"},
 	{datasets.ErrRejected, "drop --strict to keep the good rows and the rejects"},
-	{datasets.ErrServerUnsupported, "pass --workspace FILE.duckdb"},
 }
 
 // withFlagHint adds the CLI's hint to an error a library returned.

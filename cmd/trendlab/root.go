@@ -20,8 +20,7 @@ type app struct {
 	workspace   string
 	readOnly    bool
 	memoryLimit string
-	stderr      io.Writer      // the root command's, for notices
-	command     *cobra.Command // the command running, for serverCheck
+	stderr      io.Writer // the root command's, for notices
 }
 
 // commands lists the constructors of the subcommands, in the order --help
@@ -73,7 +72,7 @@ Start with:  trendlab demo`,
 		}
 		return runTUI(cmd.Context(), a)
 	}
-	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.stderr, a.command = cmd.ErrOrStderr(), cmd }
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.stderr = cmd.ErrOrStderr() }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	def := os.Getenv("TRENDLAB_WORKSPACE")
@@ -93,9 +92,6 @@ Start with:  trendlab demo`,
 // read-only whatever --read-only says (for commands that only read).
 // It says on stderr when it removed an import that had stopped half way.
 func (a *app) open(ctx context.Context, forceRead bool) (*datasets.Workspace, error) {
-	if err := a.serverCheck(); err != nil {
-		return nil, err
-	}
 	ws, err := datasets.Open(ctx, a.workspace, datasets.Options{
 		ReadOnly:    a.readOnly || forceRead,
 		MemoryLimit: a.memoryLimit,

@@ -253,7 +253,7 @@ violating; the default is escalate:e!,violating:v!,not_violating:n,unsure:u.`,
 			fmt.Fprintf(out, "Saved sample %q (id %d): %d of %d videos, seed %d.\n", sampleLine(s.Name), s.ID, s.Size, s.FrameSize, s.Seed)
 			printSampleAllocation(out, s.Definition)
 			fmt.Fprintf(out, "Review it in the terminal UI (trendlab tui), or label from a script with\n  trendlab sample label %s --video ID --label %s\n",
-				sampleShellWord(s.Name), s.Definition.Labels[0].Name)
+				shellWord(s.Name), s.Definition.Labels[0].Name)
 			return nil
 		},
 	}
@@ -277,7 +277,7 @@ violating; the default is escalate:e!,violating:v!,not_violating:n,unsure:u.`,
 }
 
 // shellWord quotes a name for a command line the user may copy.
-func sampleShellWord(s string) string {
+func shellWord(s string) string {
 	s = sampleLine(s)
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:/", r))
