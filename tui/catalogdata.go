@@ -18,13 +18,23 @@ import (
 // the tables' exact row counts (cheap in DuckDB); a view is counted when it
 // is selected, as that runs its query.
 func loadCatalog(ctx context.Context, db *sql.DB) ([]relation, error) {
-	rows, err := db.QueryContext(ctx, `
+	return readCatalog(ctx, db, `
 		SELECT schema_name, table_name, 'table' FROM duckdb_tables()
 		WHERE NOT internal AND database_name = current_database()
 		UNION ALL
 		SELECT schema_name, view_name, 'view' FROM duckdb_views()
 		WHERE NOT internal AND database_name = current_database()
-		ORDER BY 3, 1, 2`)
+		ORDER BY 3, 1, 2`, `
+		SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns()
+		WHERE NOT internal AND database_name = current_database()
+		ORDER BY schema_name, table_name, column_index`)
+}
+
+// readCatalog reads the relations (schema, name, kind) that relationsSQL
+// lists, their columns (schema, table, name, type) from columnsSQL, and
+// the tables' exact row counts: the one catalog reader of both engines.
+func readCatalog(ctx context.Context, db *sql.DB, relationsSQL, columnsSQL string) ([]relation, error) {
+	rows, err := db.QueryContext(ctx, relationsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("listing tables: %w", err)
 	}
@@ -40,10 +50,10 @@ func loadCatalog(ctx context.Context, db *sql.DB) ([]relation, error) {
 		rels = append(rels, r)
 	}
 	rows.Close()
-	cols, err := db.QueryContext(ctx, `
-		SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns()
-		WHERE NOT internal AND database_name = current_database()
-		ORDER BY schema_name, table_name, column_index`)
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	cols, err := db.QueryContext(ctx, columnsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("listing columns: %w", err)
 	}
@@ -59,6 +69,9 @@ func loadCatalog(ctx context.Context, db *sql.DB) ([]relation, error) {
 		}
 	}
 	cols.Close()
+	if err := cols.Err(); err != nil {
+		return nil, err
+	}
 	for i := range rels {
 		if rels[i].Kind != "table" {
 			continue

@@ -25,33 +25,14 @@ const extensionOwned = `EXISTS (SELECT 1 FROM pg_depend d
 // loadCatalogServer lists the tables and views of the schemas on the
 // search path (the workspace's), with exact row counts of the tables.
 func loadCatalogServer(ctx context.Context, db *sql.DB) ([]relation, error) {
-	rows, err := db.QueryContext(ctx, `
+	// The columns carry DuckDB's type names, where PostgreSQL's differ, so
+	// that a column reads the same on both engines.
+	return readCatalog(ctx, db, `
 		SELECT table_schema, table_name, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END
 		FROM information_schema.tables
 		WHERE table_schema = ANY (current_schemas(false)) AND table_type IN ('BASE TABLE', 'VIEW')
 		  AND NOT `+extensionOwned+`
-		ORDER BY 3, 1, 2`)
-	if err != nil {
-		return nil, fmt.Errorf("listing tables: %w", err)
-	}
-	var rels []relation
-	index := map[string]int{}
-	for rows.Next() {
-		var r relation
-		if err := rows.Scan(&r.Schema, &r.Name, &r.Kind); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		index[r.Schema+"."+r.Name] = len(rels)
-		rels = append(rels, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// DuckDB's type names, where PostgreSQL's differ, so that a column
-	// reads the same on both engines.
-	cols, err := db.QueryContext(ctx, `
+		ORDER BY 3, 1, 2`, `
 		SELECT table_schema, table_name, column_name,
 		       CASE data_type WHEN 'text' THEN 'VARCHAR' WHEN 'character varying' THEN 'VARCHAR'
 		            WHEN 'timestamp without time zone' THEN 'TIMESTAMP' WHEN 'timestamp with time zone' THEN 'TIMESTAMP WITH TIME ZONE'
@@ -60,34 +41,6 @@ func loadCatalogServer(ctx context.Context, db *sql.DB) ([]relation, error) {
 		FROM information_schema.columns
 		WHERE table_schema = ANY (current_schemas(false)) AND NOT `+extensionOwned+`
 		ORDER BY table_schema, table_name, ordinal_position`)
-	if err != nil {
-		return nil, fmt.Errorf("listing columns: %w", err)
-	}
-	for cols.Next() {
-		var s, t string
-		var c column
-		if err := cols.Scan(&s, &t, &c.Name, &c.Type); err != nil {
-			cols.Close()
-			return nil, err
-		}
-		if i, ok := index[s+"."+t]; ok {
-			rels[i].Cols = append(rels[i].Cols, c)
-		}
-	}
-	cols.Close()
-	if err := cols.Err(); err != nil {
-		return nil, err
-	}
-	for i := range rels {
-		if rels[i].Kind != "table" {
-			continue
-		}
-		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+rels[i].qualified()).Scan(&rels[i].Rows); err != nil {
-			return nil, fmt.Errorf("counting %s: %w", rels[i].Name, err)
-		}
-		rels[i].RowsKnown = true
-	}
-	return rels, nil
 }
 
 // summarizeServer is summarize in PostgreSQL's SQL: quantiles by
