@@ -105,20 +105,6 @@ func (r *run) compareRates(policy string, x1, n1, x2, n2 int64) PolicyRate {
 	return pr
 }
 
-// periodPolicyArgs returns the condition on video_outcomes o that limits it
-// to the reported policies ("" for all) and the arguments of a query whose
-// first two are the period's bounds, followed by that condition's.
-func (r *run) periodPolicyArgs() (filter string, args []any) {
-	args = []any{r.lo, r.hi}
-	if len(r.req.Policies) > 0 {
-		filter = " AND o.policy IN (" + placeholders(len(r.req.Policies)) + ")"
-		for _, p := range r.req.Policies {
-			args = append(args, p)
-		}
-	}
-	return filter, args
-}
-
 // anyPolicy compares the share of videos violating at least one of the
 // reported policies.
 func (r *run) anyPolicy(ctx context.Context) (PolicyRate, error) {

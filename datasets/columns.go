@@ -94,13 +94,3 @@ func (t table) column(name string) (column, bool) {
 	}
 	return column{}, false
 }
-
-func (t table) requiredNames() []string {
-	var names []string
-	for _, c := range t.columns {
-		if c.required {
-			names = append(names, c.name)
-		}
-	}
-	return names
-}

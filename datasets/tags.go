@@ -45,9 +45,3 @@ func isPlainASCII(s string) bool {
 	}
 	return true
 }
-
-// SplitHashtags splits a CSV hashtags cell into its tokens: separated by
-// white space, each with or without '#'. Tokens are returned as written.
-func SplitHashtags(cell string) []string {
-	return strings.Fields(cell)
-}

@@ -46,10 +46,6 @@ func (p *parser) errf(line, col int, format string, args ...any) error {
 	return &ParseError{File: p.file, Line: line, Column: col, Err: fmt.Errorf(format, args...)}
 }
 
-func (p *parser) wrap(line int, err error) error {
-	return &ParseError{File: p.file, Line: line, Err: err}
-}
-
 type frontMatter struct {
 	Title       string  `yaml:"title"`
 	Description string  `yaml:"description"`

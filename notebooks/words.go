@@ -104,13 +104,6 @@ func durText(n analysis.Num) string {
 	return fmt.Sprintf("%.1f d", d.Hours()/24)
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
 // level writes a confidence or power level, e.g. 95% or 99.5%.
 func level(f float64) string {
 	return strconv.FormatFloat(f*100, 'f', -1, 64) + "%"

@@ -60,12 +60,6 @@ func SampleByName(ctx context.Context, ws *datasets.Workspace, name string) (*Sa
 	return s, err
 }
 
-// SampleByID returns the sample with that id; the error wraps ErrNoSample
-// when there is none.
-func SampleByID(ctx context.Context, ws *datasets.Workspace, id int64) (*Sample, error) {
-	return sampleByID(ctx, ws.Params(ws.DB), id)
-}
-
 func sampleByID(ctx context.Context, q queryer, id int64) (*Sample, error) {
 	s, err := scanSample(q.QueryRowContext(ctx, `SELECT `+sampleColumns+` FROM samples WHERE sample_id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {

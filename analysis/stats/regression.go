@@ -28,16 +28,6 @@ type Regression struct {
 	Method  string
 }
 
-// Index returns the position of the coefficient called name, or -1.
-func (r Regression) Index(name string) int {
-	for i, n := range r.Names {
-		if n == name {
-			return i
-		}
-	}
-	return -1
-}
-
 // CI returns the normal-theory interval Coef[j] ± z·SE[j] at conf, the
 // interval statsmodels reports for a HAC fit (use_t=False).
 func (r Regression) CI(j int, conf float64) Interval {
