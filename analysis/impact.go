@@ -3,9 +3,11 @@ package analysis
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,13 +124,44 @@ type AssociationResult struct {
 	Method     string      `json:"method"`
 }
 
+// SetVideosTable is a table of a tag set's videos that the caller has
+// made on a connection (a report's tagset_videos), which ImpactPlatforms
+// reads instead of finding the videos again when it holds the same ones.
+type SetVideosTable struct {
+	Conn  *sql.Conn
+	Table string // columns video_id and created_at; a name from the program
+	// Tags are the tags whose videos it holds, by their hashtags alone
+	// (no caption mentions), created in [Lo, Hi).
+	Tags   []string
+	Lo, Hi time.Time
+}
+
+// holds reports whether t holds exactly the videos of tags created in
+// [lo, hi).
+func (t *SetVideosTable) holds(tags []string, lo, hi time.Time) bool {
+	sorted := func(xs []string) []string { return slices.Compact(slices.Sorted(slices.Values(xs))) }
+	return t != nil && t.Lo.Equal(lo) && t.Hi.Equal(hi) && slices.Equal(sorted(t.Tags), sorted(tags))
+}
+
 // ImpactPlatform answers req.
 func ImpactPlatform(ctx context.Context, ws *datasets.Workspace, req PlatformRequest) (*Platform, error) {
+	ps, err := ImpactPlatforms(ctx, ws, req, nil, req.Policy)
+	if err != nil {
+		return nil, err
+	}
+	return ps[0], nil
+}
+
+// ImpactPlatforms answers req for each of policies (req.Policy is
+// ignored), reading the platform's daily counts once for all of them.
+// With on, it runs on on.Conn, and reads the tag set's videos from
+// on.Table when that holds the same ones.
+func ImpactPlatforms(ctx context.Context, ws *datasets.Workspace, req PlatformRequest, on *SetVideosTable, policies ...string) ([]*Platform, error) {
 	req.MaxLag = cmp.Or(req.MaxLag, 14)
 	req.Conf = cmp.Or(req.Conf, 0.95)
 	req.Power = cmp.Or(req.Power, 0.8)
 	req.Permutations = cmp.Or(req.Permutations, defaultPermutations)
-	if req.Policy == "" {
+	if len(policies) == 0 || slices.Contains(policies, "") {
 		return nil, errors.New("no policy given: name the policy whose platform-wide rate to test, e.g. minor_safety")
 	}
 	if req.Lag < 0 {
@@ -138,8 +171,10 @@ func ImpactPlatform(ctx context.Context, ws *datasets.Workspace, req PlatformReq
 	if err != nil {
 		return nil, err
 	}
-	eng, err := engine.ConnectImpact(ctx, ws)
-	if err != nil {
+	var eng engine.Impact
+	if on != nil {
+		eng = engine.OnConn(ws, on.Conn).(engine.Impact)
+	} else if eng, err = engine.ConnectImpact(ctx, ws); err != nil {
 		return nil, err
 	}
 	defer eng.Close()
@@ -148,24 +183,42 @@ func ImpactPlatform(ctx context.Context, ws *datasets.Workspace, req PlatformReq
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{TagSet: req.TagSet, Tags: set.Accepted(), Policy: req.Policy}
-	n := len(days)
-	p.Volume, p.Uploads, p.Outside, p.Violating = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-	index := dayIndex(days)
-	for _, d := range days {
-		p.Days = append(p.Days, day(d))
+	tags, n := set.Accepted(), len(days)
+	q := engine.PlatformQuery{Tags: tags, Policies: slices.Compact(slices.Sorted(slices.Values(policies))), Lo: days[0], Hi: days[n-1].AddDate(0, 0, 1)}
+	if on.holds(tags, q.Lo, q.Hi) {
+		q.SetVideos = on.Table
 	}
 	done := impactStep("platform: daily counts")
-	counts, err := eng.PlatformDays(ctx, engine.PlatformQuery{Tags: p.Tags, Policy: req.Policy, Lo: days[0], Hi: days[n-1].AddDate(0, 0, 1)})
+	counts, err := eng.PlatformDays(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range counts {
-		if i, ok := index[truncDay(c.Day)]; ok {
-			p.Uploads[i], p.Volume[i], p.Outside[i], p.Violating[i] = c.Uploads, c.InSet, c.Uploads-c.InSet, c.Outside
+	done()
+	out := make([]*Platform, len(policies))
+	for k, policy := range policies {
+		p := &Platform{TagSet: req.TagSet, Tags: tags, Policy: policy}
+		p.Volume, p.Uploads, p.Outside, p.Violating = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		for _, d := range days {
+			p.Days = append(p.Days, day(d))
+		}
+		index, col := dayIndex(days), slices.Index(q.Policies, policy)
+		for _, c := range counts {
+			if i, ok := index[truncDay(c.Day)]; ok {
+				p.Uploads[i], p.Volume[i], p.Outside[i], p.Violating[i] = c.Uploads, c.InSet, c.Uploads-c.InSet, c.Outside[col]
+			}
+		}
+		r := req
+		r.Policy = policy
+		if out[k], err = platformFits(p, days, r); err != nil {
+			return nil, err
 		}
 	}
-	done()
+	return out, nil
+}
+
+// platformFits fills in p's statistics from its daily counts.
+func platformFits(p *Platform, days []time.Time, req PlatformRequest) (*Platform, error) {
+	n := len(days)
 	var anyViolation int64
 	for _, v := range p.Violating {
 		anyViolation += v

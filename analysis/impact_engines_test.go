@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -74,6 +75,34 @@ func TestImpactEnginesAgree(t *testing.T) {
 		{TagSet: "omegle", Policy: "hate_speech", Period: late, Permutations: 99},
 	} {
 		same(t, "impact platform "+r.Policy, func(ws *datasets.Workspace) (any, error) { return ImpactPlatform(ctx, ws, r) })
+	}
+	// Every policy in one read, with and without a table of the tag set's
+	// videos (a report's tagset_videos) on the connection.
+	policies := []string{"minor_safety", imp.AssociatedPolicy, "hate_speech"}
+	for _, withTable := range []bool{false, true} {
+		same(t, fmt.Sprintf("impact platforms (set's table %v)", withTable), func(ws *datasets.Workspace) (any, error) {
+			req := PlatformRequest{TagSet: "omegle", Period: late, Permutations: 99, Seed: 5}
+			if !withTable {
+				return ImpactPlatforms(ctx, ws, req, nil, policies...)
+			}
+			set, err := LoadTagSet(ctx, ws, "omegle")
+			if err != nil {
+				return nil, err
+			}
+			conn, err := ws.DB.Conn(ctx)
+			if err != nil {
+				return nil, err
+			}
+			defer conn.Close()
+			lo, hi := datasets.TruncDay(late.Since), datasets.TruncDay(late.Until).AddDate(0, 0, 1)
+			if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE set_videos AS SELECT video_id, created_at FROM videos
+				WHERE video_id IN (SELECT video_id FROM video_tags WHERE tag = ANY(CAST($1 AS TEXT[]))) AND created_at >= $2 AND created_at < $3`,
+				set.Accepted(), lo, hi); err != nil {
+				return nil, err
+			}
+			defer conn.ExecContext(ctx, `DROP TABLE set_videos`)
+			return ImpactPlatforms(ctx, ws, req, &SetVideosTable{Conn: conn, Table: "set_videos", Tags: set.Accepted(), Lo: lo, Hi: hi}, policies...)
+		})
 	}
 	// On a server no video id comes into Go: DuckDB reads every one of
 	// the tag set's (and more), PostgreSQL the aggregates alone.

@@ -10,6 +10,8 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/trendlab/trendlab/datasets"
@@ -24,7 +26,8 @@ type Impact interface {
 	// (Views or Searches); ok is false when it has no rows.
 	ExportDays(ctx context.Context, e DailyExport) (first, last time.Time, ok bool, err error)
 	// PlatformDays counts per creation day in [Lo, Hi) the videos, those
-	// carrying one of Tags, and those violating Policy that carry none.
+	// carrying one of Tags, and for each of Policies those violating it
+	// that carry none: every policy in one statement.
 	PlatformDays(ctx context.Context, q PlatformQuery) ([]PlatformDay, error)
 	// TagSetVideos fixes the videos carrying any of tags (the tag set's),
 	// for TagsOn and the series.
@@ -93,15 +96,63 @@ func (e DailyExport) table() (table, day string) {
 
 // PlatformQuery asks for the platform's daily counts (PlatformDays).
 type PlatformQuery struct {
-	Tags   []string
-	Policy string
-	Lo, Hi time.Time
+	Tags     []string
+	Policies []string
+	Lo, Hi   time.Time
+	// SetVideos, when not empty, names a table on the session's
+	// connection that holds exactly the videos carrying one of Tags
+	// created in [Lo, Hi), with their video_id and created_at (a report's
+	// tagset_videos): read instead of finding them again, which takes a
+	// pass over every hashtag and every video. A name from the program,
+	// never user text.
+	SetVideos string
 }
 
 // PlatformDay is one day of PlatformDays.
 type PlatformDay struct {
-	Day                     time.Time
-	Uploads, InSet, Outside int64 // Outside: violating videos outside the set
+	Day            time.Time
+	Uploads, InSet int64
+	Outside        []int64 // per policy of the query: its violating videos outside the set
+}
+
+// platformDaysSQL is PlatformDays' statement, both dialects': mark binds
+// an argument and gives its placeholder, fromTags gives the dialect's
+// CTEs s (the set's video ids) and days (d, uploads, in_set) that find the
+// set from q.Tags. Rows: day, uploads, in set, then one count per policy.
+// Each policy's violating videos outside the set come from video_outcomes
+// alone (one row per video and policy, with the video's created_at), so
+// the videos are read once whatever the number of policies.
+func platformDaysSQL(q PlatformQuery, mark func(any) string, fromTags func() (set, days string)) string {
+	var set, days string
+	if q.SetVideos != "" {
+		set = `s AS (SELECT video_id, created_at FROM ` + q.SetVideos + `)`
+		days = `days AS (
+	SELECT u.d, u.uploads, coalesce(t.in_set, 0) AS in_set
+	FROM (SELECT CAST(created_at AS DATE) AS d, count(*) AS uploads
+		FROM videos WHERE created_at >= ` + mark(q.Lo) + ` AND created_at < ` + mark(q.Hi) + ` GROUP BY 1) u
+	LEFT JOIN (SELECT CAST(created_at AS DATE) AS d, count(*) AS in_set FROM s GROUP BY 1) t ON t.d = u.d)`
+	} else {
+		set, days = fromTags()
+	}
+	cols, in, totals := make([]string, len(q.Policies)), make([]string, len(q.Policies)), make([]string, len(q.Policies))
+	for i, p := range q.Policies {
+		cols[i] = fmt.Sprintf("count(*) FILTER (WHERE o.policy = %s) AS n%d", mark(p), i)
+		totals[i] = fmt.Sprintf("coalesce(viol.n%d, 0)", i)
+	}
+	for i, p := range q.Policies {
+		in[i] = mark(p)
+	}
+	return `WITH ` + set + `,
+` + days + `,
+viol AS (
+	SELECT CAST(o.created_at AS DATE) AS d, ` + strings.Join(cols, ", ") + `
+	FROM video_outcomes o
+	WHERE o.violating AND o.policy IN (` + strings.Join(in, ", ") + `)
+	  AND o.created_at >= ` + mark(q.Lo) + ` AND o.created_at < ` + mark(q.Hi) + `
+	  AND NOT EXISTS (SELECT 1 FROM s WHERE s.video_id = o.video_id)
+	GROUP BY 1)
+SELECT days.d, days.uploads, days.in_set, ` + strings.Join(totals, ", ") + `
+FROM days LEFT JOIN viol ON viol.d = days.d`
 }
 
 // TagCount is a tag's count of videos.
@@ -177,9 +228,16 @@ func (b *base) tagCounts(ctx context.Context, q string, args ...any) ([]TagCount
 	}, q, args...)
 }
 
-func (b *base) platformDays(ctx context.Context, q string, args ...any) ([]PlatformDay, error) {
+// platformDays reads rows of (day, uploads, in set, then one count per
+// policy of policies).
+func (b *base) platformDays(ctx context.Context, policies int, q string, args ...any) ([]PlatformDay, error) {
 	return collect(ctx, b, func(rows *sql.Rows, d *PlatformDay) error {
-		err := rows.Scan(&d.Day, &d.Uploads, &d.InSet, &d.Outside)
+		d.Outside = make([]int64, policies)
+		dest := []any{&d.Day, &d.Uploads, &d.InSet}
+		for i := range d.Outside {
+			dest = append(dest, &d.Outside[i])
+		}
+		err := rows.Scan(dest...)
 		d.Day = d.Day.UTC()
 		return err
 	}, q, args...)

@@ -17,19 +17,20 @@ import (
 	"time"
 )
 
-// PlatformDays: the tag set's and the violating videos are DISTINCT
-// subqueries LEFT JOINed on video_id (PostgreSQL runs IN in a select list
-// as a subplan, hashed only while it fits work_mem; on Citus the joins are
-// shard-local).
+// PlatformDays (platformDaysSQL) finds the set from its tags with a LEFT
+// JOIN on video_id (PostgreSQL runs IN in a select list as a subplan,
+// hashed only while it fits work_mem; on Citus the join is shard-local).
 func (p *postgres) PlatformDays(ctx context.Context, q PlatformQuery) ([]PlatformDay, error) {
-	return p.platformDays(ctx, `
-WITH s AS (SELECT DISTINCT video_id FROM video_tags WHERE tag = ANY($1::TEXT[])),
-o AS (SELECT DISTINCT video_id FROM video_outcomes WHERE policy = $2 AND violating)
-SELECT CAST(v.created_at AS DATE) AS d, count(*), count(s.video_id),
-	count(*) FILTER (WHERE o.video_id IS NOT NULL AND s.video_id IS NULL)
-FROM videos v LEFT JOIN s ON s.video_id = v.video_id LEFT JOIN o ON o.video_id = v.video_id
-WHERE v.created_at >= $3 AND v.created_at < $4
-GROUP BY 1`, nonNil(q.Tags), q.Policy, q.Lo, q.Hi)
+	var a params
+	stmt := platformDaysSQL(q, a.add, func() (string, string) {
+		return `s AS (SELECT DISTINCT video_id FROM video_tags WHERE tag = ANY(` + a.add(nonNil(q.Tags)) + `::TEXT[]))`,
+			`days AS (
+	SELECT CAST(v.created_at AS DATE) AS d, count(*) AS uploads, count(s.video_id) AS in_set
+	FROM videos v LEFT JOIN s ON s.video_id = v.video_id
+	WHERE v.created_at >= ` + a.add(q.Lo) + ` AND v.created_at < ` + a.add(q.Hi) + `
+	GROUP BY 1)`
+	})
+	return p.platformDays(ctx, len(q.Policies), stmt, a...)
 }
 
 // TagSetVideos keeps the tags: each query finds their videos itself.

@@ -49,7 +49,9 @@
 // their MDE, the trend with its significant changepoints, related tags
 // (significant ones first), removal metrics, the funnel and the sample's
 // estimates. An investigate block also gives the sql blocks below it the
-// temporary table tagset_videos (video_id, created_at) and the parameters
+// temporary table tagset_videos (video_id, created_at, author_id, region,
+// author_age_band: the columns of videos a block groups by, so that it
+// need not join videos again) and the parameters
 // $tagset_tags, $period_start and $period_end, so their numbers are about
 // exactly the investigation's videos. All the report's SQL runs on one
 // connection of the workspace, which may be opened read-only.

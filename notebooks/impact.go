@@ -49,7 +49,7 @@ type ImpactSpec struct {
 
 // The analyses, variables so tests of the layout can stand in fixed results.
 var (
-	impactPlatform     = analysis.ImpactPlatform
+	impactPlatforms    = analysis.ImpactPlatforms
 	impactIntervention = analysis.ImpactIntervention
 )
 
@@ -142,20 +142,23 @@ func (r *renderer) platformBlock(ctx context.Context, spec *ImpactSpec) (*impact
 		}
 	}
 	v := &impactView{}
-	for _, pol := range r.vals.expandList(spec.Policies) {
-		req.Policy = pol
-		start := time.Now()
-		p, err := impactPlatform(ctx, r.ws, req)
-		if errors.Is(err, analysis.ErrNoTagSet) {
-			v.Notices = append(v.Notices, noTagSet(name))
-			return v, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("impact_platform %s: %w", pol, err)
-		}
-		if r.opts.Trace != nil {
-			r.opts.Trace("analysis.ImpactPlatform "+pol, time.Since(start))
-		}
+	policies := r.vals.expandList(spec.Policies)
+	start := time.Now()
+	// One read of the daily series for every policy, on the report's
+	// connection, where the investigate block's tagset_videos may already
+	// hold the tag set's videos.
+	ps, err := impactPlatforms(ctx, r.ws, req, r.setVideos, policies...)
+	if errors.Is(err, analysis.ErrNoTagSet) {
+		v.Notices = append(v.Notices, noTagSet(name))
+		return v, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("impact_platform %s: %w", strings.Join(policies, ", "), err)
+	}
+	if r.opts.Trace != nil {
+		r.opts.Trace("analysis.ImpactPlatforms "+strings.Join(policies, ", "), time.Since(start))
+	}
+	for _, p := range ps {
 		if len(v.Lead) == 0 && len(p.Days) > 0 {
 			v.Lead = append(v.Lead, fmt.Sprintf("Tag set %q as saved in the workspace (%s), against each policy's daily violation rate among the videos outside it, %s to %s (%d days). This section needs only the videos and events exports.",
 				p.TagSet, visibleList(p.Tags), p.Days[0], p.Days[len(p.Days)-1], len(p.Days)))

@@ -97,6 +97,20 @@ func TestRenderImpact(t *testing.T) {
 }
 
 // fakePlatform is a fixed Platform whose text fields carry a payload.
+// fakePlatforms stands in fakePlatform for each policy.
+func fakePlatforms(ctx context.Context, ws *datasets.Workspace, req analysis.PlatformRequest, _ *analysis.SetVideosTable, policies ...string) ([]*analysis.Platform, error) {
+	var out []*analysis.Platform
+	for _, pol := range policies {
+		req.Policy = pol
+		p, err := fakePlatform(ctx, ws, req)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 func fakePlatform(_ context.Context, _ *datasets.Workspace, req analysis.PlatformRequest) (*analysis.Platform, error) {
 	if req.TagSet == "missing" {
 		return nil, fmt.Errorf("%w %q", analysis.ErrNoTagSet, req.TagSet)
@@ -176,9 +190,9 @@ func noInterventions(_ context.Context, _ *datasets.Workspace, req analysis.Inte
 // (fake) investigation, with the impact analyses stood in by fakes.
 func renderFakeImpact(t *testing.T, ivs func(context.Context, *datasets.Workspace, analysis.InterventionRequest) (*analysis.InterventionReport, error), tagSet string) string {
 	t.Helper()
-	saved, savedP, savedI := investigate, impactPlatform, impactIntervention
-	investigate, impactPlatform, impactIntervention = fakeInvestigation, fakePlatform, ivs
-	t.Cleanup(func() { investigate, impactPlatform, impactIntervention = saved, savedP, savedI })
+	saved, savedP, savedI := investigate, impactPlatforms, impactIntervention
+	investigate, impactPlatforms, impactIntervention = fakeInvestigation, fakePlatforms, ivs
+	t.Cleanup(func() { investigate, impactPlatforms, impactIntervention = saved, savedP, savedI })
 	src := "---\ntitle: Fake\nparams:\n  - {name: tag, default: omegle}\n---\n```investigate\ntag: $tag\nseed: 3\n```\n" +
 		"## Platform-level association\n\n```impact_platform\ntag_set: " + tagSet + "\npolicies: [bullying_harassment]\nlag: 2\n```\n" +
 		"## Actions and their effect\n\n```impact_intervention\ntag_set: " + tagSet + "\n```\n"
@@ -247,5 +261,36 @@ func TestImpactSaysWhatIsMissing(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestImpactPlatformBlockReadsOnce: an impact_platform block of three
+// policies asks for all three at once (one read of the platform's daily
+// series, analysis.ImpactPlatforms), offering the investigate block's
+// tagset_videos with its tags and period.
+func TestImpactPlatformBlockReadsOnce(t *testing.T) {
+	saved, savedP := investigate, impactPlatforms
+	t.Cleanup(func() { investigate, impactPlatforms = saved, savedP })
+	var calls [][]string
+	var offered *analysis.SetVideosTable
+	investigate = fakeInvestigation
+	impactPlatforms = func(ctx context.Context, ws *datasets.Workspace, req analysis.PlatformRequest, on *analysis.SetVideosTable, policies ...string) ([]*analysis.Platform, error) {
+		calls, offered = append(calls, policies), on
+		return fakePlatforms(ctx, ws, req, on, policies...)
+	}
+	src := "---\ntitle: Fake\n---\n```investigate\ntag: omegle\n```\n" +
+		"```impact_platform\ntag_set: omegle\npolicies: [minor_safety, bullying_harassment, hate_speech]\n```\n"
+	var buf bytes.Buffer
+	if err := RenderSource(context.Background(), fixtureWorkspace(t), "fake.md", []byte(src), Options{Now: fixedNow}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 1 || len(calls[0]) != 3 {
+		t.Fatalf("the block asked for %v: want the three policies in one call", calls)
+	}
+	if offered == nil || offered.Table != "tagset_videos" || len(offered.Tags) == 0 || !offered.Lo.Before(offered.Hi) {
+		t.Errorf("the block offered %+v, want the investigate block's tagset_videos with its tags and period", offered)
+	}
+	if n := strings.Count(readable(buf.String()), "Platform-wide "); n != 3 {
+		t.Errorf("%d platform sections, want 3", n)
 	}
 }

@@ -200,6 +200,9 @@ type renderer struct {
 	// builtins are parameters set by investigate blocks for the sql blocks
 	// after them (see setBuiltins).
 	builtins map[string]builtin
+	// setVideos is the tag set's videos of the last investigate block
+	// (tagset_videos), for the impact blocks; nil without one.
+	setVideos *analysis.SetVideosTable
 }
 
 type builtin struct {
