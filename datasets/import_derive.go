@@ -90,49 +90,11 @@ func workspaceTotals(ctx context.Context, tx *sql.Tx, sum *ImportSummary, ids []
 	return err
 }
 
-// addTagDays counts, per normalised tag and day of creation, the videos of
-// one import that carry the tag, from tl_tagnorm. A video counts once
-// however many spellings of a tag it has, so each video's list of tags is
-// made distinct, as a list: a raw tag is cast to an ENUM type of the
-// import's raw tags, whose code indexes a list of normalised-tag ids. At
-// 10M videos that takes half the time of counting distinct videos over
-// every (video, tag) pair.
-func addTagDays(ctx context.Context, tx *sql.Tx, importID int64, list string) error {
-	for _, q := range []string{
-		`DROP TABLE IF EXISTS tl_tagids`,
-		// Id 0 stands for a tag that normalises to nothing; it joins no tag.
-		`CREATE TEMP TABLE tl_tagids AS SELECT tag_raw, tag,
-			CASE WHEN tag <> '' THEN dense_rank() OVER (ORDER BY tag) ELSE 0 END AS tag_id FROM tl_tagnorm`,
-		`DROP TYPE IF EXISTS tl_raw_tag`,
-		`CREATE TYPE tl_raw_tag AS ENUM (SELECT tag_raw FROM tl_tagids)`,
-		`SET VARIABLE tl_tag_ids = (SELECT list(tag_id ORDER BY enum_code(CAST(tag_raw AS tl_raw_tag))) FROM tl_tagids)`,
-		fmt.Sprintf(`INSERT INTO tag_days
-			SELECT %[1]d, n.tag, g.day, g.videos FROM (
-				SELECT day, tag_id, count(*) AS videos FROM (
-					SELECT CAST(created_at AS DATE) AS day,
-						unnest(list_distinct(list_transform(CAST(%[2]s AS tl_raw_tag[]),
-							x -> getvariable('tl_tag_ids')[enum_code(x) + 1]))) AS tag_id
-					FROM videos WHERE import_id = %[1]d)
-				GROUP BY ALL) g
-			JOIN (SELECT DISTINCT tag_id, tag FROM tl_tagids WHERE tag_id > 0) n USING (tag_id)`, importID, list),
-		`DROP TYPE tl_raw_tag`,
-		`RESET VARIABLE tl_tag_ids`,
-	} {
-		if _, err := execT(ctx, tx, q); err != nil {
-			return fmt.Errorf("counting videos per tag and day: %w", err)
-		}
-	}
-	return nil
-}
-
 // loadTags fills video_tags for the videos of one import: each hashtag token
 // as written and normalised. It returns how many tokens normalised to
 // nothing (such as a lone "#"); they stay, as written, in videos.hashtags.
 func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool) (int64, error) {
-	list := "hashtags"
-	if fromCaption {
-		list = `regexp_extract_all(caption, '#[^\s#]+')`
-	}
+	list := rawTagsSQL(fromCaption)
 	occurrences := fmt.Sprintf(`SELECT video_id, created_at, unnest(%[1]s) AS tag_raw, generate_subscripts(%[1]s, 1) AS position
 		FROM videos WHERE import_id = %[2]d`, list, importID)
 	if _, err := execT(ctx, tx, "DROP TABLE IF EXISTS tl_tagnorm"); err != nil {
@@ -174,7 +136,10 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 	if _, err := execT(ctx, tx, `INSERT INTO tl_tagnorm SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])`, raws, norms); err != nil {
 		return 0, err
 	}
-	if err := addTagDays(ctx, tx, importID, list); err != nil {
+	if err := addTagLists(ctx, tx, importID, list); err != nil {
+		return 0, err
+	}
+	if err := addTagDays(ctx, tx, importID); err != nil {
 		return 0, err
 	}
 	// Compressing the video ids of video_tags with FSST takes 1.4 of the

@@ -89,7 +89,8 @@ func duckOutcomes(events string) string {
 }
 
 // RefreshOutcomes rebuilds the tables derived from videos, video_tags and
-// moderation_events: video_outcomes, tag_days and tag_spellings. Import keeps them up to
+// moderation_events: video_outcomes, tag_days, tag_spellings, tags and
+// video_tag_lists. Import keeps them up to
 // date; call it after changing those tables by hand (test fixtures do).
 func RefreshOutcomes(ctx context.Context, db execer) error {
 	if err := refreshVideoOutcomes(ctx, db); err != nil {
@@ -107,6 +108,11 @@ func RefreshOutcomes(ctx context.Context, db execer) error {
 		SELECT v.import_id, t.tag, CAST(v.created_at AS DATE), count(DISTINCT t.video_id)
 		FROM video_tags t JOIN videos v USING (video_id) GROUP BY ALL`); err != nil {
 		return fmt.Errorf("computing tag_days: %w", err)
+	}
+	for _, q := range tagListsFromVideoTags {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("listing each video's tags: %w", err)
+		}
 	}
 	if _, err := db.ExecContext(ctx, `DELETE FROM tag_spellings`); err != nil {
 		return fmt.Errorf("clearing tag_spellings: %w", err)

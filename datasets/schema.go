@@ -366,6 +366,15 @@ CREATE OR REPLACE MACRO tag_set_videos(p_name) AS TABLE (
 	// the occurrences of each spelling of each normalised tag (variant
 	// discovery and the spellings of a tag set).
 	tagSpellingsMigration,
+	// 11 -> 12: per-video lists of tag ids (tag_lists.go), DuckDB's access
+	// path to a tag set's videos and their tags; filled by fillTagLists.
+	tagListsMigration,
+}
+
+// migrationFills[i] fills what migrations[i] made, from the rows a
+// workspace holds, where SQL alone would be a pass too large to run.
+var migrationFills = map[int]func(context.Context, *sql.Tx) error{
+	11: fillTagLists,
 }
 
 // migrate brings the workspace schema up to SchemaVersion. It refuses a
@@ -386,6 +395,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migrating workspace schema %d -> %d: %w", v, v+1, err)
+		}
+		if fill := migrationFills[v]; fill != nil {
+			if err := fill(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migrating workspace schema %d -> %d: %w", v, v+1, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx,
 			`INSERT OR REPLACE INTO trendlab_meta VALUES ('schema_version', ?)`, strconv.Itoa(v+1)); err != nil {

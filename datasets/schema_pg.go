@@ -36,6 +36,10 @@ CREATE TABLE tag_spellings (
 ` + tagSpellingsFill + `
 ALTER TABLE video_outcomes ADD COLUMN first_report_at TIMESTAMP;
 ` + firstReportFill + tagSetMembersPG,
+	// 11 -> 12: nothing. DuckDB's per-video tag lists (tag_lists.go) are
+	// its access path to a tag set's videos; PostgreSQL has its index on
+	// video_tags(tag) for that, and no table to keep.
+	`SELECT 1`,
 }
 
 // tagSetMembersPG is schema.go's tag_set_members macro. It is PL/pgSQL,

@@ -18,6 +18,8 @@ var tableDescriptions = map[string]string{
 		"A video with no events for a policy has no row: join FROM videos LEFT JOIN video_outcomes and count videos from videos " +
 		"(coalesce(o.violating, false)), never count rows of video_outcomes alone, or a set of videos is undercounted.",
 	"tag_days":         "Distinct videos per normalised tag, day of creation and import: sum it for exact volumes (video ids are unique).",
+	"tags":             "Each normalised tag's integer id, as video_tag_lists holds it.",
+	"video_tag_lists":  "One row per video with at least one tag: its creation day and the distinct ids of its normalised tags (join tags for the text).",
 	"tag_spellings":    "Hashtag occurrences per import, normalised tag and spelling as written: sum it for a tag's spellings.",
 	"orphan_events":    "Moderation events whose video_id is not in videos: kept and counted, never joined away.",
 	"imports":          "Provenance of every imported file: path, size, SHA-256, format, rows read, loaded and rejected, time, trendlab version.",

@@ -7,6 +7,7 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 )
 
@@ -84,16 +85,74 @@ SELECT tag, status, reason, score, videos FROM tag_set_variants WHERE tag_set = 
 ORDER BY status = 'accepted' DESC, score DESC, tag`, name)
 }
 
-// Members builds tl_members from the workspace's one definition of a tag
-// set's videos, the tag_set_members macro (datasets/schema.go). The tag
-// set's ids (and the baseline tag set's) go into temporary tables first:
-// joined with videos in one statement, DuckDB cannot tell the macro's rows
-// are few and builds its hash table on every video's id (warm, at 5M
-// videos under load: 1.2-1.4 s CPU against 0.4 s this way; at 100M a
-// table of 100M ids, which spills under a 3GB memory limit).
+// Members builds tl_members (with each member's tag ids, for Related).
+// Without caption mentions a tag set's videos, their day and their tags
+// are one scan of video_tag_lists (datasets/tag_lists.go): at 100M videos
+// finding them in video_tags and their days in videos took 15 s. With
+// caption mentions the videos come from the workspace's one definition of
+// a tag set's videos, the tag_set_members macro (datasets/schema.go),
+// whose ids go into temporary tables first: joined with videos in one
+// statement, DuckDB cannot tell the macro's rows are few and builds its
+// hash table on every video's id.
 func (d *duck) Members(ctx context.Context, m Members) error {
 	d.close = append(d.close, `DROP TABLE IF EXISTS temp.tl_members`, `DROP TABLE IF EXISTS temp.tl_related`,
 		`DROP TABLE IF EXISTS temp.tl_set`, `DROP TABLE IF EXISTS temp.tl_baseline`)
+	var err error
+	if m.Captions || (m.BaselineTags != nil && m.BaselineCaptions) {
+		err = d.membersWithCaptions(ctx, m)
+	} else {
+		err = d.membersFromLists(ctx, m)
+	}
+	if err != nil {
+		return err
+	}
+	d.members = true
+	d.lo, d.hi = m.Lo, m.Hi
+	return nil
+}
+
+// membersFromLists builds tl_members from video_tag_lists alone.
+func (d *duck) membersFromLists(ctx context.Context, m Members) error {
+	inSet, err := d.hasTagSQL(ctx, m.Tags)
+	if err != nil {
+		return err
+	}
+	inBaseline := "false"
+	if m.BaselineTags != nil {
+		if inBaseline, err = d.hasTagSQL(ctx, m.BaselineTags); err != nil {
+			return err
+		}
+	}
+	_, err = d.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE tl_members AS
+SELECT video_id, day, CAST(CASE WHEN `+inSet+` THEN 1 ELSE 2 END AS TINYINT) AS grp, false AS caption_only, tag_ids
+FROM video_tag_lists
+WHERE day >= CAST(? AS DATE) AND day < CAST(? AS DATE) AND (`+inSet+` OR `+inBaseline+`)`, m.Lo, m.Hi)
+	return err
+}
+
+// hasTagSQL is the condition that a video_tag_lists row holds one of
+// tags: its ids are the workspace's own integers, written into the SQL
+// (a bound list is evaluated per row, twice as slow).
+func (d *duck) hasTagSQL(ctx context.Context, tags []string) (string, error) {
+	if len(tags) == 0 {
+		return "false", nil
+	}
+	var ids []string
+	err := d.query(ctx, func(rows *sql.Rows) error {
+		var id int64
+		err := rows.Scan(&id)
+		ids = append(ids, strconv.FormatInt(id, 10))
+		return err
+	}, `SELECT tag_id FROM tags WHERE tag IN (`+marks(len(tags))+`) ORDER BY tag_id`, anys(tags)...)
+	if err != nil || len(ids) == 0 {
+		return "false", err
+	}
+	return "len(list_filter(tag_ids, x -> x IN (" + strings.Join(ids, ", ") + "))) > 0", nil
+}
+
+// membersWithCaptions builds tl_members from tag_set_members, with caption
+// mentions.
+func (d *duck) membersWithCaptions(ctx context.Context, m Members) error {
 	if _, err := d.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE tl_set AS
 SELECT video_id, caption_only FROM tag_set_members('', ?::VARCHAR[], ?)`, m.Tags, m.Captions); err != nil {
 		return err
@@ -107,18 +166,18 @@ SELECT DISTINCT video_id FROM tag_set_members('', ?::VARCHAR[], ?)`, m.BaselineT
 		join, inB = " LEFT JOIN tl_baseline b ON v.video_id = b.video_id", "b.video_id IS NOT NULL"
 	}
 	q := `CREATE OR REPLACE TEMP TABLE tl_members AS
-SELECT v.video_id, CAST(v.created_at AS DATE) AS day,
-	CAST(CASE WHEN f.video_id IS NOT NULL THEN 1 ELSE 2 END AS TINYINT) AS grp,
-	coalesce(f.caption_only, false) AS caption_only
-FROM videos v LEFT JOIN tl_set f ON v.video_id = f.video_id` + join + `
-WHERE v.created_at >= ? AND v.created_at < ?
-  AND (f.video_id IS NOT NULL OR ` + inB + `)`
-	if _, err := d.conn.ExecContext(ctx, q, m.Lo, m.Hi); err != nil {
-		return err
-	}
-	d.members = true
-	d.lo, d.hi = m.Lo, m.Hi
-	return nil
+WITH m AS (
+	SELECT v.video_id, CAST(v.created_at AS DATE) AS day,
+		CAST(CASE WHEN f.video_id IS NOT NULL THEN 1 ELSE 2 END AS TINYINT) AS grp,
+		coalesce(f.caption_only, false) AS caption_only
+	FROM videos v LEFT JOIN tl_set f ON v.video_id = f.video_id` + join + `
+	WHERE v.created_at >= ? AND v.created_at < ?
+	  AND (f.video_id IS NOT NULL OR ` + inB + `)
+)
+SELECT m.*, coalesce(l.tag_ids, []::INTEGER[]) AS tag_ids
+FROM m LEFT JOIN video_tag_lists l ON m.video_id = l.video_id`
+	_, err := d.conn.ExecContext(ctx, q, m.Lo, m.Hi)
+	return err
 }
 
 func (d *duck) Volumes(ctx context.Context) (total []DayCount, groups []GroupDayCount, err error) {
@@ -226,10 +285,11 @@ func (b *base) removals(ctx context.Context, q string, args ...any) ([]RemovalBu
 	return out, err
 }
 
-// Related counts co-occurrence over video_tags joined with the tag set's
-// videos; each tag's videos in the period are summed from tag_days, which
-// the import keeps per tag, creation day and import as exact distinct
-// counts (counting them from video_tags took 4 s at 10M videos).
+// Related counts co-occurrence from the tag set's videos' tag lists,
+// which Members kept (a video's list holds each tag once); each tag's
+// videos in the period are summed from tag_days, which the import keeps
+// per tag, creation day and import as exact distinct counts (counting them
+// from video_tags took 4 s at 10M videos).
 func (d *duck) Related(ctx context.Context, q RelatedQuery) ([]RelatedCount, error) {
 	if !d.members {
 		return nil, errNoMembers
@@ -237,10 +297,10 @@ func (d *duck) Related(ctx context.Context, q RelatedQuery) ([]RelatedCount, err
 	args := append(anys(q.Exclude), q.MinTogether)
 	if _, err := d.conn.ExecContext(ctx, `
 CREATE OR REPLACE TEMP TABLE tl_related AS
-SELECT t.tag, count(DISTINCT t.video_id) AS nab
-FROM video_tags t JOIN tl_members m ON t.video_id = m.video_id
-WHERE m.grp = 1 AND t.tag NOT IN (`+marks(len(q.Exclude))+`)
-GROUP BY t.tag HAVING count(DISTINCT t.video_id) >= ?`, args...); err != nil {
+SELECT t.tag, count(*) AS nab
+FROM (SELECT unnest(tag_ids) AS tag_id FROM tl_members WHERE grp = 1) m JOIN tags t USING (tag_id)
+WHERE t.tag NOT IN (`+marks(len(q.Exclude))+`)
+GROUP BY t.tag HAVING count(*) >= ?`, args...); err != nil {
 		return nil, err
 	}
 	nab := map[string]int64{}

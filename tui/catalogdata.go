@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/trendlab/trendlab/datasets"
 	"github.com/trendlab/trendlab/internal/sqltext"
@@ -16,11 +17,14 @@ import (
 
 // loadCatalog lists the workspace's tables and views with their columns and
 // the tables' exact row counts (cheap in DuckDB); a view is counted when it
-// is selected, as that runs its query.
+// is selected, as that runs its query. DuckDB's access-path tables
+// (datasets.DuckDBOnlyTables) are left out, as PostgreSQL's indexes are:
+// they hold nothing the other tables do not.
 func loadCatalog(ctx context.Context, db *sql.DB) ([]relation, error) {
 	return readCatalog(ctx, db, `
 		SELECT schema_name, table_name, 'table' FROM duckdb_tables()
 		WHERE NOT internal AND database_name = current_database()
+		  AND NOT (schema_name = 'main' AND table_name IN ('`+strings.Join(datasets.DuckDBOnlyTables, "', '")+`'))
 		UNION ALL
 		SELECT schema_name, view_name, 'view' FROM duckdb_views()
 		WHERE NOT internal AND database_name = current_database()
