@@ -46,19 +46,22 @@
 //
 // A query's result (result.go) is written once, by DuckDB's COPY, to a
 // Parquet file in the session's private spill folder (removed on exit), and
-// read back a page of 256 rows at a time by file_row_number range, so a
+// read back a page of 2,048 rows at a time by file_row_number range, so a
 // result of any size costs disk, not memory, and a page deep in it costs
 // what the first does. Where Parquet cannot hold a result (some types, a
 // column named file_row_number) it goes to a temporary table on the TUI's
 // own connection (session.go: DuckDB keeps temporary tables per
 // connection), paged by rowid. A workspace table browsed from the catalog
 // is read in place by rowid when its rowids are dense, with LIMIT/OFFSET
-// otherwise (views, filters). The grid keeps at most eight pages, fetching
-// the ones the screen needs (and the next) in commands, and draws missing
-// rows as … until they arrive. Sorting writes a sorted copy the same way;
-// export is queries.ExportOn to CSV, JSON (lines) or Parquet: the
-// workspace is confined (queries.Confine), so DuckDB itself writes no file
-// but the spill folder's.
+// otherwise (views, filters). A page costs about the same whatever its
+// rows (at 100 million videos the fixed cost of a read is what counts), so
+// pages are large and few. The grid keeps at most four pages, fetching in
+// commands the ones on screen and, once they are there, the one either
+// side, so that a page down is drawn from memory while the next page is
+// fetched; it draws missing rows as … until they arrive. Sorting writes a
+// sorted copy the same way; export is queries.ExportOn to CSV, JSON
+// (lines) or Parquet: the workspace is confined (queries.Confine), so
+// DuckDB itself writes no file but the spill folder's.
 //
 // On a workspace on a PostgreSQL server (result_pg.go) a result is a
 // scrollable cursor WITH HOLD declared in a READ ONLY transaction with the

@@ -37,8 +37,9 @@ type (
 	}
 )
 
-// maxCachedPages bounds the pages the grid keeps (pageSize rows each).
-const maxCachedPages = 8
+// maxCachedPages bounds the pages the grid keeps (pageSize rows each): the
+// one or two on screen and the one either side (ensurePages).
+const maxCachedPages = 4
 
 // maxColWidth caps the width a column is sized to.
 const maxColWidth = 40
@@ -178,31 +179,39 @@ func describeResult(rs *resultSet) string {
 	return s
 }
 
-// ensurePages asks for the pages the screen needs (and the next one, to
-// scroll ahead) that are neither cached nor on their way.
+// ensurePages asks for the pages on screen that are neither cached nor on
+// their way, and once those are there, for the pages either side of them:
+// a page on screen never queues behind one fetched ahead, and scrolling on
+// finds its rows fetched while the screen was read.
 func (g *gridModel) ensurePages() tea.Cmd {
 	if g.rs == nil || g.rs.Total == 0 {
 		return nil
 	}
+	lastPage := int((g.rs.Total - 1) / pageSize)
 	first := g.top / pageSize
-	last := (g.top + g.bodyRows()) / pageSize
-	last = min(last+1, int((g.rs.Total-1)/pageSize))
-	if first > 0 && g.top%pageSize < pageSize/4 {
-		first--
+	last := min((g.top+g.bodyRows()-1)/pageSize, lastPage)
+	if cmds, waiting := g.request(first, last); waiting {
+		return tea.Batch(cmds...)
 	}
-	var cmds []tea.Cmd
+	cmds, _ := g.request(max(0, first-1), min(last+1, lastPage))
+	return tea.Batch(cmds...)
+}
+
+// request fetches the pages from first to last that are not cached or on
+// their way; waiting reports whether any of them is not cached yet.
+func (g *gridModel) request(first, last int) (cmds []tea.Cmd, waiting bool) {
 	for p := first; p <= last; p++ {
 		if _, ok := g.pages[p]; ok {
 			g.touch(p) // in use: the last to be evicted
 			continue
 		}
-		if g.loading[p] {
-			continue
+		waiting = true
+		if !g.loading[p] {
+			g.loading[p] = true
+			cmds = append(cmds, g.fetch(p))
 		}
-		g.loading[p] = true
-		cmds = append(cmds, g.fetch(p))
 	}
-	return tea.Batch(cmds...)
+	return cmds, waiting
 }
 
 func (g gridModel) fetch(p int) tea.Cmd {
@@ -241,14 +250,18 @@ func (g *gridModel) touch(p int) {
 	g.order = append(g.order, p)
 }
 
-// fitWidths sizes columns to their header and the first page's values,
+// widthRows is how many of the first rows columns are sized to: a number
+// of its own, so that widths do not change with pageSize.
+const widthRows = 256
+
+// fitWidths sizes columns to their header and the first widthRows values,
 // within maxColWidth.
 func fitWidths(cols []column, rows [][]cell) []int {
 	w := make([]int, len(cols))
 	for i, c := range cols {
 		w[i] = max(3, min(maxColWidth, ansi.StringWidth(c.Name)+2))
 	}
-	for _, r := range rows {
+	for _, r := range rows[:min(len(rows), widthRows)] {
 		for i := range min(len(r), len(w)) {
 			if w[i] < maxColWidth {
 				w[i] = max(w[i], min(maxColWidth, ansi.StringWidth(r[i].Line)))
@@ -340,7 +353,7 @@ func (g gridModel) Update(msg tea.Msg) (gridModel, tea.Cmd) {
 		}
 		g.storePage(msg.page, msg.rows)
 		g.clamp()
-		return g, nil
+		return g, g.ensurePages() // the screen's pages are there: fetch ahead
 	case exportedMsg:
 		if msg.err != nil {
 			g.err = textsafe.Strip(msg.err.Error())

@@ -224,7 +224,7 @@ func fetchPageServer(ctx context.Context, conn *sql.Conn, rs *resultSet, p int) 
 		if _, err := conn.ExecContext(ctx, fmt.Sprintf("MOVE ABSOLUTE %d IN %s", lo, rs.Source)); err != nil {
 			return nil, err
 		}
-		return readPage(ctx, conn, rs, fmt.Sprintf("FETCH FORWARD %d FROM %s", pageSize, rs.Source))
+		return readPage(ctx, conn, rs, serverText, fmt.Sprintf("FETCH FORWARD %d FROM %s", pageSize, rs.Source))
 	}
 	// LIMIT/OFFSET pages are parts of one order only if every read scans
 	// the same way: a parallel scan, or a scan joining one already under
@@ -237,38 +237,11 @@ func fetchPageServer(ctx context.Context, conn *sql.Conn, rs *resultSet, p int) 
 			}
 		}
 		var err error
-		out, err = readPage(ctx, conn, rs, sqltext.Numbered("SELECT * FROM "+rs.from()+rs.orderBy()+" LIMIT ? OFFSET ?"),
+		out, err = readPage(ctx, conn, rs, serverText, sqltext.Numbered("SELECT * FROM "+rs.from()+rs.orderBy()+" LIMIT ? OFFSET ?"),
 			append(append([]any(nil), rs.Args...), pageSize, lo)...)
 		return err
 	})
 	return out, err
-}
-
-// readPage runs q and writes its rows as text.
-func readPage(ctx context.Context, conn *sql.Conn, rs *resultSet, q string, args ...any) ([][]cell, error) {
-	rows, err := conn.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	n := len(rs.Cols)
-	vals := make([]any, n)
-	ptrs := make([]any, n)
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	var out [][]cell
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		row := make([]cell, n)
-		for i, v := range vals {
-			row[i] = makeCell(serverText(v, rs.Cols[i].Type), v == nil)
-		}
-		out = append(out, row)
-	}
-	return out, rows.Err()
 }
 
 // orderedQuery is the SQL of a server result in its current order, with

@@ -2,14 +2,16 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"strconv"
 	"testing"
 )
 
 func TestBrowseModesAndPaging(t *testing.T) {
 	ctx := context.Background()
 	ws := testWorkspace(t)
-	if _, err := ws.DB.ExecContext(ctx, `CREATE TABLE big AS SELECT i, 'row ' || i AS label FROM range(1000) t(i);
+	if _, err := ws.DB.ExecContext(ctx, `CREATE TABLE big AS SELECT i, 'row ' || i AS label FROM range(10000) t(i);
 		CREATE TABLE holey AS SELECT i FROM range(10) t(i); DELETE FROM holey WHERE i = 3`); err != nil {
 		t.Fatal(err)
 	}
@@ -25,10 +27,10 @@ func TestBrowseModesAndPaging(t *testing.T) {
 		mode            resultMode
 		total           int64
 	}{
-		{"main.big", "", nil, modeKeyset, 1000},              // dense rowids: paged by rowid in place
-		{"main.big", "i % 2 = ?", []any{0}, modeOffset, 500}, // filtered: LIMIT/OFFSET
-		{"main.holey", "", nil, modeOffset, 9},               // a deleted row leaves a rowid gap
-		{"main.orphan_events", "", nil, modeOffset, 1},       // a view has no rowid
+		{"main.big", "", nil, modeKeyset, 10000},              // dense rowids: paged by rowid in place
+		{"main.big", "i % 2 = ?", []any{0}, modeOffset, 5000}, // filtered: LIMIT/OFFSET
+		{"main.holey", "", nil, modeOffset, 9},                // a deleted row leaves a rowid gap
+		{"main.orphan_events", "", nil, modeOffset, 1},        // a view has no rowid
 	}
 	for _, tt := range tests {
 		rs, err := browse(ctx, c, sess.newID(), tt.relation, tt.relation, tt.where, "", tt.args...)
@@ -53,13 +55,13 @@ func TestBrowseModesAndPaging(t *testing.T) {
 		}
 	}
 	var n int
-	if err := ws.DB.QueryRowContext(ctx, `SELECT count(*) FROM big`).Scan(&n); err != nil || n != 1000 {
+	if err := ws.DB.QueryRowContext(ctx, `SELECT count(*) FROM big`).Scan(&n); err != nil || n != 10000 {
 		t.Fatalf("big after dropResult: %d, %v", n, err)
 	}
 	rs, _ := browse(ctx, c, sess.newID(), "big", "main.big", "", "")
 	rows, _ := fetchPage(ctx, c, rs, 3)
-	if got := rows[0][1].Line; got != "row 768" {
-		t.Errorf("page 3 starts at %q, want row 768", got)
+	if got, want := rows[0][1].Line, fmt.Sprintf("row %d", 3*pageSize); got != want {
+		t.Errorf("page 3 starts at %q, want %s", got, want)
 	}
 	// Sorting a browsed table makes an owned temporary copy.
 	sorted, err := sortResult(ctx, c, sess.spill, rs, sess.newID(), 0, true)
@@ -67,7 +69,7 @@ func TestBrowseModesAndPaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ = fetchPage(ctx, c, sorted, 0)
-	if !sorted.Owned || rows[0][0].Line != "999" {
+	if !sorted.Owned || rows[0][0].Line != "9999" {
 		t.Errorf("sorted: owned %v, first %q", sorted.Owned, rows[0][0].Line)
 	}
 	if err := dropResult(ctx, c, sorted); err != nil {
@@ -90,9 +92,9 @@ func TestMaterializeSpillsToParquet(t *testing.T) {
 	if rs.Mode != modeFile || rs.Total != 5000 || !rs.Owned {
 		t.Fatalf("spilled result: mode %d, %d rows, owned %v", rs.Mode, rs.Total, rs.Owned)
 	}
-	rows, err := fetchPage(ctx, c, rs, 10)
-	if err != nil || len(rows) != pageSize || rows[0][0].Line != "5121" || len(rows[0]) != 2 {
-		t.Fatalf("page 10: %d rows, first %v, %v", len(rows), rows[0], err)
+	rows, err := fetchPage(ctx, c, rs, 1)
+	if err != nil || len(rows) != pageSize || rows[0][0].Line != strconv.Itoa(2*pageSize+1) || len(rows[0]) != 2 {
+		t.Fatalf("page 1: %d rows, first %v, %v", len(rows), rows[0], err)
 	}
 	sorted, err := sortResult(ctx, c, sess.spill, rs, sess.newID(), 0, true)
 	if err != nil {
