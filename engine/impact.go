@@ -116,23 +116,28 @@ type PlatformDay struct {
 }
 
 // platformDaysSQL is PlatformDays' statement, both dialects': mark binds
-// an argument and gives its placeholder, fromTags gives the dialect's
-// CTEs s (the set's video ids) and days (d, uploads, in_set) that find the
-// set from q.Tags. Rows: day, uploads, in set, then one count per policy.
-// Each policy's violating videos outside the set come from video_outcomes
-// alone (one row per video and policy, with the video's created_at), so
-// the videos are read once whatever the number of policies.
-func platformDaysSQL(q PlatformQuery, mark func(any) string, fromTags func() (set, days string)) string {
+// an argument and gives its placeholder. fromTags gives the dialect's CTE
+// s of the set's videos found from q.Tags, with their creation day d when
+// days is empty, else s of their video ids and the CTE days (d, uploads,
+// in_set) that counts them; notInSet is the condition that video_outcomes
+// o's video is not in s. Rows: day, uploads, in set, then one count per
+// policy. Each policy's violating videos outside the set come from
+// video_outcomes alone (one row per video and policy, with the video's
+// created_at), so the videos are read once whatever the number of
+// policies.
+func platformDaysSQL(q PlatformQuery, mark func(any) string, fromTags func() (set, days string), notInSet string) string {
 	var set, days string
 	if q.SetVideos != "" {
-		set = `s AS (SELECT video_id, created_at FROM ` + q.SetVideos + `)`
+		set = `s AS (SELECT video_id, CAST(created_at AS DATE) AS d FROM ` + q.SetVideos + `)`
+	} else {
+		set, days = fromTags()
+	}
+	if days == "" {
 		days = `days AS (
 	SELECT u.d, u.uploads, coalesce(t.in_set, 0) AS in_set
 	FROM (SELECT CAST(created_at AS DATE) AS d, count(*) AS uploads
 		FROM videos WHERE created_at >= ` + mark(q.Lo) + ` AND created_at < ` + mark(q.Hi) + ` GROUP BY 1) u
-	LEFT JOIN (SELECT CAST(created_at AS DATE) AS d, count(*) AS in_set FROM s GROUP BY 1) t ON t.d = u.d)`
-	} else {
-		set, days = fromTags()
+	LEFT JOIN (SELECT d, count(*) AS in_set FROM s GROUP BY 1) t ON t.d = u.d)`
 	}
 	cols, in, totals := make([]string, len(q.Policies)), make([]string, len(q.Policies)), make([]string, len(q.Policies))
 	for i, p := range q.Policies {
@@ -149,7 +154,7 @@ viol AS (
 	FROM video_outcomes o
 	WHERE o.violating AND o.policy IN (` + strings.Join(in, ", ") + `)
 	  AND o.created_at >= ` + mark(q.Lo) + ` AND o.created_at < ` + mark(q.Hi) + `
-	  AND NOT EXISTS (SELECT 1 FROM s WHERE s.video_id = o.video_id)
+	  AND ` + notInSet + `
 	GROUP BY 1)
 SELECT days.d, days.uploads, days.in_set, ` + strings.Join(totals, ", ") + `
 FROM days LEFT JOIN viol ON viol.d = days.d`

@@ -13,22 +13,27 @@ import (
 	"time"
 )
 
-// PlatformDays (platformDaysSQL) finds the set from its tags with IN,
-// which marks each video against the set (a JOIN lets DuckDB build its
-// hash table on all the videos instead: 27 s of the 30 at 10M videos).
-// At 100M videos a pass over the videos for each policy was 20 s of the
-// omegle report's three policies.
+// PlatformDays (platformDaysSQL) finds the set's videos of the period
+// and their day in video_tag_lists, one scan of integer lists (at 100M
+// videos, finding them in video_tags and marking every video against them
+// took a pass over each of the two largest tables). At 100M videos a pass
+// over the videos for each policy was 20 s of the omegle report's three
+// policies. NOT IN leaves the outcomes outside the set in half the CPU of
+// NOT EXISTS (0.16-0.20 s against 0.33-0.59 s at 10M videos).
 func (d *duck) PlatformDays(ctx context.Context, q PlatformQuery) ([]PlatformDay, error) {
+	inSet := "false"
+	if q.SetVideos == "" {
+		var err error
+		if inSet, err = d.hasTagSQL(ctx, q.Tags); err != nil {
+			return nil, err
+		}
+	}
 	var args []any
 	mark := func(v any) string { args = append(args, v); return "?" }
 	stmt := platformDaysSQL(q, mark, func() (string, string) {
-		args = append(args, anys(q.Tags)...)
-		return `s AS MATERIALIZED (SELECT DISTINCT video_id FROM video_tags WHERE tag IN (` + marks(len(q.Tags)) + `))`,
-			`days AS (
-	SELECT CAST(created_at AS DATE) AS d, count(*) AS uploads,
-		count(*) FILTER (WHERE video_id IN (SELECT video_id FROM s)) AS in_set
-	FROM videos WHERE created_at >= ` + mark(q.Lo) + ` AND created_at < ` + mark(q.Hi) + ` GROUP BY 1)`
-	})
+		return `s AS MATERIALIZED (SELECT video_id, day AS d FROM video_tag_lists
+	WHERE day >= CAST(` + mark(q.Lo) + ` AS DATE) AND day < CAST(` + mark(q.Hi) + ` AS DATE) AND ` + inSet + `)`, ""
+	}, `o.video_id NOT IN (SELECT video_id FROM s)`)
 	return d.platformDays(ctx, len(q.Policies), stmt, args...)
 }
 

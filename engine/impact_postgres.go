@@ -18,8 +18,10 @@ import (
 )
 
 // PlatformDays (platformDaysSQL) finds the set from its tags with a LEFT
-// JOIN on video_id (PostgreSQL runs IN in a select list as a subplan,
-// hashed only while it fits work_mem; on Citus the join is shard-local).
+// JOIN on video_id, and leaves it out of the outcomes with NOT EXISTS
+// (PostgreSQL runs IN as a subplan, hashed only while it fits work_mem).
+// s, used twice, is computed once (on Citus an intermediate result sent
+// to the workers, as pgGroups' s); not run on Citus here.
 func (p *postgres) PlatformDays(ctx context.Context, q PlatformQuery) ([]PlatformDay, error) {
 	var a params
 	stmt := platformDaysSQL(q, a.add, func() (string, string) {
@@ -29,7 +31,7 @@ func (p *postgres) PlatformDays(ctx context.Context, q PlatformQuery) ([]Platfor
 	FROM videos v LEFT JOIN s ON s.video_id = v.video_id
 	WHERE v.created_at >= ` + a.add(q.Lo) + ` AND v.created_at < ` + a.add(q.Hi) + `
 	GROUP BY 1)`
-	})
+	}, `NOT EXISTS (SELECT 1 FROM s WHERE s.video_id = o.video_id)`)
 	return p.platformDays(ctx, len(q.Policies), stmt, a...)
 }
 
