@@ -117,16 +117,19 @@ func (d *duck) membersFromLists(ctx context.Context, m Members) error {
 	if err != nil {
 		return err
 	}
-	inBaseline := "false"
+	// Without a baseline tag set every row found is the set's.
+	grp, where := "1", inSet
 	if m.BaselineTags != nil {
-		if inBaseline, err = d.hasTagSQL(ctx, m.BaselineTags); err != nil {
+		inBaseline, err := d.hasTagSQL(ctx, m.BaselineTags)
+		if err != nil {
 			return err
 		}
+		grp, where = "CASE WHEN "+inSet+" THEN 1 ELSE 2 END", inSet+" OR "+inBaseline
 	}
 	_, err = d.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE tl_members AS
-SELECT video_id, day, CAST(CASE WHEN `+inSet+` THEN 1 ELSE 2 END AS TINYINT) AS grp, false AS caption_only, tag_ids
+SELECT video_id, day, CAST(`+grp+` AS TINYINT) AS grp, false AS caption_only, tag_ids
 FROM video_tag_lists
-WHERE day >= CAST(? AS DATE) AND day < CAST(? AS DATE) AND (`+inSet+` OR `+inBaseline+`)`, m.Lo, m.Hi)
+WHERE day >= CAST(? AS DATE) AND day < CAST(? AS DATE) AND (`+where+`)`, m.Lo, m.Hi)
 	return err
 }
 
