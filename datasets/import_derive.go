@@ -37,13 +37,13 @@ func deriveTables(ctx context.Context, ws *Workspace, sum *ImportSummary, progre
 	}
 	progress(Progress{Phase: "outcomes"})
 	outStart := time.Now()
-	adopted, err := refreshOutcomesFor(ctx, tx, ids)
+	adopted, added, err := refreshOutcomesFor(ctx, tx, ids)
 	if err != nil {
 		return err
 	}
 	traced(outStart, "refresh video_outcomes")
 	totalsStart := time.Now()
-	if err := workspaceTotals(ctx, tx, sum, ids, adopted); err != nil {
+	if err := workspaceTotals(ctx, tx, sum, ids, adopted, added); err != nil {
 		return err
 	}
 	traced(totalsStart, "workspace totals")
@@ -59,10 +59,11 @@ func deriveTables(ctx context.Context, ws *Workspace, sum *ImportSummary, progre
 // count is kept in trendlab_meta with the table sizes it was taken at, and
 // each import moves it by what it changed: plus its events that have no
 // video, minus the earlier orphans whose video it brings (adopted, found
-// by refreshOutcomesFor). When the stored sizes are not the tables' sizes
+// by refreshOutcomesFor, which counts the first too, unless added is -1).
+// When the stored sizes are not the tables' sizes
 // before this import (an unfinished import was removed, a fixture wrote
 // rows, a workspace from before the count was kept), it is counted whole.
-func workspaceTotals(ctx context.Context, tx *sql.Tx, sum *ImportSummary, ids []int64, adopted int64) error {
+func workspaceTotals(ctx context.Context, tx *sql.Tx, sum *ImportSummary, ids []int64, adopted, added int64) error {
 	w := &sum.Workspace
 	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM videos), (SELECT count(*) FROM moderation_events),
 		(SELECT count(*) FROM rejects)`).Scan(&w.Videos, &w.Events, &w.Rejects); err != nil {
@@ -76,10 +77,11 @@ func workspaceTotals(ctx context.Context, tx *sql.Tx, sum *ImportSummary, ids []
 	}
 	n, _ := fmt.Sscanf(stored, "%d %d %d", &w.OrphanEvents, &atVideos, &atEvents)
 	if n == 3 && atVideos == w.Videos-sum.VideosLoaded && atEvents == w.Events-sum.EventsLoaded {
-		var added int64
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM moderation_events e LEFT JOIN videos v USING (video_id)
-			WHERE e.import_id IN `+idList(ids)+` AND v.video_id IS NULL`).Scan(&added); err != nil {
-			return fmt.Errorf("counting orphan events: %w", err)
+		if added < 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM moderation_events e LEFT JOIN videos v USING (video_id)
+				WHERE e.import_id IN `+idList(ids)+` AND v.video_id IS NULL`).Scan(&added); err != nil {
+				return fmt.Errorf("counting orphan events: %w", err)
+			}
 		}
 		w.OrphanEvents += added - adopted
 	} else if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM orphan_events`).Scan(&w.OrphanEvents); err != nil {
