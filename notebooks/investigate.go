@@ -177,6 +177,21 @@ const tagSetVideoColumns = `v.video_id, v.created_at, v.author_id, v.region, v.a
 const tagSetIDsSQL = `CREATE OR REPLACE TEMP TABLE tagset_ids AS
 SELECT DISTINCT video_id FROM tag_set_members('', $tagset_tags::VARCHAR[], %s)`
 
+// tagSetIDsFromListsSQL is the first statement without caption mentions:
+// the same videos, those carrying one of the tags, from video_tag_lists
+// (one scan of integer lists, the period by its day column); %s is the
+// condition on a row's tag ids, written in as engine's Members writes it
+// (tagIDsSQL reads them; a bound list is evaluated per row). At 100M
+// videos, load 4.5: 9.5 CPU-s against 21-25 for tag_set_members' pass
+// over video_tags.
+const tagSetIDsFromListsSQL = `CREATE OR REPLACE TEMP TABLE tagset_ids AS
+SELECT video_id FROM video_tag_lists
+WHERE day >= CAST($period_start AS DATE) AND day < CAST($period_end AS DATE)
+  AND %s`
+
+// tagIDsSQL reads the tag set's tag ids for tagSetIDsFromListsSQL.
+const tagIDsSQL = `SELECT tag_id FROM tags WHERE list_contains($tagset_tags::VARCHAR[], tag) ORDER BY tag_id`
+
 // tagSetVideosPG is tagset_videos on a server workspace, in one statement
 // with positional parameters ($1 the tags, $2 and $3 the period): the
 // program's own SQL, so it runs in a READ WRITE transaction of its own
@@ -192,13 +207,21 @@ func (r *renderer) tagSetTable(ctx context.Context, captions bool) error {
 	if r.ws.Dialect == datasets.Postgres {
 		return r.tagSetTablePG(ctx, captions)
 	}
-	idsSQL := fmt.Sprintf(tagSetIDsSQL, strconv.FormatBool(captions))
 	args, params, err := r.tagSetArgs(true)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	if _, err := r.conn.ExecContext(ctx, idsSQL, args[0]); err != nil {
+	idsSQL, idsArgs, idsParams := fmt.Sprintf(tagSetIDsSQL, strconv.FormatBool(captions)), args[:1], params[:1]
+	if !captions {
+		in, err := r.tagIDsCondition(ctx, args[0])
+		if err != nil {
+			return fmt.Errorf("investigate: reading the tag set's tag ids: %w", err)
+		}
+		r.statements = append(r.statements, statement{Source: "investigate block (tag ids for the next statement)", SQL: tagIDsSQL, Params: params[:1]})
+		idsSQL, idsArgs, idsParams = fmt.Sprintf(tagSetIDsFromListsSQL, in), args[1:], params[1:]
+	}
+	if _, err := r.conn.ExecContext(ctx, idsSQL, idsArgs...); err != nil {
 		return fmt.Errorf("investigate: making the table tagset_ids: %w", err)
 	}
 	if _, err := r.conn.ExecContext(ctx, tagSetVideosSQL, args[1:]...); err != nil {
@@ -209,9 +232,32 @@ func (r *renderer) tagSetTable(ctx context.Context, captions bool) error {
 	}
 	r.keepSetVideos(captions)
 	r.statements = append(r.statements,
-		statement{Source: "investigate block (temporary table for the next statement)", SQL: idsSQL, Params: params[:1]},
+		statement{Source: "investigate block (temporary table for the next statement)", SQL: idsSQL, Params: idsParams},
 		statement{Source: "investigate block (temporary table for the sql blocks below)", SQL: tagSetVideosSQL, Params: params[1:]})
 	return nil
+}
+
+// tagIDsCondition is the condition on a video_tag_lists row that it holds
+// one of the tag set's tags (tags, the bound $tagset_tags), their integer
+// ids written in; false when the workspace has none of them.
+func (r *renderer) tagIDsCondition(ctx context.Context, tags any) (string, error) {
+	rows, err := r.conn.QueryContext(ctx, tagIDsSQL, tags)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return "", err
+		}
+		ids = append(ids, strconv.FormatInt(id, 10))
+	}
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return "false", err
+	}
+	return "len(list_filter(tag_ids, x -> x IN (" + strings.Join(ids, ", ") + "))) > 0", nil
 }
 
 func (r *renderer) tagSetTablePG(ctx context.Context, captions bool) error {
