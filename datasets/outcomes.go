@@ -182,9 +182,16 @@ func refreshOutcomesFor(ctx context.Context, tx *sql.Tx, importIDs []int64) (ado
 		`DROP TABLE IF EXISTS tl_touched`,
 		// The imports' videos, and the earlier videos of their events;
 		// an event's video that is in neither is an orphan's.
+		// The earlier videos are looked for only within the range of
+		// the events' video ids (inRange, import_range.go): when the
+		// events are about the import's own videos, as a daily's mostly
+		// are, the scan skips the workspace's earlier row groups (a 1M
+		// daily into 100M: 3.4 s for this statement without it).
+		`SET VARIABLE tl_event_range = (SELECT [min(video_id), max(video_id)] FROM moderation_events WHERE import_id IN ` + in + `)`,
 		`CREATE TEMP TABLE tl_touched AS
 			SELECT video_id, created_at FROM videos WHERE import_id IN ` + in + `
 			UNION ALL SELECT video_id, created_at FROM videos WHERE import_id NOT IN ` + in + `
+				AND video_id BETWEEN getvariable('tl_event_range')[1] AND getvariable('tl_event_range')[2]
 				AND video_id IN (SELECT video_id FROM moderation_events WHERE import_id IN ` + in + `)`,
 		setTouchedRange, // import_range.go
 		`DROP TABLE IF EXISTS tl_touched_events`,
@@ -205,7 +212,7 @@ func refreshOutcomesFor(ctx context.Context, tx *sql.Tx, importIDs []int64) (ado
 			WHERE e.import_id IN `+in+` AND t.video_id IS NULL)`).Scan(&adopted, &added); err != nil {
 		return 0, 0, fmt.Errorf("counting orphan events: %w", err)
 	}
-	for _, stmt := range []string{`DROP TABLE tl_touched`, `DROP TABLE tl_touched_events`, `RESET VARIABLE tl_touched_range`} {
+	for _, stmt := range []string{`DROP TABLE tl_touched`, `DROP TABLE tl_touched_events`, `RESET VARIABLE tl_touched_range`, `RESET VARIABLE tl_event_range`} {
 		if _, err := execT(ctx, tx, stmt); err != nil {
 			return 0, 0, err
 		}
