@@ -138,7 +138,7 @@ func loadTags(ctx context.Context, tx *sql.Tx, importID int64, fromCaption bool)
 	if _, err := execT(ctx, tx, `INSERT INTO tl_tagnorm SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])`, raws, norms); err != nil {
 		return 0, err
 	}
-	if err := addTagLists(ctx, tx, importID, list); err != nil {
+	if err := addTagLists(ctx, tx, importID, list, anyEmpty); err != nil {
 		return 0, err
 	}
 	if err := addTagDays(ctx, tx, importID); err != nil {

@@ -55,8 +55,14 @@ func rawTagsSQL(fromCaption bool) string {
 // tl_tagnorm holds every distinct raw tag of the import with its
 // normalised form; list is rawTagsSQL. A raw tag is cast to an ENUM type
 // of the import's raw tags, whose code indexes the list of their tag ids,
-// so that no string is joined per occurrence.
-func addTagLists(ctx context.Context, tx execer, importID int64, list string) error {
+// so that no string is joined per occurrence. anyEmpty says whether some
+// raw tag normalises to nothing (id 0, then filtered out of the lists: a
+// pass over every list that an import without such tags is spared).
+func addTagLists(ctx context.Context, tx execer, importID int64, list string, anyEmpty bool) error {
+	ids := "list_distinct(list_transform(CAST(" + list + " AS tl_raw_tag[]), x -> getvariable('tl_tag_ids')[enum_code(x) + 1]))"
+	if anyEmpty {
+		ids = "list_filter(" + ids + ", x -> x > 0)"
+	}
 	for _, q := range []string{
 		`INSERT INTO tags
 			SELECT (SELECT coalesce(max(tag_id), 0) FROM tags) + row_number() OVER (ORDER BY tag), tag
@@ -70,11 +76,9 @@ func addTagLists(ctx context.Context, tx execer, importID int64, list string) er
 		`SET VARIABLE tl_tag_ids = (SELECT list(tag_id ORDER BY enum_code(CAST(tag_raw AS tl_raw_tag))) FROM tl_tagids)`,
 		fmt.Sprintf(`INSERT INTO video_tag_lists
 			SELECT video_id, day, %[1]d, tag_ids FROM (
-				SELECT video_id, CAST(created_at AS DATE) AS day,
-					list_filter(list_distinct(list_transform(CAST(%[2]s AS tl_raw_tag[]),
-						x -> getvariable('tl_tag_ids')[enum_code(x) + 1])), x -> x > 0) AS tag_ids
+				SELECT video_id, CAST(created_at AS DATE) AS day, %[2]s AS tag_ids
 				FROM videos WHERE import_id = %[1]d)
-			WHERE len(tag_ids) > 0`, importID, list),
+			WHERE len(tag_ids) > 0`, importID, ids),
 		`DROP TYPE tl_raw_tag`,
 		`RESET VARIABLE tl_tag_ids`,
 		`DROP TABLE tl_tagids`,
@@ -159,7 +163,7 @@ func fillTagLists(ctx context.Context, tx *sql.Tx) error {
 				return err
 			}
 		}
-		if err := addTagLists(ctx, tx, i.id, list); err != nil {
+		if err := addTagLists(ctx, tx, i.id, list, true); err != nil {
 			return fmt.Errorf("import %d: %w", i.id, err)
 		}
 	}
