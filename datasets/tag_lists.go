@@ -20,6 +20,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // tagListsMigration is migration 11 -> 12 (schema.go); fillTagLists
@@ -36,6 +38,20 @@ CREATE TABLE video_tag_lists (
 	tag_ids   INTEGER[] NOT NULL  -- distinct, each a tags.tag_id
 );
 `
+
+// HasTagIDSQL is the condition that a video_tag_lists row holds one of
+// the tag ids, written in as integers (they are the workspace's own; a
+// bound list is evaluated per row, twice as slow); false for no ids.
+func HasTagIDSQL(ids []int64) string {
+	if len(ids) == 0 {
+		return "false"
+	}
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return "len(list_filter(tag_ids, x -> x IN (" + strings.Join(s, ", ") + "))) > 0"
+}
 
 // DuckDBOnlyTables are the tables of a DuckDB workspace that a PostgreSQL
 // one answers for otherwise (by an index), and so does not have.

@@ -1,14 +1,15 @@
 package engine
 
 // The DuckDB implementation: the embedded workspace file. The cohort is a
-// temporary table, tl_members(video_id, day, grp, caption_only), built
+// temporary table, tl_members(video_id, day, grp, caption_only, tag_ids), built
 // once and joined by every later aggregation on the session's connection.
 
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"strings"
+
+	"github.com/trendlab/trendlab/datasets"
 )
 
 type duck struct {
@@ -133,24 +134,19 @@ WHERE day >= CAST(? AS DATE) AND day < CAST(? AS DATE) AND (`+where+`)`, m.Lo, m
 	return err
 }
 
-// hasTagSQL is the condition that a video_tag_lists row holds one of
-// tags: its ids are the workspace's own integers, written into the SQL
-// (a bound list is evaluated per row, twice as slow).
+// hasTagSQL is datasets.HasTagIDSQL for the ids of tags.
 func (d *duck) hasTagSQL(ctx context.Context, tags []string) (string, error) {
 	if len(tags) == 0 {
 		return "false", nil
 	}
-	var ids []string
+	var ids []int64
 	err := d.query(ctx, func(rows *sql.Rows) error {
 		var id int64
 		err := rows.Scan(&id)
-		ids = append(ids, strconv.FormatInt(id, 10))
+		ids = append(ids, id)
 		return err
 	}, `SELECT tag_id FROM tags WHERE tag IN (`+marks(len(tags))+`) ORDER BY tag_id`, anys(tags)...)
-	if err != nil || len(ids) == 0 {
-		return "false", err
-	}
-	return "len(list_filter(tag_ids, x -> x IN (" + strings.Join(ids, ", ") + "))) > 0", nil
+	return datasets.HasTagIDSQL(ids), err
 }
 
 // membersWithCaptions builds tl_members from tag_set_members, with caption

@@ -246,18 +246,15 @@ func (r *renderer) tagIDsCondition(ctx context.Context, tags any) (string, error
 		return "", err
 	}
 	defer rows.Close()
-	var ids []string
+	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return "", err
 		}
-		ids = append(ids, strconv.FormatInt(id, 10))
+		ids = append(ids, id)
 	}
-	if err := rows.Err(); err != nil || len(ids) == 0 {
-		return "false", err
-	}
-	return "len(list_filter(tag_ids, x -> x IN (" + strings.Join(ids, ", ") + "))) > 0", nil
+	return datasets.HasTagIDSQL(ids), rows.Err()
 }
 
 func (r *renderer) tagSetTablePG(ctx context.Context, captions bool) error {
