@@ -29,6 +29,12 @@ var ErrLocked = errors.New("workspace is locked by another process")
 // ErrNoWorkspace means a read-only open found no workspace file.
 var ErrNoWorkspace = errors.New("no workspace")
 
+// ErrDamaged means DuckDB found a block of the workspace file whose checksum
+// does not match: the file was damaged, most likely by a process killed
+// while DuckDB wrote a checkpoint (DuckDB rewrites a partly used metadata
+// block in place, and a kill or power loss can tear that write).
+var ErrDamaged = errors.New("the workspace file is damaged")
+
 // ErrReadOnly: the workspace is open read-only and the operation writes.
 var ErrReadOnly = errors.New("the workspace is open read-only")
 
@@ -208,9 +214,13 @@ func (w *Workspace) Close() error { return w.DB.Close() }
 
 var lockPID = regexp.MustCompile(`PID (\d+)`)
 
-// describeOpenError turns DuckDB's lock conflict into advice a user can act on.
+// describeOpenError turns DuckDB's lock conflict and its checksum failure
+// into advice a user can act on.
 func describeOpenError(path string, err error) error {
 	msg := err.Error()
+	if strings.Contains(msg, "Corrupt database file") {
+		return fmt.Errorf("%w: %s: %v; this happens when trendlab is killed (kill -9, out of memory, power loss) while DuckDB writes a checkpoint: restore the file from a backup, or import the exports again into a new workspace", ErrDamaged, path, err)
+	}
 	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
 		who := "another process"
 		if m := lockPID.FindStringSubmatch(msg); m != nil {
