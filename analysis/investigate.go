@@ -138,6 +138,8 @@ type run struct {
 	total  []int64
 	// counts[policy][g][d]
 	counts map[string]*[3][]outcomeCounts
+	// anyViolating[g]: group g's videos violating any policy (every policy)
+	anyViolating [3]int64
 }
 
 // Investigate answers a Request over the workspace: the tag set and its

@@ -445,3 +445,40 @@ func TestScanSpikes(t *testing.T) {
 	}
 	t.Logf("%d series scanned; top %+v", scan.Series, top)
 }
+
+// TestAnyPolicyFromOutcomesPass: over every policy the videos violating
+// any are counted from video_outcomes.first_violating in the outcomes
+// pass; naming every policy takes the distinct count instead. Both must
+// give the same counts, on a workspace where videos violate several
+// policies.
+func TestAnyPolicyFromOutcomesPass(t *testing.T) {
+	ws, m := synthWorkspace(t)
+	ctx := context.Background()
+	var several int64
+	if err := ws.DB.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT video_id FROM video_outcomes
+		WHERE violating GROUP BY video_id HAVING count(*) > 1)`).Scan(&several); err != nil {
+		t.Fatal(err)
+	}
+	if several == 0 {
+		t.Fatal("no video violates two policies: the test cannot tell the counts apart")
+	}
+	all, err := Investigate(ctx, ws, Request{Tag: m.Family.SeedTag, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	named, err := Investigate(ctx, ws, Request{Tag: m.Family.SeedTag, Now: fixedNow, Policies: all.Policies})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		what      string
+		got, want Proportion
+	}{
+		{"tag set", all.AnyPolicy.TagSet, named.AnyPolicy.TagSet},
+		{"baseline", all.AnyPolicy.Baseline, named.AnyPolicy.Baseline},
+	} {
+		if c.got.X != c.want.X || c.got.N != c.want.N || c.got.X == 0 {
+			t.Errorf("%s: any policy %d of %d from the outcomes pass, %d of %d by distinct count", c.what, c.got.X, c.got.N, c.want.X, c.want.N)
+		}
+	}
+}

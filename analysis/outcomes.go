@@ -52,7 +52,11 @@ func (r *run) outcomes(ctx context.Context) error {
 		return err
 	}
 	r.counts = map[string]*[3][]outcomeCounts{}
+	r.anyViolating = [3]int64{}
 	for _, row := range rows {
+		if row.Group >= 0 && row.Group < 3 {
+			r.anyViolating[row.Group] += row.Counts.FirstViolating
+		}
 		i, ok := r.dayIndex[truncDay(row.Day)]
 		if !ok || row.Group < 0 || row.Group > 2 {
 			continue

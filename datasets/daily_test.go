@@ -133,6 +133,7 @@ func TestImportDailyEqualsWhole(t *testing.T) {
 		`SELECT * EXCLUDE (import_id, source_line) FROM %smoderation_events`,
 		`SELECT * EXCLUDE (import_id) FROM %svideo_tags`,
 		`SELECT tag, day, sum(videos) FROM %stag_days GROUP BY ALL`,
+		`SELECT day, sum(videos) FROM %svideo_days GROUP BY ALL`,
 		`SELECT tag, tag_raw, sum(occurrences) FROM %stag_spellings GROUP BY ALL`,
 		`SELECT * FROM %svideo_outcomes`,
 		orphansQuery,
@@ -145,6 +146,18 @@ func TestImportDailyEqualsWhole(t *testing.T) {
 		if (rows == 0 && q != orphansQuery) || onlyWhole != 0 || onlyDaily != 0 {
 			t.Errorf("%s: %d rows, %d only in the whole import, %d only in the daily ones", w, rows, onlyWhole, onlyDaily)
 		}
+	}
+	// video_days as the daily imports kept it is what its migration's
+	// fill counts from videos.
+	var wrongDays int64
+	if err := whole.DB.QueryRow(`SELECT count(*) FROM (
+		(SELECT day, sum(videos) FROM daily.video_days GROUP BY ALL EXCEPT ALL SELECT CAST(created_at AS DATE), count(*) FROM daily.videos GROUP BY ALL)
+		UNION ALL
+		(SELECT CAST(created_at AS DATE), count(*) FROM daily.videos GROUP BY ALL EXCEPT ALL SELECT day, sum(videos) FROM daily.video_days GROUP BY ALL))`).Scan(&wrongDays); err != nil {
+		t.Fatal(err)
+	}
+	if wrongDays != 0 {
+		t.Errorf("video_days differs from the videos' days in %d rows", wrongDays)
 	}
 	// The cut did what the test needs: events that came in a later file
 	// than their video, and events that came before it.

@@ -33,6 +33,9 @@ func deriveTables(ctx context.Context, ws *Workspace, sum *ImportSummary, progre
 		if err := addTagSpellings(ctx, tx, f.ImportID); err != nil {
 			return err
 		}
+		if err := addVideoDays(ctx, tx, f.ImportID); err != nil {
+			return err
+		}
 		sum.EmptyTags += empty
 	}
 	progress(Progress{Phase: "outcomes"})

@@ -10,7 +10,7 @@ import (
 // the import that loaded it (or derived it from that import's rows):
 // discardUnfinished deletes from each. A new kind of imported file adds
 // its table here.
-var importScoped = append([]string{"videos", "moderation_events", "rejects", "video_tags", "video_tag_lists", "tag_days", "tag_spellings", "imports"}, optionalDataTables...)
+var importScoped = append([]string{"videos", "moderation_events", "rejects", "video_tags", "video_tag_lists", "tag_days", "video_days", "tag_spellings", "imports"}, optionalDataTables...)
 
 // discardUnfinished removes every row of the imports listed in
 // unfinished_imports (imports that stopped before their last commit) and

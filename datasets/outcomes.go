@@ -23,7 +23,11 @@ type execer interface {
 //   - within_24h: removed_at - created_at <= 24 h;
 //   - escalated: an escalation for P with action escalated_lert;
 //   - first_report_at: the first user report for P, kept so that the
-//     removal metrics need no pass over every event.
+//     removal metrics need no pass over every event;
+//   - first_violating: violating, and P is the first policy (by name) the
+//     video violates, so that count(*) FILTER (WHERE first_violating)
+//     over all policies counts the videos violating any policy with no
+//     count(DISTINCT video_id) (1.9 s of an investigation at 100M).
 //
 // Orphan events (no such video) have no created_at and stay out; they are
 // counted in the orphan_events view.
@@ -47,17 +51,23 @@ WITH {touched}per AS (
 	FROM {events} e{only}
 	GROUP BY e.video_id, e.policy
 ),
+judged AS (
+	SELECT *, last_violation IS NOT NULL AND (last_reinstatement IS NULL OR last_reinstatement <= last_violation) AS violating
+	FROM per
+),
 first_report AS (
-	SELECT video_id, min(first_report_at) AS at FROM per GROUP BY video_id
+	SELECT video_id, min(first_report_at) AS at, min(policy) FILTER (WHERE violating) AS first_violating_policy
+	FROM judged GROUP BY video_id
 )
 SELECT p.video_id, p.policy, v.created_at,
-	p.last_violation IS NOT NULL AND (p.last_reinstatement IS NULL OR p.last_reinstatement <= p.last_violation),
+	p.violating,
 	p.removed_at,
 	CASE WHEN p.removed_at IS NOT NULL THEN r.at IS NULL OR r.at > p.removed_at END,
 	CASE WHEN p.removed_at IS NOT NULL THEN p.removed_at - v.created_at <= INTERVAL '24 hours' END,
 	CASE WHEN p.removed_at IS NOT NULL THEN {seconds} END,
-	p.escalated, p.reinstated, p.reported, p.flagged, p.reviewed, p.appealed, p.first_report_at
-FROM per p
+	p.escalated, p.reinstated, p.reported, p.flagged, p.reviewed, p.appealed, p.first_report_at,
+	p.violating AND p.policy = r.first_violating_policy
+FROM judged p
 JOIN {videos} v USING (video_id)
 LEFT JOIN first_report r USING (video_id){order}`
 
@@ -95,8 +105,8 @@ func duckOutcomes(events, videos string) string {
 }
 
 // RefreshOutcomes rebuilds the tables derived from videos, video_tags and
-// moderation_events: video_outcomes, tag_days, tag_spellings, tags and
-// video_tag_lists. Import keeps them up to
+// moderation_events: video_outcomes, tag_days, tag_spellings, tags,
+// video_tag_lists and video_days. Import keeps them up to
 // date; call it after changing those tables by hand (test fixtures do).
 func RefreshOutcomes(ctx context.Context, db execer) error {
 	if err := refreshVideoOutcomes(ctx, db); err != nil {
@@ -119,6 +129,9 @@ func RefreshOutcomes(ctx context.Context, db execer) error {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("listing each video's tags: %w", err)
 		}
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM video_days;`+videoDaysFill); err != nil {
+		return fmt.Errorf("counting videos per day: %w", err)
 	}
 	if _, err := db.ExecContext(ctx, `DELETE FROM tag_spellings`); err != nil {
 		return fmt.Errorf("clearing tag_spellings: %w", err)

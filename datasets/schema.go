@@ -369,6 +369,10 @@ CREATE OR REPLACE MACRO tag_set_videos(p_name) AS TABLE (
 	// 11 -> 12: per-video lists of tag ids (tag_lists.go), DuckDB's access
 	// path to a tag set's videos and their tags; filled by fillTagLists.
 	tagListsMigration,
+	// 12 -> 13: video_outcomes.first_violating, which counts the videos
+	// violating any policy without a distinct count (outcomes.go), and
+	// video_days, the videos per import and day (video_days.go).
+	firstViolatingMigration + videoDaysMigration,
 }
 
 // migrationFills[i] fills what migrations[i] made, from the rows a

@@ -40,6 +40,8 @@ ALTER TABLE video_outcomes ADD COLUMN first_report_at TIMESTAMP;
 	// its access path to a tag set's videos; PostgreSQL has its index on
 	// video_tags(tag) for that, and no table to keep.
 	`SELECT 1`,
+	// 12 -> 13: video_outcomes.first_violating (outcomes.go).
+	firstViolatingMigration,
 }
 
 // tagSetMembersPG is schema.go's tag_set_members macro. It is PL/pgSQL,

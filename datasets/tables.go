@@ -16,11 +16,13 @@ var tableDescriptions = map[string]string{
 	"video_outcomes": "SPARSE: one row per video and policy that has at least one event for that policy, with the contract's outcomes " +
 		"(violating, removed_at, proactive, within_24h, escalated, reinstated, reported, flagged, ...). " +
 		"A video with no events for a policy has no row: join FROM videos LEFT JOIN video_outcomes and count videos from videos " +
-		"(coalesce(o.violating, false)), never count rows of video_outcomes alone, or a set of videos is undercounted.",
+		"(coalesce(o.violating, false)), never count rows of video_outcomes alone, or a set of videos is undercounted. " +
+		"first_violating marks a violating video's first violating policy by name: count(*) FILTER (WHERE first_violating) over every policy counts videos.",
 	"tag_days":         "Distinct videos per normalised tag, day of creation and import: sum it for exact volumes (video ids are unique).",
 	"tags":             "Each normalised tag's integer id, as video_tag_lists holds it.",
 	"video_tag_lists":  "One row per video with at least one tag: its creation day and the distinct ids of its normalised tags (join tags for the text).",
 	"tag_spellings":    "Hashtag occurrences per import, normalised tag and spelling as written: sum it for a tag's spellings.",
+	"video_days":       "Videos per import and day of creation: sum it for the daily totals without reading every video.",
 	"orphan_events":    "Moderation events whose video_id is not in videos: kept and counted, never joined away.",
 	"imports":          "Provenance of every imported file: path, size, SHA-256, format, rows read, loaded and rejected, time, trendlab version.",
 	"rejects":          "Rows an import could not load, with file, line, column, reason and the raw text.",

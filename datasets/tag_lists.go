@@ -55,7 +55,7 @@ func HasTagIDSQL(ids []int64) string {
 
 // DuckDBOnlyTables are the tables of a DuckDB workspace that a PostgreSQL
 // one answers for otherwise (by an index), and so does not have.
-var DuckDBOnlyTables = []string{"tags", "video_tag_lists"}
+var DuckDBOnlyTables = []string{"tags", "video_tag_lists", "video_days"}
 
 // rawTagsSQL is the SQL of a video's raw tags: its hashtags, or the
 // #words of its caption for an export whose tags are in the caption.

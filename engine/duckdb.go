@@ -183,9 +183,11 @@ func (d *duck) Volumes(ctx context.Context) (total []DayCount, groups []GroupDay
 	if !d.members {
 		return nil, nil, errNoMembers
 	}
+	// video_days holds the import's count per day: no pass over every
+	// video's created_at. The period's bounds are whole days.
 	return d.volumes(ctx, `
-SELECT CAST(created_at AS DATE) AS d, count(*) FROM videos
-WHERE created_at >= ? AND created_at < ? GROUP BY d`, `
+SELECT day, CAST(sum(videos) AS BIGINT) FROM video_days
+WHERE day >= CAST(? AS DATE) AND day < CAST(? AS DATE) GROUP BY day`, `
 SELECT day, grp, count(*), count(*) FILTER (WHERE caption_only) FROM tl_members GROUP BY ALL`)
 }
 
@@ -229,7 +231,8 @@ const outcomeCountsSQL = `
 	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.violating),
 	count(*) FILTER (WHERE o.escalated AND o.violating),
 	count(*) FILTER (WHERE o.appealed AND o.removed_at IS NOT NULL),
-	count(*) FILTER (WHERE o.reinstated AND o.appealed)`
+	count(*) FILTER (WHERE o.reinstated AND o.appealed),
+	count(*) FILTER (WHERE o.first_violating)`
 
 func (d *duck) AnyViolating(ctx context.Context, policies []string) ([]GroupCount, error) {
 	if !d.members {

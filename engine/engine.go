@@ -181,6 +181,10 @@ type OutcomeCounts struct {
 	Escalated, Appealed, Reinstated int64
 	ReviewedSurfaced, ViolatingReviewed, RemovedViolating, EscalatedViolating,
 	AppealedRemoved, ReinstatedAppealed int64
+	// FirstViolating counts the rows that are their video's first
+	// violating policy: summed over every policy, the videos violating any
+	// (AnyViolating's count without a policy filter).
+	FirstViolating int64
 }
 
 // RelatedQuery asks for the tags co-occurring with the tag set.
@@ -322,7 +326,7 @@ func (b *base) outcomes(ctx context.Context, q string, args ...any) ([]OutcomeRo
 		err := rows.Scan(&r.Group, &r.Policy, &r.Day, &c.Violating, &c.Reported, &c.Flagged, &c.Surfaced, &c.Reviewed,
 			&c.Removed, &c.Proactive, &c.Within24h, &c.Escalated, &c.Appealed, &c.Reinstated,
 			&c.ReviewedSurfaced, &c.ViolatingReviewed, &c.RemovedViolating, &c.EscalatedViolating,
-			&c.AppealedRemoved, &c.ReinstatedAppealed)
+			&c.AppealedRemoved, &c.ReinstatedAppealed, &c.FirstViolating)
 		out = append(out, r)
 		return err
 	}, q, args...)

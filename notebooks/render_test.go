@@ -52,8 +52,8 @@ func fixtureWorkspace(t testing.TB) *datasets.Workspace {
 		exec(`INSERT INTO videos (video_id, author_id, created_at, caption, hashtags, region, import_id, source_line) VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
 			"v"+string(rune('a'+i)), "author-"+p, day, "caption "+p, nil, "R"+p[:1], i+2)
 		exec(`INSERT INTO video_tags (video_id, position, tag_raw, tag, from_caption) VALUES (?, 0, ?, ?, false)`, "v"+string(rune('a'+i)), "#"+p, p)
-		exec(`INSERT INTO video_outcomes (video_id, policy, created_at, violating, escalated, reinstated, reported, flagged, reviewed, appealed) VALUES (?, ?, ?, ?, false, false, false, false, true, false)`,
-			"v"+string(rune('a'+i)), "policy "+p, day, i%2 == 0)
+		exec(`INSERT INTO video_outcomes (video_id, policy, created_at, violating, escalated, reinstated, reported, flagged, reviewed, appealed, first_violating) VALUES (?, ?, ?, ?, false, false, false, false, true, false, ?)`,
+			"v"+string(rune('a'+i)), "policy "+p, day, i%2 == 0, i%2 == 0)
 	}
 	return ws
 }
