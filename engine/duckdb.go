@@ -206,33 +206,54 @@ func (d *duck) Outcomes(ctx context.Context, policies []string) ([]OutcomeRow, e
 	}
 	filter, fargs := policyFilter(policies)
 	return d.outcomes(ctx, `
-SELECT coalesce(m.grp, 0) AS g, o.policy, CAST(o.created_at AS DATE) AS d, `+outcomeCountsSQL+`
+SELECT coalesce(m.grp, 0) AS g, o.policy, CAST(o.created_at AS DATE) AS d, `+countsSQL(duckCount, outcomeConditions)+`
 FROM video_outcomes o LEFT JOIN tl_members m ON o.video_id = m.video_id
 WHERE o.created_at >= ? AND o.created_at < ?`+filter+`
 GROUP BY ALL`, append([]any{d.lo, d.hi}, fargs...)...)
 }
 
-// outcomeCountsSQL counts the flags of video_outcomes o in OutcomeCounts'
-// order (the common SQL of both dialects).
-const outcomeCountsSQL = `
-	count(*) FILTER (WHERE o.violating),
-	count(*) FILTER (WHERE o.reported),
-	count(*) FILTER (WHERE o.flagged),
-	count(*) FILTER (WHERE o.reported OR o.flagged),
-	count(*) FILTER (WHERE o.reviewed),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.proactive),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.within_24h),
-	count(*) FILTER (WHERE o.escalated),
-	count(*) FILTER (WHERE o.appealed),
-	count(*) FILTER (WHERE o.reinstated),
-	count(*) FILTER (WHERE o.reviewed AND (o.reported OR o.flagged)),
-	count(*) FILTER (WHERE o.violating AND o.reviewed),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.violating),
-	count(*) FILTER (WHERE o.escalated AND o.violating),
-	count(*) FILTER (WHERE o.appealed AND o.removed_at IS NOT NULL),
-	count(*) FILTER (WHERE o.reinstated AND o.appealed),
-	count(*) FILTER (WHERE o.first_violating)`
+// outcomeConditions are the conditions on video_outcomes o that
+// OutcomeCounts counts, in its order.
+var outcomeConditions = []string{
+	"o.violating",
+	"o.reported",
+	"o.flagged",
+	"o.reported OR o.flagged",
+	"o.reviewed",
+	"o.removed_at IS NOT NULL",
+	"o.removed_at IS NOT NULL AND o.proactive",
+	"o.removed_at IS NOT NULL AND o.within_24h",
+	"o.escalated",
+	"o.appealed",
+	"o.reinstated",
+	"o.reviewed AND (o.reported OR o.flagged)",
+	"o.violating AND o.reviewed",
+	"o.removed_at IS NOT NULL AND o.violating",
+	"o.escalated AND o.violating",
+	"o.appealed AND o.removed_at IS NOT NULL",
+	"o.reinstated AND o.appealed",
+	"o.first_violating",
+}
+
+// countsSQL counts each condition with the dialect's count.
+func countsSQL(count func(cond string) string, conds []string) string {
+	s := make([]string, len(conds))
+	for i, c := range conds {
+		s[i] = count(c)
+	}
+	return "\n\t" + strings.Join(s, ",\n\t")
+}
+
+// duckCount is the count of rows where cond holds, in the form DuckDB 1.5
+// computes fastest: summing the condition as an integer took half the
+// time of count(*) FILTER (WHERE cond) at 100M videos (the outcomes pass
+// 2.5 -> 1.1 s, the removals 2.0 -> 1.0 s).
+func duckCount(cond string) string {
+	return "CAST(coalesce(sum(CAST((" + cond + ") AS BIGINT)), 0) AS BIGINT)"
+}
+
+// pgCount is the count of rows where cond holds, in PostgreSQL.
+func pgCount(cond string) string { return "count(*) FILTER (WHERE " + cond + ")" }
 
 func (d *duck) AnyViolating(ctx context.Context, policies []string) ([]GroupCount, error) {
 	if !d.members {
@@ -252,7 +273,7 @@ GROUP BY g`, append([]any{d.lo, d.hi}, fargs...)...)
 // its policy when no report for that policy came at or before it: the
 // import keeps the first such report in video_outcomes (it was a pass over
 // every report event, 4.5 s of an investigation at 100M videos).
-func removalsSQL(members, lo, hi string) string {
+func removalsSQL(count func(string) string, members, lo, hi string) string {
 	return `
 WITH r AS (
 	SELECT o.policy, coalesce(m.grp = 1, false) AS in_set, o.time_to_action_s AS tta,
@@ -261,7 +282,7 @@ WITH r AS (
 	FROM video_outcomes o LEFT JOIN ` + members + ` m ON o.video_id = m.video_id
 	WHERE o.removed_at IS NOT NULL AND o.created_at >= ` + lo + ` AND o.created_at < ` + hi + `
 )
-SELECT policy, in_set, ` + bucketSQL("s") + ` AS k, count(tta), count(*) FILTER (WHERE same_policy_proactive),
+SELECT policy, in_set, ` + bucketSQL("s") + ` AS k, count(tta), ` + count("same_policy_proactive") + `,
 	min(tta), max(tta)
 FROM r GROUP BY 1, 2, 3`
 }
@@ -270,7 +291,7 @@ func (d *duck) Removals(ctx context.Context) ([]RemovalBucket, error) {
 	if !d.members {
 		return nil, errNoMembers
 	}
-	return d.removals(ctx, removalsSQL("tl_members", "?", "?"), d.lo, d.hi)
+	return d.removals(ctx, removalsSQL(duckCount, "tl_members", "?", "?"), d.lo, d.hi)
 }
 
 func (b *base) removals(ctx context.Context, q string, args ...any) ([]RemovalBucket, error) {

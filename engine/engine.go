@@ -317,7 +317,7 @@ func (b *base) volumes(ctx context.Context, totalQ, groupsQ string, groupArgs ..
 	return total, groups, err
 }
 
-// outcomes reads group, policy, day and outcomeCountsSQL's counts.
+// outcomes reads group, policy, day and outcomeConditions' counts.
 func (b *base) outcomes(ctx context.Context, q string, args ...any) ([]OutcomeRow, error) {
 	var out []OutcomeRow
 	err := b.query(ctx, func(rows *sql.Rows) error {

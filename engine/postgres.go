@@ -165,7 +165,7 @@ func (p *postgres) Outcomes(ctx context.Context, policies []string) ([]OutcomeRo
 	}
 	var a params
 	q := `WITH ` + p.membersCTE(&a) + `
-SELECT coalesce(m.grp, 0) AS g, o.policy, CAST(o.created_at AS DATE) AS d, ` + outcomeCountsSQL +
+SELECT coalesce(m.grp, 0) AS g, o.policy, CAST(o.created_at AS DATE) AS d, ` + countsSQL(pgCount, outcomeConditions) +
 		p.outcomesFrom(&a, policies, "") + `
 GROUP BY 1, 2, 3`
 	return p.outcomes(ctx, q, a...)
@@ -190,7 +190,7 @@ func (p *postgres) Removals(ctx context.Context) ([]RemovalBucket, error) {
 	cte := p.membersCTE(&a)
 	lo, hi := a.add(p.lo), a.add(p.hi)
 	// removalsSQL starts its own WITH: the cohort goes in front of it.
-	q := strings.Replace(removalsSQL("m", lo, hi), "WITH ", "WITH "+cte+",\n", 1)
+	q := strings.Replace(removalsSQL(pgCount, "m", lo, hi), "WITH ", "WITH "+cte+",\n", 1)
 	return p.removals(ctx, q, a...)
 }
 

@@ -72,12 +72,14 @@ type SweepOutcome struct {
 	Violating, Removed, Proactive, Within24h int64
 }
 
-// sweepOutcomeSQL counts SweepOutcome's columns of video_outcomes o, in
-// the SQL both dialects share.
-const sweepOutcomeSQL = `count(*) FILTER (WHERE o.violating),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.proactive),
-	count(*) FILTER (WHERE o.removed_at IS NOT NULL AND o.within_24h)`
+// sweepConditions are the conditions on video_outcomes o that
+// SweepOutcome counts, in its order.
+var sweepConditions = []string{
+	"o.violating",
+	"o.removed_at IS NOT NULL",
+	"o.removed_at IS NOT NULL AND o.proactive",
+	"o.removed_at IS NOT NULL AND o.within_24h",
+}
 
 // sweepCandidates reads k (the filter's index), tag.
 func (b *base) sweepCandidates(ctx context.Context, n int, q string, args ...any) ([][]string, error) {
@@ -109,7 +111,7 @@ func (b *base) sweepVolumes(ctx context.Context, q string, args ...any) (total [
 	return total, tags, err
 }
 
-// sweepOutcomes reads k, policy and sweepOutcomeSQL's counts.
+// sweepOutcomes reads k, policy and sweepConditions' counts.
 func (b *base) sweepOutcomes(ctx context.Context, q string, args ...any) ([]SweepOutcome, error) {
 	var out []SweepOutcome
 	err := b.query(ctx, func(rows *sql.Rows) error {

@@ -169,12 +169,12 @@ tagged AS (
 	WHERE g.video_id NOT IN (SELECT video_id FROM seed)
 ),
 o AS (SELECT * FROM video_outcomes o WHERE o.created_at >= ? AND o.created_at < ?`+filter+`)
-SELECT -1 AS k, o.policy, `+sweepOutcomeSQL+`
+SELECT -1 AS k, o.policy, `+countsSQL(duckCount, sweepConditions)+`
 FROM o GROUP BY o.policy
 UNION ALL
-SELECT g.k, o.policy, `+sweepOutcomeSQL+`
+SELECT g.k, o.policy, `+countsSQL(duckCount, sweepConditions)+`
 FROM o JOIN tagged g ON g.video_id = o.video_id WHERE o.violating OR o.removed_at IS NOT NULL GROUP BY ALL
 UNION ALL
-SELECT 0, o.policy, `+sweepOutcomeSQL+`
+SELECT 0, o.policy, `+countsSQL(duckCount, sweepConditions)+`
 FROM o JOIN seed s ON s.video_id = o.video_id GROUP BY ALL`, append([]any{ks, ts, v.m.Lo, v.m.Hi}, fargs...)...)
 }

@@ -104,12 +104,12 @@ func (p *postgres) SweepOutcomes(ctx context.Context, v *SweptVideos, policies [
 		where += ` AND o.policy = ANY(` + a.add(policies) + `)`
 	}
 	q += `
-SELECT -1 AS k, o.policy, ` + sweepOutcomeSQL + ` FROM video_outcomes o WHERE ` + where + ` GROUP BY 2
+SELECT -1 AS k, o.policy, ` + countsSQL(pgCount, sweepConditions) + ` FROM video_outcomes o WHERE ` + where + ` GROUP BY 2
 UNION ALL
-SELECT g.k, o.policy, ` + sweepOutcomeSQL + ` FROM tagged g JOIN video_outcomes o ON o.video_id = g.video_id
+SELECT g.k, o.policy, ` + countsSQL(pgCount, sweepConditions) + ` FROM tagged g JOIN video_outcomes o ON o.video_id = g.video_id
 WHERE ` + where + ` GROUP BY 1, 2
 UNION ALL
-SELECT 0, o.policy, ` + sweepOutcomeSQL + ` FROM seed s JOIN video_outcomes o ON o.video_id = s.video_id
+SELECT 0, o.policy, ` + countsSQL(pgCount, sweepConditions) + ` FROM seed s JOIN video_outcomes o ON o.video_id = s.video_id
 WHERE ` + where + ` GROUP BY 2`
 	return p.sweepOutcomes(ctx, q, a...)
 }
