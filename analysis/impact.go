@@ -406,16 +406,8 @@ func daysBetween(from, to time.Time) ([]time.Time, error) {
 	return days, nil
 }
 
-// impactStep starts timing one step of an impact analysis; the function
-// it returns tells TRENDLAB_TRACE (stepTimer) how long it took.
-func impactStep(name string) func() {
-	start := time.Now()
-	return func() {
-		if stepTimer != nil {
-			stepTimer("impact "+name, time.Since(start))
-		}
-	}
-}
+// impactStep starts timing one step of an impact analysis (timeStep).
+func impactStep(name string) func() { return timeStep("impact " + name) }
 
 // reportRows tells rowsMoved (tests and benchmarks) how many rows an
 // analysis read from the engine into Go.

@@ -310,9 +310,11 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 	// Counts of the tag set and the other videos, new and earlier.
 	var g [2][2]watchCounts // [new][in set]
 	if has(RuleVolume) || has(RuleRate) || has(RuleRateVsBaseline) {
+		done := timeStep("watch: counting the new and earlier videos")
 		if g, err = watchGroups(ctx, ws, w, def.Policies); err != nil {
 			return run, err
 		}
+		done()
 		run.NewVideos = g[1][0].videos + g[1][1].videos
 	}
 	policies := def.Policies
@@ -361,10 +363,12 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 		run.Checks = append(run.Checks, "the new imports hold no videos: the volume and rate rules need new videos")
 	}
 	if has(RuleNewRelated) {
+		done := timeStep("watch: new related tags")
 		fresh, err := newRelatedTests(ctx, ws, &w)
 		if err != nil {
 			return run, err
 		}
+		done()
 		for _, f := range fresh {
 			tests = append(tests, test{rule: RuleNewRelated, subject: f.tag.Tag, x1: f.x1, n1: f.n1, x2: f.x2, n2: f.n2,
 				what: fmt.Sprintf("#%s, now significantly related to tag set %s (in its top %d: q %.2g, lift %.2f) and not at the last run; "+
@@ -426,10 +430,12 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 			len(tests), strings.Join(ruleNames(tests, func(t test) string { return t.rule }), ", "), level, def.Alpha, len(tests), def.MinRatio))
 	}
 	if has(RuleNewSpelling) {
+		done := timeStep("watch: new spellings")
 		cands, err := DiscoverVariants(ctx, ws, set.Seed, DefaultMinScore)
 		if err != nil {
 			return run, err
 		}
+		done()
 		decided := map[string]bool{set.Seed: true}
 		for _, v := range set.Variants {
 			decided[v.Tag] = true
@@ -449,6 +455,7 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 	if beforeSaveRun != nil {
 		beforeSaveRun()
 	}
+	defer timeStep("watch: keeping the run and its alerts")()
 	return run, saveRun(ctx, ws, &w, &run, last)
 }
 

@@ -52,7 +52,7 @@ func (d *duck) WatchCounts(ctx context.Context, tagSet string, afterImport int64
 		err := rows.Scan(&isNew, &n)
 		videos[b2i(isNew)] = n
 		return err
-	}, `SELECT import_id > ?, count(*) FROM videos GROUP BY ALL`, afterImport)
+	}, `SELECT import_id > ?, CAST(sum(videos) AS BIGINT) FROM video_days GROUP BY ALL`, afterImport)
 	if err != nil {
 		return nil, err
 	}
