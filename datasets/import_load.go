@@ -193,10 +193,16 @@ func loadFile(ctx context.Context, tx *sql.Tx, t table, f inputFile, m map[strin
 			return false, nil
 		}
 		defer traced(time.Now(), "duplicate and existing id checks of "+f.path)
+		// An id repeats only if its hash does: counting the ids' hashes
+		// takes half the time of counting the ids (10M video ids: 4.8 s).
+		// A repeated hash, a repeated id or (about once in 400,000
+		// imports of 10M rows) two ids that hash alike, sends the file to
+		// the staged load, which finds the exact repeats.
 		var repeated int64
 		var lo, hi sql.NullString // the file's smallest and largest id
-		if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FILTER (WHERE n > 1), min(id), max(id)
-			FROM (SELECT %[1]s AS id, count(*) AS n FROM %[2]s WHERE import_id = ? GROUP BY 1)`, t.id, t.name), importID).Scan(&repeated, &lo, &hi); err != nil {
+		if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT
+			(SELECT count(*) FROM (SELECT hash(%[1]s) FROM %[2]s WHERE import_id = ? GROUP BY 1 HAVING count(*) > 1)),
+			min(%[1]s), max(%[1]s) FROM %[2]s WHERE import_id = ?`, t.id, t.name), importID, importID).Scan(&repeated, &lo, &hi); err != nil {
 			return false, err
 		}
 		if repeated == 0 && before {

@@ -177,7 +177,8 @@ CREATE TABLE tag_days AS SELECT t.tag, CAST(v.created_at AS DATE) AS day, count(
 FROM video_tags t JOIN videos v USING (video_id) WHERE t.tag <> '' GROUP BY ALL;
 CREATE TABLE video_outcomes (video_id VARCHAR, policy VARCHAR, created_at TIMESTAMP, violating BOOLEAN, removed_at TIMESTAMP,
 	proactive BOOLEAN, within_24h BOOLEAN, time_to_action_s DOUBLE, escalated BOOLEAN, reinstated BOOLEAN,
-	reported BOOLEAN, flagged BOOLEAN, reviewed BOOLEAN, appealed BOOLEAN, first_report_at TIMESTAMP);
+	reported BOOLEAN, flagged BOOLEAN, reviewed BOOLEAN, appealed BOOLEAN, first_report_at TIMESTAMP,
+	first_violating BOOLEAN);
 `
 
 // newBenchRawCmd is the baseline bench measures: DuckDB reading the files
