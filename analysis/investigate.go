@@ -3,7 +3,6 @@ package analysis
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -119,11 +118,10 @@ var rowsMoved func(n int64)
 // run holds the state of one investigation.
 type run struct {
 	req Request
-	// eng runs the aggregations; a run made on a connection (conn) gets a
-	// DuckDB session on it when it first needs one (db).
-	eng  engine.Session
-	conn *sql.Conn
-	inv  *Investigation
+	// eng runs the aggregations, on a connection of its own or the
+	// request's (Request.Conn).
+	eng engine.Session
+	inv *Investigation
 
 	lo, hi   time.Time   // period [lo, hi)
 	days     []time.Time // each day of the period
@@ -164,8 +162,10 @@ func Investigate(ctx context.Context, ws *datasets.Workspace, req Request) (inv 
 	if req.SaveAs != "" && ws.ReadOnly {
 		return nil, fmt.Errorf("saving tag set %q: %w", req.SaveAs, datasets.ErrReadOnly)
 	}
-	eng, err := engine.Connect(ctx, ws)
-	if err != nil {
+	var eng engine.Session
+	if req.Conn != nil {
+		eng = engine.OnConn(ws, req.Conn)
+	} else if eng, err = engine.Connect(ctx, ws); err != nil {
 		return nil, fmt.Errorf("investigate: %w", err)
 	}
 	now := time.Now
@@ -211,6 +211,15 @@ func Investigate(ctx context.Context, ws *datasets.Workspace, req Request) (inv 
 	if rowsMoved != nil {
 		rowsMoved(r.eng.RowsRead())
 	}
+	if req.KeepSetIDs != "" {
+		keeper, ok := r.eng.(engine.SetKeeper)
+		if !ok {
+			return nil, fmt.Errorf("investigate: keeping the tag set's video ids: %w", errors.ErrUnsupported)
+		}
+		if err := keeper.KeepSet(ctx, req.KeepSetIDs); err != nil {
+			return nil, fmt.Errorf("investigate: keeping the tag set's video ids: %w", err)
+		}
+	}
 	if req.SaveAs != "" {
 		if err := SaveTagSet(ctx, ws, req.SaveAs, r.inv.TagSet.Seed, r.inv.TagSet.IncludeCaptions, r.inv.TagSet.Candidates); err != nil {
 			return nil, err
@@ -232,12 +241,7 @@ func (r *run) note(format string, args ...any) {
 }
 
 // db is the run's engine session.
-func (r *run) db() engine.Session {
-	if r.eng == nil {
-		r.eng = engine.OnConn(nil, r.conn)
-	}
-	return r.eng
-}
+func (r *run) db() engine.Session { return r.eng }
 
 // dropTemp ends the engine session: it frees the session's temporary
 // state, and its connection unless the run was made on one.

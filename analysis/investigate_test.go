@@ -482,3 +482,45 @@ func TestAnyPolicyFromOutcomesPass(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepSetIDs: an investigation asked to keep its tag set's video ids
+// leaves, on the caller's connection, exactly the videos of the period
+// that tag_set_members gives for its accepted tags, with and without
+// caption mentions.
+func TestKeepSetIDs(t *testing.T) {
+	ws, m := synthWorkspace(t)
+	ctx := context.Background()
+	conn, err := ws.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, captions := range []bool{false, true} {
+		inv, err := Investigate(ctx, ws, Request{Tag: m.Family.SeedTag, IncludeCaptions: captions, Now: fixedNow, Conn: conn, KeepSetIDs: "kept_ids"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, err := time.Parse(time.DateOnly, inv.Period.Since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hi, err := time.Parse(time.DateOnly, inv.Period.Until)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hi = hi.AddDate(0, 0, 1) // Until is inclusive
+		var kept, onlyKept, onlyMacro int64
+		if err := conn.QueryRowContext(ctx, `WITH macro AS (
+			SELECT DISTINCT s.video_id FROM tag_set_members('', ?::VARCHAR[], ?) s JOIN videos v USING (video_id)
+			WHERE v.created_at >= ? AND v.created_at < ?)
+			SELECT (SELECT count(*) FROM kept_ids),
+				(SELECT count(*) FROM (SELECT video_id FROM kept_ids EXCEPT SELECT video_id FROM macro)),
+				(SELECT count(*) FROM (SELECT video_id FROM macro EXCEPT SELECT video_id FROM kept_ids))`,
+			inv.TagSet.Accepted, captions, lo, hi).Scan(&kept, &onlyKept, &onlyMacro); err != nil {
+			t.Fatal(err)
+		}
+		if kept != inv.TagSet.Videos || onlyKept != 0 || onlyMacro != 0 {
+			t.Errorf("captions %v: kept %d ids for %d tag-set videos; %d only kept, %d only in tag_set_members", captions, kept, inv.TagSet.Videos, onlyKept, onlyMacro)
+		}
+	}
+}

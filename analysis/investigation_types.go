@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"database/sql"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -77,6 +78,15 @@ type Request struct {
 
 	// Now stamps GeneratedAt; nil means time.Now. Tests fix it.
 	Now func() time.Time `json:"-"`
+	// Conn, when set, is the connection the investigation runs on (a
+	// report's, whose later statements read what it leaves there); nil
+	// takes one of the workspace's own.
+	Conn *sql.Conn `json:"-"`
+	// KeepSetIDs, when set, names a temporary table the investigation
+	// leaves on Conn with the ids of the tag set's videos of the period
+	// (DuckDB only: engine.SetKeeper), so that the caller need not find
+	// them again.
+	KeepSetIDs string `json:"-"`
 }
 
 // Investigation is the whole answer to a Request.

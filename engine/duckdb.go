@@ -7,6 +7,7 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 
 	"github.com/trendlab/trendlab/datasets"
@@ -131,6 +132,17 @@ func (d *duck) membersFromLists(ctx context.Context, m Members) error {
 SELECT video_id, day, CAST(`+grp+` AS TINYINT) AS grp, false AS caption_only, tag_ids
 FROM video_tag_lists
 WHERE day >= CAST(? AS DATE) AND day < CAST(? AS DATE) AND (`+where+`)`, m.Lo, m.Hi)
+	return err
+}
+
+// KeepSet copies the tag set's video ids out of tl_members into table, a
+// name the program chose (it is written into the statement).
+func (d *duck) KeepSet(ctx context.Context, table string) error {
+	if !d.members {
+		return errNoMembers
+	}
+	_, err := d.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+table+` AS
+SELECT video_id FROM tl_members WHERE grp = `+strconv.Itoa(GroupSet))
 	return err
 }
 

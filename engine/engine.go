@@ -88,6 +88,14 @@ func OnConn(ws *datasets.Workspace, conn *sql.Conn) Session {
 
 type owner interface{ own() }
 
+// SetKeeper is a session that can leave the ids of its cohort's tag-set
+// videos (group 1 of Members) in a temporary table of its connection,
+// which outlives the session (DuckDB: a report's later statements read
+// them instead of scanning the tag lists again).
+type SetKeeper interface {
+	KeepSet(ctx context.Context, table string) error
+}
+
 // Members is a cohort: the videos created in [Lo, Hi) carrying one of Tags
 // (group 1), or else one of BaselineTags (group 2) when the baseline is a
 // tag set (BaselineTags not nil), by the workspace's one definition of a

@@ -89,7 +89,7 @@ var reportScrubs = []struct {
 }{
 	{regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?`), "TIME"},
 	{regexp.MustCompile(`(?s)<pre[^>]*>(CREATE OR REPLACE TEMP TABLE|CREATE TEMP TABLE) tagset_(ids|videos).*?</pre>`), "TAGSET SQL"},
-	{regexp.MustCompile(`(?s)<li><p class="muted">investigate block \((temporary table|tag ids) for the next statement\).*?</li>\s*`), ""},
+	{regexp.MustCompile(`(?s)<li><p class="muted">investigate block \((temporary table|tag ids) for the next statement[^)]*\).*?</li>\s*`), ""},
 	// Where the import kept the orphan count the report reads it, else it
 	// counts the view: the same number either way.
 	{regexp.MustCompile(`SELECT value FROM trendlab_meta WHERE key = &#39;orphan_events&#39;`), "SELECT count(*) FROM orphan_events"},
