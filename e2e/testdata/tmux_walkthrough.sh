@@ -181,9 +181,14 @@ grep -q '"labelled": 3,' <<<"$SHOW" || fail "the workspace does not hold the 3 l
 
 echo "9. --show-captions shows them from the start"
 rm -f "$WORK/exit"
-tmux kill-session -t "$SESSION"
+# The new session starts before the old one is killed: killing the last
+# session stops the tmux server, and a session started as it stops fails
+# with "server exited unexpectedly" (seen once in CI).
+OLD=$SESSION
+SESSION="$SESSION-captions"
 tmux new-session -d -s "$SESSION" -x 140 -y 40 \
 	"HOME='$WORK' NO_COLOR=1 '$BIN' tui -w '$WS' --show-captions --history '$WORK/history' --reviewer ana; sleep 600"
+tmux kill-session -t "$OLD"
 wait_for "captions shown"
 keys 2
 text "SELECT video_id, caption FROM videos ORDER BY video_id LIMIT 5"
