@@ -26,17 +26,24 @@ type TagSetRelated struct {
 // it, so they do not pay for the outcome scans of a whole investigation.
 // The request is Investigate's; the fields about rates, baselines and
 // saving are not used.
-func RelatedTags(ctx context.Context, ws *datasets.Workspace, req Request) (rel *TagSetRelated, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			rel, err = nil, fmt.Errorf("related tags: internal error (please report it with the workspace's provenance): %v", p)
-		}
-	}()
+func RelatedTags(ctx context.Context, ws *datasets.Workspace, req Request) (*TagSetRelated, error) {
 	eng, err := engine.Connect(ctx, ws)
 	if err != nil {
 		return nil, fmt.Errorf("related tags: %w", err)
 	}
 	defer eng.Close()
+	return relatedTagsOn(ctx, eng, req)
+}
+
+// relatedTagsOn is RelatedTags on a session the caller keeps, which is
+// left with the tag set's videos as its cohort (a watch's counts read
+// them).
+func relatedTagsOn(ctx context.Context, eng engine.Session, req Request) (rel *TagSetRelated, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rel, err = nil, fmt.Errorf("related tags: internal error (please report it with the workspace's provenance): %v", p)
+		}
+	}()
 	r, err := relatedTags(ctx, eng, req)
 	if err != nil {
 		return nil, err

@@ -159,7 +159,12 @@ func AddWatch(ctx context.Context, ws *datasets.Workspace, name, tagSet string, 
 		return nil, err
 	}
 	if slices.Contains(def.Rules, RuleNewRelated) && w.LastImportID > 0 {
-		rel, err := significantRelated(ctx, ws, w)
+		eng, err := engine.Connect(ctx, ws)
+		if err != nil {
+			return nil, err
+		}
+		defer eng.Close()
+		rel, err := significantRelated(ctx, eng, w)
 		if err != nil {
 			return nil, err
 		}
@@ -307,11 +312,28 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 	}
 	has := func(r string) bool { return slices.Contains(def.Rules, r) }
 
+	// One session: the related tags leave the tag set's videos of every
+	// day as its cohort, which the counts below then read instead of
+	// scanning the tag lists again (engine: cohortIsWholeSet).
+	eng, err := engine.Connect(ctx, ws)
+	if err != nil {
+		return run, err
+	}
+	defer eng.Close()
+	var fresh []freshRelated
+	if has(RuleNewRelated) {
+		done := timeStep("watch: new related tags")
+		if fresh, err = newRelatedTests(ctx, eng, &w); err != nil {
+			return run, err
+		}
+		done()
+	}
+
 	// Counts of the tag set and the other videos, new and earlier.
 	var g [2][2]watchCounts // [new][in set]
 	if has(RuleVolume) || has(RuleRate) || has(RuleRateVsBaseline) {
 		done := timeStep("watch: counting the new and earlier videos")
-		if g, err = watchGroups(ctx, ws, w, def.Policies); err != nil {
+		if g, err = watchGroups(ctx, eng, w, def.Policies); err != nil {
 			return run, err
 		}
 		done()
@@ -363,12 +385,6 @@ func runWatch(ctx context.Context, ws *datasets.Workspace, w Watch) (WatchRun, e
 		run.Checks = append(run.Checks, "the new imports hold no videos: the volume and rate rules need new videos")
 	}
 	if has(RuleNewRelated) {
-		done := timeStep("watch: new related tags")
-		fresh, err := newRelatedTests(ctx, ws, &w)
-		if err != nil {
-			return run, err
-		}
-		done()
 		for _, f := range fresh {
 			tests = append(tests, test{rule: RuleNewRelated, subject: f.tag.Tag, x1: f.x1, n1: f.n1, x2: f.x2, n2: f.n2,
 				what: fmt.Sprintf("#%s, now significantly related to tag set %s (in its top %d: q %.2g, lift %.2f) and not at the last run; "+
@@ -500,18 +516,13 @@ func finite(x float64) float64 {
 
 // watchGroups counts videos and violating videos per policy, new (created
 // by an import after the watch's last) or earlier, in the tag set or not.
-func watchGroups(ctx context.Context, ws *datasets.Workspace, w Watch, policies []string) ([2][2]watchCounts, error) {
+func watchGroups(ctx context.Context, eng engine.Session, w Watch, policies []string) ([2][2]watchCounts, error) {
 	var g [2][2]watchCounts
 	for i := range g {
 		for j := range g[i] {
 			g[i][j].violating = map[string]int64{}
 		}
 	}
-	eng, err := engine.Connect(ctx, ws)
-	if err != nil {
-		return g, err
-	}
-	defer eng.Close()
 	counts, err := engine.Watches(eng).WatchCounts(ctx, w.TagSet, w.LastImportID, policies)
 	if err != nil {
 		return g, err
@@ -536,8 +547,8 @@ func b2i(b bool) int {
 
 // significantRelated lists the tags significantly related to the watch's
 // tag set in its top list, as Investigate finds them (RelatedTags).
-func significantRelated(ctx context.Context, ws *datasets.Workspace, w *Watch) ([]RelatedTag, error) {
-	rel, err := RelatedTags(ctx, ws, Request{TagSet: w.TagSet, RelatedLimit: w.Definition.Top, Policies: w.Definition.Policies})
+func significantRelated(ctx context.Context, eng engine.Session, w *Watch) ([]RelatedTag, error) {
+	rel, err := relatedTagsOn(ctx, eng, Request{TagSet: w.TagSet, RelatedLimit: w.Definition.Top, Policies: w.Definition.Policies})
 	if err != nil {
 		return nil, err
 	}
@@ -565,8 +576,8 @@ type freshRelated struct {
 // repeated on data that mostly overlaps); the new videos are data the
 // earlier runs did not see, so the rise test on them is the rule's
 // false-alarm control.
-func newRelatedTests(ctx context.Context, ws *datasets.Workspace, w *Watch) ([]freshRelated, error) {
-	now, err := significantRelated(ctx, ws, w)
+func newRelatedTests(ctx context.Context, eng engine.Session, w *Watch) ([]freshRelated, error) {
+	now, err := significantRelated(ctx, eng, w)
 	if err != nil {
 		return nil, err
 	}
@@ -581,11 +592,6 @@ func newRelatedTests(ctx context.Context, ws *datasets.Workspace, w *Watch) ([]f
 	if len(fresh) == 0 {
 		return nil, nil
 	}
-	eng, err := engine.Connect(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	defer eng.Close()
 	counts, err := engine.Watches(eng).NewTagCounts(ctx, w.TagSet, w.LastImportID, tags)
 	if err != nil {
 		return nil, fmt.Errorf("counting new related tags among the new videos: %w", err)

@@ -16,6 +16,9 @@ import (
 type duck struct {
 	base
 	members bool
+	// cohort is the Members request tl_members answers (watch counts
+	// reuse it when it is a saved set's whole history).
+	cohort Members
 }
 
 // VariantCandidates narrows the distinct tags in DuckDB, read from
@@ -108,7 +111,7 @@ func (d *duck) Members(ctx context.Context, m Members) error {
 	if err != nil {
 		return err
 	}
-	d.members = true
+	d.members, d.cohort = true, m
 	d.lo, d.hi = m.Lo, m.Hi
 	return nil
 }
@@ -129,7 +132,7 @@ func (d *duck) membersFromLists(ctx context.Context, m Members) error {
 		grp, where = "CASE WHEN "+inSet+" THEN 1 ELSE 2 END", inSet+" OR "+inBaseline
 	}
 	_, err = d.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE tl_members AS
-SELECT video_id, day, CAST(`+grp+` AS TINYINT) AS grp, false AS caption_only, tag_ids
+SELECT video_id, day, CAST(`+grp+` AS TINYINT) AS grp, false AS caption_only, tag_ids, import_id
 FROM video_tag_lists
 WHERE day >= CAST(? AS DATE) AND day < CAST(? AS DATE) AND (`+where+`)`, m.Lo, m.Hi)
 	return err
@@ -180,12 +183,12 @@ SELECT DISTINCT video_id FROM tag_set_members('', ?::VARCHAR[], ?)`, m.BaselineT
 WITH m AS (
 	SELECT v.video_id, CAST(v.created_at AS DATE) AS day,
 		CAST(CASE WHEN f.video_id IS NOT NULL THEN 1 ELSE 2 END AS TINYINT) AS grp,
-		coalesce(f.caption_only, false) AS caption_only
+		coalesce(f.caption_only, false) AS caption_only, v.import_id
 	FROM videos v LEFT JOIN tl_set f ON v.video_id = f.video_id` + join + `
 	WHERE v.created_at >= ? AND v.created_at < ?
 	  AND (f.video_id IS NOT NULL OR ` + inB + `)
 )
-SELECT m.*, coalesce(l.tag_ids, []::INTEGER[]) AS tag_ids
+SELECT m.video_id, m.day, m.grp, m.caption_only, coalesce(l.tag_ids, []::INTEGER[]) AS tag_ids, m.import_id
 FROM m LEFT JOIN video_tag_lists l ON m.video_id = l.video_id`
 	_, err := d.conn.ExecContext(ctx, q, m.Lo, m.Hi)
 	return err

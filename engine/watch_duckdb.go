@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 )
 
@@ -59,8 +60,14 @@ func (d *duck) WatchCounts(ctx context.Context, tagSet string, afterImport int64
 	violating := `SELECT video_id, policy FROM video_outcomes
 	WHERE violating AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], policy))`
 	d.close = append(d.close, `DROP TABLE IF EXISTS temp.tl_watch_set`)
+	from := "video_tag_lists WHERE " + inSet
+	if whole, err := d.cohortIsWholeSet(ctx, tagSet); err != nil {
+		return nil, err
+	} else if whole {
+		from = "tl_members WHERE grp = " + strconv.Itoa(GroupSet)
+	}
 	if _, err := d.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE tl_watch_set AS
-SELECT video_id, import_id > ? AS is_new FROM video_tag_lists WHERE `+inSet, afterImport); err != nil {
+SELECT video_id, import_id > ? AS is_new FROM `+from, afterImport); err != nil {
 		return nil, err
 	}
 	var set [2]int64
@@ -119,6 +126,30 @@ SELECT s.is_new, o.policy, count(*) FROM (`+violating+`) o JOIN tl_watch_set s U
 		}
 	}
 	return out, nil
+}
+
+// cohortIsWholeSet reports whether the session's cohort (tl_members, as a
+// watch's related-tags step leaves it) is the saved tag set's videos over
+// every day the workspace holds, its hashtags only: then the watch's
+// counts read it instead of scanning the tag lists a second time (3 s of
+// a watch run at 100M videos).
+func (d *duck) cohortIsWholeSet(ctx context.Context, tagSet string) (bool, error) {
+	c := d.cohort
+	if !d.members || c.Captions || c.BaselineTags != nil {
+		return false, nil
+	}
+	tags, err := d.strings(ctx, `SELECT tag FROM tag_set_tags(?)`, tagSet)
+	if err != nil {
+		return false, err
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(tags)), slices.Sorted(slices.Values(c.Tags))) {
+		return false, nil
+	}
+	var first, last sql.NullTime
+	if err := d.queryRow(ctx, `SELECT min(day), max(day) FROM video_days`, nil, &first, &last); err != nil {
+		return false, err
+	}
+	return !first.Valid || (!first.Time.Before(c.Lo) && last.Time.Before(c.Hi)), nil
 }
 
 func b2i(b bool) int {

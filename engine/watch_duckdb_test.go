@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"testing"
+	"time"
 
 	"github.com/trendlab/trendlab/datasets/synth"
 	"github.com/trendlab/trendlab/internal/testws"
@@ -42,6 +43,40 @@ func TestWatchCountsFromListsAgree(t *testing.T) {
 			got, want := watchCountMap(lists), watchCountMap(macro)
 			if len(want) < 4 || !maps.Equal(got, want) {
 				t.Errorf("after import %d, policies %v: from the lists %v\nby the macro %v", after, policies, got, want)
+			}
+		}
+		// The same counts from a cohort of the set's videos over every
+		// day (as a watch's related-tags step leaves it), and not from a
+		// cohort of fewer days.
+		setTags, err := d.strings(ctx, `SELECT tag FROM tag_set_tags('s')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first, last time.Time
+		if err := ws.DB.QueryRow(`SELECT min(day), max(day) FROM video_days`).Scan(&first, &last); err != nil {
+			t.Fatal(err)
+		}
+		for _, hi := range []time.Time{last.AddDate(0, 0, 1), last} {
+			if err := d.Members(ctx, Members{Tags: setTags, Lo: first, Hi: hi}); err != nil {
+				t.Fatal(err)
+			}
+			whole, err := d.cohortIsWholeSet(ctx, "s")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if whole != hi.After(last) {
+				t.Errorf("a cohort up to %s is the whole set: %v", hi.Format(time.DateOnly), whole)
+			}
+			cohort, err := d.WatchCounts(ctx, "s", after, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			macro, err := d.watchCountsByMacro(ctx, "s", after, []string{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := watchCountMap(cohort), watchCountMap(macro); !maps.Equal(got, want) {
+				t.Errorf("after import %d, with a cohort up to %s: %v\nby the macro %v", after, hi.Format(time.DateOnly), got, want)
 			}
 		}
 		tags := []string{"omegle", "0m3gle", "fun", "nosuchtag"}
