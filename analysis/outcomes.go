@@ -54,11 +54,12 @@ func (r *run) outcomes(ctx context.Context) error {
 	r.counts = map[string]*[3][]outcomeCounts{}
 	r.anyViolating = [3]int64{}
 	for _, row := range rows {
-		if row.Group >= 0 && row.Group < 3 {
-			r.anyViolating[row.Group] += row.Counts.FirstViolating
+		if row.Group < 0 || row.Group > 2 {
+			continue
 		}
+		r.anyViolating[row.Group] += row.Counts.FirstViolating
 		i, ok := r.dayIndex[truncDay(row.Day)]
-		if !ok || row.Group < 0 || row.Group > 2 {
+		if !ok {
 			continue
 		}
 		pc := r.counts[row.Policy]

@@ -71,6 +71,19 @@ FROM judged p
 JOIN {videos} v USING (video_id)
 LEFT JOIN first_report r USING (video_id){order}`
 
+// firstViolatingMigration is migration 12 -> 13 on both dialects
+// (outcomesSQL computes the column since).
+const firstViolatingMigration = `
+ALTER TABLE video_outcomes ADD COLUMN first_violating BOOLEAN;
+` + firstViolatingFill
+
+// firstViolatingFill sets video_outcomes.first_violating from the rows'
+// violating and policy.
+const firstViolatingFill = `UPDATE video_outcomes SET first_violating = video_outcomes.violating AND video_outcomes.policy = f.policy
+FROM (SELECT video_id, min(policy) FILTER (WHERE violating) AS policy FROM video_outcomes GROUP BY video_id) f
+WHERE f.video_id = video_outcomes.video_id;
+`
+
 // outcomesDialect is what outcomesSQL's dialects differ in: the events it
 // reads (a table, or only the videos an import touched) and how an
 // interval becomes seconds.

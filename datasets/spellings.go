@@ -26,19 +26,6 @@ CREATE TABLE tag_spellings (
 ALTER TABLE video_outcomes ADD COLUMN first_report_at TIMESTAMP;
 ` + firstReportFill
 
-// firstViolatingMigration is migration 12 -> 13 on both dialects
-// (outcomesSQL computes the column since).
-const firstViolatingMigration = `
-ALTER TABLE video_outcomes ADD COLUMN first_violating BOOLEAN;
-` + firstViolatingFill
-
-// firstViolatingFill sets video_outcomes.first_violating from the rows'
-// violating and policy.
-const firstViolatingFill = `UPDATE video_outcomes SET first_violating = video_outcomes.violating AND video_outcomes.policy = f.policy
-FROM (SELECT video_id, min(policy) FILTER (WHERE violating) AS policy FROM video_outcomes GROUP BY video_id) f
-WHERE f.video_id = video_outcomes.video_id;
-`
-
 // tagSpellingsFill counts tag_spellings whole from video_tags.
 const tagSpellingsFill = `INSERT INTO tag_spellings
 	SELECT import_id, tag, tag_raw, count(*) FROM video_tags WHERE import_id IS NOT NULL

@@ -1,7 +1,8 @@
 package engine
 
 // The DuckDB implementation: the embedded workspace file. The cohort is a
-// temporary table, tl_members(video_id, day, grp, caption_only, tag_ids), built
+// temporary table, tl_members(video_id, day, grp, caption_only, tag_ids,
+// import_id), built
 // once and joined by every later aggregation on the session's connection.
 
 import (

@@ -14,29 +14,29 @@ import (
 // video_outcomes. A set with caption mentions keeps that form, over the
 // tag_set_videos macro.
 
-// savedSetCondition is hasTagSQL for the saved tag set's tags, and false
-// when the set counts caption mentions (the lists hold hashtags only).
-func (d *duck) savedSetCondition(ctx context.Context, tagSet string) (cond string, ok bool, err error) {
+// savedSetCondition is hasTagSQL for the saved tag set's tags, with the
+// tags, and not ok when the set counts caption mentions (the lists hold
+// hashtags only).
+func (d *duck) savedSetCondition(ctx context.Context, tagSet string) (cond string, tags []string, ok bool, err error) {
 	var captions bool
 	if err := d.queryRow(ctx, `SELECT include_caption_mentions FROM tag_sets WHERE name = ?`, []any{tagSet}, &captions); err != nil || captions {
 		if err == sql.ErrNoRows {
 			err = nil // the macro words the missing set's error
 		}
-		return "", false, err
+		return "", nil, false, err
 	}
-	tags, err := d.strings(ctx, `SELECT tag FROM tag_set_tags(?)`, tagSet)
-	if err != nil {
-		return "", false, err
+	if tags, err = d.strings(ctx, `SELECT tag FROM tag_set_tags(?)`, tagSet); err != nil {
+		return "", nil, false, err
 	}
 	cond, err = d.hasTagSQL(ctx, tags)
-	return cond, err == nil, err
+	return cond, tags, err == nil, err
 }
 
 func (d *duck) WatchCounts(ctx context.Context, tagSet string, afterImport int64, policies []string) ([]WatchCount, error) {
 	if policies == nil {
 		policies = []string{} // a nil list binds as NULL
 	}
-	inSet, ok, err := d.savedSetCondition(ctx, tagSet)
+	inSet, tags, ok, err := d.savedSetCondition(ctx, tagSet)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (d *duck) WatchCounts(ctx context.Context, tagSet string, afterImport int64
 	WHERE violating AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], policy))`
 	d.close = append(d.close, `DROP TABLE IF EXISTS temp.tl_watch_set`)
 	from := "video_tag_lists WHERE " + inSet
-	if whole, err := d.cohortIsWholeSet(ctx, tagSet); err != nil {
+	if whole, err := d.cohortIsWholeSet(ctx, tags); err != nil {
 		return nil, err
 	} else if whole {
 		from = "tl_members WHERE grp = " + strconv.Itoa(GroupSet)
@@ -129,18 +129,14 @@ SELECT s.is_new, o.policy, count(*) FROM (`+violating+`) o JOIN tl_watch_set s U
 }
 
 // cohortIsWholeSet reports whether the session's cohort (tl_members, as a
-// watch's related-tags step leaves it) is the saved tag set's videos over
-// every day the workspace holds, its hashtags only: then the watch's
-// counts read it instead of scanning the tag lists a second time (3 s of
-// a watch run at 100M videos).
-func (d *duck) cohortIsWholeSet(ctx context.Context, tagSet string) (bool, error) {
+// watch's related-tags step leaves it) is the videos carrying one of the
+// saved tag set's tags over every day the workspace holds, its hashtags
+// only: then the watch's counts read it instead of scanning the tag lists
+// a second time (3 s of a watch run at 100M videos).
+func (d *duck) cohortIsWholeSet(ctx context.Context, tags []string) (bool, error) {
 	c := d.cohort
 	if !d.members || c.Captions || c.BaselineTags != nil {
 		return false, nil
-	}
-	tags, err := d.strings(ctx, `SELECT tag FROM tag_set_tags(?)`, tagSet)
-	if err != nil {
-		return false, err
 	}
 	if !slices.Equal(slices.Sorted(slices.Values(tags)), slices.Sorted(slices.Values(c.Tags))) {
 		return false, nil
@@ -163,7 +159,7 @@ func (d *duck) NewTagCounts(ctx context.Context, tagSet string, afterImport int6
 	if tags == nil {
 		tags = []string{}
 	}
-	inSet, ok, err := d.savedSetCondition(ctx, tagSet)
+	inSet, _, ok, err := d.savedSetCondition(ctx, tagSet)
 	if err != nil {
 		return nil, err
 	}

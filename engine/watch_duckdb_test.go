@@ -60,7 +60,7 @@ func TestWatchCountsFromListsAgree(t *testing.T) {
 			if err := d.Members(ctx, Members{Tags: setTags, Lo: first, Hi: hi}); err != nil {
 				t.Fatal(err)
 			}
-			whole, err := d.cohortIsWholeSet(ctx, "s")
+			whole, err := d.cohortIsWholeSet(ctx, setTags)
 			if err != nil {
 				t.Fatal(err)
 			}
