@@ -3,6 +3,8 @@ package datasets_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,8 +21,10 @@ import (
 // an empty workspace, and the same rows as 30 daily exports one after the
 // other. It reports the first and the last daily import, the last over the
 // first (target at most 1.5), and the 30 together over the bulk import
-// (target at most 1.5). Generated data goes under TRENDLAB_BENCH_DIR (a
-// temporary folder by default).
+// (target at most 1.5). For scale it also reports DuckDB's own ratio,
+// duckdb-daily/bulk: the same files loaded into two tables by plain SQL,
+// whole and as the 30 days. Generated data goes under TRENDLAB_BENCH_DIR
+// (a temporary folder by default).
 //
 //	TRENDLAB_BENCH_VIDEOS=10000000 TRENDLAB_BENCH_DIR=/work/data/daily \
 //	  go test -tags=duckdb_arrow ./datasets/ -run '^$' -bench DailyImports -benchtime 1x -timeout 3h
@@ -84,7 +88,59 @@ func BenchmarkDailyImports(b *testing.B) {
 		b.ReportMetric(total.cpu.Seconds(), "30-daily-cpu-s")
 		b.ReportMetric(last.cpu.Seconds()/float64(lastRows)/(first.cpu.Seconds()/float64(firstRows)), "last/first-cpu")
 		b.ReportMetric(total.cpu.Seconds()/bulk.cpu.Seconds(), "daily/bulk-cpu")
+
+		// DuckDB alone, for scale: the same files read into two typed
+		// tables by plain SQL, whole and as the 30 days, each opening
+		// and closing the database as an import does.
+		plainBulk := timePlainLoad(b, filepath.Join(wsDir, "plain-bulk.duckdb"), filepath.Join(dir, "videos.csv"), filepath.Join(dir, "moderation_events.csv"))
+		var plainDaily time.Duration
+		for d := range days {
+			v, e := dayFiles(d)
+			plainDaily += timePlainLoad(b, filepath.Join(wsDir, "plain-daily.duckdb"), v[0], e[0])
+		}
+		b.ReportMetric(plainBulk.Seconds(), "duckdb-bulk-s")
+		b.ReportMetric(plainDaily.Seconds(), "duckdb-30-daily-s")
+		b.ReportMetric(plainDaily.Seconds()/plainBulk.Seconds(), "duckdb-daily/bulk")
 	}
+}
+
+// The synthetic exports' columns, typed as the data contract types them.
+const (
+	plainVideoColumns = `{'video_id': 'VARCHAR', 'author_id': 'VARCHAR', 'created_at': 'TIMESTAMP', 'caption': 'VARCHAR',
+		'hashtags': 'VARCHAR', 'region': 'VARCHAR', 'language': 'VARCHAR', 'author_age_band': 'VARCHAR', 'view_count': 'BIGINT',
+		'like_count': 'BIGINT', 'share_count': 'BIGINT', 'comment_count': 'BIGINT', 'duration_s': 'DOUBLE'}`
+	plainEventColumns = `{'event_id': 'VARCHAR', 'video_id': 'VARCHAR', 'event_time': 'TIMESTAMP', 'event_type': 'VARCHAR',
+		'source': 'VARCHAR', 'policy': 'VARCHAR', 'policy_title': 'VARCHAR', 'decision': 'VARCHAR', 'action': 'VARCHAR'}`
+)
+
+// timePlainLoad opens the DuckDB database at path, appends a videos and
+// an events file to its two tables (making them on first use) by plain
+// SQL with 8 MB read buffers, as the import reads these files, and closes
+// it: DuckDB's own cost of a load, with nothing of trendlab's.
+func timePlainLoad(b *testing.B, path, videos, events string) time.Duration {
+	b.Helper()
+	start := time.Now()
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	read := func(file, columns string) string {
+		return fmt.Sprintf("read_csv('%s', header=true, auto_detect=false, columns=%s, buffer_size=8388608)", file, columns)
+	}
+	for _, q := range []string{
+		"CREATE TABLE IF NOT EXISTS videos AS SELECT * FROM " + read(videos, plainVideoColumns) + " LIMIT 0",
+		"CREATE TABLE IF NOT EXISTS moderation_events AS SELECT * FROM " + read(events, plainEventColumns) + " LIMIT 0",
+		"INSERT INTO videos SELECT * FROM " + read(videos, plainVideoColumns),
+		"INSERT INTO moderation_events SELECT * FROM " + read(events, plainEventColumns),
+	} {
+		if _, err := db.Exec(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
 }
 
 func twoDigits(d int) string {

@@ -54,7 +54,18 @@ type inputFile struct {
 	size        int64
 	sha256      string
 	records     int64 // CSV: data records (after the header), counted while hashing
+	// longest is the longest record in bytes, the header's included (a
+	// JSON Lines record is a line), measured while hashing; 0 if unknown.
+	longest int64
+	// multiline lists the CSV records that span several lines (a quoted
+	// line end), so that a record's number can become its line.
+	multiline []spanningRecord
 }
+
+// spanningRecord is a CSV record that spans several lines: its number
+// (the header is record 1) and the lines all such records up to and
+// including it add beyond one each.
+type spanningRecord struct{ record, extra int64 }
 
 // expandFiles resolves the arguments (files or globs) to files, in order,
 // without duplicates. A pattern that matches nothing is an error: a typo must
@@ -235,7 +246,7 @@ func checkText(f *inputFile, r io.Reader) error {
 	line := int64(1)
 	var off, lineStart int64 // offsets in the text of buf[0] and of the line's start
 	carry := 0
-	var records csvRecords
+	records := csvRecords{quoted: f.format == "csv"}
 	for {
 		n, err := r.Read(buf[carry:])
 		data := buf[:carry+n]
@@ -273,13 +284,15 @@ func checkText(f *inputFile, r io.Reader) error {
 			line += int64(bytes.Count(chunk, []byte{'\n'}))
 			lineStart = off + int64(nl) + 1
 		}
-		if f.format == "csv" {
-			records.feed(chunk)
-		}
+		records.feed(chunk)
 		off += int64(len(chunk))
 		carry = copy(buf, data[end:])
 		if err == io.EOF {
-			f.records = records.total()
+			if f.format == "csv" {
+				f.records = records.total()
+				f.multiline = records.spanning
+			}
+			f.longest = records.longest()
 			return nil
 		}
 		if err != nil {
@@ -336,12 +349,20 @@ func csvColumnAt(f inputFile, at int64) string {
 	return ""
 }
 
-// csvRecords counts the records of RFC 4180 text: line ends outside quotes.
-// A doubled quote inside a quoted field toggles twice, so it needs no care.
+// csvRecords counts the records of RFC 4180 text (line ends outside
+// quotes; with quoted unset, every line end) and measures the longest. A
+// doubled quote inside a quoted field toggles twice, so it needs no care.
 type csvRecords struct {
-	n       int64
-	inQuote bool
-	last    byte
+	quoted   bool
+	n        int64
+	inQuote  bool
+	last     byte
+	off      int64 // offset of the next byte fed
+	start    int64 // offset where the current record starts
+	maxBytes int64
+	extra    int64 // line ends inside quotes so far
+	spanning []spanningRecord
+	counted  int64 // extra when the last spanning record was listed
 }
 
 func (c *csvRecords) feed(b []byte) {
@@ -350,14 +371,20 @@ func (c *csvRecords) feed(b []byte) {
 	}
 	c.last = b[len(b)-1]
 	for len(b) > 0 {
-		i := bytes.IndexByte(b, '"')
+		i := -1
+		if c.quoted {
+			i = bytes.IndexByte(b, '"')
+		}
 		seg := b
 		if i >= 0 {
-			seg = b[:i]
+			seg = b[:i+1]
 		}
-		if !c.inQuote {
-			c.n += int64(bytes.Count(seg, []byte{'\n'}))
+		if c.inQuote {
+			c.extra += int64(bytes.Count(seg, []byte{'\n'}))
+		} else {
+			c.ends(seg)
 		}
+		c.off += int64(len(seg))
 		if i < 0 {
 			return
 		}
@@ -366,12 +393,41 @@ func (c *csvRecords) feed(b []byte) {
 	}
 }
 
+// ends counts the record ends in seg, text outside quotes that starts at
+// offset c.off.
+func (c *csvRecords) ends(seg []byte) {
+	for at := 0; ; {
+		nl := bytes.IndexByte(seg[at:], '\n')
+		if nl < 0 {
+			return
+		}
+		end := c.off + int64(at+nl) + 1
+		c.maxBytes = max(c.maxBytes, end-c.start)
+		c.start = end
+		c.n++
+		if c.extra > c.counted {
+			c.spanning = append(c.spanning, spanningRecord{c.n, c.extra})
+			c.counted = c.extra
+		}
+		at += nl + 1
+	}
+}
+
 // total counts a last record without a line end too.
 func (c *csvRecords) total() int64 {
 	if c.last != 0 && c.last != '\n' {
+		if c.extra > c.counted {
+			c.spanning = append(c.spanning, spanningRecord{c.n + 1, c.extra})
+			c.counted = c.extra
+		}
 		return c.n + 1
 	}
 	return c.n
+}
+
+// longest is the longest record's length in bytes, its line end included.
+func (c *csvRecords) longest() int64 {
+	return max(c.maxBytes, c.off-c.start)
 }
 
 func decompressor(compression string, r io.Reader) (io.Reader, error) {

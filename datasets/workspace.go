@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -210,7 +211,10 @@ func OpenMemory(ctx context.Context) (*Workspace, error) {
 func (w *Workspace) Connector() *duckdb.Connector { return w.connector }
 
 // Close closes the workspace and releases its lock.
-func (w *Workspace) Close() error { return w.DB.Close() }
+func (w *Workspace) Close() error {
+	defer traced(time.Now(), "closing the workspace (DuckDB checkpoints it)")
+	return w.DB.Close()
+}
 
 var lockPID = regexp.MustCompile(`PID (\d+)`)
 

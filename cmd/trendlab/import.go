@@ -82,7 +82,7 @@ A file the workspace already holds (same SHA-256) is skipped.`,
 	f.StringVar(&mappingPath, "mapping", "", "YAML column mapping for exports in another shape")
 	f.BoolVar(&req.Strict, "strict", false, "fail the whole import if any row is rejected")
 	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
-	f.BoolVar(&noWatch, "no-watch", false, "do not run the watches now (a cron job runs `trendlab watch run`, which exits 1 when one fires)")
+	f.BoolVar(&noWatch, "no-watch", false, "do not run the watches now (a cron job runs trendlab watch run, which exits 1 when one fires)")
 	return cmd
 }
 
