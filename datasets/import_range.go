@@ -1,5 +1,7 @@
 package datasets
 
+import "fmt"
+
 // inRange is the condition "col BETWEEN ? AND ?", bound to the smallest
 // and largest id an import brings or touches. A check such as col IN
 // (the import's ids) reads every row of a large table: DuckDB builds no
@@ -12,12 +14,19 @@ package datasets
 // 0.02 s). Rows outside the range cannot match, so the result is the same.
 func inRange(col string) string { return col + " BETWEEN ? AND ?" }
 
-// setTouchedRange keeps the range of tl_touched's video ids (the videos an
-// import touches) in a variable, for touchedInRange in statements of a
-// fixed text: to the planner a variable is a constant, so the range still
-// reaches the scans' zone maps. Without it, refreshing the touched videos'
-// outcomes read every event's and every outcome's video id (at 10M
-// videos, EXPLAIN ANALYZE of the events' pass, load 16: 6.3 -> 3.1 s).
-const setTouchedRange = `SET VARIABLE tl_touched_range = (SELECT [min(video_id), max(video_id)] FROM tl_touched)`
+// setRange keeps the range of a table's video ids in a variable, for
+// inVarRange in statements of a fixed text: to the planner a variable is a
+// constant, so the range still reaches the scans' zone maps. Without it,
+// refreshing the touched videos' outcomes read every event's and every
+// outcome's video id (at 10M videos, EXPLAIN ANALYZE of the events' pass,
+// load 16: 6.3 -> 3.1 s). An empty table's range is NULL, which matches
+// nothing.
+func setRange(variable, table string) string {
+	return fmt.Sprintf(`SET VARIABLE %s = (SELECT [min(video_id), max(video_id)] FROM %s)`, variable, table)
+}
 
-const touchedInRange = `video_id BETWEEN getvariable('tl_touched_range')[1] AND getvariable('tl_touched_range')[2]`
+// inVarRange is the condition that video_id lies in the range setRange
+// kept in variable.
+func inVarRange(variable string) string {
+	return fmt.Sprintf(`video_id BETWEEN getvariable('%[1]s')[1] AND getvariable('%[1]s')[2]`, variable)
+}
