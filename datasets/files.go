@@ -362,7 +362,6 @@ type csvRecords struct {
 	maxBytes int64
 	extra    int64 // line ends inside quotes so far
 	spanning []spanningRecord
-	counted  int64 // extra when the last spanning record was listed
 }
 
 func (c *csvRecords) feed(b []byte) {
@@ -405,10 +404,7 @@ func (c *csvRecords) ends(seg []byte) {
 		c.maxBytes = max(c.maxBytes, end-c.start)
 		c.start = end
 		c.n++
-		if c.extra > c.counted {
-			c.spanning = append(c.spanning, spanningRecord{c.n, c.extra})
-			c.counted = c.extra
-		}
+		c.listIfSpanning(c.n)
 		at += nl + 1
 	}
 }
@@ -416,13 +412,22 @@ func (c *csvRecords) ends(seg []byte) {
 // total counts a last record without a line end too.
 func (c *csvRecords) total() int64 {
 	if c.last != 0 && c.last != '\n' {
-		if c.extra > c.counted {
-			c.spanning = append(c.spanning, spanningRecord{c.n + 1, c.extra})
-			c.counted = c.extra
-		}
+		c.listIfSpanning(c.n + 1)
 		return c.n + 1
 	}
 	return c.n
+}
+
+// listIfSpanning lists record, just ended, if line ends inside quotes
+// came since the last record listed.
+func (c *csvRecords) listIfSpanning(record int64) {
+	var listed int64
+	if k := len(c.spanning); k > 0 {
+		listed = c.spanning[k-1].extra
+	}
+	if c.extra > listed {
+		c.spanning = append(c.spanning, spanningRecord{record, c.extra})
+	}
 }
 
 // longest is the longest record's length in bytes, its line end included.

@@ -225,7 +225,7 @@ func refreshOutcomesFor(ctx context.Context, tx *sql.Tx, importIDs []int64) (ado
 			SELECT video_id, created_at FROM videos WHERE import_id NOT IN ` + in + ` AND ` + inVarRange("tl_old_range") + `
 				AND video_id IN (SELECT video_id FROM tl_old_ids)`,
 		`DROP TABLE tl_old_ids`,
-		setRange("tl_old_range", "tl_old"),
+		setRange("tl_old_range", "tl_old"), // without the orphans' ids
 		`CREATE TEMP TABLE tl_touched AS SELECT * FROM tl_new UNION ALL SELECT * FROM tl_old`,
 		// Their events: the imports' own, the earlier ones of the new
 		// videos (orphans until now), and the earlier ones of the

@@ -17,16 +17,19 @@ CREATE TABLE video_days (
 );
 ` + videoDaysFill
 
+// videoDaysCount counts videos per import and day into video_days; the
+// caller adds which videos and the GROUP BY.
+const videoDaysCount = `INSERT INTO video_days
+	SELECT import_id, CAST(created_at AS DATE), count(*) FROM videos`
+
 // videoDaysFill counts video_days whole from videos.
-const videoDaysFill = `INSERT INTO video_days
-	SELECT import_id, CAST(created_at AS DATE), count(*) FROM videos GROUP BY ALL;
+const videoDaysFill = videoDaysCount + ` GROUP BY ALL;
 `
 
 // addVideoDays counts the videos of one import per day, from the import's
 // own rows (their import_id's zone maps skip the rest of the table).
 func addVideoDays(ctx context.Context, tx execer, importID int64) error {
-	if _, err := execT(ctx, tx, `INSERT INTO video_days
-		SELECT import_id, CAST(created_at AS DATE), count(*) FROM videos WHERE import_id = ? GROUP BY ALL`, importID); err != nil {
+	if _, err := execT(ctx, tx, videoDaysCount+` WHERE import_id = ? GROUP BY ALL`, importID); err != nil {
 		return fmt.Errorf("counting videos per day: %w", err)
 	}
 	return nil
